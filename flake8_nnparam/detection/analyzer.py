@@ -1,0 +1,643 @@
+"""Walk what a Module's construction runs and turn unregistered state into findings.
+
+``analyze(tree, source)`` is the engine's single entry point; it knows nothing of flake8.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from . import tables
+from .imports import ImportTable
+from .module_classes import ClassInfo, ModuleClassIndex
+from .rules import RULES_BY_CODE
+from .tensors import ExpressionInference
+from .values import CONTAINER, MODULE, PARAM, REGISTERED, TENSOR, Value, merge
+
+_FunctionNode = (ast.FunctionDef, ast.AsyncFunctionDef)
+_MAX_CALL_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What the fixer should write for a finding; ``kind`` is one of parameter, buffer, container."""
+
+    kind: str
+    persistent: bool = True
+    container: str = ""  # ModuleList, ModuleDict, ParameterList, ParameterDict
+
+
+@dataclass(frozen=True)
+class Finding:
+    line: int  # 1-based first line of the statement
+    col: int  # 0-based
+    code: str
+    message: str  # starts with the code
+    attr: str
+    end_line: int = 0
+    fix: Fix | None = None
+
+
+@dataclass
+class Binding:
+    attr: str
+    value: Value
+    stmt: ast.stmt
+    reportable: bool  # first binding on its path (later ones update it)
+    computed_name: bool = False
+    via_setattr: bool = False
+
+
+def _self_attr(node: ast.AST, self_name: str | None) -> str | None:
+    if (
+        self_name
+        and isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == self_name
+    ):
+        return node.attr
+    return None
+
+
+def _base_self_attr(node: ast.AST, self_name: str) -> str | None:
+    """``self.x`` for ``self.x``, ``self.x[0]``, ``self.x.data``, ``self.x.to(d).float()``."""
+    while True:
+        attr = _self_attr(node, self_name)
+        if attr is not None:
+            return attr
+        if isinstance(node, (ast.Attribute, ast.Subscript, ast.Starred)):
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            node = node.func.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in (
+            "list", "tuple", "enumerate", "zip", "reversed", "sorted", "iter",
+        ) and node.args:
+            node = node.args[0]
+        else:
+            return None
+
+
+def _first_param(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    for deco in func.decorator_list:
+        if isinstance(deco, ast.Name) and deco.id in ("staticmethod", "classmethod"):
+            return None
+    args = func.args.posonlyargs + func.args.args
+    return args[0].arg if args else None
+
+
+def _str_const(node: ast.AST | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+class _Evidence:
+    """What the whole class (and its in-file bases) says about each attribute, from every method."""
+
+    def __init__(self, info: ClassInfo, construction: set[ast.AST], imports: ImportTable):
+        self.registered: set[str] = set()
+        self.dynamic_registration = False
+        self.parameter_attrs: set[str] = set()
+        self.device_aware: set[str] = set()
+        self.mutated: set[str] = set()
+        self.learn_hints: set[str] = set()
+        self.frozen: set[str] = set()
+        self.wrapped: set[str] = set()
+        self.elements_registered: set[str] = set()
+        self.self_managed: str | None = None
+        for cls in info.mro():
+            for name in cls.methods:
+                if name in tables.SELF_MANAGED_METHODS and self.self_managed is None:
+                    self.self_managed = name
+            for method in cls.methods.values():
+                self_name = _first_param(method)
+                if self_name is None:
+                    continue
+                self._scan(method, self_name, method in construction, imports)
+
+    def _scan(self, method, self_name: str, in_construction: bool, imports: ImportTable) -> None:
+        for node in ast.walk(method):
+            if isinstance(node, ast.Call):
+                self._scan_call(node, self_name, in_construction, imports)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    self._scan_target(node, target, self_name, in_construction, imports)
+            elif isinstance(node, ast.For):
+                self._scan_loop(node, self_name)
+            elif isinstance(node, (ast.ListComp, ast.GeneratorExp, ast.DictComp, ast.SetComp)):
+                if not in_construction and any(self._is_device_call(n) for n in ast.walk(node)):
+                    for gen in node.generators:
+                        attr = _base_self_attr(gen.iter, self_name)
+                        if attr:
+                            self.device_aware.add(attr)
+
+    @staticmethod
+    def _is_device_call(node: ast.AST) -> bool:
+        if not isinstance(node, ast.Call):
+            return False
+        if isinstance(node.func, ast.Attribute) and node.func.attr in tables.DEVICE_METHODS:
+            return True
+        return any(kw.arg == "device" for kw in node.keywords)
+
+    def _scan_call(self, call: ast.Call, self_name: str, in_construction: bool, imports: ImportTable) -> None:
+        func = call.func
+        if isinstance(func, ast.Attribute):
+            receiver_attr = _self_attr(func.value, self_name)
+            if isinstance(func.value, ast.Name) and func.value.id == self_name:
+                if func.attr in tables.REGISTRATION_METHODS:
+                    name = _str_const(call.args[0] if call.args else None)
+                    for kw in call.keywords:
+                        if kw.arg == "name":
+                            name = _str_const(kw.value)
+                    if name is None:
+                        self.dynamic_registration = True
+                    else:
+                        self.registered.add(name)
+                return
+            base_attr = _base_self_attr(func.value, self_name)
+            if base_attr is not None:
+                if func.attr in tables.DEVICE_METHODS and not in_construction:
+                    self.device_aware.add(base_attr)
+                if receiver_attr is not None:
+                    if func.attr == "requires_grad_":
+                        flag = call.args[0] if call.args else None
+                        if isinstance(flag, ast.Constant) and not flag.value:
+                            self.frozen.add(receiver_attr)
+                        else:
+                            self.learn_hints.add(receiver_attr)
+                    elif func.attr in tables.INIT_METHODS and in_construction:
+                        self.learn_hints.add(receiver_attr)
+                    elif func.attr.endswith("_") and not func.attr.startswith("_") and not in_construction:
+                        self.mutated.add(receiver_attr)
+        qualified = imports.qualify(func)
+        if qualified:
+            if qualified.startswith("torch.nn.init."):
+                for arg in call.args[:1]:
+                    attr = _self_attr(arg, self_name)
+                    if attr:
+                        self.learn_hints.add(attr)
+            elif qualified.rsplit(".", 1)[-1] in tables.REGISTERING_CONTAINERS or qualified.startswith("torch.nn."):
+                for arg in call.args:
+                    attr = _base_self_attr(arg, self_name)
+                    if attr:
+                        self.wrapped.add(attr)
+        if not in_construction and any(kw.arg == "device" for kw in call.keywords):
+            for arg in call.args:
+                attr = _base_self_attr(arg, self_name)
+                if attr:
+                    self.device_aware.add(attr)
+        if isinstance(func, ast.Name) and func.id == "setattr" and len(call.args) >= 3:
+            if isinstance(call.args[0], ast.Name) and call.args[0].id == self_name:
+                if _str_const(call.args[1]) is None:
+                    self.dynamic_registration = True
+
+    def _scan_target(self, stmt, target, self_name: str, in_construction: bool, imports: ImportTable) -> None:
+        attr = _self_attr(target, self_name)
+        value = getattr(stmt, "value", None)
+        if attr is not None:
+            if isinstance(value, ast.Call) and (imports.qualify(value.func) or "") in tables.PARAMETER_CLASSES:
+                self.parameter_attrs.add(attr)
+            if isinstance(value, ast.Call) and (imports.qualify(value.func) or "") in tables.BUFFER_CLASSES:
+                self.registered.add(attr)
+            if not in_construction:
+                if isinstance(stmt, ast.AugAssign):
+                    self.mutated.add(attr)
+                elif value is not None and any(self._is_device_call(n) for n in ast.walk(value)):
+                    self.device_aware.add(attr)
+                else:
+                    self.mutated.add(attr)
+            return
+        if isinstance(target, ast.Attribute) and target.attr == "requires_grad":
+            owner = _self_attr(target.value, self_name)
+            if owner is not None and isinstance(value, ast.Constant):
+                (self.learn_hints if value.value else self.frozen).add(owner)
+        elif isinstance(target, ast.Subscript) and not in_construction:
+            owner = _self_attr(target.value, self_name)
+            if owner is not None:
+                self.mutated.add(owner)
+
+    def _scan_loop(self, loop: ast.For, self_name: str) -> None:
+        source_attr = _base_self_attr(loop.iter, self_name)
+        if source_attr is None:
+            return
+        loop_names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+        for node in ast.walk(loop):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            registers = (
+                isinstance(func, ast.Attribute)
+                and func.attr in tables.REGISTRATION_METHODS
+                and isinstance(func.value, ast.Name)
+                and func.value.id == self_name
+            ) or (isinstance(func, ast.Name) and func.id == "setattr")
+            if registers and any(
+                isinstance(n, ast.Name) and n.id in loop_names for a in node.args[1:] for n in ast.walk(a)
+            ):
+                self.elements_registered.add(source_attr)
+
+
+class _ClassWalker:
+    """Symbolically runs ``__init__`` and what it calls, recording every binding of ``self.<attr>``."""
+
+    def __init__(self, info: ClassInfo, inference: ExpressionInference, module_functions: dict):
+        self.info = info
+        self.inference = inference
+        self.module_functions = module_functions
+        self.attrs: dict[str, Value] = {}
+        self.bindings: list[Binding] = []
+        self.construction: set[ast.AST] = set()
+        self._stack: list[ast.AST] = []
+        self._returns: dict[ast.AST, Value | None] = {}
+        self._registered_locals: list[set[str]] = []
+
+    def run(self) -> None:
+        init = self.info.find_method("__init__")
+        if init is None:
+            return
+        self.inference.call_hook = self._call_hook
+        self._run_function(init, _first_param(init))
+
+    # --- functions -----------------------------------------------------------------
+    def _run_function(self, func, self_name: str | None) -> Value | None:
+        if func in self._stack or len(self._stack) >= _MAX_CALL_DEPTH:
+            return self._returns.get(func)
+        if func in self._returns and (self_name is None or func in self.construction):
+            return self._returns[func]
+        if self_name is not None:
+            self.construction.add(func)
+        self._stack.append(func)
+        self._registered_locals.append(self._names_registered_in(func, self_name))
+        env: dict[str, Value | None] = {}
+        returns: list[Value | None] = []
+        try:
+            self._block(func.body, env, set(), self_name, returns)
+        finally:
+            self._stack.pop()
+            self._registered_locals.pop()
+        result = None
+        for r in returns:
+            result = merge(result, r)
+        self._returns[func] = result
+        return result
+
+    @staticmethod
+    def _names_registered_in(func, self_name: str | None) -> set[str]:
+        """Local names passed to add_module/setattr(self, ...): such elements are registered already."""
+        names: set[str] = set()
+        if self_name is None:
+            return names
+        for node in ast.walk(func):
+            if not isinstance(node, ast.Call) or len(node.args) < 2:
+                continue
+            func_node = node.func
+            if (
+                isinstance(func_node, ast.Attribute)
+                and func_node.attr in ("add_module", "register_module", "register_parameter", "register_buffer")
+                and isinstance(func_node.value, ast.Name)
+                and func_node.value.id == self_name
+            ):
+                value = node.args[1]
+            elif isinstance(func_node, ast.Name) and func_node.id == "setattr" and len(node.args) >= 3:
+                value = node.args[2]
+            else:
+                continue
+            if isinstance(value, ast.Name):
+                names.add(value.id)
+        return names
+
+    def _call_hook(self, call: ast.Call, env, self_name: str | None) -> Value | None:
+        func = call.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == self_name:
+            method = self.info.find_method(func.attr)
+            if method is not None:
+                return self._run_function(method, _first_param(method))
+            return None
+        if isinstance(func, ast.Name):
+            target = env.get(func.id)
+            node = target.function if target is not None and target.function is not None else None
+            if node is None and func.id not in env:
+                node = self.module_functions.get(func.id)
+            if node is None:
+                return None
+            mapped_self = None
+            if self_name is not None:
+                params = [a.arg for a in node.args.posonlyargs + node.args.args]
+                for i, arg in enumerate(call.args):
+                    if isinstance(arg, ast.Name) and arg.id == self_name and i < len(params):
+                        mapped_self = params[i]
+            if mapped_self is not None:
+                return self._run_function_as(node, mapped_self)
+            return self._run_function(node, None)
+        return None
+
+    def _run_function_as(self, func, self_name: str) -> Value | None:
+        return self._run_function(func, self_name)
+
+    # --- statements ----------------------------------------------------------------
+    def _infer(self, node, env, self_name):
+        return self.inference.infer(node, env, self_name, self.attrs)
+
+    def _block(self, stmts, env, bound: set[str], self_name, returns) -> None:
+        for stmt in stmts:
+            self._stmt(stmt, env, bound, self_name, returns)
+
+    def _branches(self, branches, env, bound, self_name, returns) -> None:
+        envs, bounds = [], []
+        for body in branches:
+            e, b = dict(env), set(bound)
+            self._block(body, e, b, self_name, returns)
+            envs.append(e)
+            bounds.append(b)
+        merged: dict = {}
+        for e in envs:
+            for k, v in e.items():
+                merged[k] = merge(merged.get(k), v) if k in merged else v
+        env.clear()
+        env.update(merged)
+        new_bound = set.intersection(*bounds) if bounds else set(bound)
+        bound.clear()
+        bound.update(new_bound)
+
+    def _stmt(self, stmt, env, bound, self_name, returns) -> None:
+        if isinstance(stmt, ast.Assign):
+            value = self._infer(stmt.value, env, self_name)
+            for target in stmt.targets:
+                self._assign(target, value, stmt, env, bound, self_name)
+        elif isinstance(stmt, ast.AnnAssign):
+            if stmt.value is not None:
+                self._assign(stmt.target, self._infer(stmt.value, env, self_name), stmt, env, bound, self_name)
+        elif isinstance(stmt, ast.AugAssign):
+            value = self._infer(stmt.value, env, self_name)
+            attr = _self_attr(stmt.target, self_name)
+            current = self.attrs.get(attr) if attr else env.get(getattr(stmt.target, "id", None))
+            if current is not None and current.kind == CONTAINER and value is not None and value.kind == CONTAINER:
+                self._fill(current, value.elements)
+        elif isinstance(stmt, ast.Expr):
+            self._expr_stmt(stmt, env, bound, self_name)
+        elif isinstance(stmt, ast.Return):
+            returns.append(self._infer(stmt.value, env, self_name))
+        elif isinstance(stmt, ast.If):
+            self._infer(stmt.test, env, self_name)
+            self._branches([stmt.body, stmt.orelse], env, bound, self_name, returns)
+        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            if isinstance(stmt, (ast.For, ast.AsyncFor)):
+                self._mark_registered_elements(stmt, env, self_name)
+                for n in ast.walk(stmt.target):
+                    if isinstance(n, ast.Name):
+                        env[n.id] = None
+            self._branches([stmt.body + stmt.orelse, []], env, bound, self_name, returns)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            self._block(stmt.body, env, bound, self_name, returns)
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            self._block(stmt.body, env, bound, self_name, returns)
+            self._branches([h.body for h in stmt.handlers] + [stmt.orelse], env, bound, self_name, returns)
+            self._block(stmt.finalbody, env, bound, self_name, returns)
+        elif type(stmt).__name__ == "Match":
+            self._branches([c.body for c in stmt.cases], env, bound, self_name, returns)
+        elif isinstance(stmt, _FunctionNode):
+            env[stmt.name] = Value("function", function=stmt)
+
+    def _mark_registered_elements(self, loop, env, self_name) -> None:
+        """``for layer in layers: self.add_module(..., layer)``: the local list's elements are registered."""
+        source = loop.iter
+        while isinstance(source, ast.Call) and isinstance(source.func, ast.Name) and source.args:
+            source = source.args[0]
+        if not isinstance(source, ast.Name):
+            return
+        container = env.get(source.id)
+        if container is None or container.kind != CONTAINER:
+            return
+        loop_names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+        if loop_names & self._names_registered_in(loop, self_name):
+            container.elements_registered = True
+
+    def _assign(self, target, value, stmt, env, bound, self_name, computed: bool = False) -> None:
+        attr = _self_attr(target, self_name)
+        if attr is not None:
+            self._bind(attr, value, stmt, bound)
+        elif isinstance(target, ast.Name):
+            env[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            source = getattr(stmt, "value", None)
+            if isinstance(source, (ast.Tuple, ast.List)) and len(source.elts) == len(target.elts):
+                for t, s in zip(target.elts, source.elts):
+                    self._assign(t, self._infer(s, env, self_name), stmt, env, bound, self_name)
+            else:
+                element = value if value is not None and value.kind == TENSOR else None
+                for t in target.elts:
+                    self._assign(t.value if isinstance(t, ast.Starred) else t, element, stmt, env, bound, self_name)
+        elif isinstance(target, ast.Subscript):
+            owner_attr = _self_attr(target.value, self_name)
+            owner = self.attrs.get(owner_attr) if owner_attr else (
+                env.get(target.value.id) if isinstance(target.value, ast.Name) else None
+            )
+            if owner is not None and owner.kind == CONTAINER and value is not None:
+                self._fill(owner, {value.kind}, target_value=getattr(stmt, "value", None))
+        elif isinstance(target, ast.Attribute) and target.attr == "requires_grad":
+            owner_attr = _self_attr(target.value, self_name)
+            owner = env.get(target.value.id) if isinstance(target.value, ast.Name) else None
+            if owner is not None and owner.kind == TENSOR and isinstance(getattr(stmt, "value", None), ast.Constant):
+                env[target.value.id] = owner.but(requires_grad=bool(stmt.value.value))
+
+    def _bind(self, attr, value, stmt, bound, computed: bool = False, via_setattr: bool = False) -> None:
+        if value is None:
+            self.attrs[attr] = None
+            return
+        self.attrs[attr] = value
+        reportable = attr not in bound
+        if value.kind in (TENSOR, CONTAINER, PARAM, REGISTERED, MODULE):
+            bound.add(attr)
+        self.bindings.append(Binding(attr, value, stmt, reportable, computed, via_setattr))
+
+    def _fill(self, container: Value, kinds: set[str], target_value=None) -> None:
+        registered = self._registered_locals[-1] if self._registered_locals else set()
+        if isinstance(target_value, ast.Name) and target_value.id in registered:
+            return
+        for kind in kinds:
+            if kind == REGISTERED:
+                container.elements.add(MODULE)
+            elif kind in (TENSOR, PARAM, MODULE):
+                container.elements.add(kind)
+
+    def _expr_stmt(self, stmt: ast.Expr, env, bound, self_name) -> None:
+        call = stmt.value
+        if not isinstance(call, ast.Call):
+            self._infer(call, env, self_name)
+            return
+        func = call.func
+        if isinstance(func, ast.Name) and func.id == "setattr" and len(call.args) >= 3:
+            obj, name_node, value_node = call.args[:3]
+            if isinstance(obj, ast.Name) and obj.id == self_name:
+                name = _str_const(name_node)
+                value = self._infer(value_node, env, self_name)
+                if name is not None:
+                    self._bind(name, value, stmt, bound, via_setattr=True)
+                elif value is not None:
+                    display = ast.unparse(name_node)
+                    self.bindings.append(Binding(display, value, stmt, True, computed_name=True, via_setattr=True))
+                return
+        if isinstance(func, ast.Attribute):
+            owner_attr = _self_attr(func.value, self_name)
+            owner = self.attrs.get(owner_attr) if owner_attr else (
+                env.get(func.value.id) if isinstance(func.value, ast.Name) else None
+            )
+            if owner is not None and owner.kind == CONTAINER and func.attr in tables.CONTAINER_FILL_METHODS:
+                for arg in list(call.args[-1:]) + [kw.value for kw in call.keywords]:
+                    value = self._infer(arg, env, self_name)
+                    if value is None:
+                        continue
+                    if func.attr in ("extend", "update") and value.kind == CONTAINER:
+                        self._fill(owner, value.elements)
+                    else:
+                        self._fill(owner, {value.kind}, target_value=arg)
+                return
+            if owner is not None and owner.kind == TENSOR and isinstance(func.value, ast.Name):
+                if func.attr == "requires_grad_":
+                    flag = not (call.args and isinstance(call.args[0], ast.Constant) and not call.args[0].value)
+                    env[func.value.id] = owner.but(requires_grad=flag, frozen=not flag)
+                elif func.attr in tables.INIT_METHODS:
+                    env[func.value.id] = owner.but(initialised=True)
+            if isinstance(func.value, ast.Name) and func.value.id == self_name and func.attr in ("add_module", "register_module"):
+                return
+            if isinstance(func.value, ast.Name) and func.value.id == "object" and func.attr == "__setattr__":
+                return
+        qualified = self.inference.imports.qualify(func)
+        if qualified and qualified.startswith("torch.nn.init.") and call.args and isinstance(call.args[0], ast.Name):
+            local = env.get(call.args[0].id)
+            if local is not None and local.kind == TENSOR:
+                env[call.args[0].id] = local.but(initialised=True)
+        self._infer(call, env, self_name)
+
+
+_DERIVED_PERSISTENT_FALSE = ", persistent=False"
+
+
+def _tensor_finding(binding: Binding, evidence: _Evidence, info: ClassInfo) -> tuple[str, dict, Fix | None] | None:
+    value, attr = binding.value, binding.attr
+    learnable = value.requires_grad or attr in evidence.learn_hints
+    if attr in evidence.parameter_attrs or value.param_alternative or value.frozen or attr in evidence.frozen:
+        return "MPR903", {}, None
+    if not learnable and evidence.self_managed:
+        return "MPR905", {"method": evidence.self_managed}, None
+    if value.complex:
+        return "MPR904", {}, None
+    if not learnable and attr in evidence.device_aware:
+        return "MPR901", {}, Fix("buffer", persistent=False)
+    if not learnable and (value.scalar or value.placeholder):
+        shape = "0-dim" if value.scalar else "empty placeholder"
+        alternative = " (or register it as a buffer)" if value.scalar else " or None until it is built"
+        return "MPR902", {"shape": shape, "alternative": alternative}, None
+    if not value.integral and not learnable:
+        weight_named = any(h in attr.lower() for h in tables.WEIGHT_NAME_HINTS)
+        learnable = value.initialised or value.uninitialised or (
+            value.random and value.simple_factory
+        ) or (weight_named and value.simple_factory)
+    if learnable and not value.integral:
+        return "MPR001", {}, Fix("parameter")
+    persistent = value.random or value.uninitialised or attr in evidence.mutated
+    return (
+        "MPR002",
+        {"persistent": "" if persistent else _DERIVED_PERSISTENT_FALSE},
+        Fix("buffer", persistent=persistent),
+    )
+
+
+def _container_finding(binding: Binding, evidence: _Evidence) -> tuple[str, dict, Fix | None] | None:
+    value, attr = binding.value, binding.attr
+    if value.elements_registered or attr in evidence.elements_registered or attr in evidence.wrapped:
+        return None
+    is_dict = value.container == "dict"
+    shown = value.container if value.container in ("list", "tuple", "dict", "set") else "list"
+    if MODULE in value.elements:
+        if is_dict:
+            return "MPR004", {}, Fix("container", container="ModuleDict")
+        return "MPR003", {"container": shown}, Fix("container", container="ModuleList")
+    if PARAM in value.elements:
+        if is_dict:
+            return "MPR006", {}, Fix("container", container="ParameterDict")
+        return "MPR005", {"container": shown}, Fix("container", container="ParameterList")
+    if TENSOR in value.elements:
+        if attr in evidence.device_aware or evidence.self_managed:
+            return None
+        return "MPR007", {"container": shown}, None
+    return None
+
+
+def _analyze_class(info: ClassInfo, inference: ExpressionInference, module_functions) -> list[Finding]:
+    walker = _ClassWalker(info, inference, module_functions)
+    walker.run()
+    if not walker.bindings:
+        return []
+    evidence = _Evidence(info, walker.construction, inference.imports)
+    findings: list[Finding] = []
+    seen: set[tuple[int, str]] = set()
+    for binding in walker.bindings:
+        if not binding.reportable:
+            continue
+        attr = binding.attr
+        if attr in evidence.registered:
+            continue
+        if binding.computed_name and evidence.dynamic_registration:
+            continue
+        if info.extends_torch_layer and attr.startswith(tables.LAYER_REGISTERED_ATTRIBUTE_PREFIXES):
+            continue
+        kind = binding.value.kind
+        if kind == TENSOR:
+            result = _tensor_finding(binding, evidence, info)
+        elif kind == CONTAINER:
+            result = _container_finding(binding, evidence)
+        else:
+            result = None
+        if result is None:
+            continue
+        code, fields, fix = result
+        if binding.computed_name or binding.via_setattr:
+            fix = None
+        stmt = binding.stmt
+        key = (stmt.lineno, attr)
+        if key in seen:
+            continue
+        seen.add(key)
+        message = RULES_BY_CODE[code].format(attr, **fields)
+        findings.append(
+            Finding(stmt.lineno, stmt.col_offset, code, message, attr, getattr(stmt, "end_lineno", stmt.lineno) or stmt.lineno, fix)
+        )
+    return findings
+
+
+def not_analysed(reason: str) -> Finding:
+    """The finding that stands for "this file could not be analysed" (default-off MPR999)."""
+    reason = " ".join(reason.split())[:200]
+    return Finding(1, 0, "MPR999", RULES_BY_CODE["MPR999"].format("", reason=reason), "")
+
+
+def may_contain_findings(source: str, extra_bases: frozenset[str] = frozenset()) -> bool:
+    """The cheap text prefilter: a file without these markers cannot hold a finding."""
+    if "self" not in source:
+        return False
+    if any(marker in source for marker in tables.PREFILTER_MARKERS):
+        return True
+    return any(name.rsplit(".", 1)[-1] in source for name in extra_bases)
+
+
+def analyze(tree: ast.AST, source: str | None = None, extra_bases: frozenset[str] = frozenset()) -> list[Finding]:
+    """All findings for one parsed file, sorted by position. Raises only on engine bugs."""
+    if source is not None and not may_contain_findings(source, extra_bases):
+        return []
+    imports = ImportTable(tree)
+    index = ModuleClassIndex(tree, imports, extra_bases)
+    module_classes = index.module_classes()
+    if not module_classes:
+        return []
+    inference = ExpressionInference(imports, index)
+    module_functions = {
+        stmt.name: stmt for stmt in getattr(tree, "body", []) if isinstance(stmt, _FunctionNode)
+    }
+    findings: list[Finding] = []
+    for info in module_classes:
+        findings.extend(_analyze_class(info, inference, module_functions))
+    findings.sort(key=lambda f: (f.line, f.col, f.code))
+    return findings

@@ -1,0 +1,102 @@
+"""Find the classes of a file that are ``torch.nn.Module`` subclasses."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from . import tables
+from .imports import ImportTable
+
+
+def is_torch_module_name(qualified: str | None) -> bool:
+    """True for qualified names of classes that are Modules (``torch.nn.Linear``, ``lightning.LightningModule``)."""
+    if not qualified:
+        return False
+    if qualified in tables.KNOWN_MODULE_BASES:
+        return True
+    if qualified.startswith(tables.NN_NON_MODULE_NAMESPACES):
+        return False
+    if qualified.startswith(tables.MODULE_NAMESPACES):
+        last = qualified.rsplit(".", 1)[-1]
+        stripped = last.lstrip("_")
+        return bool(stripped) and stripped[0].isupper() and last not in tables.NN_NON_MODULE_NAMES
+    return False
+
+
+@dataclass
+class ClassInfo:
+    node: ast.ClassDef
+    bases: list[ast.expr]
+    is_module: bool = False
+    # True when a base is a torch layer other than Module (it registers weight/bias itself).
+    extends_torch_layer: bool = False
+    in_file_bases: list["ClassInfo"] = field(default_factory=list)
+    methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
+
+    def mro(self) -> list["ClassInfo"]:
+        """This class then its in-file bases, depth first, each once."""
+        seen: list[ClassInfo] = []
+        stack = [self]
+        while stack:
+            info = stack.pop(0)
+            if info in seen:
+                continue
+            seen.append(info)
+            stack.extend(info.in_file_bases)
+        return seen
+
+    def find_method(self, name: str):
+        for info in self.mro():
+            if name in info.methods:
+                return info.methods[name]
+        return None
+
+
+class ModuleClassIndex:
+    """Every class of a file, with whether it is a Module (directly, by alias, or via in-file bases)."""
+
+    def __init__(self, tree: ast.AST, imports: ImportTable, extra_bases: frozenset[str] = frozenset()):
+        self.imports = imports
+        self.classes: list[ClassInfo] = []
+        by_name: dict[str, list[ClassInfo]] = {}
+        extra_last = {name.rsplit(".", 1)[-1] for name in extra_bases}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                info = ClassInfo(node=node, bases=list(node.bases))
+                for stmt in node.body:
+                    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        info.methods[stmt.name] = stmt
+                self.classes.append(info)
+                by_name.setdefault(node.name, []).append(info)
+        self.by_name = by_name
+        for info in self.classes:
+            for base in info.bases:
+                if isinstance(base, ast.Subscript):  # Generic[...] style bases
+                    base = base.value
+                qualified = imports.qualify(base)
+                if is_torch_module_name(qualified):
+                    info.is_module = True
+                    if not qualified.endswith(".Module") and qualified.startswith(tables.MODULE_NAMESPACES):
+                        info.extends_torch_layer = True
+                elif qualified is None and isinstance(base, ast.Name) and base.id in by_name:
+                    info.in_file_bases.extend(c for c in by_name[base.id] if c is not info)
+                last = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", None)
+                if last and (last in extra_last or (qualified and qualified in extra_bases)):
+                    info.is_module = True
+        changed = True
+        while changed:
+            changed = False
+            for info in self.classes:
+                if not info.is_module and any(b.is_module for b in info.in_file_bases):
+                    info.is_module = True
+                    changed = True
+                if not info.extends_torch_layer and any(b.extends_torch_layer for b in info.in_file_bases):
+                    info.extends_torch_layer = True
+                    changed = True
+
+    def module_classes(self) -> list[ClassInfo]:
+        return [c for c in self.classes if c.is_module]
+
+    def is_module_class_name(self, name: str) -> bool:
+        return any(c.is_module for c in self.by_name.get(name, ()))

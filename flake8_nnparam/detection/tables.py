@@ -1,0 +1,207 @@
+"""Data the detection engine consults: which names make tensors, which classes are Modules.
+
+Qualified names are written as PyTorch spells them publicly (``torch.zeros``,
+``torch.nn.Module``); the import-alias table maps every local spelling onto them.
+"""
+
+# torch.* functions that create a new tensor from sizes, data or another tensor.
+TENSOR_FACTORIES = frozenset(
+    """
+    zeros ones empty full rand randn randint randperm arange range linspace logspace eye
+    tensor as_tensor asarray from_numpy frombuffer from_file empty_strided empty_permuted
+    zeros_like ones_like empty_like full_like rand_like randn_like randint_like
+    normal bernoulli multinomial poisson sparse_coo_tensor sparse_csr_tensor
+    tril_indices triu_indices complex polar scalar_tensor
+    hann_window hamming_window blackman_window bartlett_window kaiser_window
+    """.split()
+)
+
+# torch.* functions that compute a tensor from tensors.
+TENSOR_OPS = frozenset(
+    """
+    tril triu cat concat concatenate stack hstack vstack dstack column_stack row_stack
+    exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan asin acos atan atan2 sinh cosh tanh
+    sigmoid abs neg reciprocal pow square sign floor ceil round trunc frac clamp clip
+    outer ger einsum where matmul mm bmm mv dot cross kron tensordot
+    add sub mul div true_divide floor_divide remainder fmod maximum minimum
+    sum mean prod cumsum cumprod std var norm logsumexp softmax log_softmax
+    flip fliplr flipud roll rot90 transpose permute reshape flatten unflatten squeeze unsqueeze
+    repeat_interleave tile broadcast_to expand_copy narrow_copy gather scatter index_select
+    masked_fill diag diag_embed diagflat diagonal block_diag cartesian_prod combinations
+    outer erf erfc erfinv lgamma digamma sinc hypot logaddexp
+    bucketize searchsorted histc bincount argsort argmax argmin nonzero
+    view_as_real view_as_complex real imag conj angle
+    eq ne lt le gt ge logical_and logical_or logical_not logical_xor isnan isinf isfinite
+    bitwise_and bitwise_or bitwise_not bitwise_xor
+    clone detach contiguous
+    """.split()
+)
+
+# torch.* submodules whose functions return tensors (torch.fft.rfft, torch.linalg.inv, ...).
+TENSOR_OP_NAMESPACES = ("torch.fft.", "torch.linalg.", "torch.special.", "torch.nn.functional.")
+
+# Functions of those namespaces that return something other than a tensor.
+NON_TENSOR_NAMESPACE_FUNCTIONS = frozenset(
+    {"torch.nn.functional.dropout_", "torch.linalg.matrix_rank_info"}
+)
+
+# Legacy typed-tensor constructors: torch.FloatTensor(3, 4) etc.
+TYPED_TENSOR_CLASSES = frozenset(
+    """
+    Tensor FloatTensor DoubleTensor HalfTensor BFloat16Tensor
+    LongTensor IntTensor ShortTensor CharTensor ByteTensor BoolTensor
+    """.split()
+)
+INTEGRAL_TYPED_TENSOR_CLASSES = frozenset(
+    "LongTensor IntTensor ShortTensor CharTensor ByteTensor BoolTensor".split()
+)
+
+TENSOR_CONSTRUCTOR_NAMES = frozenset(
+    {"torch.autograd.Variable", "torch.autograd.variable.Variable", "torch.Tensor._make_subclass"}
+)
+
+RANDOM_FACTORIES = frozenset(
+    "rand randn randint randperm normal bernoulli multinomial poisson "
+    "rand_like randn_like randint_like".split()
+)
+# Factories that allocate without meaningful values: the author intends to fill them.
+UNINITIALISED_FACTORIES = frozenset({"empty", "empty_like", "empty_strided", "empty_permuted"})
+INTEGRAL_FACTORIES = frozenset(
+    {"randint", "randperm", "tril_indices", "triu_indices", "randint_like"}
+)
+INTEGRAL_OPS = frozenset(
+    """
+    argsort argmax argmin nonzero bucketize searchsorted bincount
+    eq ne lt le gt ge logical_and logical_or logical_not logical_xor isnan isinf isfinite
+    """.split()
+)
+COMPLEX_FACTORIES = frozenset({"polar", "complex", "view_as_complex"})
+
+INTEGRAL_DTYPES = frozenset(
+    "long int64 int int32 int16 short int8 uint8 uint16 uint32 uint64 bool".split()
+)
+COMPLEX_DTYPES = frozenset("complex32 complex64 complex128 cfloat cdouble chalf".split())
+
+# Tensor methods whose result is not a tensor.
+NON_TENSOR_METHODS = frozenset(
+    """
+    item tolist numpy size dim ndimension numel nelement element_size data_ptr
+    is_contiguous is_floating_point is_complex is_signed is_pinned is_shared
+    is_set_to equal allclose get_device storage untyped_storage storage_offset
+    stride type_as_string __len__ __repr__ __str__ __bool__ __float__ __int__ __index__
+    tobytes dim_order
+    """.split()
+)
+NON_TENSOR_ATTRIBUTES = frozenset(
+    "shape dtype device ndim is_cuda is_leaf requires_grad grad_fn layout names is_sparse is_quantized itemsize nbytes".split()
+)
+TENSOR_ATTRIBUTES = frozenset({"T", "mT", "H", "mH", "data", "real", "imag"})
+INTEGRAL_METHODS = frozenset("long int short char byte bool".split())
+FLOAT_METHODS = frozenset("float double half bfloat16".split())
+COMPLEX_METHODS = frozenset({"cfloat", "cdouble"})
+# In-place initialisers: a tensor filled with these is a weight someone means to learn.
+INIT_METHODS = frozenset(
+    "normal_ uniform_ kaiming_uniform_ kaiming_normal_ xavier_uniform_ xavier_normal_ "
+    "trunc_normal_ orthogonal_ random_".split()
+)
+
+# Methods (and functions) that make a tensor follow the module's device or dtype.
+DEVICE_METHODS = frozenset({"to", "cuda", "cpu", "type_as", "type", "npu", "xpu", "mps"})
+
+# Methods that mean the class manages its own device and state handling.
+SELF_MANAGED_METHODS = frozenset(
+    {"_apply", "to", "cuda", "_save_to_state_dict", "_load_from_state_dict"}
+)
+
+# Classes and wrappers that register what they hold.
+PARAMETER_CLASSES = frozenset(
+    {
+        "torch.nn.Parameter",
+        "torch.nn.parameter.Parameter",
+        "torch.nn.UninitializedParameter",
+        "torch.nn.parameter.UninitializedParameter",
+    }
+)
+BUFFER_CLASSES = frozenset(
+    {
+        "torch.nn.Buffer",
+        "torch.nn.parameter.Buffer",
+        "torch.nn.UninitializedBuffer",
+        "torch.nn.parameter.UninitializedBuffer",
+    }
+)
+REGISTERING_CONTAINERS = frozenset(
+    {"ModuleList", "ModuleDict", "Sequential", "ParameterList", "ParameterDict"}
+)
+
+# torch.nn names that are not Module classes.
+NN_NON_MODULE_NAMES = frozenset(
+    {"Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer"}
+)
+NN_NON_MODULE_NAMESPACES = (
+    "torch.nn.init.",
+    "torch.nn.functional.",
+    "torch.nn.utils.",
+    "torch.nn.parameter.",
+    "torch.nn.attention.",
+)
+# Prefixes under which every CapWords class is a torch.nn.Module.
+MODULE_NAMESPACES = (
+    "torch.nn.",
+    "torch.ao.nn.",
+    "torch.nn.quantized.",
+    "torch.nn.intrinsic.",
+    "torch.nn.qat.",
+)
+# Framework base classes known to be Modules.
+KNOWN_MODULE_BASES = frozenset(
+    {
+        "torch.nn.Module",
+        "torch.nn.modules.module.Module",
+        "torch.jit.ScriptModule",
+        "torch.nn.modules.loss._Loss",
+        "torch.nn.modules.loss._WeightedLoss",
+        "torch.nn.modules.conv._ConvNd",
+        "torch.nn.modules.batchnorm._BatchNorm",
+        "torch.nn.modules.batchnorm._NormBase",
+        "lightning.LightningModule",
+        "lightning.pytorch.LightningModule",
+        "lightning.pytorch.core.LightningModule",
+        "lightning.pytorch.core.module.LightningModule",
+        "pytorch_lightning.LightningModule",
+        "pytorch_lightning.core.LightningModule",
+        "pytorch_lightning.core.lightning.LightningModule",
+        "pytorch_lightning.core.module.LightningModule",
+        "transformers.PreTrainedModel",
+        "transformers.modeling_utils.PreTrainedModel",
+        "diffusers.ModelMixin",
+        "diffusers.models.modeling_utils.ModelMixin",
+        "timm.layers.Module",
+        "torch_geometric.nn.MessagePassing",
+        "torch_geometric.nn.conv.MessagePassing",
+    }
+)
+# Attributes that torch.nn layers register in their own __init__; a subclass may rebind them.
+LAYER_REGISTERED_ATTRIBUTE_PREFIXES = (
+    "weight",
+    "bias",
+    "running_",
+    "num_batches_tracked",
+    "in_proj_",
+    "q_proj_",
+    "k_proj_",
+    "v_proj_",
+)
+
+# Calls on self that register a name: register_buffer("x", t), add_module("x", m), ...
+REGISTRATION_METHODS = frozenset(
+    {"register_buffer", "register_parameter", "add_module", "register_module"}
+)
+# Container methods that add elements.
+CONTAINER_FILL_METHODS = frozenset({"append", "extend", "insert", "update", "setdefault"})
+
+# Attribute names that say "this is a weight".
+WEIGHT_NAME_HINTS = ("weight", "bias", "kernel", "_w", "codebook")
+
+# Text that must appear in a file for it to hold a finding (the cheap prefilter).
+PREFILTER_MARKERS = ("torch", "lightning", "Module")

@@ -1,0 +1,375 @@
+"""Infer what an expression evaluates to: a tensor (with what properties), a Module, a container..."""
+
+from __future__ import annotations
+
+import ast
+from typing import Callable
+
+from . import tables
+from .imports import ImportTable
+from .module_classes import ModuleClassIndex, is_torch_module_name
+from .values import CONTAINER, FUNCTION, MODULE, PARAM, REGISTERED, TENSOR, Value, merge, tensor
+
+Env = dict  # local name -> Value
+
+_NUMERIC_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.MatMult)
+
+
+def _is_number(node: ast.AST) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (int, float, complex)) and not isinstance(node.value, bool)
+    if isinstance(node, ast.UnaryOp):
+        return _is_number(node.operand)
+    return False
+
+
+def _int_literals_only(node: ast.AST) -> bool:
+    """A (nested) list/tuple literal of ints, or bools."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return bool(node.elts) and all(_int_literals_only(e) for e in node.elts)
+    if isinstance(node, ast.UnaryOp):
+        return _int_literals_only(node.operand)
+    return isinstance(node, ast.Constant) and isinstance(node.value, int)
+
+
+def _looks_scalar(node: ast.AST) -> bool:
+    """Argument of torch.tensor(...) that makes a 0-dim tensor: a number or arithmetic on numbers."""
+    if _is_number(node):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, _NUMERIC_OPS):
+        return not any(isinstance(n, (ast.List, ast.Tuple, ast.ListComp)) for n in ast.walk(node))
+    if isinstance(node, ast.Call):
+        func = node.func
+        return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("math", "np", "numpy") and func.attr in ("log", "sqrt", "exp", "pi", "e")
+    return False
+
+
+def _is_empty_shape(args: list[ast.expr]) -> bool:
+    if len(args) == 1:
+        a = args[0]
+        if isinstance(a, ast.Constant) and a.value == 0:
+            return True
+        if isinstance(a, (ast.List, ast.Tuple)) and len(a.elts) == 1:
+            e = a.elts[0]
+            return isinstance(e, ast.Constant) and e.value == 0
+    return False
+
+
+def _is_zero_dim_shape(args: list[ast.expr]) -> bool:
+    return len(args) == 1 and isinstance(args[0], (ast.Tuple, ast.List)) and not args[0].elts
+
+
+class ExpressionInference:
+    """Infers values in the context of one file (its imports and Module classes).
+
+    ``call_hook`` lets the caller walk a helper method or function when its result is asked for
+    (that is how ``self.x = self._build()`` is both followed and typed).
+    """
+
+    def __init__(self, imports: ImportTable, index: ModuleClassIndex):
+        self.imports = imports
+        self.index = index
+        self.call_hook: Callable[[ast.Call, Env, str | None], Value | None] | None = None
+
+    # --- dtype helpers -------------------------------------------------------------
+    def _dtype_name(self, node: ast.AST | None) -> str | None:
+        if node is None:
+            return None
+        q = self.imports.qualify(node)
+        if q and q.startswith("torch."):
+            return q[len("torch."):]
+        return None
+
+    def _apply_dtype(self, value: Value, dtype_node: ast.AST | None) -> Value:
+        name = self._dtype_name(dtype_node)
+        if name is None:
+            return value
+        return value.but(integral=name in tables.INTEGRAL_DTYPES, complex=name in tables.COMPLEX_DTYPES)
+
+    @staticmethod
+    def _kw(call: ast.Call, name: str) -> ast.expr | None:
+        for kw in call.keywords:
+            if kw.arg == name:
+                return kw.value
+        return None
+
+    # --- entry point ---------------------------------------------------------------
+    def infer(self, node: ast.AST | None, env: Env, self_name: str | None, attrs: dict[str, Value]) -> Value | None:
+        if node is None:
+            return None
+        if isinstance(node, ast.Call):
+            return self._infer_call(node, env, self_name, attrs)
+        if isinstance(node, ast.Name):
+            return env.get(node.id)
+        if isinstance(node, ast.Attribute):
+            if self_name and isinstance(node.value, ast.Name) and node.value.id == self_name:
+                return attrs.get(node.attr)
+            base = self.infer(node.value, env, self_name, attrs)
+            if base is not None and base.kind in (TENSOR, PARAM):
+                if node.attr in tables.TENSOR_ATTRIBUTES:
+                    return tensor(complex=base.complex if node.attr not in ("real", "imag") else False, integral=base.integral)
+                return None
+            return None
+        if isinstance(node, ast.Subscript):
+            base = self.infer(node.value, env, self_name, attrs)
+            if base is None:
+                return None
+            if base.kind in (TENSOR, PARAM):
+                return tensor(complex=base.complex, integral=base.integral)
+            if base.kind == CONTAINER:
+                if MODULE in base.elements:
+                    return Value(MODULE)
+                if PARAM in base.elements:
+                    return Value(PARAM)
+                if TENSOR in base.elements:
+                    return tensor()
+            return None
+        if isinstance(node, ast.BinOp):
+            left = self.infer(node.left, env, self_name, attrs)
+            right = self.infer(node.right, env, self_name, attrs)
+            if isinstance(node.op, ast.Mult):
+                for seq, other in ((left, node.right), (right, node.left)):
+                    if seq is not None and seq.kind == CONTAINER and seq.container in ("list", "tuple"):
+                        return seq.but(elements=set(seq.elements))
+            if isinstance(node.op, ast.Add) and left and right and left.kind == right.kind == CONTAINER:
+                return left.but(elements=left.elements | right.elements)
+            operands = [v for v in (left, right) if v is not None and v.kind in (TENSOR, PARAM)]
+            if operands:
+                return tensor(
+                    requires_grad=any(v.requires_grad for v in operands),
+                    complex=any(v.complex for v in operands),
+                    integral=all(v.integral for v in operands) and not isinstance(node.op, (ast.Div, ast.Pow)),
+                    scalar=all(v.scalar for v in operands),
+                    random=any(v.random for v in operands),
+                )
+            return None
+        if isinstance(node, ast.UnaryOp):
+            v = self.infer(node.operand, env, self_name, attrs)
+            if v is not None and v.kind == TENSOR:
+                return v.but(integral=v.integral or isinstance(node.op, ast.Not))
+            return None
+        if isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            if any((v := self.infer(s, env, self_name, attrs)) is not None and v.kind == TENSOR for s in sides):
+                if not any(isinstance(op, (ast.Is, ast.IsNot, ast.In, ast.NotIn)) for op in node.ops):
+                    return tensor(integral=True)
+            return None
+        if isinstance(node, ast.IfExp):
+            return merge(
+                self.infer(node.body, env, self_name, attrs),
+                self.infer(node.orelse, env, self_name, attrs),
+            )
+        if isinstance(node, ast.BoolOp):
+            result = None
+            for v in node.values:
+                result = merge(result, self.infer(v, env, self_name, attrs))
+            return result
+        if isinstance(node, ast.NamedExpr):
+            value = self.infer(node.value, env, self_name, attrs)
+            if isinstance(node.target, ast.Name):
+                env[node.target.id] = value
+            return value
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            kind = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set"}[type(node)]
+            return self._container(kind, node.elts, env, self_name, attrs)
+        if isinstance(node, ast.Dict):
+            return self._container("dict", [v for v in node.values if v is not None], env, self_name, attrs)
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            kind = "set" if isinstance(node, ast.SetComp) else "list"
+            if isinstance(node, ast.GeneratorExp):
+                kind = "generator"
+            return self._container(kind, [node.elt], self._comprehension_env(node, env), self_name, attrs)
+        if isinstance(node, ast.DictComp):
+            return self._container("dict", [node.value], self._comprehension_env(node, env), self_name, attrs)
+        return None
+
+    def _comprehension_env(self, node, env: Env) -> Env:
+        inner = dict(env)
+        for gen in node.generators:
+            for target in ast.walk(gen.target):
+                if isinstance(target, ast.Name):
+                    inner[target.id] = None
+        return inner
+
+    def _container(self, kind: str, elts, env: Env, self_name, attrs) -> Value:
+        elements: set[str] = set()
+        for elt in elts:
+            if isinstance(elt, ast.Starred):
+                v = self.infer(elt.value, env, self_name, attrs)
+                if v is not None and v.kind == CONTAINER:
+                    elements |= v.elements
+                continue
+            v = self.infer(elt, env, self_name, attrs)
+            if v is None:
+                continue
+            if v.kind == REGISTERED:
+                elements.add(MODULE)
+            elif v.kind == CONTAINER:
+                elements |= v.elements
+            elif v.kind in (TENSOR, PARAM, MODULE):
+                elements.add(v.kind)
+        return Value(CONTAINER, container=kind, elements=elements)
+
+    # --- calls ---------------------------------------------------------------------
+    def _infer_call(self, call: ast.Call, env: Env, self_name, attrs) -> Value | None:
+        func = call.func
+        qualified = self.imports.qualify(func)
+        if qualified is not None and qualified.startswith("torch"):
+            return self._torch_call(qualified, call, env, self_name, attrs)
+        if qualified is not None and is_torch_module_name(qualified):
+            return Value(MODULE)
+        if isinstance(func, ast.Name):
+            if self.index.is_module_class_name(func.id) and func.id not in env:
+                return Value(MODULE)
+            if func.id == "getattr" and len(call.args) >= 2 and isinstance(call.args[0], ast.Name) and call.args[0].id == self_name:
+                name = call.args[1]
+                if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                    return attrs.get(name.value)
+                return None
+            if func.id in ("list", "tuple", "dict", "set", "sorted", "reversed") and call.args:
+                inner = self.infer(call.args[0], env, self_name, attrs)
+                if inner is not None and inner.kind == CONTAINER:
+                    kind = func.id if func.id in ("list", "tuple", "dict", "set") else "list"
+                    return inner.but(container=kind, elements=set(inner.elements))
+                return None
+            if func.id in ("list", "dict", "tuple", "set") and not call.args:
+                if func.id == "dict" and call.keywords:
+                    return self._container("dict", [k.value for k in call.keywords], env, self_name, attrs)
+                return Value(CONTAINER, container=func.id)
+        if isinstance(func, ast.Attribute):
+            if (
+                func.attr == "deepcopy"
+                and isinstance(func.value, ast.Name)
+                and func.value.id == "copy"
+                and call.args
+            ):
+                v = self.infer(call.args[0], env, self_name, attrs)
+                return v.but(elements=set(v.elements)) if v is not None else None
+            receiver = None
+            is_self_call = self_name and isinstance(func.value, ast.Name) and func.value.id == self_name
+            if not is_self_call:
+                receiver = self.infer(func.value, env, self_name, attrs)
+            if receiver is not None and receiver.kind in (TENSOR, PARAM):
+                return self._tensor_method(receiver, func.attr, call)
+        if self.call_hook is not None:
+            return self.call_hook(call, env, self_name)
+        return None
+
+    def _torch_call(self, qualified: str, call: ast.Call, env: Env, self_name, attrs) -> Value | None:
+        if qualified in tables.PARAMETER_CLASSES or qualified in tables.BUFFER_CLASSES:
+            return Value(PARAM)
+        parts = qualified.split(".")
+        last = parts[-1]
+        if last in tables.REGISTERING_CONTAINERS and qualified.startswith("torch.nn."):
+            return Value(REGISTERED)
+        if is_torch_module_name(qualified):
+            return Value(MODULE)
+        requires_grad_node = self._kw(call, "requires_grad")
+        requires_grad = isinstance(requires_grad_node, ast.Constant) and requires_grad_node.value is True
+        dtype_node = self._kw(call, "dtype")
+        if len(parts) == 2 and (last in tables.TYPED_TENSOR_CLASSES) or (
+            len(parts) == 3 and parts[1] == "cuda" and last in tables.TYPED_TENSOR_CLASSES
+        ):
+            value = tensor(
+                integral=last in tables.INTEGRAL_TYPED_TENSOR_CLASSES,
+                uninitialised=bool(call.args) and all(_is_number(a) or isinstance(a, ast.Name) for a in call.args)
+                and not _int_literals_only(call.args[0]),
+                simple_factory=True,
+            )
+            if call.args and _int_literals_only(call.args[0]) and isinstance(call.args[0], (ast.List, ast.Tuple)):
+                value = value.but(uninitialised=False)
+            return value
+        if qualified in tables.TENSOR_CONSTRUCTOR_NAMES:
+            inner = self.infer(call.args[0], env, self_name, attrs) if call.args else None
+            base = inner if inner is not None and inner.kind == TENSOR else tensor()
+            return base.but(requires_grad=base.requires_grad or requires_grad)
+        if len(parts) == 2 and last in tables.TENSOR_FACTORIES:
+            value = tensor(
+                requires_grad=requires_grad,
+                random=last in tables.RANDOM_FACTORIES,
+                uninitialised=last in tables.UNINITIALISED_FACTORIES,
+                integral=last in tables.INTEGRAL_FACTORIES,
+                complex=last in tables.COMPLEX_FACTORIES,
+                simple_factory=last in ("zeros", "ones", "full", "empty", "rand", "randn", "normal"),
+            )
+            if last.endswith("_like") and call.args:
+                src = self.infer(call.args[0], env, self_name, attrs)
+                if src is not None and src.kind == TENSOR:
+                    value = value.but(integral=src.integral and last != "rand_like", complex=src.complex)
+            if last in ("tensor", "as_tensor", "asarray", "scalar_tensor") and call.args:
+                arg = call.args[0]
+                value = value.but(
+                    scalar=last == "scalar_tensor" or _looks_scalar(arg),
+                    integral=_int_literals_only(arg),
+                    placeholder=isinstance(arg, (ast.List, ast.Tuple)) and not arg.elts,
+                )
+                src = self.infer(arg, env, self_name, attrs)
+                if src is not None and src.kind == TENSOR:
+                    value = value.but(complex=src.complex, integral=src.integral, scalar=src.scalar)
+            if last == "arange" and dtype_node is None:
+                value = value.but(
+                    integral=not any(
+                        isinstance(n, ast.Constant) and isinstance(n.value, float)
+                        for a in call.args
+                        for n in ast.walk(a)
+                    )
+                )
+            if last in ("zeros", "ones", "empty", "full", "rand", "randn"):
+                if _is_empty_shape(call.args):
+                    value = value.but(placeholder=True)
+                elif _is_zero_dim_shape(call.args):
+                    value = value.but(scalar=True)
+            return self._apply_dtype(value, dtype_node)
+        if qualified.startswith(tables.TENSOR_OP_NAMESPACES) or (len(parts) == 2 and last in tables.TENSOR_OPS):
+            if qualified in tables.NON_TENSOR_NAMESPACE_FUNCTIONS or qualified.startswith("torch.nn.functional.") and last[0].isupper():
+                return None
+            operands = [self.infer(a, env, self_name, attrs) for a in call.args]
+            for a in call.args:
+                if isinstance(a, (ast.List, ast.Tuple)):
+                    operands.extend(self.infer(e, env, self_name, attrs) for e in a.elts)
+            tensors = [v for v in operands if v is not None and v.kind in (TENSOR, PARAM)]
+            value = tensor(
+                requires_grad=any(v.requires_grad for v in tensors),
+                complex=any(v.complex for v in tensors) or last in tables.COMPLEX_FACTORIES,
+                integral=last in tables.INTEGRAL_OPS or (bool(tensors) and all(v.integral for v in tensors) and last in ("tril", "triu", "cat", "stack", "flip", "roll", "repeat_interleave", "clone", "detach", "contiguous", "reshape", "flatten", "transpose", "permute", "where", "diag", "index_select", "gather")),
+                scalar=bool(tensors) and all(v.scalar for v in tensors) and last not in ("cat", "stack", "outer", "diag"),
+                random=any(v.random for v in tensors),
+            )
+            if last in ("view_as_real", "real", "imag", "angle", "abs"):
+                value = value.but(complex=False)
+            return self._apply_dtype(value, dtype_node)
+        return None
+
+    def _tensor_method(self, receiver: Value, method: str, call: ast.Call) -> Value | None:
+        if method in tables.NON_TENSOR_METHODS:
+            return None
+        base = receiver if receiver.kind == TENSOR else tensor()
+        if method == "requires_grad_":
+            flag = True
+            if call.args and isinstance(call.args[0], ast.Constant):
+                flag = bool(call.args[0].value)
+            kw = self._kw(call, "requires_grad")
+            if isinstance(kw, ast.Constant):
+                flag = bool(kw.value)
+            return base.but(requires_grad=flag, frozen=not flag)
+        if method in ("detach", "detach_"):
+            return base.but(requires_grad=False)
+        if method in tables.INTEGRAL_METHODS:
+            return base.but(integral=True, complex=False)
+        if method in tables.FLOAT_METHODS:
+            return base.but(integral=False, complex=False)
+        if method in tables.COMPLEX_METHODS:
+            return base.but(complex=True, integral=False)
+        if method in tables.INIT_METHODS:
+            return base.but(initialised=True, random=True)
+        if method in ("to", "type", "new_tensor", "new_zeros", "new_ones", "new_full", "new_empty"):
+            dtype = self._kw(call, "dtype")
+            if dtype is None:
+                for a in call.args:
+                    if self._dtype_name(a) in tables.INTEGRAL_DTYPES | tables.COMPLEX_DTYPES | frozenset({"float", "float32", "float64", "float16", "bfloat16", "double", "half"}):
+                        dtype = a
+            result = base if method in ("to", "type") else tensor()
+            return self._apply_dtype(result, dtype)
+        if method in ("view_as_real",):
+            return base.but(complex=False)
+        return base.but(initialised=base.initialised)

@@ -1,0 +1,68 @@
+"""What the engine knows about a value: is it a tensor, a Parameter, a Module, a container of those."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+TENSOR = "tensor"
+PARAM = "param"  # nn.Parameter / nn.Buffer, or an existing Parameter (weight tying)
+MODULE = "module"
+CONTAINER = "container"  # Python list/tuple/dict/set
+REGISTERED = "registered"  # nn.ModuleList, nn.ParameterDict, ...
+FUNCTION = "function"
+
+
+@dataclass
+class Value:
+    kind: str
+    requires_grad: bool = False
+    frozen: bool = False  # ends in .requires_grad_(False)
+    complex: bool = False
+    integral: bool = False
+    scalar: bool = False  # 0-dim
+    placeholder: bool = False  # empty: torch.empty(0), torch.tensor([])
+    random: bool = False
+    uninitialised: bool = False
+    initialised: bool = False  # filled by normal_/uniform_/nn.init
+    simple_factory: bool = False  # zeros/ones/full/randn/empty/Tensor: a fresh, not computed, tensor
+    param_alternative: bool = False  # another branch of the same expression is an nn.Parameter
+    # Containers (mutable: filling a container after binding updates the one object).
+    container: str | None = None  # "list", "tuple", "dict", "set"
+    elements: set[str] = field(default_factory=set)
+    elements_registered: bool = False
+    function: object = None
+
+    def but(self, **changes) -> "Value":
+        return replace(self, **changes)
+
+
+def tensor(**flags) -> Value:
+    return Value(TENSOR, **flags)
+
+
+def merge(a: Value | None, b: Value | None) -> Value | None:
+    """The value of ``a if cond else b``: what matters for a finding survives."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    if a.kind == b.kind:
+        if a.kind == TENSOR:
+            return a.but(
+                requires_grad=a.requires_grad or b.requires_grad,
+                complex=a.complex or b.complex,
+                integral=a.integral and b.integral,
+                scalar=a.scalar and b.scalar,
+                placeholder=a.placeholder and b.placeholder,
+                random=a.random or b.random,
+                param_alternative=a.param_alternative or b.param_alternative,
+            )
+        return a
+    kinds = {a.kind, b.kind}
+    if kinds == {TENSOR, PARAM}:
+        t = a if a.kind == TENSOR else b
+        return t.but(param_alternative=True)
+    for preferred in (TENSOR, CONTAINER, MODULE, PARAM, REGISTERED):
+        if preferred in kinds:
+            return a if a.kind == preferred else b
+    return a
