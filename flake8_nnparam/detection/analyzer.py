@@ -188,10 +188,6 @@ class _Evidence:
                 attr = _base_self_attr(arg, self_name)
                 if attr:
                     self.device_aware.add(attr)
-        if isinstance(func, ast.Name) and func.id == "setattr" and len(call.args) >= 3:
-            if isinstance(call.args[0], ast.Name) and call.args[0].id == self_name:
-                if _str_const(call.args[1]) is None:
-                    self.dynamic_registration = True
 
     def _scan_target(self, stmt, target, self_name: str, in_construction: bool, imports: ImportTable) -> None:
         attr = _self_attr(target, self_name)
