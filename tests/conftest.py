@@ -19,3 +19,9 @@ def expectations(path: Path) -> set[tuple[int, str]]:
             for code in match.group(1).split(","):
                 expected.add((lineno, code.strip()))
     return expected
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A run that collected nothing must never pass (pytest's own exit 5 is easy to swallow)."""
+    if session.testscollected == 0 and exitstatus == 0:
+        session.exitstatus = 1

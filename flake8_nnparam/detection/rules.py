@@ -170,7 +170,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "MPR901",
         "moved-at-use",
-        "self.{attr} is a plain tensor moved to the device at each use: register it once with "
+        "self.{attr} is a plain tensor copied to the device at each use and missing from state_dict(); register it once with "
         "self.register_buffer(\"{attr}\", ..., persistent=False) instead",
         what="(off by default) A plain tensor attribute that the class itself moves or re-creates device-aware "
         "elsewhere (`self.x.to(...)`, `.cuda()`, `.type_as(...)`, `device=` in a re-assignment).",
@@ -231,8 +231,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "MPR905",
         "self-managed-class",
-        "self.{attr} is a plain tensor in a class that overrides {method}(): make sure it moves and saves "
-        "self.{attr}, or register it as a buffer",
+        "self.{attr} is a plain tensor, skipped by .to() and state_dict(), in a class that overrides {method}(): "
+        "make sure the override handles it, or register it as a buffer",
         what="(off by default) A plain tensor in a class that defines `_apply`, `to`, `cuda`, "
         "`_save_to_state_dict` or `_load_from_state_dict`, i.e. handles device and state itself.",
         why="The override may well handle it; this code lets you audit such classes.",
@@ -256,3 +256,40 @@ RULES: tuple[Rule, ...] = (
 
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 DEFAULT_OFF_CODES = tuple(rule.code for rule in RULES if not rule.default_on)
+
+
+def render_rule_reference() -> str:
+    """docs/rules.md, generated from this table (a test keeps the file in step)."""
+    out = [
+        "# Rule reference",
+        "",
+        "Generated from `flake8_nnparam/detection/rules.py` by "
+        "`python -m flake8_nnparam.detection.rules > docs/rules.md`; do not edit by hand.",
+        "",
+        "| code | name | default | autofix |",
+        "| --- | --- | --- | --- |",
+    ]
+    for rule in RULES:
+        default = "on" if rule.default_on else "off"
+        out.append(f"| [{rule.code}](#{rule.code.lower()}) | {rule.name} | {default} | {'yes' if rule.fix else 'no'} |")
+    for rule in RULES:
+        out += ["", f"## {rule.code}", "", f"**{rule.name}** (on by default: {'yes' if rule.default_on else 'no'})", ""]
+        out += [f"Message: `{rule.code} {rule.message}`", ""]
+        out += ["### What it finds", "", rule.what, "", "### Why it is a bug", "", rule.why, ""]
+        for example in rule.invalid:
+            out += ["### Example", "", "```python", example.rstrip(), "```", ""]
+        for example in rule.valid:
+            out += ["### Correct", "", "```python", example.rstrip(), "```", ""]
+        out += ["### Fix", "", rule.fix or "No automatic fix: the right change needs a human decision.", ""]
+        if rule.fix:
+            out += [
+                "Fix safety: the fix adds `state_dict()` keys (an old checkpoint loaded with `strict=True` "
+                "will report them missing; load with `strict=False` once or re-save), and a new Parameter "
+                "joins `parameters()`, so an optimizer built afterwards updates it.",
+                "",
+            ]
+    return "\n".join(out).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    print(render_rule_reference(), end="")
