@@ -1,0 +1,367 @@
+"""Runtime proof with real PyTorch: each finding names state the Module really leaves unregistered,
+and each negative fixture really registers everything it holds.
+
+The fixtures are imported and every ``nn.Module`` class in them is built with no arguments; the
+engine's findings say which attribute to inspect. Static (line, code) agreement lives in
+``test_fixtures.py``; this file checks the claims behind the codes against torch itself.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import importlib.util
+import inspect
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from flake8_nnparam.detection import Finding, analyze
+
+from .conftest import expectations, fixture_files
+
+try:
+    import torch
+    from torch import nn
+except ImportError:  # CI must never take this path: see test_ci_has_torch
+    torch = nn = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="torch is not installed; the runtime proof needs it")
+
+TENSOR_CODES = {"MPR001", "MPR002"}
+MODULE_CONTAINER_CODES = {"MPR003", "MPR004"}
+PARAMETER_CONTAINER_CODES = {"MPR005", "MPR006"}
+DICT_CODES = {"MPR004", "MPR006"}
+TORCH_REGISTRIES = ("_parameters", "_buffers", "_modules")
+
+
+def test_ci_has_torch():
+    """CI installs torch, so a missing torch there must fail loudly instead of skipping the proof."""
+    in_ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+    if in_ci and torch is None:
+        pytest.fail("CI is set but torch is not importable: the runtime proof would be skipped silently")
+
+
+# --- static side: what the engine says, and where each class lives (no torch needed) -----------
+
+
+@dataclass(frozen=True)
+class Analysed:
+    findings: tuple[Finding, ...]
+    class_spans: tuple[tuple[int, int, str], ...]  # (first line, last line, __qualname__)
+    factories: tuple[str, ...]  # module-level functions that define a class: candidate factories
+
+    def class_at(self, line: int) -> str | None:
+        """Qualname of the innermost class whose source contains ``line``; None outside any class."""
+        containing = [span for span in self.class_spans if span[0] <= line <= span[1]]
+        return max(containing)[2] if containing else None
+
+    def attrs_at(self, line: int, code: str) -> list[str]:
+        return [f.attr for f in self.findings if (f.line, f.code) == (line, code)]
+
+
+@functools.cache
+def analysed(path: Path) -> Analysed:
+    source = path.read_text()
+    tree = ast.parse(source)
+    spans: list[tuple[int, int, str]] = []
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ClassDef):
+                spans.append((child.lineno, child.end_lineno, prefix + child.name))
+                visit(child, f"{prefix}{child.name}.")
+            elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                visit(child, f"{prefix}{child.name}.<locals>.")
+            else:
+                visit(child, prefix)
+
+    visit(tree, "")
+    factories = tuple(
+        stmt.name
+        for stmt in tree.body
+        if isinstance(stmt, ast.FunctionDef) and any(isinstance(n, ast.ClassDef) for n in ast.walk(stmt))
+    )
+    return Analysed(tuple(analyze(tree, source)), tuple(spans), factories)
+
+
+def _cases(kind: str) -> list:
+    return [
+        pytest.param(path, line, code, id=f"{kind}/{path.name}:{line}:{code}")
+        for path in fixture_files(kind)
+        for line, code in sorted(expectations(path))
+    ]
+
+
+def _classes(kind: str) -> list:
+    return [
+        pytest.param(path, qualname, id=f"{kind}/{path.name}:{qualname}")
+        for path in fixture_files(kind)
+        for _, _, qualname in analysed(path).class_spans
+    ]
+
+
+# --- runtime side: import the fixtures and build their Modules ----------------------------------
+
+
+@functools.cache
+def load(path: Path):
+    name = f"_nnparam_runtime_{path.parent.name}_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses and pickling look the module up by name
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def _takes_no_arguments(func) -> bool:
+    return all(
+        p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        for p in inspect.signature(func).parameters.values()
+    )
+
+
+@functools.cache
+def builders(path: Path) -> dict:
+    """``__qualname__`` -> zero-argument callable returning a fresh instance, for every Module class in the file.
+
+    Classes defined at module level are called directly; a class defined inside a module-level
+    function (``def make_model(): class Local(nn.Module): ...; return Local()``) is reached by calling
+    that function when it takes no arguments and returns a Module.
+    """
+    module = load(path)
+    found = {
+        obj.__qualname__: obj
+        for obj in vars(module).values()
+        if isinstance(obj, type) and obj.__module__ == module.__name__ and issubclass(obj, nn.Module)
+    }
+    for name in analysed(path).factories:
+        factory = getattr(module, name, None)
+        if callable(factory) and _takes_no_arguments(factory):
+            product = factory()
+            if isinstance(product, nn.Module):
+                found.setdefault(type(product).__qualname__, factory)
+    return found
+
+
+def _held(value):
+    """Everything inside a (possibly nested) list, tuple, set or dict's values."""
+    items = value.values() if isinstance(value, dict) else value
+    for item in items:
+        if isinstance(item, (list, tuple, set, dict)):
+            yield from _held(item)
+        else:
+            yield item
+
+
+def _ids(objects) -> set[int]:
+    return {id(o) for o in objects}
+
+
+def _instance_attrs(model, attr: str) -> list[str]:
+    """The instance attributes a finding's ``attr`` names; a computed setattr name matches by pattern."""
+    if attr.isidentifier():
+        return [attr] if hasattr(model, attr) else []
+    try:
+        expr = ast.parse(attr, mode="eval").body
+    except SyntaxError:
+        expr = None
+    if isinstance(expr, ast.JoinedStr):
+        pattern = "".join(
+            re.escape(part.value) if isinstance(part, ast.Constant) else ".+" for part in expr.values
+        )
+    else:
+        pattern = ".+"
+    return [name for name in vars(model) if name not in TORCH_REGISTRIES and re.fullmatch(pattern, name)]
+
+
+def _resolve(path: Path, line: int, code: str) -> list[tuple[object, str]]:
+    """(builder, attribute) pairs to check for the finding at (line, code)."""
+    info = analysed(path)
+    attrs = info.attrs_at(line, code)
+    assert attrs, f"the engine reports no {code} on line {line} (see test_fixtures)"
+    available = builders(path)
+    qualname = info.class_at(line)
+    if qualname is not None and qualname not in available:
+        pytest.skip(f"{qualname} is neither a module-level class nor built by a zero-argument factory")
+    candidates = [available[qualname]] if qualname is not None else list(available.values())
+    pairs = []
+    for attr in attrs:
+        matched = 0
+        for build in candidates:
+            names = _instance_attrs(build(), attr)
+            if qualname is not None:
+                assert names, f"{qualname} has no attribute {attr!r} right after construction"
+            matched += bool(names)
+            pairs.extend((build, name) for name in names)
+        assert matched, f"no Module class in {path.name} has attribute {attr!r} after construction"
+    return pairs
+
+
+def _other_dtype(dtype):
+    return torch.float32 if dtype == torch.float64 else torch.float64
+
+
+# --- the claims behind each code ----------------------------------------------------------------
+
+
+def assert_tensor_unregistered(build, name: str, follow_to: bool = True) -> None:
+    model = build()
+    value = getattr(model, name)
+    assert isinstance(value, torch.Tensor), f"{name} is {type(value).__name__}, not a tensor"
+    assert name in vars(model), f"{name} is not a plain instance attribute"
+    assert name not in dict(model.named_parameters())
+    assert name not in dict(model.named_buffers())
+    assert name not in model.state_dict()
+    assert id(value) not in _ids(model.parameters()), f"{name} is among parameters()"
+    assert id(value) not in _ids(model.buffers()), f"{name} is among buffers()"
+    if not follow_to:
+        return
+    if value.is_floating_point():
+        dtype = value.dtype
+        model.to(_other_dtype(dtype))
+        assert getattr(model, name) is value and value.dtype == dtype, f".to(dtype) converted {name}"
+    device = value.device
+    moved = build()
+    moved.to("meta")
+    assert getattr(moved, name).device == device, f".to('meta') moved {name}"
+
+
+def assert_modules_unregistered(build, name: str, code: str) -> None:
+    model = build()
+    value = getattr(model, name)
+    assert isinstance(value, dict if code in DICT_CODES else (list, tuple)), type(value).__name__
+    held = [m for m in _held(value) if isinstance(m, nn.Module)]
+    assert held, f"{name} holds no Module"
+    registered_modules = _ids(model.modules())
+    registered_params = _ids(model.parameters())
+    for module in held:
+        assert id(module) not in registered_modules, f"{module!r} in {name} is reachable via modules()"
+        for param in module.parameters():
+            assert id(param) not in registered_params, f"a parameter of {module!r} in {name} is in parameters()"
+    assert not any(key.startswith(f"{name}.") for key in model.state_dict())
+    model.eval()
+    for module in held:
+        assert all(sub.training for sub in module.modules()), f"model.eval() reached {module!r} in {name}"
+
+
+def assert_parameters_unregistered(build, name: str, code: str) -> None:
+    model = build()
+    value = getattr(model, name)
+    assert isinstance(value, dict if code in DICT_CODES else (list, tuple)), type(value).__name__
+    held = [p for p in _held(value) if isinstance(p, nn.Parameter)]
+    assert held, f"{name} holds no Parameter"
+    registered = _ids(model.parameters()) | _ids(model.state_dict(keep_vars=True).values())
+    assert not any(id(p) in registered for p in held), f"a Parameter in {name} is registered"
+
+
+def assert_tensors_unregistered(build, name: str) -> None:
+    model = build()
+    value = getattr(model, name)
+    assert isinstance(value, (list, tuple, dict)), type(value).__name__
+    held = [t for t in _held(value) if isinstance(t, torch.Tensor)]
+    assert held, f"{name} holds no tensor"
+    saved = _ids(model.state_dict(keep_vars=True).values())
+    assert not any(id(t) in saved for t in held), f"a tensor in {name} is in state_dict()"
+    before = [(t, t.dtype) for t in held]
+    model.to(torch.float64)
+    after = [t for t in _held(getattr(model, name)) if isinstance(t, torch.Tensor)]
+    assert [id(t) for t in after] == [id(t) for t, _ in before], f".to() replaced tensors in {name}"
+    assert all(t.dtype == dtype for t, dtype in before), f".to(torch.float64) converted tensors in {name}"
+
+
+def unregistered_state(model) -> list[tuple[str, str]]:
+    """(attribute, what) for tensors, Modules and Parameters the instance holds out of torch's reach."""
+    modules = _ids(model.modules())
+    params = _ids(model.parameters())
+    tensors = params | _ids(model.buffers())
+    problems = []
+    for key, value in vars(model).items():
+        if key in TORCH_REGISTRIES:
+            continue
+        if isinstance(value, torch.Tensor):
+            problems.append((key, "plain tensor attribute"))
+        elif isinstance(value, (list, tuple, set, dict)):
+            for item in _held(value):
+                if isinstance(item, nn.Module) and id(item) not in modules:
+                    problems.append((key, f"holds unregistered {type(item).__name__}"))
+                elif isinstance(item, nn.Parameter) and id(item) not in params:
+                    problems.append((key, "holds unregistered Parameter"))
+                elif isinstance(item, torch.Tensor) and id(item) not in tensors:
+                    problems.append((key, "holds unregistered tensor"))
+    return problems
+
+
+# --- tests ---------------------------------------------------------------------------------------
+
+
+@needs_torch
+@pytest.mark.parametrize("path", fixture_files("positive"), ids=lambda p: f"positive/{p.name}")
+def test_positive_modules_construct(path):
+    available = builders(path)
+    assert available, f"no Module class found in {path.name}"
+    for qualname, build in available.items():
+        assert isinstance(build(), nn.Module), qualname
+
+
+@needs_torch
+@pytest.mark.parametrize("path, line, code", _cases("positive"))
+def test_finding_is_unregistered_at_runtime(path, line, code):
+    for build, name in _resolve(path, line, code):
+        if code in TENSOR_CODES:
+            assert_tensor_unregistered(build, name)
+        elif code in MODULE_CONTAINER_CODES:
+            assert_modules_unregistered(build, name, code)
+        elif code in PARAMETER_CONTAINER_CODES:
+            assert_parameters_unregistered(build, name, code)
+        elif code == "MPR007":
+            assert_tensors_unregistered(build, name)
+        else:
+            pytest.fail(f"no runtime check for {code}")
+
+
+@needs_torch
+@pytest.mark.parametrize("path", fixture_files("positive"), ids=lambda p: f"positive/{p.name}")
+def test_positive_unregistered_state_is_all_reported(path):
+    """The converse: whatever a positive class leaves unregistered, some finding names."""
+    info = analysed(path)
+    missed = []
+    for qualname, build in builders(path).items():
+        model = build()
+        owners = {cls.__qualname__ for cls in type(model).__mro__} | {None}
+        reported = [f.attr for f in info.findings if info.class_at(f.line) in owners]
+        for attr, what in unregistered_state(model):
+            if not any(attr in _instance_attrs(model, name) for name in reported):
+                missed.append(f"{qualname}.{attr}: {what}")
+    assert sorted(set(missed)) == []
+
+
+@needs_torch
+@pytest.mark.parametrize("path, qualname", _classes("negative"))
+def test_negative_registers_everything(path, qualname):
+    module = load(path)
+    available = builders(path)
+    if qualname not in available:
+        obj = getattr(module, qualname, None)
+        if isinstance(obj, type) and not issubclass(obj, nn.Module):
+            pytest.skip(f"{qualname} is not a torch.nn.Module")
+        pytest.skip(f"{qualname} is neither a module-level class nor built by a zero-argument factory")
+    assert unregistered_state(available[qualname]()) == []
+
+
+@needs_torch
+@pytest.mark.parametrize("path, line, code", _cases("deliberate"))
+def test_deliberate_finding_is_really_unregistered(path, line, code):
+    """Default-off codes are deliberate designs, but the tool is right that the state is unregistered."""
+    for build, name in _resolve(path, line, code):
+        assert_tensor_unregistered(build, name, follow_to=False)
+        if code == "MPR904":
+            assert getattr(build(), name).is_complex()
