@@ -9,7 +9,7 @@ import ast
 from dataclasses import dataclass, field
 
 from . import tables
-from .imports import ImportTable
+from .imports import ImportTable, iter_statements
 from .module_classes import ClassInfo, ModuleClassIndex
 from .rules import RULES_BY_CODE
 from .tensors import ExpressionInference
@@ -623,15 +623,15 @@ def analyze(tree: ast.AST, source: str | None = None, extra_bases: frozenset[str
     """All findings for one parsed file, sorted by position. Raises only on engine bugs."""
     if source is not None and not may_contain_findings(source, extra_bases):
         return []
-    imports = ImportTable(tree)
-    index = ModuleClassIndex(tree, imports, extra_bases)
+    body = getattr(tree, "body", [])
+    statements = list(iter_statements(body))
+    imports = ImportTable(statements, body)
+    index = ModuleClassIndex(statements, imports, extra_bases)
     module_classes = index.module_classes()
     if not module_classes:
         return []
     inference = ExpressionInference(imports, index)
-    module_functions = {
-        stmt.name: stmt for stmt in getattr(tree, "body", []) if isinstance(stmt, _FunctionNode)
-    }
+    module_functions = {stmt.name: stmt for stmt in body if isinstance(stmt, _FunctionNode)}
     findings: list[Finding] = []
     for info in module_classes:
         findings.extend(_analyze_class(info, inference, module_functions))

@@ -8,26 +8,21 @@ resolution.
 from __future__ import annotations
 
 import ast
+from typing import Iterable, Iterator
+
+_TORCH_ROOTS = ("torch", "lightning", "pytorch_lightning")
 
 
 class ImportTable:
     """Maps names bound by imports (and simple aliases such as ``Base = nn.Module``)."""
 
-    # Conventional spellings assumed for names a snippet uses without importing them.
+    # Conventional spellings assumed in snippets that use torch without importing it (forum-post style).
     CONVENTIONAL = {"torch": "torch", "nn": "torch.nn", "F": "torch.nn.functional"}
 
-    def __init__(self, tree: ast.AST) -> None:
+    def __init__(self, statements: Iterable[ast.stmt], module_body: list[ast.stmt]) -> None:
         self.names: dict[str, str] = {}
-        bound: set[str] = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Name):
-                if not isinstance(node.ctx, ast.Load):
-                    bound.add(node.id)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                bound.add(node.name)
-            elif isinstance(node, ast.arg):
-                bound.add(node.arg)
-            elif isinstance(node, ast.Import):
+        for node in statements:
+            if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:
                         self.names[alias.asname] = alias.name
@@ -38,21 +33,19 @@ class ImportTable:
                 for alias in node.names:
                     if alias.name != "*":
                         self.names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-        for name, qualified in self.CONVENTIONAL.items():
-            if name not in self.names and name not in bound:
-                self.names[name] = qualified
+        if not self.mentions_torch():
+            for name, qualified in self.CONVENTIONAL.items():
+                self.names.setdefault(name, qualified)
         # Module-level aliases: ``Base = nn.Module``, ``Linear = torch.nn.Linear``.
-        body = getattr(tree, "body", [])
-        for stmt in body:
+        for stmt in module_body:
             if (
                 isinstance(stmt, ast.Assign)
                 and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], ast.Name)
                 and isinstance(stmt.value, (ast.Attribute, ast.Name))
             ):
-                target = stmt.value
-                qualified = self.qualify(target)
-                if qualified and qualified.split(".", 1)[0] in ("torch", "lightning", "pytorch_lightning"):
+                qualified = self.qualify(stmt.value)
+                if qualified and qualified.split(".", 1)[0] in _TORCH_ROOTS:
                     self.names[stmt.targets[0].id] = qualified
 
     def qualify(self, node: ast.AST) -> str | None:
@@ -70,7 +63,16 @@ class ImportTable:
         return ".".join(reversed(parts))
 
     def mentions_torch(self) -> bool:
-        return any(
-            v.split(".", 1)[0] in ("torch", "lightning", "pytorch_lightning")
-            for v in self.names.values()
-        )
+        return any(v.split(".", 1)[0] in _TORCH_ROOTS for v in self.names.values())
+
+
+def iter_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement, at any depth of compound statements, without descending into expressions."""
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            children = getattr(stmt, field, None)
+            if children:
+                stack.extend(reversed(children))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from . import tables
 from .imports import ImportTable
@@ -56,12 +57,12 @@ class ClassInfo:
 class ModuleClassIndex:
     """Every class of a file, with whether it is a Module (directly, by alias, or via in-file bases)."""
 
-    def __init__(self, tree: ast.AST, imports: ImportTable, extra_bases: frozenset[str] = frozenset()):
+    def __init__(self, statements: Iterable[ast.stmt], imports: ImportTable, extra_bases: frozenset[str] = frozenset()):
         self.imports = imports
         self.classes: list[ClassInfo] = []
         by_name: dict[str, list[ClassInfo]] = {}
         extra_last = {name.rsplit(".", 1)[-1] for name in extra_bases}
-        for node in ast.walk(tree):
+        for node in statements:
             if isinstance(node, ast.ClassDef):
                 info = ClassInfo(node=node, bases=list(node.bases))
                 for stmt in node.body:
