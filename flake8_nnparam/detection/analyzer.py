@@ -102,6 +102,7 @@ class _Evidence:
         self.device_aware: set[str] = set()
         self.mutated: set[str] = set()
         self.learn_hints: set[str] = set()
+        self.used_as_weight: set[str] = set()
         self.frozen: set[str] = set()
         self.wrapped: set[str] = set()
         self.elements_registered: set[str] = set()
@@ -126,6 +127,11 @@ class _Evidence:
                     self._scan_target(node, target, self_name, in_construction, imports)
             elif isinstance(node, ast.For):
                 self._scan_loop(node, self_name)
+            elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+                for side in (node.left, node.right):
+                    attr = _self_attr(side, self_name)
+                    if attr:
+                        self.used_as_weight.add(attr)
             elif isinstance(node, (ast.ListComp, ast.GeneratorExp, ast.DictComp, ast.SetComp)):
                 if not in_construction and any(self._is_device_call(n) for n in ast.walk(node)):
                     for gen in node.generators:
@@ -173,6 +179,11 @@ class _Evidence:
                         self.mutated.add(receiver_attr)
         qualified = imports.qualify(func)
         if qualified:
+            if qualified in tables.WEIGHT_USES:
+                for arg in call.args[1:] + [kw.value for kw in call.keywords if kw.arg in ("weight", "bias")]:
+                    attr = _self_attr(arg, self_name)
+                    if attr:
+                        self.used_as_weight.add(attr)
             if qualified.startswith("torch.nn.init."):
                 for arg in call.args[:1]:
                     attr = _self_attr(arg, self_name)
@@ -432,6 +443,8 @@ class _ClassWalker:
             )
             if owner is not None and owner.kind == CONTAINER and value is not None:
                 self._fill(owner, {value.kind}, target_value=getattr(stmt, "value", None))
+            elif owner is not None and owner.kind == TENSOR and isinstance(target.value, ast.Name):
+                env[target.value.id] = owner.but(filled=True)
         elif isinstance(target, ast.Attribute) and target.attr == "requires_grad":
             owner_attr = _self_attr(target.value, self_name)
             owner = env.get(target.value.id) if isinstance(target.value, ast.Name) else None
@@ -496,6 +509,8 @@ class _ClassWalker:
                     env[func.value.id] = owner.but(requires_grad=flag, frozen=not flag)
                 elif func.attr in tables.INIT_METHODS:
                     env[func.value.id] = owner.but(initialised=True)
+                elif func.attr.endswith("_") and not func.attr.startswith("_"):
+                    env[func.value.id] = owner.but(filled=True)
             if isinstance(func.value, ast.Name) and func.value.id == self_name and func.attr in ("add_module", "register_module"):
                 return
             if isinstance(func.value, ast.Name) and func.value.id == "object" and func.attr == "__setattr__":
@@ -527,10 +542,9 @@ def _tensor_finding(binding: Binding, evidence: _Evidence, info: ClassInfo) -> t
         alternative = " (or register it as a buffer)" if value.scalar else " or None until it is built"
         return "MPR902", {"shape": shape, "alternative": alternative}, None
     if not value.integral and not learnable:
-        weight_named = any(h in attr.lower() for h in tables.WEIGHT_NAME_HINTS)
-        learnable = value.initialised or value.uninitialised or (
-            value.random and value.simple_factory
-        ) or (weight_named and value.simple_factory)
+        fresh = value.simple_factory and not value.filled
+        weight_like = any(h in attr.lower() for h in tables.WEIGHT_NAME_HINTS) or attr in evidence.used_as_weight
+        learnable = value.initialised or value.uninitialised or (value.random and not value.filled) or (weight_like and fresh)
     if learnable and not value.integral:
         return "MPR001", {}, Fix("parameter")
     persistent = value.random or value.uninitialised or attr in evidence.mutated

@@ -60,6 +60,15 @@ TENSOR_CONSTRUCTOR_NAMES = frozenset(
     {"torch.autograd.Variable", "torch.autograd.variable.Variable", "torch.Tensor._make_subclass"}
 )
 
+# Other qualified functions that return a tensor.
+TENSOR_RETURNING_FUNCTIONS = frozenset(
+    {
+        "torch.nn.Transformer.generate_square_subsequent_mask",
+        "torch.nn.modules.transformer.Transformer.generate_square_subsequent_mask",
+        "torch.nn.modules.transformer._generate_square_subsequent_mask",
+    }
+)
+
 RANDOM_FACTORIES = frozenset(
     "rand randn randint randperm normal bernoulli multinomial poisson "
     "rand_like randn_like randint_like".split()
@@ -201,7 +210,16 @@ REGISTRATION_METHODS = frozenset(
 CONTAINER_FILL_METHODS = frozenset({"append", "extend", "insert", "update", "setdefault"})
 
 # Attribute names that say "this is a weight".
-WEIGHT_NAME_HINTS = ("weight", "bias", "kernel", "_w", "codebook")
+WEIGHT_NAME_HINTS = ("weight", "bias", "kernel", "codebook", "token", "emb", "gamma", "beta", "query", "latent")
+# Functions that use a tensor argument as a weight: F.linear(x, self.w), torch.matmul(x, self.w).
+WEIGHT_USES = frozenset(
+    """
+    torch.nn.functional.linear torch.nn.functional.bilinear torch.nn.functional.conv1d
+    torch.nn.functional.conv2d torch.nn.functional.conv3d torch.nn.functional.conv_transpose1d
+    torch.nn.functional.conv_transpose2d torch.nn.functional.embedding torch.nn.functional.layer_norm
+    torch.nn.functional.group_norm torch.nn.functional.prelu torch.matmul torch.mm torch.bmm torch.addmm
+    """.split()
+)
 
 # Text that must appear in a file for it to hold a finding (the cheap prefilter).
 PREFILTER_MARKERS = ("torch", "lightning", "Module")

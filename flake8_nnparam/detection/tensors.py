@@ -103,7 +103,8 @@ class ExpressionInference:
             return env.get(node.id)
         if isinstance(node, ast.Attribute):
             if self_name and isinstance(node.value, ast.Name) and node.value.id == self_name:
-                return attrs.get(node.attr)
+                value = attrs.get(node.attr)
+                return value.but(alias=True) if value is not None and value.kind != CONTAINER else value
             base = self.infer(node.value, env, self_name, attrs)
             if base is not None and base.kind in (TENSOR, PARAM):
                 if node.attr in tables.TENSOR_ATTRIBUTES:
@@ -200,7 +201,7 @@ class ExpressionInference:
                     elements |= v.elements
                 continue
             v = self.infer(elt, env, self_name, attrs)
-            if v is None:
+            if v is None or (v.alias and v.kind in (MODULE, PARAM, REGISTERED)):
                 continue
             if v.kind == REGISTERED:
                 elements.add(MODULE)
@@ -251,6 +252,10 @@ class ExpressionInference:
                 receiver = self.infer(func.value, env, self_name, attrs)
             if receiver is not None and receiver.kind in (TENSOR, PARAM):
                 return self._tensor_method(receiver, func.attr, call)
+            if func.attr in ("sample", "rsample") and isinstance(func.value, ast.Call):
+                owner = self.imports.qualify(func.value.func) or ""
+                if owner.startswith("torch.distributions."):
+                    return tensor(random=True)
         if self.call_hook is not None:
             return self.call_hook(call, env, self_name)
         return None
@@ -272,13 +277,17 @@ class ExpressionInference:
         ):
             value = tensor(
                 integral=last in tables.INTEGRAL_TYPED_TENSOR_CLASSES,
-                uninitialised=bool(call.args) and all(_is_number(a) or isinstance(a, ast.Name) for a in call.args)
-                and not _int_literals_only(call.args[0]),
+                # torch.Tensor(3, 4) allocates; torch.Tensor(alpha) may as well be data: ambiguous, so no.
+                uninitialised=bool(call.args)
+                and all(_is_number(a) or isinstance(a, (ast.Name, ast.Attribute)) for a in call.args)
+                and (len(call.args) > 1 or _is_number(call.args[0])),
                 simple_factory=True,
             )
             if call.args and _int_literals_only(call.args[0]) and isinstance(call.args[0], (ast.List, ast.Tuple)):
                 value = value.but(uninitialised=False)
             return value
+        if qualified in tables.TENSOR_RETURNING_FUNCTIONS:
+            return tensor()
         if qualified in tables.TENSOR_CONSTRUCTOR_NAMES:
             inner = self.infer(call.args[0], env, self_name, attrs) if call.args else None
             base = inner if inner is not None and inner.kind == TENSOR else tensor()

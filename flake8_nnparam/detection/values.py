@@ -26,6 +26,8 @@ class Value:
     initialised: bool = False  # filled by normal_/uniform_/nn.init
     simple_factory: bool = False  # zeros/ones/full/randn/empty/Tensor: a fresh, not computed, tensor
     param_alternative: bool = False  # another branch of the same expression is an nn.Parameter
+    alias: bool = False  # read back from an attribute already bound on self (a reference, not new state)
+    filled: bool = False  # a local tensor written into by index assignment (computed, not a fresh weight)
     # Containers (mutable: filling a container after binding updates the one object).
     container: str | None = None  # "list", "tuple", "dict", "set"
     elements: set[str] = field(default_factory=set)
