@@ -1,0 +1,13 @@
+# Modelled on: https://github.com/pytorch/pytorch/issues/632
+import torch
+import torch.nn as nn
+
+
+class RelNet(nn.Module):
+    def __init__(self, numfeatures, numrel):
+        super().__init__()
+        self.waggrs = {}  # expect: MPR006|MPR007
+        self.list_relations = {}  # expect: MPR004
+        for rel in range(10):
+            self.waggrs[rel] = {"w": nn.Parameter(1.0 + torch.randn(1, 2)), "b": nn.Parameter(torch.zeros(1, 4))}
+            self.list_relations[rel] = nn.Linear(numfeatures, numrel)

@@ -1,0 +1,43 @@
+"""Run the independent evaluation set (evaluation/cases) through the real flake8.
+
+The thresholds sit slightly below the targets (recall 0.9, precision 0.97) to
+allow for honest labelling mistakes in the cases.
+"""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCORER = ROOT / "evaluation" / "score.py"
+CASES = ROOT / "evaluation" / "cases"
+
+
+def _score():
+    proc = subprocess.run([sys.executable, str(SCORER), str(CASES), "--json"],
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)
+
+
+def _failures(result):
+    return "\n".join(
+        f"{c['file']}: FN={[i['line'] for i in c['fn']]} FP={[i['line'] for i in c['fp']]} "
+        f"mismatch={[(i['line'], i['got']) for i in c['mismatch']]}"
+        for c in result["cases"] if not c["ok"]
+    )
+
+
+def test_evaluation_set_is_substantial():
+    result = _score()
+    summary = result["summary"]
+    assert summary["cases"] >= 120
+    assert summary["clean_cases"] >= 0.3 * summary["cases"]
+    assert summary["expected"] > 0
+
+
+def test_recall_and_precision_on_evaluation_set():
+    result = _score()
+    summary = result["summary"]
+    failures = _failures(result)
+    assert summary["recall"] >= 0.85, f"recall={summary['recall']:.3f}\n{failures}"
+    assert summary["precision"] >= 0.95, f"precision={summary['precision']:.3f}\n{failures}"
