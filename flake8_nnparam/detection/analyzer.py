@@ -646,8 +646,9 @@ def analyze(tree: ast.AST, source: str | None = None, extra_bases: frozenset[str
         return []
     inference = ExpressionInference(imports, index)
     module_functions = {stmt.name: stmt for stmt in body if isinstance(stmt, _FunctionNode)}
-    findings: list[Finding] = []
+    findings: dict[tuple[int, int, str], Finding] = {}
     for info in module_classes:
-        findings.extend(_analyze_class(info, inference, module_functions))
-    findings.sort(key=lambda f: (f.line, f.col, f.code))
-    return findings
+        # A subclass re-walks its in-file base's __init__: the same statement is reported once.
+        for finding in _analyze_class(info, inference, module_functions):
+            findings.setdefault((finding.line, finding.col, finding.attr), finding)
+    return sorted(findings.values(), key=lambda f: (f.line, f.col, f.code))
