@@ -24,7 +24,6 @@ from flake8.defaults import NOQA_FILE, NOQA_INLINE_REGEXP
 from . import __version__
 from .detection import DEFAULT_OFF_BAND, PREFIX, RULES, Finding, analyze
 from .detection.module_classes import is_torch_module_name
-from .fix import BUFFER_STYLES, STATE_DICT_NOTE, FileChangedError, apply_fixes, write_atomically
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "github", "sarif")
@@ -35,6 +34,8 @@ VALID_CODE = re.compile(r"^[A-Z]{1,3}[0-9]{0,3}$")
 CONFIG_SECTION = "flake8-nnparam"
 CONFIG_KEYS = ("select", "ignore", "module-bases", "exclude", "buffer-style")
 _PROGRESS_MIN_FILES = 10
+# fix.py (and so libcst) is imported only when fixing: linting stays fast. Same values as fix.BUFFER_STYLES.
+BUFFER_STYLES = ("register_buffer", "nn.Buffer")
 
 
 class UsageError(Exception):
@@ -458,6 +459,8 @@ def check_source(source: SourceFile, extra_bases: frozenset[str], settings: Sett
     report.findings = findings
     if settings.mode == "lint" or not any(f.fix for f in findings):
         return report
+    from .fix import FileChangedError, apply_fixes, write_atomically
+
     try:
         result = apply_fixes(source.text, findings, settings.buffer_style)
     except Exception as exc:  # noqa: BLE001 - report, never a traceback
@@ -466,16 +469,17 @@ def check_source(source: SourceFile, extra_bases: frozenset[str], settings: Sett
     if not result.changed:
         return report
     if settings.mode == "diff":
+        name = os.path.normpath(source.display).replace(os.sep, "/")
+        old_name, new_name = (name, name) if os.path.isabs(name) else (f"a/{name}", f"b/{name}")
         report.diff = "".join(
-            difflib.unified_diff(
+            line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+            for line in difflib.unified_diff(
                 source.text.splitlines(keepends=True),
                 result.source.splitlines(keepends=True),
-                f"a/{source.display}",
-                f"b/{source.display}",
+                old_name,
+                new_name,
             )
         )
-        if report.diff and not report.diff.endswith("\n"):
-            report.diff += "\n\\ No newline at end of file\n"
         return report
     new_data = result.source.encode(source.encoding)
     if source.path is None:
@@ -793,6 +797,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         errors.extend(report.errors)
     rows = _rows(reports)
     out = sys.stdout
+    if settings.mode != "lint":
+        from .fix import STATE_DICT_NOTE
     if settings.mode == "diff":
         diffs = [r.diff for r in sorted(reports, key=lambda r: r.display) if r.diff]
         if diffs:

@@ -1,0 +1,466 @@
+"""End-to-end runs of the real command in a subprocess: ``python -m flake8_nnparam``."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from flake8_nnparam import cli, fix
+from flake8_nnparam.detection import RULES
+
+from .conftest import FIXTURES
+
+HEADER = "import torch\nfrom torch import nn\n\n\n"
+BUFFER_MODEL = HEADER + textwrap.dedent(
+    """\
+    class M(nn.Module):
+        def __init__(self, n=3):
+            super().__init__()
+            self.mask = torch.tril(torch.ones(n, n))
+            self.w = torch.randn(n, n, requires_grad=True)
+
+        def forward(self, x):
+            return x @ self.mask @ self.w
+    """
+)
+CLEAN_MODEL = HEADER + textwrap.dedent(
+    """\
+    class M(nn.Module):
+        def __init__(self, n=3):
+            super().__init__()
+            self.register_buffer("mask", torch.tril(torch.ones(n, n)), persistent=False)
+    """
+)
+TEXT_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>MPR\d{3}) ")
+
+
+def run(*args, cwd, stdin: bytes | None = None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    return subprocess.run(
+        [sys.executable, "-m", "flake8_nnparam", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def out(proc) -> str:
+    return proc.stdout.decode()
+
+
+def err(proc) -> str:
+    return proc.stderr.decode()
+
+
+def codes(proc) -> list[tuple[str, int, str]]:
+    found = []
+    for line in out(proc).splitlines():
+        m = TEXT_LINE.match(line)
+        assert m, line
+        found.append((m["path"], int(m["line"]), m["code"]))
+    return found
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "model.py").write_text(BUFFER_MODEL)
+    (tmp_path / "clean.py").write_text(CLEAN_MODEL)
+    return tmp_path
+
+
+# --- exit codes and text output ---------------------------------------------------------
+
+
+def test_clean_file_exits_0(project):
+    proc = run("clean.py", cwd=project)
+    assert proc.returncode == 0, err(proc)
+    assert out(proc) == ""
+
+
+def test_findings_exit_1_with_flake8_style_lines(project):
+    proc = run(".", cwd=project)
+    assert proc.returncode == 1, err(proc)
+    assert codes(proc) == [("./model.py", 8, "MPR002"), ("./model.py", 9, "MPR001")]
+    assert ":8:9: MPR002 self.mask" in out(proc)  # 1-based column, as flake8 prints it
+    assert err(proc) == ""
+
+
+def test_output_sorted_by_path_then_line(tmp_path):
+    for name in ("b.py", "a.py", "sub/c.py"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(BUFFER_MODEL)
+    proc = run(".", cwd=tmp_path)
+    found = [(p, line) for p, line, _ in codes(proc)]
+    assert found == sorted(found)
+    assert {p for p, _ in found} == {"./a.py", "./b.py", "./sub/c.py"}
+
+
+def test_usage_errors_exit_2(project):
+    assert run(cwd=project).returncode == 2
+    proc = run("--select", "not-a-code", "model.py", cwd=project)
+    assert proc.returncode == 2 and "not a code" in err(proc)
+    assert run("--format", "xml", "model.py", cwd=project).returncode == 2
+    proc = run("missing.py", cwd=project)
+    assert proc.returncode == 2 and "missing.py" in err(proc)
+
+
+def test_skips_virtualenv_build_and_hidden_dirs_and_honours_exclude(tmp_path):
+    for d in (".venv", "venv", "build", "dist", ".hidden", "node_modules", "__pycache__", "pkg", "gen"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "m.py").write_text(BUFFER_MODEL)
+    (tmp_path / "pkg" / "notes.txt").write_text("self.x = torch.ones(3)\n")
+    proc = run(".", "--exclude", "gen", cwd=tmp_path)
+    assert {p for p, _, _ in codes(proc)} == {"./pkg/m.py"}
+
+
+def test_stdin_with_display_name(project):
+    proc = run("-", "--stdin-filename", "pkg/model.py", cwd=project, stdin=BUFFER_MODEL.encode())
+    assert proc.returncode == 1
+    assert [c for _, _, c in codes(proc)] == ["MPR002", "MPR001"]
+    assert out(proc).startswith("pkg/model.py:8:9: MPR002")
+    proc = run("-", cwd=project, stdin=CLEAN_MODEL.encode())
+    assert proc.returncode == 0
+
+
+def test_stdin_fix_writes_fixed_source_to_stdout(project):
+    proc = run("-", "--fix", cwd=project, stdin=BUFFER_MODEL.encode())
+    assert 'self.register_buffer("mask", torch.tril(torch.ones(n, n)), persistent=False)' in out(proc)
+    assert "self.w = nn.Parameter(torch.randn(n, n, requires_grad=True))" in out(proc)
+    assert proc.returncode == 0
+
+
+# --- formats ----------------------------------------------------------------------------
+
+
+def test_json_format(project):
+    proc = run("--format", "json", "model.py", cwd=project)
+    data = json.loads(out(proc))
+    assert [(d["path"], d["line"], d["column"], d["code"]) for d in data] == [
+        ("model.py", 8, 9, "MPR002"),
+        ("model.py", 9, 9, "MPR001"),
+    ]
+    assert all(d["message"].startswith(d["code"]) and d["fixable"] for d in data)
+    assert json.loads(out(run("--format", "json", "clean.py", cwd=project))) == []
+
+
+def test_github_format(project):
+    proc = run("--format", "github", "model.py", cwd=project)
+    lines = out(proc).splitlines()
+    assert len(lines) == 2
+    assert re.match(r"^::warning file=model\.py,line=8,col=9,title=MPR002::MPR002 self\.mask ", lines[0])
+
+
+def test_sarif_format(project):
+    proc = run("--format", "sarif", "model.py", cwd=project)
+    assert proc.returncode == 1
+    log = json.loads(out(proc))
+    assert log["version"] == "2.1.0" and "sarif" in log["$schema"]
+    (run_,) = log["runs"]
+    driver = run_["tool"]["driver"]
+    assert driver["name"] == "flake8-nnparam"
+    assert [r["id"] for r in driver["rules"]] == [r.code for r in RULES]
+    for rule in driver["rules"]:
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
+        assert rule["defaultConfiguration"]["level"] in ("none", "note", "warning", "error")
+    results = run_["results"]
+    assert [r["ruleId"] for r in results] == ["MPR002", "MPR001"]
+    for result in results:
+        assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+        assert result["message"]["text"].startswith(result["ruleId"])
+        (location,) = result["locations"]
+        region = location["physicalLocation"]["region"]
+        assert location["physicalLocation"]["artifactLocation"]["uri"] == "model.py"
+        assert region["startLine"] >= 1 and region["startColumn"] >= 1
+    _validate_sarif_if_possible(log)
+
+
+def _validate_sarif_if_possible(log):
+    """Full schema validation when a SARIF model package happens to be installed."""
+    try:
+        from sarif_pydantic import Sarif  # type: ignore[import-not-found]
+    except ImportError:
+        return
+    Sarif.model_validate(log)
+
+
+# --- diff and fix -----------------------------------------------------------------------
+
+
+def test_diff_prints_unified_diff_and_note_without_writing(project):
+    before = (project / "model.py").read_bytes()
+    proc = run("--diff", "model.py", cwd=project)
+    assert proc.returncode == 1
+    text = out(proc)
+    assert "--- a/model.py\n+++ b/model.py\n" in text
+    assert '+        self.register_buffer("mask", torch.tril(torch.ones(n, n)), persistent=False)\n' in text
+    assert "-        self.mask = torch.tril(torch.ones(n, n))\n" in text
+    assert "state_dict" in text and "strict=True" in text
+    assert (project / "model.py").read_bytes() == before
+    patch = text[text.index("--- a/"):]
+    if shutil.which("patch"):
+        subprocess.run(["patch", "-p1", "-s"], input=patch.encode(), cwd=project, check=True)
+        assert "register_buffer" in (project / "model.py").read_text()
+
+
+def test_fix_applies_and_second_run_is_a_no_op(project):
+    os.chmod(project / "model.py", 0o640)
+    proc = run("--fix", ".", cwd=project)
+    assert proc.returncode == 0, err(proc)
+    assert "fixed 2 finding(s) in 1 file(s)" in err(proc)
+    fixed = (project / "model.py").read_bytes()
+    assert b"nn.Parameter(torch.randn(n, n, requires_grad=True))" in fixed
+    assert os.stat(project / "model.py").st_mode & 0o777 == 0o640
+    proc = run("--fix", ".", cwd=project)
+    assert proc.returncode == 0 and "fixed" not in err(proc)
+    assert (project / "model.py").read_bytes() == fixed
+    assert run(".", cwd=project).returncode == 0
+    assert sorted(p.name for p in project.iterdir()) == ["clean.py", "model.py"]
+
+
+def test_fix_keeps_crlf_bom_and_coding_cookie(tmp_path):
+    crlf = BUFFER_MODEL.replace("\n", "\r\n").encode()
+    (tmp_path / "crlf.py").write_bytes(crlf)
+    (tmp_path / "bom.py").write_bytes(b"\xef\xbb\xbf" + BUFFER_MODEL.encode())
+    latin = ("# -*- coding: latin-1 -*-\n# caf\xe9\n" + BUFFER_MODEL).encode("latin-1")
+    (tmp_path / "latin.py").write_bytes(latin)
+    proc = run("--fix", ".", cwd=tmp_path)
+    assert proc.returncode == 0, err(proc)
+    fixed_crlf = (tmp_path / "crlf.py").read_bytes()
+    assert fixed_crlf.count(b"\r\n") == crlf.count(b"\r\n") and b"\n" not in fixed_crlf.replace(b"\r\n", b"")
+    assert (tmp_path / "bom.py").read_bytes().startswith(b"\xef\xbb\xbf")
+    latin_fixed = (tmp_path / "latin.py").read_bytes()
+    assert b"# caf\xe9\n" in latin_fixed and b"register_buffer" in latin_fixed
+
+
+def test_buffer_style_option(project):
+    proc = run("--diff", "--buffer-style", "nn.Buffer", "model.py", cwd=project)
+    assert "+        self.mask = nn.Buffer(torch.tril(torch.ones(n, n)), persistent=False)\n" in out(proc)
+
+
+# --- noqa -------------------------------------------------------------------------------
+
+
+NOQA_MODEL = HEADER + textwrap.dedent(
+    """\
+    class M(nn.Module):
+        def __init__(self, n=3):
+            super().__init__()
+            self.a = torch.zeros(n)  # noqa
+            self.b = torch.zeros(n)  # noqa: MPR002
+            self.c = torch.zeros(n)  # noqa: MPR001
+            self.d = torch.zeros(n)  # NOQA:MPR0
+            self.e = torch.zeros(n)  # noqa:E501,MPR002
+            self.f = torch.zeros(
+                n,
+            )  # noqa: MPR002
+            self.g = torch.zeros(n)
+    """
+)
+
+
+def test_noqa_as_flake8(tmp_path):
+    (tmp_path / "m.py").write_text(NOQA_MODEL)
+    proc = run("m.py", cwd=tmp_path)
+    # like flake8, a noqa on the closing line of a bracketed statement does not cover its first line
+    assert [line for _, line, _ in codes(proc)] == [10, 13, 16]
+    assert run("--disable-noqa", "m.py", cwd=tmp_path).stdout.count(b"MPR002") == 7
+
+
+def test_noqa_agrees_with_flake8(tmp_path):
+    (tmp_path / "m.py").write_text(NOQA_MODEL)
+    ours = {line for _, line, _ in codes(run("m.py", cwd=tmp_path))}
+    proc = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "MPR", "m.py"], cwd=tmp_path, capture_output=True, text=True
+    )
+    theirs = {int(line.split(":")[1]) for line in proc.stdout.splitlines()}
+    assert ours == theirs
+
+
+def test_fix_never_touches_suppressed_lines(tmp_path):
+    (tmp_path / "m.py").write_text(NOQA_MODEL)
+    run("--fix", "m.py", cwd=tmp_path)
+    lines = (tmp_path / "m.py").read_text().splitlines()
+    assert lines[7] == "        self.a = torch.zeros(n)  # noqa"
+    assert lines[8] == "        self.b = torch.zeros(n)  # noqa: MPR002"
+    assert "register_buffer" in lines[9] and "register_buffer" in lines[-1]
+
+
+def test_file_level_noqa(tmp_path):
+    (tmp_path / "m.py").write_text("# flake8: noqa\n" + BUFFER_MODEL)
+    assert run("m.py", cwd=tmp_path).returncode == 0
+
+
+# --- select / ignore / config -----------------------------------------------------------
+
+MOVED_MODEL = HEADER + textwrap.dedent(
+    """\
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.pe = torch.zeros(16, 4)
+            self.mask = torch.ones(4)
+
+        def forward(self, x):
+            return x + self.pe.to(x.device) + self.mask
+    """
+)
+
+
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        ((), ["MPR002"]),
+        (("--select", "MPR"), ["MPR002"]),
+        (("--select", "MPR9"), ["MPR901"]),
+        (("--select", "MPR0,MPR901"), ["MPR901", "MPR002"]),
+        (("--ignore", "MPR002"), []),
+        (("--select", "MPR002", "--ignore", "MPR"), ["MPR002"]),
+    ],
+)
+def test_select_and_ignore(tmp_path, args, expected):
+    (tmp_path / "m.py").write_text(MOVED_MODEL)
+    assert [c for _, _, c in codes(run(*args, "m.py", cwd=tmp_path))] == expected
+
+
+def test_config_and_flag_precedence(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.flake8-nnparam]\nselect = ["MPR001"]\nexclude = ["skipped"]\nbuffer-style = "nn.Buffer"\n'
+    )
+    (tmp_path / "skipped").mkdir()
+    (tmp_path / "skipped" / "m.py").write_text(BUFFER_MODEL)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "m.py").write_text(BUFFER_MODEL)
+    assert codes(run(".", cwd=tmp_path)) == [("./src/m.py", 9, "MPR001")]
+    assert [c for _, _, c in codes(run("--select", "MPR002", ".", cwd=tmp_path))] == ["MPR002"]
+    # the config is found from the linted path too, and buffer-style comes from it
+    proc = run("--select", "MPR002", "--diff", str(tmp_path / "src"), cwd=tmp_path.parent)
+    assert "nn.Buffer(" in out(proc)
+    proc = run("--select", "MPR002", "--buffer-style", "register_buffer", "--diff", "src", cwd=tmp_path)
+    assert "register_buffer(" in out(proc)
+    assert [c for _, _, c in codes(run("--no-config", ".", cwd=tmp_path))] == ["MPR002", "MPR001"] * 2
+
+
+def test_bad_config_is_a_usage_error(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.flake8-nnparam]\nselct = ['MPR']\n")
+    (tmp_path / "m.py").write_text(BUFFER_MODEL)
+    proc = run("m.py", cwd=tmp_path)
+    assert proc.returncode == 2 and "selct" in err(proc)
+
+
+# --- robustness ------------------------------------------------------------------------
+
+
+def test_unreadable_undecodable_and_unparsable_files_are_reported_and_others_go_on(tmp_path):
+    (tmp_path / "good.py").write_text(BUFFER_MODEL)
+    (tmp_path / "broken.py").write_text("class M(nn.Module:\n    pass\n")
+    (tmp_path / "binary.py").write_bytes(b"x = '\xff\xfe'\n")
+    (tmp_path / "dangling.py").symlink_to(tmp_path / "nowhere.py")
+    (tmp_path / "deep.py").write_text("x = " + "(" * 300 + ")" * 300 + "\n")
+    proc = run(".", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert {p for p, _, _ in codes(proc)} == {"./good.py"}
+    stderr = err(proc)
+    assert "Traceback" not in stderr
+    assert re.search(r"^\./broken\.py: cannot analyse: SyntaxError", stderr, re.M)
+    assert re.search(r"^\./binary\.py: cannot (decode|analyse)", stderr, re.M)
+    assert re.search(r"^\./dangling\.py: cannot read", stderr, re.M)
+
+
+def test_parallel_output_identical_to_serial(tmp_path):
+    shutil.copytree(FIXTURES / "positive", tmp_path / "positive")
+    shutil.copytree(FIXTURES / "deliberate", tmp_path / "deliberate")
+    serial = run("-j", "1", "--select", "MPR", ".", cwd=tmp_path)
+    parallel = run("-j", "2", "--select", "MPR", ".", cwd=tmp_path)
+    assert serial.returncode == parallel.returncode == 1
+    assert out(serial) == out(parallel) and out(serial).count("\n") > 20
+    assert err(serial) == err(parallel) == ""
+
+
+def test_no_progress_output_when_stderr_is_not_a_tty(tmp_path):
+    for i in range(12):
+        (tmp_path / f"m{i}.py").write_text(CLEAN_MODEL)
+    proc = run(".", cwd=tmp_path)
+    assert proc.returncode == 0 and err(proc) == ""
+
+
+# --- project-wide class resolution -----------------------------------------------------
+
+
+def _write(root, files: dict[str, str]):
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+def test_bases_from_other_files_are_resolved(tmp_path):
+    _write(
+        tmp_path,
+        {
+            "models/__init__.py": "from .base import BaseBlock\n",
+            "models/base.py": """\
+                from torch import nn
+
+                class BaseBlock(nn.Module):
+                    pass
+
+                class NotAModule:
+                    pass
+            """,
+            "models/block.py": """\
+                import torch
+                from .base import BaseBlock, NotAModule
+
+                class Block(BaseBlock):
+                    def __init__(self):
+                        super().__init__()
+                        self.t = torch.ones(3)
+
+                class Plain(NotAModule):
+                    def __init__(self):
+                        self.t = torch.ones(3)
+            """,
+            "models/deeper.py": """\
+                import torch
+                from models.block import Block
+
+                class Deeper(Block):
+                    def __init__(self):
+                        super().__init__()
+                        self.u = torch.ones(3)
+            """,
+            "app.py": """\
+                import torch
+                import models
+                import models.base as mb
+
+                class ViaPackage(models.BaseBlock):
+                    def __init__(self):
+                        super().__init__()
+                        self.v = torch.ones(3)
+
+                class ViaAlias(mb.BaseBlock):
+                    def __init__(self):
+                        super().__init__()
+                        self.w = torch.ones(3)
+            """,
+        },
+    )
+    found = {(p, line) for p, line, _ in codes(run(".", cwd=tmp_path))}
+    assert found == {("./models/block.py", 7), ("./models/deeper.py", 7), ("./app.py", 8), ("./app.py", 13)}
+    # linted alone, the base is unknown: nothing to report
+    assert run("models/block.py", cwd=tmp_path).returncode == 0
+    # the plugin's option, given on the command line, does the same for one file
+    proc = run("--module-bases", "BaseBlock", "models/block.py", cwd=tmp_path)
+    assert [line for _, line, _ in codes(proc)] == [7]
+
+
+def test_buffer_styles_agree_with_fix_module():
+    assert cli.BUFFER_STYLES == fix.BUFFER_STYLES
