@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 from . import tables
 from .imports import ImportTable, iter_statements
-from .module_classes import ClassInfo, ModuleClassIndex
+from .module_classes import ClassInfo, ModuleClassIndex, is_torch_module_name
 from .rules import RULES_BY_CODE
 from .tensors import ExpressionInference
-from .values import CONTAINER, MODULE, PARAM, REGISTERED, TENSOR, Value, merge
+from .values import CONTAINER, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge
 
 _FunctionNode = (ast.FunctionDef, ast.AsyncFunctionDef)
 _MAX_CALL_DEPTH = 8
@@ -246,6 +246,34 @@ class _Evidence:
                 self.elements_registered.add(source_attr)
 
 
+def _element_kinds(value: Value) -> set[str]:
+    """What putting ``value`` into a container adds: its kind, or a nested container's elements."""
+    if value.alias and value.kind in (MODULE, PARAM, REGISTERED):
+        return set()
+    return set(value.elements) if value.kind == CONTAINER else {value.kind}
+
+
+def _seed_parameters(func, imports: ImportTable) -> dict[str, Value | None]:
+    """Parameters with a numeric default or an int/float annotation are numbers."""
+    env: dict[str, Value | None] = {}
+    args = func.args
+    positional = args.posonlyargs + args.args
+    defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    pairs = list(zip(positional, defaults)) + list(zip(args.kwonlyargs, args.kw_defaults))
+    for arg, default in pairs:
+        annotation = arg.annotation
+        numeric_default = (
+            isinstance(default, ast.Constant)
+            and isinstance(default.value, (int, float))
+            and not isinstance(default.value, bool)
+        )
+        if numeric_default or (isinstance(annotation, ast.Name) and annotation.id in ("int", "float")):
+            env[arg.arg] = Value(NUMBER)
+        elif annotation is not None and is_torch_module_name(imports.qualify(annotation)):
+            env[arg.arg] = Value(MODULE, alias=True)  # passed in: already owned elsewhere
+    return env
+
+
 class _ClassWalker:
     """Symbolically runs ``__init__`` and what it calls, recording every binding of ``self.<attr>``."""
 
@@ -277,7 +305,7 @@ class _ClassWalker:
             self.construction.add(func)
         self._stack.append(func)
         self._registered_locals.append(self._names_registered_in(func, self_name))
-        env: dict[str, Value | None] = {}
+        env = _seed_parameters(func, self.inference.imports)
         returns: list[Value | None] = []
         try:
             self._block(func.body, env, set(), self_name, returns)
@@ -434,6 +462,9 @@ class _ClassWalker:
                     self._assign(t, self._infer(s, env, self_name), stmt, env, bound, self_name)
             else:
                 element = value if value is not None and value.kind == TENSOR else None
+                if value is not None and value.kind == CONTAINER and len(value.elements) == 1:
+                    kind = next(iter(value.elements))
+                    element = Value(kind)
                 for t in target.elts:
                     self._assign(t.value if isinstance(t, ast.Starred) else t, element, stmt, env, bound, self_name)
         elif isinstance(target, ast.Subscript):
@@ -442,7 +473,7 @@ class _ClassWalker:
                 env.get(target.value.id) if isinstance(target.value, ast.Name) else None
             )
             if owner is not None and owner.kind == CONTAINER and value is not None:
-                self._fill(owner, {value.kind}, target_value=getattr(stmt, "value", None))
+                self._fill(owner, _element_kinds(value), target_value=getattr(stmt, "value", None))
             elif owner is not None and owner.kind == TENSOR and isinstance(target.value, ast.Name):
                 env[target.value.id] = owner.but(filled=True)
         elif isinstance(target, ast.Attribute) and target.attr == "requires_grad":
@@ -466,6 +497,8 @@ class _ClassWalker:
         if isinstance(target_value, ast.Name) and target_value.id in registered:
             return
         for kind in kinds:
+            if kind == CONTAINER:
+                continue
             if kind == REGISTERED:
                 container.elements.add(MODULE)
             elif kind in (TENSOR, PARAM, MODULE):
@@ -501,7 +534,7 @@ class _ClassWalker:
                     if func.attr in ("extend", "update") and value.kind == CONTAINER:
                         self._fill(owner, value.elements)
                     else:
-                        self._fill(owner, {value.kind}, target_value=arg)
+                        self._fill(owner, _element_kinds(value), target_value=arg)
                 return
             if owner is not None and owner.kind == TENSOR and isinstance(func.value, ast.Name):
                 if func.attr == "requires_grad_":
@@ -544,7 +577,7 @@ def _tensor_finding(binding: Binding, evidence: _Evidence, info: ClassInfo) -> t
     if not value.integral and not learnable:
         fresh = value.simple_factory and not value.filled
         weight_like = any(h in attr.lower() for h in tables.WEIGHT_NAME_HINTS) or attr in evidence.used_as_weight
-        learnable = value.initialised or value.uninitialised or (value.random and not value.filled) or (weight_like and fresh)
+        learnable = value.initialised or (value.uninitialised and not value.filled) or (value.random and not value.filled) or (weight_like and fresh)
     if learnable and not value.integral:
         return "MPR001", {}, Fix("parameter")
     persistent = value.random or value.uninitialised or attr in evidence.mutated

@@ -34,6 +34,8 @@ TENSOR_OPS = frozenset(
     eq ne lt le gt ge logical_and logical_or logical_not logical_xor isnan isinf isfinite
     bitwise_and bitwise_or bitwise_not bitwise_xor
     clone detach contiguous
+    meshgrid broadcast_tensors chunk split tensor_split unbind sort topk kthvalue unique
+    std_mean var_mean cummax cummin atleast_1d atleast_2d atleast_3d cdist pdist
     """.split()
 )
 

@@ -8,7 +8,7 @@ from typing import Callable
 from . import tables
 from .imports import ImportTable
 from .module_classes import ModuleClassIndex, is_torch_module_name
-from .values import CONTAINER, FUNCTION, MODULE, PARAM, REGISTERED, TENSOR, Value, merge, tensor
+from .values import CONTAINER, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge, tensor
 
 Env = dict  # local name -> Value
 
@@ -42,6 +42,22 @@ def _looks_scalar(node: ast.AST) -> bool:
         func = node.func
         return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("math", "np", "numpy") and func.attr in ("log", "sqrt", "exp", "pi", "e")
     return False
+
+
+_SCALAR_NAMES = frozenset(
+    "n d k dim d_k d_model d_head head_dim size scale temperature temp tau eps epsilon margin "
+    "step steps num count value init_value".split()
+)
+
+
+def _scalar_name(name: str) -> bool:
+    """Names that conventionally hold one number (``torch.tensor(d_k)`` is 0-dim)."""
+    lowered = name.lower()
+    return (
+        lowered in _SCALAR_NAMES
+        or lowered.startswith(("n_", "num_"))
+        or lowered.endswith(("_dim", "_size", "_scale", "_temperature", "_eps"))
+    )
 
 
 def _is_empty_shape(args: list[ast.expr]) -> bool:
@@ -97,6 +113,8 @@ class ExpressionInference:
     def infer(self, node: ast.AST | None, env: Env, self_name: str | None, attrs: dict[str, Value]) -> Value | None:
         if node is None:
             return None
+        if _is_number(node):
+            return Value(NUMBER)
         if isinstance(node, ast.Call):
             return self._infer_call(node, env, self_name, attrs)
         if isinstance(node, ast.Name):
@@ -106,6 +124,8 @@ class ExpressionInference:
                 value = attrs.get(node.attr)
                 return value.but(alias=True) if value is not None and value.kind != CONTAINER else value
             base = self.infer(node.value, env, self_name, attrs)
+            if base is not None and base.kind == MODULE and node.attr in ("weight", "bias"):
+                return Value(PARAM, alias=True)  # self.fc.weight: an existing Parameter
             if base is not None and base.kind in (TENSOR, PARAM):
                 if node.attr in tables.TENSOR_ATTRIBUTES:
                     return tensor(complex=base.complex if node.attr not in ("real", "imag") else False, integral=base.integral)
@@ -135,6 +155,8 @@ class ExpressionInference:
             if isinstance(node.op, ast.Add) and left and right and left.kind == right.kind == CONTAINER:
                 return left.but(elements=left.elements | right.elements)
             operands = [v for v in (left, right) if v is not None and v.kind in (TENSOR, PARAM)]
+            if not operands and left is not None and right is not None and left.kind == right.kind == NUMBER:
+                return Value(NUMBER)
             if operands:
                 return tensor(
                     requires_grad=any(v.requires_grad for v in operands),
@@ -222,6 +244,10 @@ class ExpressionInference:
         if isinstance(func, ast.Name):
             if self.index.is_module_class_name(func.id) and func.id not in env:
                 return Value(MODULE)
+            if func.id in ("int", "float", "len", "round", "abs", "min", "max", "sum") and func.id not in env:
+                args = [self.infer(a, env, self_name, attrs) for a in call.args]
+                if func.id in ("int", "float", "len", "round") or all(a is not None and a.kind == NUMBER for a in args):
+                    return Value(NUMBER)
             if func.id == "getattr" and len(call.args) >= 2 and isinstance(call.args[0], ast.Name) and call.args[0].id == self_name:
                 name = call.args[1]
                 if isinstance(name, ast.Constant) and isinstance(name.value, str):
@@ -238,6 +264,8 @@ class ExpressionInference:
                     return self._container("dict", [k.value for k in call.keywords], env, self_name, attrs)
                 return Value(CONTAINER, container=func.id)
         if isinstance(func, ast.Attribute):
+            if isinstance(func.value, ast.Name) and func.value.id == "math" and "math" not in env:
+                return Value(NUMBER)
             if (
                 func.attr == "deepcopy"
                 and isinstance(func.value, ast.Name)
@@ -283,9 +311,14 @@ class ExpressionInference:
                 and (len(call.args) > 1 or _is_number(call.args[0])),
                 simple_factory=True,
             )
-            if call.args and _int_literals_only(call.args[0]) and isinstance(call.args[0], (ast.List, ast.Tuple)):
-                value = value.but(uninitialised=False)
+            if call.args and not value.uninitialised:
+                value = value.but(simple_factory=False)  # built from data, not allocated by size
             return value
+        if qualified.startswith("torch.nn.init.") and call.args:
+            inner = self.infer(call.args[0], env, self_name, attrs)
+            if inner is not None and inner.kind == TENSOR:
+                return inner.but(initialised=True)
+            return None
         if qualified in tables.TENSOR_RETURNING_FUNCTIONS:
             return tensor()
         if qualified in tables.TENSOR_CONSTRUCTOR_NAMES:
@@ -307,8 +340,12 @@ class ExpressionInference:
                     value = value.but(integral=src.integral and last != "rand_like", complex=src.complex)
             if last in ("tensor", "as_tensor", "asarray", "scalar_tensor") and call.args:
                 arg = call.args[0]
+                arg_value = self.infer(arg, env, self_name, attrs)
                 value = value.but(
-                    scalar=last == "scalar_tensor" or _looks_scalar(arg),
+                    scalar=last == "scalar_tensor"
+                    or _looks_scalar(arg)
+                    or (arg_value is not None and arg_value.kind == NUMBER)
+                    or (arg_value is None and isinstance(arg, ast.Name) and _scalar_name(arg.id)),
                     integral=_int_literals_only(arg),
                     placeholder=isinstance(arg, (ast.List, ast.Tuple)) and not arg.elts,
                 )

@@ -10,6 +10,7 @@ MODULE = "module"
 CONTAINER = "container"  # Python list/tuple/dict/set
 REGISTERED = "registered"  # nn.ModuleList, nn.ParameterDict, ...
 FUNCTION = "function"
+NUMBER = "number"  # a Python int or float
 
 
 @dataclass
