@@ -22,7 +22,7 @@ from typing import Iterable, Sequence
 from flake8.defaults import NOQA_FILE, NOQA_INLINE_REGEXP
 
 from . import __version__
-from .detection import DEFAULT_OFF_BAND, PREFIX, RULES, Finding, analyze
+from .detection import DEFAULT_OFF_BAND, PREFIX, RULES, Finding, analyze, may_contain_findings
 from .detection.module_classes import is_torch_module_name
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -106,7 +106,7 @@ def noqa_line_mapping(text: str) -> dict[int, str]:
             continue
         min_line, max_line = min(min_line, s_line), max(max_line, e_line)
         if tok_type in (tokenize.NL, tokenize.NEWLINE):
-            joined = "".join(lines[min_line - 1 : max_line])
+            joined = "".join(lines[min_line - 1:max_line])
             for n in range(min_line, max_line + 1):
                 mapping[n] = joined
             min_line, max_line = len(lines) + 2, -1
@@ -431,8 +431,14 @@ def _index_worker(args) -> tuple[str, FileIndex | None, str | None]:
         return path, None, "cannot analyse: RecursionError: nesting too deep"
 
 
-def check_source(source: SourceFile, extra_bases: frozenset[str], settings: Settings) -> FileReport:
+def check_source(
+    source: SourceFile, extra_bases: frozenset[str], settings: Settings, known_to_parse: bool = False
+) -> FileReport:
+    """Lint one file and, in diff/fix mode, fix it. ``known_to_parse``: the index already parsed
+    it, so a file the cheap text prefilter rules out needs no parsing at all."""
     report = FileReport(source.display)
+    if known_to_parse and not may_contain_findings(source.text, extra_bases | settings.module_bases):
+        return report
     try:
         tree = parse_source(source)
         lines = source.text.splitlines(keepends=True)
@@ -505,7 +511,7 @@ def _check_worker(args) -> FileReport:
         source = read_source(path, display)
     except AnalysisError as exc:
         return FileReport(display, errors=[f"{display}: {exc}"])
-    return check_source(source, extra_bases, settings)
+    return check_source(source, extra_bases, settings, known_to_parse=True)
 
 
 # --- output --------------------------------------------------------------------------

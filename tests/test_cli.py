@@ -464,3 +464,11 @@ def test_bases_from_other_files_are_resolved(tmp_path):
 
 def test_buffer_styles_agree_with_fix_module():
     assert cli.BUFFER_STYLES == fix.BUFFER_STYLES
+
+
+def test_console_script(project):
+    script = os.path.join(os.path.dirname(sys.executable), "flake8-nnparam")
+    if not os.path.exists(script):
+        pytest.skip("console script not installed (editable install predates it)")
+    proc = subprocess.run([script, "model.py"], cwd=project, capture_output=True)
+    assert proc.returncode == 1 and b"MPR002" in proc.stdout

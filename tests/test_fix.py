@@ -79,7 +79,9 @@ def test_only_the_given_findings_are_fixed():
     result = apply_fixes(source, findings)
     assert [f.attr for f in result.applied] == ["running"]
     changed = [(a, b) for a, b in zip(source.splitlines(), result.source.splitlines()) if a != b]
-    assert changed == [("        self.running = torch.zeros(n)", '        self.register_buffer("running", torch.zeros(n))')]
+    assert changed == [
+        ("        self.running = torch.zeros(n)", '        self.register_buffer("running", torch.zeros(n))')
+    ]
 
 
 def test_non_ascii_before_the_statement_on_its_line():
