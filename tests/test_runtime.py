@@ -170,16 +170,8 @@ def _instance_attrs(model, attr: str) -> list[str]:
     """The instance attributes a finding's ``attr`` names; a computed setattr name matches by pattern."""
     if attr.isidentifier():
         return [attr] if hasattr(model, attr) else []
-    try:
-        expr = ast.parse(attr, mode="eval").body
-    except SyntaxError:
-        expr = None
-    if isinstance(expr, ast.JoinedStr):
-        pattern = "".join(
-            re.escape(part.value) if isinstance(part, ast.Constant) else ".+" for part in expr.values
-        )
-    else:
-        pattern = ".+"
+    # A computed name reads like ``level{i}``: each ``{...}`` stands for any text.
+    pattern = ".+".join(re.escape(part) for part in re.split(r"\{[^}]*\}", attr))
     return [name for name in vars(model) if name not in TORCH_REGISTRIES and re.fullmatch(pattern, name)]
 
 

@@ -47,6 +47,7 @@ class Binding:
     reportable: bool  # first binding on its path (later ones update it)
     computed_name: bool = False
     via_setattr: bool = False
+    fixable: bool = False  # a single ``self.attr = value`` target in a method of the class
 
 
 def _self_attr(node: ast.AST, self_name: str | None) -> str | None:
@@ -76,6 +77,19 @@ def _base_self_attr(node: ast.AST, self_name: str) -> str | None:
             node = node.args[0]
         else:
             return None
+
+
+def _name_pattern(node: ast.AST) -> str:
+    """``f"level{i}"`` -> ``level{i}``: how a computed attribute name reads in a message."""
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.Constant):
+                parts.append(str(value.value))
+            elif isinstance(value, ast.FormattedValue):
+                parts.append("{" + ast.unparse(value.value) + "}")
+        return "".join(parts)
+    return "{" + ast.unparse(node) + "}"
 
 
 def _first_param(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
@@ -490,7 +504,11 @@ class _ClassWalker:
         reportable = attr not in bound
         if value.kind in (TENSOR, CONTAINER, PARAM, REGISTERED, MODULE):
             bound.add(attr)
-        self.bindings.append(Binding(attr, value, stmt, reportable, computed, via_setattr))
+        in_method = bool(self._stack) and any(self._stack[-1] in c.methods.values() for c in self.info.mro())
+        single_target = (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1) or isinstance(stmt, ast.AnnAssign)
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) else getattr(stmt, "target", None)
+        fixable = in_method and single_target and isinstance(target, ast.Attribute) and not via_setattr
+        self.bindings.append(Binding(attr, value, stmt, reportable, computed, via_setattr, fixable))
 
     def _fill(self, container: Value, kinds: set[str], target_value=None) -> None:
         registered = self._registered_locals[-1] if self._registered_locals else set()
@@ -518,7 +536,7 @@ class _ClassWalker:
                 if name is not None:
                     self._bind(name, value, stmt, bound, via_setattr=True)
                 elif value is not None:
-                    display = ast.unparse(name_node)
+                    display = _name_pattern(name_node)
                     self.bindings.append(Binding(display, value, stmt, True, computed_name=True, via_setattr=True))
                 return
         if isinstance(func, ast.Attribute):
@@ -637,7 +655,7 @@ def _analyze_class(info: ClassInfo, inference: ExpressionInference, module_funct
         if result is None:
             continue
         code, fields, fix = result
-        if binding.computed_name or binding.via_setattr:
+        if not binding.fixable:
             fix = None
         stmt = binding.stmt
         key = (stmt.lineno, attr)
