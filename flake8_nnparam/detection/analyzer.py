@@ -475,10 +475,16 @@ class _ClassWalker:
                 for t, s in zip(target.elts, source.elts):
                     self._assign(t, self._infer(s, env, self_name), stmt, env, bound, self_name)
             else:
+                items = value.items if value is not None and value.kind == CONTAINER else None
+                if items is not None and len(items) == len(target.elts) and not any(
+                    isinstance(t, ast.Starred) for t in target.elts
+                ):
+                    for t, item in zip(target.elts, items):
+                        self._assign(t, item, stmt, env, bound, self_name)
+                    return
                 element = value if value is not None and value.kind == TENSOR else None
-                if value is not None and value.kind == CONTAINER and len(value.elements) == 1:
-                    kind = next(iter(value.elements))
-                    element = Value(kind)
+                if value is not None and value.kind == CONTAINER and value.elements == {TENSOR}:
+                    element = Value(TENSOR)
                 for t in target.elts:
                     self._assign(t.value if isinstance(t, ast.Starred) else t, element, stmt, env, bound, self_name)
         elif isinstance(target, ast.Subscript):

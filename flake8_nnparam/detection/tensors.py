@@ -216,7 +216,10 @@ class ExpressionInference:
 
     def _container(self, kind: str, elts, env: Env, self_name, attrs) -> Value:
         elements: set[str] = set()
+        items = []
         for elt in elts:
+            if kind == "tuple" and not isinstance(elt, ast.Starred):
+                items.append(self.infer(elt, env, self_name, attrs))
             if isinstance(elt, ast.Starred):
                 v = self.infer(elt.value, env, self_name, attrs)
                 if v is not None and v.kind == CONTAINER:
@@ -231,7 +234,8 @@ class ExpressionInference:
                 elements |= v.elements
             elif v.kind in (TENSOR, PARAM, MODULE):
                 elements.add(v.kind)
-        return Value(CONTAINER, container=kind, elements=elements)
+        positional = tuple(items) if kind == "tuple" and len(items) == len(elts) else None
+        return Value(CONTAINER, container=kind, elements=elements, items=positional)
 
     # --- calls ---------------------------------------------------------------------
     def _infer_call(self, call: ast.Call, env: Env, self_name, attrs) -> Value | None:

@@ -34,6 +34,7 @@ class Value:
     elements: set[str] = field(default_factory=set)
     elements_registered: bool = False
     function: object = None
+    items: tuple | None = None  # a tuple literal's values by position, for unpacking
 
     def but(self, **changes) -> "Value":
         return replace(self, **changes)
