@@ -15,6 +15,8 @@ import json
 import os
 import re
 import sys
+import urllib.parse
+from pathlib import Path
 import tokenize
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -558,6 +560,13 @@ def format_github(rows) -> str:
     )
 
 
+def _sarif_artifact(path: str) -> dict:
+    """A percent-encoded URI reference: relative to the checkout root, or a file: URI when absolute."""
+    if os.path.isabs(path):
+        return {"uri": Path(path).as_uri()}
+    return {"uri": urllib.parse.quote(path.replace(os.sep, "/")), "uriBaseId": "%SRCROOT%"}
+
+
 def sarif_log(rows) -> dict:
     rule_index = {rule.code: i for i, rule in enumerate(RULES)}
     rules = [
@@ -581,7 +590,7 @@ def sarif_log(rows) -> dict:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": path.replace(os.sep, "/"), "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": _sarif_artifact(path),
                         "region": {"startLine": f.line, "startColumn": f.col + 1, "endLine": f.end_line or f.line},
                     }
                 }
