@@ -16,6 +16,7 @@ so that load from other processes spreads over all of them. See benchmarks/READM
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -25,7 +26,6 @@ import statistics
 import subprocess
 import sys
 import tarfile
-import tempfile
 import time
 import zipfile
 from collections import Counter
@@ -269,16 +269,19 @@ class Row:
 
 
 FINDING = re.compile(r":\d+:\d+: ([A-Z]+\d+)\b")
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
 
 def run_once(row: Row, env: dict[str, str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    out_path, err_path = OUT / f"{row.key}.out", OUT / f"{row.key}.err"
+    out_path, err_path, rss_path = OUT / f"{row.key}.out", OUT / f"{row.key}.err", OUT / f"{row.key}.rss"
+    # Peak RSS through the small /usr/bin/time: a child's ru_maxrss also counts the memory of the process
+    # that forked it (Linux records the pre-exec image), which for this script grows with the outputs read.
+    cmd = [GNU_TIME, "-f", "%M", "-o", str(rss_path), *row.cmd] if GNU_TIME else row.cmd
     stdin = open(row.stdin, "rb") if row.stdin else subprocess.DEVNULL
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(row.cmd, cwd=SOURCES, stdin=stdin, stdout=out, stderr=err, env=env)
-        # wait4 gives this child's own rusage: the peak RSS of it (or its largest waited-for child).
+        proc = subprocess.Popen(cmd, cwd=SOURCES, stdin=stdin, stdout=out, stderr=err, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
     if row.stdin:
@@ -290,12 +293,20 @@ def run_once(row: Row, env: dict[str, str]) -> None:
         return
     row.walls.append(wall)
     row.cpus.append(usage.ru_utime + usage.ru_stime)
-    row.rss_kb = max(row.rss_kb, usage.ru_maxrss)
-    text = out_path.read_text(errors="replace")
-    row.codes = Counter(m.group(1) for m in FINDING.finditer(text))
-    lines = text.strip().splitlines()
-    if lines and lines[-1].startswith("{"):
-        row.payload = json.loads(lines[-1])
+    rss = usage.ru_maxrss
+    if GNU_TIME:
+        rss = int(rss_path.read_text().split()[-1])
+    row.rss_kb = max(row.rss_kb, rss)
+    row.codes = Counter()
+    last = ""
+    with open(out_path, errors="replace") as out:
+        for line in out:
+            match = FINDING.search(line)
+            if match:
+                row.codes[match.group(1)] += 1
+            last = line
+    if last.startswith("{"):
+        row.payload = json.loads(last)
 
 
 FLOOR = r"""
@@ -337,7 +348,7 @@ print(json.dumps({"files": len(paths), "ast_s": t1 - t0, "cst_s": t2 - t1, "cst_
 """
 
 # What the plugin adds inside flake8, without flake8 around it: flake8 hands the plugin a parsed tree
-# and the lines, so parsing is outside the timed part. One tree at a time, as in flake8 (holding every
+# and the lines, so parsing is outside the timed part. CPU time, to compare with flake8's CPU time. One tree at a time, as in flake8 (holding every
 # tree would make the garbage collector's full passes dominate).
 PLUGIN_IN_PROCESS = r"""
 import ast, json, sys, time, warnings
@@ -356,10 +367,10 @@ for path in open(sys.argv[1]).read().splitlines():
         continue
     lines = source.decode("utf-8", "replace").splitlines(keepends=True)
     files += 1
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     for _, _, message, _ in NNParamChecker(tree, lines).run():
         codes[message.split()[0]] += 1
-    plugin_s += time.perf_counter() - t0
+    plugin_s += time.process_time() - t0
 print(json.dumps({"files": files, "plugin_s": plugin_s, "codes": codes}))
 """
 
@@ -370,8 +381,8 @@ IMPORT_PROBE = (
 )
 
 
-def import_ms(python: str, pre: str, runs: int, env: dict[str, str]) -> tuple[float, str]:
-    """Median of the summed cumulative time of the top-level imports after the marker, in ms."""
+def import_ms(python: str, pre: str, runs: int, env: dict[str, str]) -> tuple[float, float, str]:
+    """Median and min of the summed cumulative time of the top-level imports after the marker, in ms."""
     totals, heavy = [], ""
     for _ in range(runs):
         proc = subprocess.run(
@@ -388,7 +399,7 @@ def import_ms(python: str, pre: str, runs: int, env: dict[str, str]) -> tuple[fl
                     total += int(parts[1])
         totals.append(total / 1000)
         heavy = proc.stdout.strip()
-    return statistics.median(totals), heavy
+    return statistics.median(totals), min(totals), heavy
 
 
 def pick_model_file(files: list[str]) -> str:
@@ -411,6 +422,14 @@ def fmt_s(x: float) -> str:
     return f"{x:8.2f}" if x == x else "       -"
 
 
+def source_fingerprint() -> str:
+    """Hash of the package's sources: others may commit to the repo while a long run is going."""
+    digest = hashlib.sha256()
+    for path in sorted((REPO / "flake8_nnparam").rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def print_versions(corpus, files_by_dist, plain_python):
     print("== versions")
     print(f"python      {platform.python_version()} ({sys.executable})")
@@ -419,7 +438,7 @@ def print_versions(corpus, files_by_dist, plain_python):
     print(f"with plugin {stack}, libcst {_version('libcst')}, flake8-nnparam {_version('flake8-nnparam')}")
     print(f"plain venv  {plain}")
     commit = subprocess.run(["git", "-C", str(REPO), "describe", "--always", "--dirty"], capture_output=True, text=True)
-    print(f"repo        {commit.stdout.strip() or '?'}")
+    print(f"repo        {commit.stdout.strip() or '?'}, flake8_nnparam sources {source_fingerprint()}")
     print(f"machine     {os.cpu_count()} cpus, {platform.platform()}, load average {os.getloadavg()[0]:.2f} at start")
     print("== corpus (.py files only)")
     total_files = total_lines = 0
@@ -445,7 +464,7 @@ def main() -> int:
     args = parser.parse_args()
 
     try:
-        import flake8_nnparam  # noqa: F401
+        import flake8_nnparam  # noqa: F401 - only checks it is installed
     except ImportError:
         sys.exit(f"run this with the Python that has flake8-nnparam installed (not {sys.executable})")
     if PREFIX not in _flake8_extensions(sys.executable):
@@ -464,6 +483,7 @@ def main() -> int:
         return profile(file_list, roots, env)
 
     plain_python = ensure_plain_venv()
+    fingerprint = source_fingerprint()
     print_versions(corpus, files_by_dist, plain_python)
 
     plugin_bin = Path(sys.executable).parent
@@ -501,8 +521,8 @@ def main() -> int:
         run_once(libcst_row, env)
 
     log("  import time and stdin latency ...")
-    imp_cold, heavy = import_ms(sys.executable, "", 9, env)
-    imp_warm, _ = import_ms(sys.executable, "import flake8.main.application; ", 9, env)
+    imp_cold, imp_cold_min, heavy = import_ms(sys.executable, "", 9, env)
+    imp_warm, imp_warm_min, _ = import_ms(sys.executable, "import flake8.main.application; ", 9, env)
 
     model = pick_model_file(files)
     model_lines = (SOURCES / model).read_bytes().count(b"\n")
@@ -537,7 +557,8 @@ def main() -> int:
         elif row.key == "e":
             extra = f"{row.payload.get('unparsable', '?')} files ast rejects"
         elif row.key == "i":
-            extra = f"{PREFIX}: {sum(row.payload.get('codes', {}).values()):,}; plugin {row.payload.get('plugin_s', 0):.2f} s"
+            extra = (f"{PREFIX}: {sum(row.payload.get('codes', {}).values()):,}; "
+                     f"plugin {row.payload.get('plugin_s', 0):.2f} s cpu")
         elif row.key == "f":
             p = row.payload
             ratio = p["cst_s"] / p["ast_s"] if p.get("ast_s") else float("nan")
@@ -551,8 +572,9 @@ def main() -> int:
         print(f"{'(d) python -m flake8_nnparam':<46} SKIPPED: `python -m flake8_nnparam --help` failed ({cli_reason})")
     elif not jobs_flag:
         print(f"{'(d) python -m flake8_nnparam -j':<46} SKIPPED: --help mentions no -j / --jobs option")
-    print(f"{'(g) import flake8_nnparam.plugin':<46} {imp_cold:8.1f} ms in a bare interpreter, "
-          f"{imp_warm:.1f} ms after flake8 is imported (median of 9); heavy modules pulled in: {heavy or 'none'}")
+    print(f"{'(g) import flake8_nnparam.plugin':<46} {imp_cold:8.1f} ms in a bare interpreter (min {imp_cold_min:.1f}), "
+          f"{imp_warm:.1f} ms after flake8 is imported (min {imp_warm_min:.1f}); median of 9; "
+          f"heavy modules pulled in: {heavy or 'none'}")
     print(f"(h) stdin latency, {model} ({model_lines} lines), median of {args.latency_runs}:")
     for row in latency:
         if row.failed:
@@ -591,9 +613,9 @@ def main() -> int:
               f"(target <= {OVERHEAD_TARGET_PCT:.0f}%: {verdict} on wall; medians of whole runs, noise of a shared "
               f"machine included)")
         if not by["i"].failed:
-            est = by["i"].payload["plugin_s"] / by["a"].median * 100
-            print(f"    in-process plugin work (i) {by['i'].payload['plugin_s']:.2f} s = {est:.1f}% of (a): "
-                  f"the overhead without run-to-run noise (plus {imp_warm:.0f} ms import)")
+            est = by["i"].payload["plugin_s"] / by["a"].cpu * 100
+            print(f"    in-process plugin work (i) {by['i'].payload['plugin_s']:.2f} s cpu = {est:.1f}% of (a)'s cpu: "
+                  f"the overhead with the least noise (plus {imp_warm:.0f} ms import)")
     if "d" in by and not by["d"].failed:
         ratio = by["d"].median / floor
         print(f"(d)/(e) standalone vs ast.parse floor: {ratio:.2f}x  "
@@ -603,12 +625,15 @@ def main() -> int:
                   f"over -j 1 ({os.cpu_count()} cpus)")
     else:
         print(f"(d)/(e) standalone vs ast.parse floor: not measured ({cli_reason or 'command failed'})")
-    print(f"import time: {imp_cold:.1f} ms cold (target < {IMPORT_TARGET_MS:.0f} ms: "
-          f"{'met' if imp_cold < IMPORT_TARGET_MS else 'NOT met'})")
-    print(f"peak RSS: (a) {by['a'].rss_kb / 1024:.0f} MB, (b) {by['b'].rss_kb / 1024:.0f} MB"
+    print(f"import time: {imp_cold:.1f} ms cold, median (target < {IMPORT_TARGET_MS:.0f} ms: "
+          f"{'met' if imp_cold < IMPORT_TARGET_MS else 'NOT met'}; min {imp_cold_min:.1f} ms)")
+    print(f"peak RSS{'' if GNU_TIME else ' (wait4, includes this script at fork time)'}: (a) {by['a'].rss_kb / 1024:.0f} MB, (b) {by['b'].rss_kb / 1024:.0f} MB"
           + (f", (d) {by['d'].rss_kb / 1024:.0f} MB" if "d" in by and not by["d"].failed else ""))
     print("Absolute times are noisy on a shared machine; compare ratios within one run. Outputs of the last run: "
           f"{OUT.relative_to(REPO)}/")
+    if source_fingerprint() != fingerprint:
+        print("WARNING: flake8_nnparam's sources changed during this run; rows measured different code and "
+              "their findings need not agree.")
     return 0
 
 
