@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from . import tables
 from .imports import ImportTable, iter_statements
 from .module_classes import ClassInfo, ModuleClassIndex, is_torch_module_name
-from .rules import RULES_BY_CODE
+from .rules import DEFAULT_OFF_BAND, RULES_BY_CODE
 from .tensors import ExpressionInference
 from .values import CONTAINER, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge
 
@@ -106,6 +106,37 @@ def _str_const(node: ast.AST | None) -> str | None:
     return None
 
 
+def _moved_parameters(func) -> set[str]:
+    """Parameters a function moves to a device: ``p.to(...)``, ``p.cuda()``, ``as_tensor(p, device=...)``."""
+    params = {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
+    moved: set[str] = set()
+    for node in ast.walk(func):
+        if not _Evidence._is_device_call(node):
+            continue
+        receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+        candidates = [receiver] + (list(node.args) if any(kw.arg == "device" for kw in node.keywords) else [])
+        for c in candidates:
+            if isinstance(c, ast.Name) and c.id in params:
+                moved.add(c.id)
+    return moved
+
+
+def _installs_module(func: ast.AST) -> bool:
+    """``set_module_by_path(net, path, m)``, ``replace_module(...)``: m is installed into another Module."""
+    name = (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")).lower()
+    return any(word in name for word in ("set_module", "set_submodule", "replace_module", "install", "setattr"))
+
+
+def _is_device_helper_call(node: ast.AST) -> bool:
+    """``to_device(x, self.t)``, ``move_to(self.t, dev)``: a project helper that places a tensor."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    lowered = name.lower()
+    return "device" in lowered or "cuda" in lowered or lowered.startswith(("move", "to_"))
+
+
 class _Evidence:
     """What the whole class (and its in-file bases) says about each attribute, from every method."""
 
@@ -121,6 +152,12 @@ class _Evidence:
         self.wrapped: set[str] = set()
         self.elements_registered: set[str] = set()
         self.self_managed: str | None = None
+        self.read_at_runtime: set[str] = set()
+        self.read_at_construction: set[str] = set()
+        self.reads_everything = False  # getattr(self, name) / vars(self) outside construction
+        self.has_runtime_methods = False
+        self._info = info
+        runtime = self._runtime_methods(info, construction)
         for cls in info.mro():
             for name in cls.methods:
                 if name in tables.SELF_MANAGED_METHODS and self.self_managed is None:
@@ -129,9 +166,47 @@ class _Evidence:
                 self_name = _first_param(method)
                 if self_name is None:
                     continue
-                self._scan(method, self_name, method in construction, imports)
+                at_construction = method in construction and method not in runtime
+                self.has_runtime_methods |= not at_construction
+                self._scan(method, self_name, at_construction, imports)
+
+    @staticmethod
+    def _runtime_methods(info: ClassInfo, construction: set[ast.AST]) -> set[ast.AST]:
+        """Methods that run after construction: those construction does not run, and what they call."""
+        methods = {m: name for cls in info.mro() for name, m in cls.methods.items()}
+        runtime = {m for m in methods if m not in construction}
+        frontier = list(runtime)
+        while frontier:
+            method = frontier.pop()
+            self_name = _first_param(method)
+            for node in ast.walk(method):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == self_name
+                ):
+                    callee = info.find_method(node.func.attr)
+                    if callee is not None and callee not in runtime:
+                        runtime.add(callee)
+                        frontier.append(callee)
+        return runtime
 
     def _scan(self, method, self_name: str, in_construction: bool, imports: ImportTable) -> None:
+        if not in_construction:
+            self._scan_runtime_reads(method, self_name)
+            self._scan_local_moves(method, self_name)
+            self._scan_moving_calls(method, self_name, self._info)
+        else:
+            for node in ast.walk(method):
+                if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                    attr = _self_attr(node, self_name)
+                    if attr:
+                        self.read_at_construction.add(attr)
+            # Hooks and closures defined during construction run later.
+            for node in ast.walk(method):
+                if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)) and node is not method:
+                    self._scan_runtime_reads(node, self_name)
         for node in ast.walk(method):
             if isinstance(node, ast.Call):
                 self._scan_call(node, self_name, in_construction, imports)
@@ -152,6 +227,91 @@ class _Evidence:
                         attr = _base_self_attr(gen.iter, self_name)
                         if attr:
                             self.device_aware.add(attr)
+
+    def unused_after_construction(self, attr: str) -> bool:
+        """The class's methods never read it after construction (and we can see those methods)."""
+        return (
+            self.has_runtime_methods
+            and not self.reads_everything
+            and attr not in self.read_at_runtime
+            and attr in self.read_at_construction  # it serves construction (a trimmed snippet reads it nowhere)
+        )
+
+    def _scan_runtime_reads(self, node, self_name: str) -> None:
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Load):
+                attr = _self_attr(sub, self_name)
+                if attr:
+                    self.read_at_runtime.add(attr)
+            elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name):
+                if sub.func.id in ("getattr", "vars") and sub.args:
+                    first = sub.args[0]
+                    if isinstance(first, ast.Name) and first.id == self_name:
+                        name = _str_const(sub.args[1]) if len(sub.args) > 1 else None
+                        if name is None:
+                            self.reads_everything = True
+                        else:
+                            self.read_at_runtime.add(name)
+
+    def _scan_moving_calls(self, method, self_name: str, info: ClassInfo) -> None:
+        """``self._srp(x, doas=self.doas)`` where ``_srp`` moves its ``doas`` parameter to a device."""
+        for node in ast.walk(method):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            owner = node.func.value
+            if not (isinstance(owner, ast.Name) and (owner.id == self_name or owner.id == info.node.name)):
+                continue
+            callee = info.find_method(node.func.attr)
+            if callee is None:
+                continue
+            moved = _moved_parameters(callee)
+            if not moved:
+                continue
+            params = [a.arg for a in callee.args.posonlyargs + callee.args.args]
+            if owner.id == self_name and _first_param(callee) is not None:
+                params = params[1:]
+            pairs = list(zip(params, node.args)) + [(kw.arg, kw.value) for kw in node.keywords]
+            for param, arg in pairs:
+                attr = _self_attr(arg, self_name)
+                if attr and param in moved:
+                    self.device_aware.add(attr)
+
+    def _scan_local_moves(self, method, self_name: str) -> None:
+        """``coef = self.betas * k; coef = coef.to(x.device)``: a local derived from an attribute is moved."""
+        derived: dict[str, set[str]] = {}
+        for node in ast.walk(method):
+            if isinstance(node, ast.Assign):
+                sources: set[str] = set()
+                for sub in ast.walk(node.value):
+                    attr = _self_attr(sub, self_name)
+                    if attr:
+                        sources.add(attr)
+                    elif isinstance(sub, ast.Name) and sub.id in derived:
+                        sources |= derived[sub.id]
+                if sources:
+                    for target in node.targets:
+                        for name in ast.walk(target):
+                            if isinstance(name, ast.Name):
+                                derived.setdefault(name.id, set()).update(sources)
+        if not derived:
+            return
+        for node in ast.walk(method):
+            if not self._is_device_call(node):
+                continue
+            receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+            candidates = [receiver] if receiver is not None else []
+            if any(kw.arg == "device" for kw in node.keywords):
+                candidates += list(node.args)
+            for candidate in candidates:
+                while isinstance(candidate, (ast.Subscript, ast.Attribute, ast.Call)):
+                    if isinstance(candidate, ast.Call):
+                        if not isinstance(candidate.func, ast.Attribute):
+                            break
+                        candidate = candidate.func.value
+                    else:
+                        candidate = candidate.value
+                if isinstance(candidate, ast.Name) and candidate.id in derived:
+                    self.device_aware |= derived[candidate.id]
 
     @staticmethod
     def _is_device_call(node: ast.AST) -> bool:
@@ -225,7 +385,9 @@ class _Evidence:
             if not in_construction:
                 if isinstance(stmt, ast.AugAssign):
                     self.mutated.add(attr)
-                elif value is not None and any(self._is_device_call(n) for n in ast.walk(value)):
+                elif value is not None and any(
+                    self._is_device_call(n) or _is_device_helper_call(n) for n in ast.walk(value)
+                ):
                     self.device_aware.add(attr)
                 else:
                     self.mutated.add(attr)
@@ -301,6 +463,7 @@ class _ClassWalker:
         self._stack: list[ast.AST] = []
         self._returns: dict[ast.AST, Value | None] = {}
         self._registered_locals: list[set[str]] = []
+        self._bound_in: dict[str, ast.AST | None] = {}  # attr -> function of its first binding
 
     def run(self) -> None:
         init = self.info.find_method("__init__")
@@ -319,6 +482,7 @@ class _ClassWalker:
             self.construction.add(func)
         self._stack.append(func)
         self._registered_locals.append(self._names_registered_in(func, self_name))
+        self.inference.registered_locals = self._registered_locals[-1]
         env = _seed_parameters(func, self.inference.imports)
         returns: list[Value | None] = []
         try:
@@ -326,6 +490,7 @@ class _ClassWalker:
         finally:
             self._stack.pop()
             self._registered_locals.pop()
+            self.inference.registered_locals = self._registered_locals[-1] if self._registered_locals else set()
         result = None
         for r in returns:
             result = merge(result, r)
@@ -351,6 +516,8 @@ class _ClassWalker:
                 value = node.args[1]
             elif isinstance(func_node, ast.Name) and func_node.id == "setattr" and len(node.args) >= 3:
                 value = node.args[2]
+            elif _installs_module(func_node):
+                value = node.args[-1]
             else:
                 continue
             if isinstance(value, ast.Name):
@@ -507,9 +674,13 @@ class _ClassWalker:
             self.attrs[attr] = None
             return
         self.attrs[attr] = value
-        reportable = attr not in bound
+        function = self._stack[-1] if self._stack else None
+        first_function = self._bound_in.get(attr)
+        # Later bindings on the same path update the first; a helper re-binding it is not news either.
+        reportable = attr not in bound and (first_function is None or first_function is function)
         if value.kind in (TENSOR, CONTAINER, PARAM, REGISTERED, MODULE):
             bound.add(attr)
+            self._bound_in.setdefault(attr, function)
         in_method = bool(self._stack) and any(self._stack[-1] in c.methods.values() for c in self.info.mro())
         single_target = (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1) or isinstance(stmt, ast.AnnAssign)
         target = stmt.targets[0] if isinstance(stmt, ast.Assign) else getattr(stmt, "target", None)
@@ -595,9 +766,11 @@ def _tensor_finding(binding: Binding, evidence: _Evidence, info: ClassInfo) -> t
     if not learnable and attr in evidence.device_aware:
         return "MPR901", {}, Fix("buffer", persistent=False)
     if not learnable and (value.scalar or value.placeholder):
-        shape = "0-dim" if value.scalar else "empty placeholder"
+        shape = "0-dim tensor" if value.scalar else "empty placeholder tensor"
         alternative = " (or register it as a buffer)" if value.scalar else " or None until it is built"
         return "MPR902", {"shape": shape, "alternative": alternative}, None
+    if not learnable and not binding.computed_name and evidence.unused_after_construction(attr):
+        return "MPR906", {}, None
     if not value.integral and not learnable:
         fresh = value.simple_factory and not value.filled
         weight_like = any(h in attr.lower() for h in tables.WEIGHT_NAME_HINTS) or attr in evidence.used_as_weight
@@ -629,8 +802,17 @@ def _container_finding(binding: Binding, evidence: _Evidence) -> tuple[str, dict
     if TENSOR in value.elements:
         if attr in evidence.device_aware or evidence.self_managed:
             return None
+        if value.scalar:
+            return "MPR902", {"shape": f"{shown} of 0-dim or empty tensors", "alternative": ""}, None
         return "MPR007", {"container": shown}, None
     return None
+
+
+def _container_or_unused(binding: Binding, evidence: _Evidence):
+    result = _container_finding(binding, evidence)
+    if result is not None and evidence.unused_after_construction(binding.attr):
+        return "MPR906", {}, None
+    return result
 
 
 def _analyze_class(info: ClassInfo, inference: ExpressionInference, module_functions) -> list[Finding]:
@@ -655,7 +837,7 @@ def _analyze_class(info: ClassInfo, inference: ExpressionInference, module_funct
         if kind == TENSOR:
             result = _tensor_finding(binding, evidence, info)
         elif kind == CONTAINER:
-            result = _container_finding(binding, evidence)
+            result = _container_or_unused(binding, evidence)
         else:
             result = None
         if result is None:
@@ -707,5 +889,8 @@ def analyze(tree: ast.AST, source: str | None = None, extra_bases: frozenset[str
     for info in module_classes:
         # A subclass re-walks its in-file base's __init__: the same statement is reported once.
         for finding in _analyze_class(info, inference, module_functions):
-            findings.setdefault((finding.line, finding.col, finding.attr), finding)
+            key = (finding.line, finding.col, finding.attr)
+            known = findings.get(key)
+            if known is None or (known.code.startswith(DEFAULT_OFF_BAND) and not finding.code.startswith(DEFAULT_OFF_BAND)):
+                findings[key] = finding
     return sorted(findings.values(), key=lambda f: (f.line, f.col, f.code))

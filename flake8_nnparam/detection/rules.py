@@ -185,7 +185,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "MPR902",
         "scalar-tensor",
-        "self.{attr} is a {shape} tensor kept as a plain attribute; it is not moved by .to(): use a Python "
+        "self.{attr} is a {shape} kept as a plain attribute; it is not moved by .to(): use a Python "
         "number{alternative}",
         what="(off by default) A 0-dim tensor without `requires_grad` (`torch.tensor(2.0)`) or an empty "
         "placeholder (`torch.empty(0)`) bound to `self`.",
@@ -242,6 +242,24 @@ RULES: tuple[Rule, ...] = (
             "        self.table = torch.ones(4)  # MPR905\n"
             "    def _apply(self, fn, recurse=True):\n        self.table = fn(self.table)\n"
             "        return super()._apply(fn, recurse)\n",
+        ),
+    ),
+    Rule(
+        "MPR906",
+        "unused-after-construction",
+        "self.{attr} is not registered (missing from state_dict() and .to()) but no method reads it after "
+        "construction; use a local variable, or register it if code elsewhere reads it",
+        what="(off by default) An unregistered tensor or container of modules/Parameters that the class's own "
+        "methods never read after `__init__` (it only serves construction, or is handed to a sub-module).",
+        why="Nothing at run time depends on it in this class, so it cannot cause a device mismatch here; code "
+        "outside the class may still read it.",
+        fix="",
+        invalid=(
+            _HEADER + "class M(nn.Module):\n    def __init__(self, n=3):\n        super().__init__()\n"
+            "        self.init_table = torch.ones(n)  # MPR906\n"
+            "        self.proj = nn.Linear(n, n)\n"
+            "        with torch.no_grad():\n            self.proj.bias.copy_(self.init_table)\n"
+            "    def forward(self, x):\n        return self.proj(x)\n",
         ),
     ),
     Rule(

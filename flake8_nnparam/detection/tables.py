@@ -62,6 +62,9 @@ TENSOR_CONSTRUCTOR_NAMES = frozenset(
     {"torch.autograd.Variable", "torch.autograd.variable.Variable", "torch.Tensor._make_subclass"}
 )
 
+# Reductions that give a 0-dim tensor when called on a whole tensor (no dim argument).
+FULL_REDUCTIONS = frozenset("sum prod mean max min norm std var amax amin all any logsumexp median nansum numel".split())
+
 # Other qualified functions that return a tensor.
 TENSOR_RETURNING_FUNCTIONS = frozenset(
     {

@@ -46,7 +46,7 @@ def _looks_scalar(node: ast.AST) -> bool:
 
 _SCALAR_NAMES = frozenset(
     "n d k dim d_k d_model d_head head_dim size scale temperature temp tau eps epsilon margin "
-    "step steps num count value init_value".split()
+    "step steps num count value init_value stride padding dilation groups factor ratio rate dropout p".split()
 )
 
 
@@ -85,6 +85,7 @@ class ExpressionInference:
     def __init__(self, imports: ImportTable, index: ModuleClassIndex):
         self.imports = imports
         self.index = index
+        self.registered_locals: set[str] = set()  # local names the current function registers elsewhere
         self.call_hook: Callable[[ast.Call, Env, str | None], Value | None] | None = None
 
     # --- dtype helpers -------------------------------------------------------------
@@ -217,6 +218,7 @@ class ExpressionInference:
     def _container(self, kind: str, elts, env: Env, self_name, attrs) -> Value:
         elements: set[str] = set()
         items = []
+        tensor_flags: list[bool] = []
         for elt in elts:
             if kind == "tuple" and not isinstance(elt, ast.Starred):
                 items.append(self.infer(elt, env, self_name, attrs))
@@ -228,6 +230,10 @@ class ExpressionInference:
             v = self.infer(elt, env, self_name, attrs)
             if v is None or (v.alias and v.kind in (MODULE, PARAM, REGISTERED)):
                 continue
+            if isinstance(elt, ast.Name) and elt.id in self.registered_locals:
+                continue
+            if v.kind == TENSOR:
+                tensor_flags.append(v.scalar or v.placeholder)
             if v.kind == REGISTERED:
                 elements.add(MODULE)
             elif v.kind == CONTAINER:
@@ -235,7 +241,13 @@ class ExpressionInference:
             elif v.kind in (TENSOR, PARAM, MODULE):
                 elements.add(v.kind)
         positional = tuple(items) if kind == "tuple" and len(items) == len(elts) else None
-        return Value(CONTAINER, container=kind, elements=elements, items=positional)
+        return Value(
+            CONTAINER,
+            container=kind,
+            elements=elements,
+            items=positional,
+            scalar=bool(tensor_flags) and all(tensor_flags),
+        )
 
     # --- calls ---------------------------------------------------------------------
     def _infer_call(self, call: ast.Call, env: Env, self_name, attrs) -> Value | None:
@@ -294,7 +306,8 @@ class ExpressionInference:
 
     def _torch_call(self, qualified: str, call: ast.Call, env: Env, self_name, attrs) -> Value | None:
         if qualified in tables.PARAMETER_CLASSES or qualified in tables.BUFFER_CLASSES:
-            return Value(PARAM)
+            inner = self.infer(call.args[0], env, self_name, attrs) if call.args else None
+            return Value(PARAM, scalar=inner is not None and inner.kind == TENSOR and inner.scalar)
         parts = qualified.split(".")
         last = parts[-1]
         if last in tables.REGISTERING_CONTAINERS and qualified.startswith("torch.nn."):
@@ -382,7 +395,8 @@ class ExpressionInference:
                 requires_grad=any(v.requires_grad for v in tensors),
                 complex=any(v.complex for v in tensors) or last in tables.COMPLEX_FACTORIES,
                 integral=last in tables.INTEGRAL_OPS or (bool(tensors) and all(v.integral for v in tensors) and last in ("tril", "triu", "cat", "stack", "flip", "roll", "repeat_interleave", "clone", "detach", "contiguous", "reshape", "flatten", "transpose", "permute", "where", "diag", "index_select", "gather")),
-                scalar=bool(tensors) and all(v.scalar for v in tensors) and last not in ("cat", "stack", "outer", "diag"),
+                scalar=(bool(tensors) and all(v.scalar for v in tensors) and last not in ("cat", "stack", "outer", "diag"))
+                or (last in tables.FULL_REDUCTIONS and len(call.args) == 1 and not call.keywords),
                 random=any(v.random for v in tensors),
             )
             if last in ("view_as_real", "real", "imag", "angle", "abs"):
@@ -393,7 +407,9 @@ class ExpressionInference:
     def _tensor_method(self, receiver: Value, method: str, call: ast.Call) -> Value | None:
         if method in tables.NON_TENSOR_METHODS:
             return None
-        base = receiver if receiver.kind == TENSOR else tensor()
+        base = receiver if receiver.kind == TENSOR else tensor(scalar=receiver.scalar)
+        if method in tables.FULL_REDUCTIONS and not call.args and not call.keywords:
+            return base.but(scalar=True)
         if method == "requires_grad_":
             flag = True
             if call.args and isinstance(call.args[0], ast.Constant):
