@@ -50,6 +50,15 @@ class Binding:
     fixable: bool = False  # a single ``self.attr = value`` target in a method of the class
 
 
+def _walk(node: ast.AST) -> list[ast.AST]:
+    """``ast.walk(node)`` as a list, computed once per function node and kept on it for the file's analysis."""
+    nodes = getattr(node, "_nnparam_nodes", None)
+    if nodes is None:
+        nodes = list(ast.walk(node))
+        node._nnparam_nodes = nodes
+    return nodes
+
+
 def _self_attr(node: ast.AST, self_name: str | None) -> str | None:
     if (
         self_name
@@ -110,7 +119,7 @@ def _moved_parameters(func) -> set[str]:
     """Parameters a function moves to a device: ``p.to(...)``, ``p.cuda()``, ``as_tensor(p, device=...)``."""
     params = {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
     moved: set[str] = set()
-    for node in ast.walk(func):
+    for node in _walk(func):
         if not _Evidence._is_device_call(node):
             continue
         receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
@@ -179,7 +188,7 @@ class _Evidence:
         while frontier:
             method = frontier.pop()
             self_name = _first_param(method)
-            for node in ast.walk(method):
+            for node in _walk(method):
                 if (
                     isinstance(node, ast.Call)
                     and isinstance(node.func, ast.Attribute)
@@ -198,16 +207,16 @@ class _Evidence:
             self._scan_local_moves(method, self_name)
             self._scan_moving_calls(method, self_name, self._info)
         else:
-            for node in ast.walk(method):
+            for node in _walk(method):
                 if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
                     attr = _self_attr(node, self_name)
                     if attr:
                         self.read_at_construction.add(attr)
             # Hooks and closures defined during construction run later.
-            for node in ast.walk(method):
+            for node in _walk(method):
                 if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)) and node is not method:
                     self._scan_runtime_reads(node, self_name)
-        for node in ast.walk(method):
+        for node in _walk(method):
             if isinstance(node, ast.Call):
                 self._scan_call(node, self_name, in_construction, imports)
             elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
@@ -238,7 +247,7 @@ class _Evidence:
         )
 
     def _scan_runtime_reads(self, node, self_name: str) -> None:
-        for sub in ast.walk(node):
+        for sub in _walk(node):
             if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Load):
                 attr = _self_attr(sub, self_name)
                 if attr:
@@ -255,7 +264,7 @@ class _Evidence:
 
     def _scan_moving_calls(self, method, self_name: str, info: ClassInfo) -> None:
         """``self._srp(x, doas=self.doas)`` where ``_srp`` moves its ``doas`` parameter to a device."""
-        for node in ast.walk(method):
+        for node in _walk(method):
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
                 continue
             owner = node.func.value
@@ -279,7 +288,7 @@ class _Evidence:
     def _scan_local_moves(self, method, self_name: str) -> None:
         """``coef = self.betas * k; coef = coef.to(x.device)``: a local derived from an attribute is moved."""
         derived: dict[str, set[str]] = {}
-        for node in ast.walk(method):
+        for node in _walk(method):
             if isinstance(node, ast.Assign):
                 sources: set[str] = set()
                 for sub in ast.walk(node.value):
@@ -295,7 +304,7 @@ class _Evidence:
                                 derived.setdefault(name.id, set()).update(sources)
         if not derived:
             return
-        for node in ast.walk(method):
+        for node in _walk(method):
             if not self._is_device_call(node):
                 continue
             receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
@@ -503,7 +512,7 @@ class _ClassWalker:
         names: set[str] = set()
         if self_name is None:
             return names
-        for node in ast.walk(func):
+        for node in _walk(func):
             if not isinstance(node, ast.Call) or len(node.args) < 2:
                 continue
             func_node = node.func
@@ -818,7 +827,11 @@ def _container_or_unused(binding: Binding, evidence: _Evidence):
 def _analyze_class(info: ClassInfo, inference: ExpressionInference, module_functions) -> list[Finding]:
     walker = _ClassWalker(info, inference, module_functions)
     walker.run()
-    if not walker.bindings:
+    # The whole-class evidence scan is the costly part: only pay for it when a binding could be a finding.
+    if not any(
+        b.reportable and (b.value.kind == TENSOR or (b.value.kind == CONTAINER and b.value.elements))
+        for b in walker.bindings
+    ):
         return []
     evidence = _Evidence(info, walker.construction, inference.imports)
     findings: list[Finding] = []
