@@ -25,6 +25,7 @@ from flake8.defaults import NOQA_FILE, NOQA_INLINE_REGEXP
 
 from . import __version__
 from .detection import DEFAULT_OFF_BAND, PREFIX, RULES, Finding, analyze, may_contain_findings
+from .detection.imports import iter_statements
 from .detection.module_classes import is_torch_module_name
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -294,7 +295,7 @@ def index_tree(path: str, tree: ast.Module, extra_bases: frozenset[str]) -> File
             for alias in node.names:
                 if alias.name != "*":
                     index.imports[alias.asname or alias.name] = (node.module or "", node.level, alias.name)
-    for node in ast.walk(tree):
+    for node in iter_statements(tree.body):
         if isinstance(node, ast.ClassDef):
             bases = [d for d in (_dotted(b) for b in node.bases) if d]
             index.classes.setdefault(node.name, []).extend(bases)
@@ -434,15 +435,19 @@ def _index_worker(args) -> tuple[str, FileIndex | None, str | None]:
 
 
 def check_source(
-    source: SourceFile, extra_bases: frozenset[str], settings: Settings, known_to_parse: bool = False
+    source: SourceFile,
+    extra_bases: frozenset[str],
+    settings: Settings,
+    known_to_parse: bool = False,
+    tree: ast.Module | None = None,
 ) -> FileReport:
     """Lint one file and, in diff/fix mode, fix it. ``known_to_parse``: the index already parsed
-    it, so a file the cheap text prefilter rules out needs no parsing at all."""
+    it, so a file the cheap text prefilter rules out needs no parsing at all; ``tree``: reuse that parse."""
     report = FileReport(source.display)
     if known_to_parse and not may_contain_findings(source.text, extra_bases | settings.module_bases):
         return report
     try:
-        tree = parse_source(source)
+        tree = tree if tree is not None else parse_source(source)
         lines = source.text.splitlines(keepends=True)
         if not settings.disable_noqa and file_is_noqa(lines):
             return report
@@ -505,6 +510,20 @@ def check_source(
     report.fixed = len(applied)
     report.findings = [f for f in findings if id(f) not in applied]
     return report
+
+
+def _index_and_lint_worker(args) -> tuple[str, FileIndex | None, FileReport | None, str | None]:
+    """Lint mode's single pass: parse once, index the classes, lint with what the file itself knows."""
+    path, settings = args
+    try:
+        source = read_source(path)
+        tree = parse_source(source)
+        index = index_tree(path, tree, settings.module_bases)
+    except AnalysisError as exc:
+        return path, None, None, str(exc)
+    except RecursionError:
+        return path, None, None, "cannot analyse: RecursionError: nesting too deep"
+    return path, index, check_source(source, frozenset(), settings, known_to_parse=True, tree=tree), None
 
 
 def _check_worker(args) -> FileReport:
@@ -800,12 +819,25 @@ def run(argv: Sequence[str] | None = None) -> int:
         files, errors = discover(args.paths, excludes)
         jobs = _jobs(args.jobs, len(files))
         progress = _Progress(len(files) * 2, "checking")
-        indexed = _map(_index_worker, [(f, settings.module_bases) for f in files], jobs, progress)
-        failed = {path: reason for path, _, reason in indexed if reason}
-        errors.extend(f"{path}: {reason}" for path, reason in failed.items())
-        project = ProjectIndex(index for _, index, _ in indexed if index is not None)
-        tasks = [(f, f, project.extra_bases_for(f), settings) for f in files if f not in failed]
-        reports = _map(_check_worker, tasks, jobs, progress)
+        if settings.mode == "lint":
+            # One parse per file; only files whose classes derive from another linted file's Module
+            # classes are linted again with that knowledge.
+            first = _map(_index_and_lint_worker, [(f, settings) for f in files], jobs, progress)
+            failed = {path: reason for path, _, _, reason in first if reason}
+            errors.extend(f"{path}: {reason}" for path, reason in failed.items())
+            project = ProjectIndex(index for _, index, _, _ in first if index is not None)
+            reports_by_path = {path: report for path, _, report, _ in first if report is not None}
+            tasks = [(f, f, extra, settings) for f in reports_by_path if (extra := project.extra_bases_for(f))]
+            for report, (path, *_rest) in zip(_map(_check_worker, tasks, jobs, progress), tasks):
+                reports_by_path[path] = report
+            reports = [reports_by_path[f] for f in files if f in reports_by_path]
+        else:
+            indexed = _map(_index_worker, [(f, settings.module_bases) for f in files], jobs, progress)
+            failed = {path: reason for path, _, reason in indexed if reason}
+            errors.extend(f"{path}: {reason}" for path, reason in failed.items())
+            project = ProjectIndex(index for _, index, _ in indexed if index is not None)
+            tasks = [(f, f, project.extra_bases_for(f), settings) for f in files if f not in failed]
+            reports = _map(_check_worker, tasks, jobs, progress)
         progress.close()
 
     for report in reports:
