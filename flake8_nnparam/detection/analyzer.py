@@ -459,6 +459,18 @@ def _seed_parameters(func, imports: ImportTable) -> dict[str, Value | None]:
     return env
 
 
+class _RegisteredLocals:
+    """The local names a function registers elsewhere, computed on first question (most never ask)."""
+
+    def __init__(self, func, self_name: str | None):
+        self._func, self._self_name, self._names = func, self_name, None
+
+    def __contains__(self, name: str) -> bool:
+        if self._names is None:
+            self._names = _ClassWalker._names_registered_in(self._func, self._self_name)
+        return name in self._names
+
+
 class _ClassWalker:
     """Symbolically runs ``__init__`` and what it calls, recording every binding of ``self.<attr>``."""
 
@@ -471,7 +483,7 @@ class _ClassWalker:
         self.construction: set[ast.AST] = set()
         self._stack: list[ast.AST] = []
         self._returns: dict[ast.AST, Value | None] = {}
-        self._registered_locals: list[set[str]] = []
+        self._registered_locals: list[_RegisteredLocals] = []
         self._bound_in: dict[str, ast.AST | None] = {}  # attr -> function of its first binding
 
     def run(self) -> None:
@@ -490,7 +502,7 @@ class _ClassWalker:
         if self_name is not None:
             self.construction.add(func)
         self._stack.append(func)
-        self._registered_locals.append(self._names_registered_in(func, self_name))
+        self._registered_locals.append(_RegisteredLocals(func, self_name))
         self.inference.registered_locals = self._registered_locals[-1]
         env = _seed_parameters(func, self.inference.imports)
         returns: list[Value | None] = []
