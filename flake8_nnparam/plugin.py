@@ -1,6 +1,8 @@
 """The flake8 adapter: hands flake8's tree and lines to the detection engine, yields its findings.
 
-It never lets an exception escape (that would abort the user's whole flake8 run).
+It never lets an exception escape (that would abort the user's whole flake8 run), and it imports the
+engine only when a file passes the text prefilter, so flake8 runs on projects without PyTorch code pay
+next to nothing for having it installed.
 """
 
 from __future__ import annotations
@@ -9,9 +11,7 @@ import ast
 from typing import Any, Iterator
 
 from . import __version__
-from .detection import DEFAULT_OFF_BAND, analyze, may_contain_findings
-from .detection.analyzer import not_analysed
-from .detection.rules import DEFAULT_OFF_CODES
+from .detection.prefilter import DEFAULT_OFF_BAND, default_off_enabled, may_contain_findings
 
 
 class NNParamChecker:
@@ -21,7 +21,7 @@ class NNParamChecker:
     extra_bases: frozenset[str] = frozenset()
     # Default-off codes are reported only when a select names them (MPR9, MPR90, MPR901), never for a
     # bare ``--select MPR``: flake8 would otherwise let that explicit select override the default ignore.
-    enabled_default_off: frozenset[str] = frozenset()
+    selected: frozenset[str] = frozenset()
 
     def __init__(self, tree: ast.AST, lines: list[str]) -> None:
         # flake8 classifies a plugin by its parameters: asking for ``tree`` makes this an AST plugin
@@ -47,17 +47,15 @@ class NNParamChecker:
         if isinstance(bases, str):
             bases = [b.strip() for b in bases.split(",")]
         cls.extra_bases = frozenset(b for b in bases if b)
-        selected = [*(getattr(options, "select", None) or []), *(getattr(options, "extend_select", None) or [])]
-        cls.enabled_default_off = frozenset(
-            code
-            for code in DEFAULT_OFF_CODES
-            if any(len(s) >= len(DEFAULT_OFF_BAND) and code.startswith(s) for s in selected)
+        cls.selected = frozenset(
+            [*(getattr(options, "select", None) or []), *(getattr(options, "extend_select", None) or [])]
         )
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        source = "".join(self.lines)
-        if not may_contain_findings(source, self.extra_bases):
+        if not may_contain_findings("".join(self.lines), self.extra_bases):
             return
+        from .detection.analyzer import analyze, not_analysed
+
         try:
             findings = analyze(self.tree, None, self.extra_bases)
         except RecursionError:
@@ -65,6 +63,6 @@ class NNParamChecker:
         except Exception as exc:  # noqa: BLE001 - an escaping exception would abort flake8 for everyone
             findings = [not_analysed(f"internal error {type(exc).__name__}: {exc}")]
         for finding in findings:
-            if finding.code.startswith(DEFAULT_OFF_BAND) and finding.code not in self.enabled_default_off:
+            if finding.code.startswith(DEFAULT_OFF_BAND) and not default_off_enabled(finding.code, self.selected):
                 continue
             yield finding.line, finding.col, finding.message, type(self)

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from . import tables
 from .imports import ImportTable, iter_statements
 from .module_classes import ClassInfo, ModuleClassIndex, is_torch_module_name
-from .rules import DEFAULT_OFF_BAND, RULES_BY_CODE
+from .prefilter import DEFAULT_OFF_BAND, may_contain_findings
+from .rules import RULES_BY_CODE
 from .tensors import ExpressionInference
 from .values import CONTAINER, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge
 
@@ -886,15 +887,6 @@ def not_analysed(reason: str) -> Finding:
     """The finding that stands for "this file could not be analysed" (default-off MPR999)."""
     reason = " ".join(reason.split())[:200]
     return Finding(1, 0, "MPR999", RULES_BY_CODE["MPR999"].format("", reason=reason), "")
-
-
-def may_contain_findings(source: str, extra_bases: frozenset[str] = frozenset()) -> bool:
-    """The cheap text prefilter: a file without these markers cannot hold a finding."""
-    if "self" not in source:
-        return False
-    if any(marker in source for marker in tables.PREFILTER_MARKERS):
-        return True
-    return any(name.rsplit(".", 1)[-1] in source for name in extra_bases)
 
 
 def analyze(tree: ast.AST, source: str | None = None, extra_bases: frozenset[str] = frozenset()) -> list[Finding]:

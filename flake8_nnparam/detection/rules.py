@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-PREFIX = "MPR"
-DEFAULT_OFF_BAND = "MPR9"
+from .prefilter import DEFAULT_OFF_BAND, PREFIX
 
 
 @dataclass(frozen=True)

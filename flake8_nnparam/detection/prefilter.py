@@ -1,0 +1,20 @@
+"""The cheap text test run on every file flake8 sees; importing it must cost next to nothing."""
+
+from .tables import PREFILTER_MARKERS
+
+PREFIX = "MPR"
+DEFAULT_OFF_BAND = "MPR9"
+
+
+def may_contain_findings(source: str, extra_bases: frozenset[str] = frozenset()) -> bool:
+    """A file without these markers cannot hold a finding."""
+    if "self" not in source:
+        return False
+    if any(marker in source for marker in PREFILTER_MARKERS):
+        return True
+    return any(name.rsplit(".", 1)[-1] in source for name in extra_bases)
+
+
+def default_off_enabled(code: str, selected: frozenset[str]) -> bool:
+    """Default-off codes show only when a select names them by a prefix at least as long as the band."""
+    return any(len(s) >= len(DEFAULT_OFF_BAND) and code.startswith(s) for s in selected)
