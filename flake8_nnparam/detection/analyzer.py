@@ -116,6 +116,11 @@ def _str_const(node: ast.AST | None) -> str | None:
     return None
 
 
+def _attrs_read(func) -> set[str]:
+    self_name = _first_param(func)
+    return {a for n in _walk(func) if isinstance(n, ast.Attribute) and (a := _self_attr(n, self_name))}
+
+
 def _moved_parameters(func) -> set[str]:
     """Parameters a function moves to a device: ``p.to(...)``, ``p.cuda()``, ``as_tensor(p, device=...)``."""
     params = {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
@@ -150,7 +155,8 @@ def _is_device_helper_call(node: ast.AST) -> bool:
 class _Evidence:
     """What the whole class (and its in-file bases) says about each attribute, from every method."""
 
-    def __init__(self, info: ClassInfo, construction: set[ast.AST], imports: ImportTable):
+    def __init__(self, info: ClassInfo, construction: set[ast.AST], imports: ImportTable, module_functions: dict):
+        self._module_functions = module_functions
         self.registered: set[str] = set()
         self.dynamic_registration = False
         self.parameter_attrs: set[str] = set()
@@ -264,7 +270,7 @@ class _Evidence:
                             self.read_at_runtime.add(name)
 
     def _scan_moving_calls(self, method, self_name: str, info: ClassInfo) -> None:
-        """``self._srp(x, doas=self.doas)`` where ``_srp`` moves its ``doas`` parameter to a device."""
+        """``self._srp(x, doas=self.doas)`` or ``update(x, self.f)`` where the callee moves that parameter."""
         for node in _walk(method):
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
                 continue
@@ -274,17 +280,25 @@ class _Evidence:
             callee = info.find_method(node.func.attr)
             if callee is None:
                 continue
-            moved = _moved_parameters(callee)
-            if not moved:
-                continue
-            params = [a.arg for a in callee.args.posonlyargs + callee.args.args]
-            if owner.id == self_name and _first_param(callee) is not None:
-                params = params[1:]
-            pairs = list(zip(params, node.args)) + [(kw.arg, kw.value) for kw in node.keywords]
-            for param, arg in pairs:
-                attr = _self_attr(arg, self_name)
-                if attr and param in moved:
-                    self.device_aware.add(attr)
+            self._note_moved_arguments(node, callee, self_name, bound_method=owner.id == self_name)
+        for node in _walk(method):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                callee = self._module_functions.get(node.func.id)
+                if callee is not None:
+                    self._note_moved_arguments(node, callee, self_name, bound_method=False)
+
+    def _note_moved_arguments(self, node: ast.Call, callee, self_name: str, bound_method: bool) -> None:
+        moved = _moved_parameters(callee)
+        if not moved:
+            return
+        params = [a.arg for a in callee.args.posonlyargs + callee.args.args]
+        if bound_method and _first_param(callee) is not None:
+            params = params[1:]
+        pairs = list(zip(params, node.args)) + [(kw.arg, kw.value) for kw in node.keywords]
+        for param, arg in pairs:
+            attr = _self_attr(arg, self_name)
+            if attr and param in moved:
+                self.device_aware.add(attr)
 
     def _scan_local_moves(self, method, self_name: str) -> None:
         """``coef = self.betas * k; coef = coef.to(x.device)``: a local derived from an attribute is moved."""
@@ -296,6 +310,9 @@ class _Evidence:
                     attr = _self_attr(sub, self_name)
                     if attr:
                         sources.add(attr)
+                        callee = self._info.find_method(attr) if isinstance(sub.ctx, ast.Load) else None
+                        if callee is not None:  # self._grid(...) computes from the attributes it reads
+                            sources |= _attrs_read(callee)
                     elif isinstance(sub, ast.Name) and sub.id in derived:
                         sources |= derived[sub.id]
                 if sources:
@@ -846,7 +863,7 @@ def _analyze_class(info: ClassInfo, inference: ExpressionInference, module_funct
         for b in walker.bindings
     ):
         return []
-    evidence = _Evidence(info, walker.construction, inference.imports)
+    evidence = _Evidence(info, walker.construction, inference.imports, module_functions)
     findings: list[Finding] = []
     seen: set[tuple[int, str]] = set()
     for binding in walker.bindings:

@@ -60,6 +60,17 @@ def _scalar_name(name: str) -> bool:
     )
 
 
+def _leaf_name(node: ast.AST) -> str:
+    """``n`` -> n, ``self.conv.stride[0]`` -> stride: the name a value is known by."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
+        node = node.value
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
+
+
 def _is_empty_shape(args: list[ast.expr]) -> bool:
     if len(args) == 1:
         a = args[0]
@@ -362,7 +373,7 @@ class ExpressionInference:
                     scalar=last == "scalar_tensor"
                     or _looks_scalar(arg)
                     or (arg_value is not None and arg_value.kind == NUMBER)
-                    or (arg_value is None and isinstance(arg, ast.Name) and _scalar_name(arg.id)),
+                    or (arg_value is None and _scalar_name(_leaf_name(arg))),
                     integral=_int_literals_only(arg),
                     placeholder=isinstance(arg, (ast.List, ast.Tuple)) and not arg.elts,
                 )
