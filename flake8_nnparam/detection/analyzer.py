@@ -378,6 +378,8 @@ class _Evidence:
                         self.learn_hints.add(receiver_attr)
                     elif func.attr.endswith("_") and not func.attr.startswith("_") and not in_construction:
                         self.mutated.add(receiver_attr)
+                elif func.attr in tables.INIT_METHODS and in_construction:
+                    self.learn_hints.add(base_attr)  # self.weight.data.uniform_(-s, s)
         qualified = imports.qualify(func)
         if qualified:
             if qualified in tables.WEIGHT_USES:
@@ -387,7 +389,7 @@ class _Evidence:
                         self.used_as_weight.add(attr)
             if qualified.startswith("torch.nn.init."):
                 for arg in call.args[:1]:
-                    attr = _self_attr(arg, self_name)
+                    attr = _base_self_attr(arg, self_name)
                     if attr:
                         self.learn_hints.add(attr)
             elif qualified.rsplit(".", 1)[-1] in tables.REGISTERING_CONTAINERS or qualified.startswith("torch.nn."):
@@ -744,6 +746,15 @@ class _ClassWalker:
             self._infer(call, env, self_name)
             return
         func = call.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "__setattr__"
+            and isinstance(func.value, ast.Name)
+            and func.value.id == self_name
+            and len(call.args) >= 2
+        ):
+            call = ast.Call(func=ast.Name("setattr", ast.Load()), args=[func.value, *call.args[:2]], keywords=[])
+            func = call.func
         if isinstance(func, ast.Name) and func.id == "setattr" and len(call.args) >= 3:
             obj, name_node, value_node = call.args[:3]
             if isinstance(obj, ast.Name) and obj.id == self_name:
@@ -813,7 +824,7 @@ def _tensor_finding(binding: Binding, evidence: _Evidence, info: ClassInfo) -> t
     if not value.integral and not learnable:
         fresh = value.simple_factory and not value.filled
         weight_like = any(h in attr.lower() for h in tables.WEIGHT_NAME_HINTS) or attr in evidence.used_as_weight
-        learnable = value.initialised or (value.uninitialised and not value.filled) or (value.random and not value.filled) or (weight_like and fresh)
+        learnable = value.initialised or (value.uninitialised and not value.filled) or (value.random_init and not value.filled) or (weight_like and fresh)
     if learnable and not value.integral:
         return "MPR001", {}, Fix("parameter")
     persistent = value.random or value.uninitialised or attr in evidence.mutated

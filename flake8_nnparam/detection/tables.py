@@ -78,6 +78,8 @@ RANDOM_FACTORIES = frozenset(
     "rand randn randint randperm normal bernoulli multinomial poisson "
     "rand_like randn_like randint_like".split()
 )
+# Random draws shaped like a weight initialisation (a bernoulli mask or a permutation is not one).
+RANDOM_INIT_FACTORIES = frozenset("rand randn normal rand_like randn_like".split())
 # Factories that allocate without meaningful values: the author intends to fill them.
 UNINITIALISED_FACTORIES = frozenset({"empty", "empty_like", "empty_strided", "empty_permuted"})
 INTEGRAL_FACTORIES = frozenset(

@@ -176,6 +176,7 @@ class ExpressionInference:
                     integral=all(v.integral for v in operands) and not isinstance(node.op, (ast.Div, ast.Pow)),
                     scalar=all(v.scalar for v in operands),
                     random=any(v.random for v in operands),
+                    random_init=any(v.random_init for v in operands),
                 )
             return None
         if isinstance(node, ast.UnaryOp):
@@ -357,6 +358,7 @@ class ExpressionInference:
             value = tensor(
                 requires_grad=requires_grad,
                 random=last in tables.RANDOM_FACTORIES,
+                random_init=last in tables.RANDOM_INIT_FACTORIES,
                 uninitialised=last in tables.UNINITIALISED_FACTORIES,
                 integral=last in tables.INTEGRAL_FACTORIES,
                 complex=last in tables.COMPLEX_FACTORIES,
@@ -409,6 +411,7 @@ class ExpressionInference:
                 scalar=(bool(tensors) and all(v.scalar for v in tensors) and last not in ("cat", "stack", "outer", "diag"))
                 or (last in tables.FULL_REDUCTIONS and len(call.args) == 1 and not call.keywords),
                 random=any(v.random for v in tensors),
+                random_init=any(v.random_init for v in tensors),
             )
             if last in ("view_as_real", "real", "imag", "angle", "abs"):
                 value = value.but(complex=False)
@@ -438,7 +441,7 @@ class ExpressionInference:
         if method in tables.COMPLEX_METHODS:
             return base.but(complex=True, integral=False)
         if method in tables.INIT_METHODS:
-            return base.but(initialised=True, random=True)
+            return base.but(initialised=True, random=True, random_init=True)
         if method in ("to", "type", "new_tensor", "new_zeros", "new_ones", "new_full", "new_empty"):
             dtype = self._kw(call, "dtype")
             if dtype is None:

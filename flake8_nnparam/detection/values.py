@@ -22,7 +22,8 @@ class Value:
     integral: bool = False
     scalar: bool = False  # 0-dim
     placeholder: bool = False  # empty: torch.empty(0), torch.tensor([])
-    random: bool = False
+    random: bool = False  # drawn at random: cannot be recomputed, so it must be saved
+    random_init: bool = False  # drawn like a weight initialisation (randn, rand, normal)
     uninitialised: bool = False
     initialised: bool = False  # filled by normal_/uniform_/nn.init
     simple_factory: bool = False  # zeros/ones/full/randn/empty/Tensor: a fresh, not computed, tensor
