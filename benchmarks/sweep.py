@@ -90,7 +90,7 @@ def check_file(path: str) -> dict:
     from flake8_nnparam.plugin import NNParamChecker
 
     class AllCodes(NNParamChecker):
-        enabled_default_off = frozenset({"MPR999"})
+        selected = frozenset({"MPR999"})
         extra_bases = frozenset()
 
     row: dict = {"path": path, "findings": 0, "fixable": 0, "problems": []}

@@ -59,7 +59,7 @@ def profile(fast_examples: int | None = None) -> settings:
 class _AllCodes(NNParamChecker):
     """The plugin with MPR999 ("could not be analysed", incl. internal errors) switched on."""
 
-    enabled_default_off = frozenset({"MPR999"})
+    selected = frozenset({"MPR999"})
     extra_bases = frozenset()
 
 
@@ -267,3 +267,12 @@ def test_command_fix_matches_the_engine_and_a_second_run_is_a_no_op(source):
     assert second.new_text is None and second.fixed == 0, second.new_text
     diff = cli.check_source(src, frozenset(), _cli_settings("diff"))
     assert bool(diff.diff) == (fixed != source)
+
+
+def test_the_all_codes_checker_really_reports_mpr999():
+    """Guards the properties above: if the plugin's selection attribute were renamed, MPR999 (and with
+    it every swallowed internal error) would silently vanish from them."""
+    source = "import torch\nfrom torch import nn\n\n\nclass D(nn.Module):\n    def __init__(self):\n" + (
+        "        super().__init__()\n        self.t = torch.ones(3)" + " + torch.ones(3)" * 1000 + "\n"
+    )
+    assert [m.split()[0] for _, _, m in _plugin_results(source, ast.parse(source))] == ["MPR999"]

@@ -238,7 +238,7 @@ def test_deep_nesting_degrades_in_the_plugin_to_a_not_analysed_finding():
     from flake8_nnparam.plugin import NNParamChecker
 
     class AllCodes(NNParamChecker):
-        enabled_default_off = frozenset({"MPR999"})
+        selected = frozenset({"MPR999"})
 
     source = deep_binop()
     results = list(AllCodes(ast.parse(source), source.splitlines(keepends=True)).run())
