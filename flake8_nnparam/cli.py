@@ -9,12 +9,16 @@ from __future__ import annotations
 import argparse
 import ast
 import difflib
+import errno
 import fnmatch
 import io
 import json
 import os
 import re
+import signal
+import stat
 import sys
+import threading
 import urllib.parse
 from pathlib import Path
 import tokenize
@@ -154,10 +158,16 @@ def decode_source(data: bytes) -> tuple[str, str]:
 
 def read_source(path: str, display: str | None = None) -> SourceFile:
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise AnalysisError("cannot read: not a regular file")  # a FIFO or device would block or never end
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
-        raise AnalysisError(f"cannot read: {exc.strerror or exc}") from None
+        if exc.errno == errno.ELOOP or (exc.errno == errno.ENOENT and os.path.islink(path)):
+            reason = "broken symlink or symlink loop"
+        else:
+            reason = exc.strerror or str(exc)
+        raise AnalysisError(f"cannot read: {reason}") from None
     text, encoding = decode_source(data)
     return SourceFile(display or path, path, data, text, encoding)
 
@@ -222,6 +232,8 @@ def discover(paths: Sequence[str], excludes: Excludes) -> tuple[list[str], list[
         elif os.path.exists(path):
             if not excludes.matches(path):
                 files.append(path)
+        elif os.path.islink(path):
+            errors.append(f"{path}: cannot read: broken symlink or symlink loop")
         else:
             errors.append(f"{path}: cannot read: no such file or directory")
     seen: set[str] = set()
@@ -434,6 +446,30 @@ def _index_worker(args) -> tuple[str, FileIndex | None, str | None]:
         return path, None, "cannot analyse: RecursionError: nesting too deep"
 
 
+_INTERRUPTED = False
+
+
+def _on_sigint(signum, frame):
+    global _INTERRUPTED
+    _INTERRUPTED = True
+    raise KeyboardInterrupt
+
+
+def _raise_if_interrupted() -> None:
+    if _INTERRUPTED:
+        raise KeyboardInterrupt
+
+
+def _internal_error(exc: BaseException) -> str:
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return "internal error " + (text if len(text) <= 200 else text[:197] + "...")
+
+
+def _ignore_sigint() -> None:
+    """Pool workers leave Ctrl-C to the parent, which stops them: no traceback from every worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def check_source(
     source: SourceFile,
     extra_bases: frozenset[str],
@@ -459,7 +495,8 @@ def check_source(
         report.errors.append(f"{source.display}: cannot analyse: RecursionError: nesting too deep")
         return report
     except Exception as exc:  # noqa: BLE001 - an engine bug in one file must not stop the others
-        report.errors.append(f"{source.display}: cannot analyse: internal error {type(exc).__name__}: {exc}")
+        _raise_if_interrupted()
+        report.errors.append(f"{source.display}: cannot analyse: {_internal_error(exc)}")
         return report
     findings = [f for f in findings if settings.selection.enabled(f.code)]
     if findings and not settings.disable_noqa:
@@ -472,13 +509,17 @@ def check_source(
     report.findings = findings
     if settings.mode == "lint" or not any(f.fix for f in findings):
         return report
-    from .fix import FileChangedError, apply_fixes, write_atomically
+    from .fix import FileChangedError, ReadOnlyError, apply_fixes, write_atomically
 
     try:
         result = apply_fixes(source.text, findings, settings.buffer_style)
     except Exception as exc:  # noqa: BLE001 - report, never a traceback
-        report.errors.append(f"{source.display}: cannot fix: internal error {type(exc).__name__}: {exc}")
+        _raise_if_interrupted()  # Ctrl-C inside libcst can surface as another exception
+        report.errors.append(f"{source.display}: cannot fix: {_internal_error(exc)}")
         return report
+    unparsable = {reason for _, reason in result.skipped if reason.startswith("libcst cannot parse")}
+    if unparsable:
+        report.errors.append(f"{source.display}: cannot fix: {sorted(unparsable)[0]}")
     if not result.changed:
         return report
     if settings.mode == "diff":
@@ -500,7 +541,7 @@ def check_source(
     else:
         try:
             write_atomically(source.path, source.data, new_data)
-        except FileChangedError as exc:
+        except (FileChangedError, ReadOnlyError) as exc:
             report.errors.append(f"{source.display}: not fixed: {exc}")
             return report
         except OSError as exc:
@@ -769,11 +810,18 @@ def _map(func, items: list, jobs: int, progress: _Progress) -> list:
         return results
     import multiprocessing
 
-    with multiprocessing.Pool(min(jobs, len(items))) as pool:
+    pool = multiprocessing.Pool(min(jobs, len(items)), initializer=_ignore_sigint)
+    try:
         results = []
         for result in pool.imap(func, items, chunksize=max(1, len(items) // (jobs * 8))):
             results.append(result)
             progress.step()
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
     return results
 
 
@@ -883,6 +931,8 @@ def _wrap(text: str, width: int = 96) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, _on_sigint)
     try:
         return run(argv)
     except UsageError as exc:

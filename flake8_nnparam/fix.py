@@ -51,6 +51,10 @@ class FixResult:
         return bool(self.applied)
 
 
+class ReadOnlyError(Exception):
+    """The file has no write permission bits: a fix is reported, never forced."""
+
+
 class FileChangedError(Exception):
     """The file on disk is no longer what was read, so the fix was not written."""
 
@@ -456,7 +460,7 @@ def apply_fixes(source: str, findings: Sequence[Finding], buffer_style: str = "r
         return result
     try:
         module = cst.parse_module(source)
-    except (cst.ParserSyntaxError, RecursionError) as exc:
+    except Exception as exc:  # noqa: BLE001 - libcst raises TypeError etc. on some valid Python
         reason = f"libcst cannot parse the file: {type(exc).__name__}"
         result.skipped = [(f, reason) for f in fixable]
         return result
@@ -493,9 +497,14 @@ def apply_fixes(source: str, findings: Sequence[Finding], buffer_style: str = "r
 def write_atomically(path: str, original: bytes, new: bytes) -> None:
     """Replace ``path`` with ``new`` via a temporary file in the same directory and ``os.replace``.
 
-    Keeps the file mode. Raises FileChangedError, without writing, if the file no longer holds
-    ``original`` (someone edited it since it was read).
+    Keeps the file mode and writes through a symlink to its target. Raises FileChangedError, without
+    writing, if the file no longer holds ``original`` (someone edited it since it was read), and
+    ReadOnlyError for a file without write permission bits (even root, which could write it, leaves
+    a read-only file alone).
     """
+    path = os.path.realpath(path)
+    if not os.stat(path).st_mode & 0o222:
+        raise ReadOnlyError(f"{path} is read-only; not written")
     with open(path, "rb") as handle:
         if handle.read() != original:
             raise FileChangedError(f"{path} changed on disk since it was read; not written")
