@@ -116,6 +116,13 @@ def _str_const(node: ast.AST | None) -> str | None:
     return None
 
 
+def _is_dtype_expression(node: ast.AST) -> bool:
+    """``torch.float16``, ``x.dtype``, ``self.dtype``, ``dtype``: a cast target, not a device."""
+    if isinstance(node, ast.Attribute):
+        return node.attr == "dtype" or node.attr in tables.INTEGRAL_DTYPES | tables.FLOAT_DTYPES | tables.COMPLEX_DTYPES
+    return isinstance(node, ast.Name) and "dtype" in node.id.lower()
+
+
 def _attrs_read(func) -> set[str]:
     self_name = _first_param(func)
     return {a for n in _walk(func) if isinstance(n, ast.Attribute) and (a := _self_attr(n, self_name))}
@@ -170,6 +177,7 @@ class _Evidence:
         self.self_managed: str | None = None
         self.read_at_runtime: set[str] = set()
         self.read_at_construction: set[str] = set()
+        self.dynamic_device_aware = False
         self.reads_everything = False  # getattr(self, name) / vars(self) outside construction
         self.has_runtime_methods = False
         self._info = info
@@ -214,8 +222,17 @@ class _Evidence:
             self._scan_local_moves(method, self_name)
             self._scan_moving_calls(method, self_name, self._info)
         else:
+            rebinding_reads = {
+                id(n)
+                for stmt in _walk(method)
+                if isinstance(stmt, ast.Assign)
+                and len(stmt.targets) == 1
+                and (target := _self_attr(stmt.targets[0], self_name))
+                for n in ast.walk(stmt.value)
+                if _self_attr(n, self_name) == target
+            }
             for node in _walk(method):
-                if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and id(node) not in rebinding_reads:
                     attr = _self_attr(node, self_name)
                     if attr:
                         self.read_at_construction.add(attr)
@@ -342,11 +359,16 @@ class _Evidence:
 
     @staticmethod
     def _is_device_call(node: ast.AST) -> bool:
+        """A call that places a tensor on a device (``.to(dtype)`` alone only casts)."""
         if not isinstance(node, ast.Call):
             return False
-        if isinstance(node.func, ast.Attribute) and node.func.attr in tables.DEVICE_METHODS:
+        if any(kw.arg == "device" for kw in node.keywords):
             return True
-        return any(kw.arg == "device" for kw in node.keywords)
+        if not (isinstance(node.func, ast.Attribute) and node.func.attr in tables.DEVICE_METHODS):
+            return False
+        if node.func.attr != "to":
+            return True
+        return any(not _is_dtype_expression(a) for a in node.args)
 
     def _scan_call(self, call: ast.Call, self_name: str, in_construction: bool, imports: ImportTable) -> None:
         func = call.func
@@ -362,10 +384,26 @@ class _Evidence:
                         self.dynamic_registration = True
                     else:
                         self.registered.add(name)
+                    if len(call.args) >= 2 and isinstance(call.args[1], ast.Subscript):
+                        owner = _base_self_attr(call.args[1], self_name)
+                        if owner:
+                            self.elements_registered.add(owner)  # add_module(f"cnn_{i}", self.cnns[i])
                 return
+            if (
+                not in_construction
+                and self._is_device_call(call)
+                and isinstance(func.value, ast.Call)
+                and isinstance(func.value.func, ast.Name)
+                and func.value.func.id == "getattr"
+                and len(func.value.args) >= 2
+                and isinstance(func.value.args[0], ast.Name)
+                and func.value.args[0].id == self_name
+                and _str_const(func.value.args[1]) is None
+            ):
+                self.dynamic_device_aware = True  # getattr(self, f"pos_embed{i}").to(x.device)
             base_attr = _base_self_attr(func.value, self_name)
             if base_attr is not None:
-                if func.attr in tables.DEVICE_METHODS and not in_construction:
+                if self._is_device_call(call) and not in_construction:
                     self.device_aware.add(base_attr)
                 if receiver_attr is not None:
                     if func.attr == "requires_grad_":
@@ -461,6 +499,15 @@ def _element_kinds(value: Value) -> set[str]:
 def _seed_parameters(func, imports: ImportTable) -> dict[str, Value | None]:
     """Parameters with a numeric default or an int/float annotation are numbers."""
     env: dict[str, Value | None] = {}
+    polymorphic = {
+        n.args[0].id
+        for n in _walk(func)
+        if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Name)
+        and n.func.id == "isinstance"
+        and n.args
+        and isinstance(n.args[0], ast.Name)
+    }
     args = func.args
     positional = args.posonlyargs + args.args
     defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
@@ -472,6 +519,8 @@ def _seed_parameters(func, imports: ImportTable) -> dict[str, Value | None]:
             and isinstance(default.value, (int, float))
             and not isinstance(default.value, bool)
         )
+        if arg.arg in polymorphic:
+            continue  # isinstance(alpha, float) ... else: alpha is a list
         if numeric_default or (isinstance(annotation, ast.Name) and annotation.id in ("int", "float")):
             env[arg.arg] = Value(NUMBER)
         elif annotation is not None and is_torch_module_name(imports.qualify(annotation)):
@@ -807,8 +856,11 @@ _DERIVED_PERSISTENT_FALSE = ", persistent=False"
 def _tensor_finding(binding: Binding, evidence: _Evidence, info: ClassInfo) -> tuple[str, dict, Fix | None] | None:
     value, attr = binding.value, binding.attr
     learnable = value.requires_grad or attr in evidence.learn_hints
-    if attr in evidence.parameter_attrs or value.param_alternative or value.frozen or attr in evidence.frozen:
+    sentinel = attr in evidence.parameter_attrs or value.param_alternative
+    if value.frozen or attr in evidence.frozen or (sentinel and not value.requires_grad):
         return "MPR903", {}, None
+    if binding.computed_name and evidence.dynamic_device_aware and not learnable:
+        return "MPR901", {}, None
     if not learnable and evidence.self_managed:
         return "MPR905", {"method": evidence.self_managed}, None
     if value.complex:

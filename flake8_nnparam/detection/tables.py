@@ -96,6 +96,7 @@ COMPLEX_FACTORIES = frozenset({"polar", "complex", "view_as_complex"})
 INTEGRAL_DTYPES = frozenset(
     "long int64 int int32 int16 short int8 uint8 uint16 uint32 uint64 bool".split()
 )
+FLOAT_DTYPES = frozenset("float float16 float32 float64 bfloat16 half double".split())
 COMPLEX_DTYPES = frozenset("complex32 complex64 complex128 cfloat cdouble chalf".split())
 
 # Tensor methods whose result is not a tensor.

@@ -422,6 +422,11 @@ class ExpressionInference:
         if method in tables.NON_TENSOR_METHODS:
             return None
         base = receiver if receiver.kind == TENSOR else tensor(scalar=receiver.scalar)
+        if receiver.kind == PARAM and not receiver.alias and (
+            method in tables.DEVICE_METHODS or method in tables.FLOAT_METHODS
+        ):
+            # nn.Parameter(t).cuda() is a plain tensor that requires grad: the intended Parameter is lost.
+            return base.but(requires_grad=True)
         if method in tables.FULL_REDUCTIONS and not call.args and not call.keywords:
             return base.but(scalar=True)
         if method == "requires_grad_":
