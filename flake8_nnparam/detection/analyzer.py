@@ -499,7 +499,8 @@ def _element_kinds(value: Value) -> set[str]:
 def _seed_parameters(func, imports: ImportTable) -> dict[str, Value | None]:
     """Parameters with a numeric default or an int/float annotation are numbers."""
     env: dict[str, Value | None] = {}
-    polymorphic = {
+    asserted = {id(n.test) for n in _walk(func) if isinstance(n, ast.Assert)}
+    polymorphic = {  # branched on with isinstance (``assert isinstance(x, float)`` only confirms it)
         n.args[0].id
         for n in _walk(func)
         if isinstance(n, ast.Call)
@@ -507,6 +508,7 @@ def _seed_parameters(func, imports: ImportTable) -> dict[str, Value | None]:
         and n.func.id == "isinstance"
         and n.args
         and isinstance(n.args[0], ast.Name)
+        and id(n) not in asserted
     }
     args = func.args
     positional = args.posonlyargs + args.args
