@@ -80,6 +80,9 @@ def _base_self_attr(node: ast.AST, self_name: str) -> str | None:
         if isinstance(node, (ast.Attribute, ast.Subscript, ast.Starred)):
             node = node.value
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            method = _self_attr(node.func, self_name)
+            if method is not None:
+                return method  # self._build(...): the helper's name
             node = node.func.value
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in (
             "list", "tuple", "enumerate", "zip", "reversed", "sorted", "iter",
@@ -405,6 +408,9 @@ class _Evidence:
             if base_attr is not None:
                 if self._is_device_call(call) and not in_construction:
                     self.device_aware.add(base_attr)
+                    helper = self._info.find_method(base_attr)
+                    if helper is not None:  # self._build(...).to(x.device): what _build reads is moved
+                        self.device_aware |= _attrs_read(helper)
                 if receiver_attr is not None:
                     if func.attr == "requires_grad_":
                         flag = call.args[0] if call.args else None
