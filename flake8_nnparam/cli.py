@@ -406,6 +406,8 @@ class ProjectIndex:
         names = set()
         for bases in info.classes.values():
             for base in bases:
+                if base in info.classes:
+                    continue  # defined in the same file: the engine resolves it without help
                 if any(self.is_module(p, n) for p, n in self.resolve(info.path, base)):
                     names.add(base.rsplit(".", 1)[-1])
         return frozenset(names)
@@ -487,7 +489,7 @@ def check_source(
         lines = source.text.splitlines(keepends=True)
         if not settings.disable_noqa and file_is_noqa(lines):
             return report
-        findings = analyze(tree, source.text, extra_bases | settings.module_bases)
+        findings = analyze(tree, None if known_to_parse else source.text, extra_bases | settings.module_bases)
     except AnalysisError as exc:
         report.errors.append(f"{source.display}: {exc}")
         return report
@@ -855,6 +857,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.paths == ["-"]:
         display = args.stdin_filename or "stdin"
         data = sys.stdin.buffer.read()
+        source = None
         try:
             text, encoding = decode_source(data)
             source = SourceFile(display, None, data, text, encoding)
@@ -903,8 +906,11 @@ def run(argv: Sequence[str] | None = None) -> int:
         report = reports[0]
         if report.new_text is not None:
             out.write(report.new_text)
-        elif not report.errors:
-            out.write(source.text)
+        elif source is not None:
+            out.write(source.text)  # unfixable or unanalysable: the input passes through unchanged
+        else:
+            out.flush()
+            sys.stdout.buffer.write(data)  # undecodable: pass the bytes through
         if rows:
             sys.stderr.write(FORMATTERS["text"](rows))
     else:

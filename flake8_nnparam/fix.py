@@ -51,6 +51,16 @@ class FixResult:
         return bool(self.applied)
 
 
+def _has_none_branch(value) -> bool:
+    value = _strip_parens(value)
+    if isinstance(value, cst.IfExp):
+        return any(
+            (isinstance(branch, cst.Name) and branch.value == "None") or _has_none_branch(branch)
+            for branch in (value.body, value.orelse)
+        )
+    return False
+
+
 class ReadOnlyError(Exception):
     """The file has no write permission bits: a fix is reported, never forced."""
 
@@ -387,6 +397,9 @@ class _Rewriter(cst.CSTTransformer):
         if self._before_module_init(line):
             return "assigned before Module.__init__() runs"
         fix = finding.fix
+        if _has_none_branch(value) and not (fix.kind == "buffer" and self.buffer_style != "nn.Buffer"):
+            # nn.Parameter(None) is an empty Parameter, not None: `if self.w is None` would break.
+            return "one branch of the value is None; wrap the other branch by hand"
         if fix.kind == "parameter":
             if finding.attr in self._in_place_attrs(self.scopes[-2]):
                 return "modified in place later, which a Parameter does not allow outside torch.no_grad()"

@@ -472,3 +472,13 @@ def test_console_script(project):
         pytest.skip("console script not installed (editable install predates it)")
     proc = subprocess.run([script, "model.py"], cwd=project, capture_output=True)
     assert proc.returncode == 1 and b"MPR002" in proc.stdout
+
+
+def test_fix_on_stdin_passes_an_unfixable_file_through():
+    source = BUFFER_MODEL + "x = () if 0 else(lambda:())\n"  # libcst rejects this valid line
+    proc = subprocess.run(
+        [sys.executable, "-m", "flake8_nnparam", "--fix", "-", "--stdin-filename", "m.py"],
+        input=source, capture_output=True, text=True, timeout=60,
+    )
+    assert proc.stdout == source
+    assert "cannot fix" in proc.stderr and proc.returncode == 2

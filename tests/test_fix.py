@@ -123,3 +123,14 @@ def test_write_atomically_keeps_mode_and_refuses_changed_files(tmp_path):
         write_atomically(str(path), b"a = 1\r\n", b"a = 3\r\n")
     assert path.read_bytes() == b"a = 2\r\n"
     assert [p.name for p in tmp_path.iterdir()] == ["m.py"]
+
+
+def test_a_none_branch_is_not_wrapped():
+    # nn.Parameter(None) is an empty Parameter, not None: such a value is reported, not rewritten.
+    source = (
+        "import torch\nfrom torch import nn\n\n\nclass M(nn.Module):\n    def __init__(self, learn=True):\n"
+        "        super().__init__()\n        self.w = torch.randn(3, requires_grad=True) if learn else None\n"
+    )
+    result = fix(source)
+    assert not result.applied and result.source == source
+    assert any("None" in reason for _, reason in result.skipped)

@@ -643,12 +643,9 @@ class _ClassWalker:
                     if isinstance(arg, ast.Name) and arg.id == self_name and i < len(params):
                         mapped_self = params[i]
             if mapped_self is not None:
-                return self._run_function_as(node, mapped_self)
+                return self._run_function(node, mapped_self)
             return self._run_function(node, None)
         return None
-
-    def _run_function_as(self, func, self_name: str) -> Value | None:
-        return self._run_function(func, self_name)
 
     # --- statements ----------------------------------------------------------------
     def _infer(self, node, env, self_name):
@@ -728,7 +725,7 @@ class _ClassWalker:
         if loop_names & self._names_registered_in(loop, self_name):
             container.elements_registered = True
 
-    def _assign(self, target, value, stmt, env, bound, self_name, computed: bool = False) -> None:
+    def _assign(self, target, value, stmt, env, bound, self_name) -> None:
         attr = _self_attr(target, self_name)
         if attr is not None:
             self._bind(attr, value, stmt, bound)
@@ -737,8 +734,9 @@ class _ClassWalker:
         elif isinstance(target, (ast.Tuple, ast.List)):
             source = getattr(stmt, "value", None)
             if isinstance(source, (ast.Tuple, ast.List)) and len(source.elts) == len(target.elts):
-                for t, s in zip(target.elts, source.elts):
-                    self._assign(t, self._infer(s, env, self_name), stmt, env, bound, self_name)
+                values = [self._infer(s, env, self_name) for s in source.elts]  # all before any (a, b = b, a)
+                for t, v in zip(target.elts, values):
+                    self._assign(t, v, stmt, env, bound, self_name)
             else:
                 items = value.items if value is not None and value.kind == CONTAINER else None
                 if items is not None and len(items) == len(target.elts) and not any(
@@ -751,7 +749,11 @@ class _ClassWalker:
                 if value is not None and value.kind == CONTAINER and value.elements == {TENSOR}:
                     element = Value(TENSOR)
                 for t in target.elts:
-                    self._assign(t.value if isinstance(t, ast.Starred) else t, element, stmt, env, bound, self_name)
+                    if isinstance(t, ast.Starred):  # first, *rest = ...: rest is a list
+                        rest = Value(CONTAINER, container="list", elements={TENSOR}) if element else None
+                        self._assign(t.value, rest, stmt, env, bound, self_name)
+                    else:
+                        self._assign(t, element, stmt, env, bound, self_name)
         elif isinstance(target, ast.Subscript):
             owner_attr = _self_attr(target.value, self_name)
             owner = self.attrs.get(owner_attr) if owner_attr else (
@@ -861,7 +863,7 @@ class _ClassWalker:
 _DERIVED_PERSISTENT_FALSE = ", persistent=False"
 
 
-def _tensor_finding(binding: Binding, evidence: _Evidence, info: ClassInfo) -> tuple[str, dict, Fix | None] | None:
+def _tensor_finding(binding: Binding, evidence: _Evidence) -> tuple[str, dict, Fix | None] | None:
     value, attr = binding.value, binding.attr
     learnable = value.requires_grad or attr in evidence.learn_hints
     sentinel = attr in evidence.parameter_attrs or value.param_alternative
@@ -949,7 +951,7 @@ def _analyze_class(info: ClassInfo, inference: ExpressionInference, module_funct
             continue
         kind = binding.value.kind
         if kind == TENSOR:
-            result = _tensor_finding(binding, evidence, info)
+            result = _tensor_finding(binding, evidence)
         elif kind == CONTAINER:
             result = _container_or_unused(binding, evidence)
         else:

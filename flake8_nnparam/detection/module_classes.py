@@ -25,7 +25,7 @@ def is_torch_module_name(qualified: str | None) -> bool:
     return False
 
 
-@dataclass
+@dataclass(eq=False)
 class ClassInfo:
     node: ast.ClassDef
     bases: list[ast.expr]
@@ -36,16 +36,22 @@ class ClassInfo:
     methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
 
     def mro(self) -> list["ClassInfo"]:
-        """This class then its in-file bases, depth first, each once."""
-        seen: list[ClassInfo] = []
-        stack = [self]
-        while stack:
-            info = stack.pop(0)
-            if info in seen:
+        """This class then its in-file bases, breadth first, each once (computed once)."""
+        cached = self.__dict__.get("_mro")
+        if cached is not None:
+            return cached
+        order: list[ClassInfo] = []
+        seen: set[int] = set()
+        queue = [self]
+        while queue:
+            info = queue.pop(0)
+            if id(info) in seen:
                 continue
-            seen.append(info)
-            stack.extend(info.in_file_bases)
-        return seen
+            seen.add(id(info))
+            order.append(info)
+            queue.extend(info.in_file_bases)
+        self.__dict__["_mro"] = order
+        return order
 
     def find_method(self, name: str):
         for info in self.mro():

@@ -272,7 +272,6 @@ RULES: tuple[Rule, ...] = (
 )
 
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
-DEFAULT_OFF_CODES = tuple(rule.code for rule in RULES if not rule.default_on)
 
 
 def render_rule_reference() -> str:

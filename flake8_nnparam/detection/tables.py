@@ -109,9 +109,6 @@ NON_TENSOR_METHODS = frozenset(
     tobytes dim_order
     """.split()
 )
-NON_TENSOR_ATTRIBUTES = frozenset(
-    "shape dtype device ndim is_cuda is_leaf requires_grad grad_fn layout names is_sparse is_quantized itemsize nbytes".split()
-)
 TENSOR_ATTRIBUTES = frozenset({"T", "mT", "H", "mH", "data", "real", "imag"})
 INTEGRAL_METHODS = frozenset("long int short char byte bool".split())
 FLOAT_METHODS = frozenset("float double half bfloat16".split())

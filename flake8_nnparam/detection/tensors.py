@@ -232,14 +232,14 @@ class ExpressionInference:
         items = []
         tensor_flags: list[bool] = []
         for elt in elts:
-            if kind == "tuple" and not isinstance(elt, ast.Starred):
-                items.append(self.infer(elt, env, self_name, attrs))
             if isinstance(elt, ast.Starred):
                 v = self.infer(elt.value, env, self_name, attrs)
                 if v is not None and v.kind == CONTAINER:
                     elements |= v.elements
                 continue
             v = self.infer(elt, env, self_name, attrs)
+            if kind == "tuple":
+                items.append(v)
             if v is None or (v.alias and v.kind in (MODULE, PARAM, REGISTERED)):
                 continue
             if isinstance(elt, ast.Name) and elt.id in self.registered_locals:
@@ -379,9 +379,8 @@ class ExpressionInference:
                     integral=_int_literals_only(arg),
                     placeholder=isinstance(arg, (ast.List, ast.Tuple)) and not arg.elts,
                 )
-                src = self.infer(arg, env, self_name, attrs)
-                if src is not None and src.kind == TENSOR:
-                    value = value.but(complex=src.complex, integral=src.integral, scalar=src.scalar)
+                if arg_value is not None and arg_value.kind == TENSOR:
+                    value = value.but(complex=arg_value.complex, integral=arg_value.integral, scalar=arg_value.scalar)
             if last == "arange" and dtype_node is None:
                 value = value.but(
                     integral=not any(
@@ -399,10 +398,10 @@ class ExpressionInference:
         if qualified.startswith(tables.TENSOR_OP_NAMESPACES) or (len(parts) == 2 and last in tables.TENSOR_OPS):
             if qualified in tables.NON_TENSOR_NAMESPACE_FUNCTIONS or qualified.startswith("torch.nn.functional.") and last[0].isupper():
                 return None
-            operands = [self.infer(a, env, self_name, attrs) for a in call.args]
-            for a in call.args:
-                if isinstance(a, (ast.List, ast.Tuple)):
-                    operands.extend(self.infer(e, env, self_name, attrs) for e in a.elts)
+            operands = []
+            for a in call.args:  # torch.cat([a, b]): the list's elements are the operands
+                for operand in a.elts if isinstance(a, (ast.List, ast.Tuple)) else (a,):
+                    operands.append(self.infer(operand, env, self_name, attrs))
             tensors = [v for v in operands if v is not None and v.kind in (TENSOR, PARAM)]
             value = tensor(
                 requires_grad=any(v.requires_grad for v in tensors),
