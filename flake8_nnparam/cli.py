@@ -486,10 +486,12 @@ def check_source(
         return report
     try:
         tree = tree if tree is not None else parse_source(source)
-        lines = source.text.splitlines(keepends=True)
-        if not settings.disable_noqa and file_is_noqa(lines):
-            return report
         findings = analyze(tree, None if known_to_parse else source.text, extra_bases | settings.module_bases)
+        if not findings:
+            return report
+        lines = source.text.splitlines(keepends=True)
+        if not settings.disable_noqa and "flake8" in source.text and file_is_noqa(lines):
+            return report
     except AnalysisError as exc:
         report.errors.append(f"{source.display}: {exc}")
         return report
