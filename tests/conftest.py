@@ -1,8 +1,35 @@
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
+HEADER = "import torch\nfrom torch import nn\n\n\n"  # the import block of test snippets
+
+
+def clean_env() -> dict[str, str]:
+    """The environment minus PYTHON* variables, so a subprocess sees the installed package as users do."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+
+
+def run_command(*args, cwd=None, text=True, timeout=120, **kwargs) -> subprocess.CompletedProcess:
+    """The standalone command, for real, in a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "flake8_nnparam", *args],
+        cwd=cwd, capture_output=True, text=text, env=clean_env(), timeout=timeout, **kwargs,
+    )
+
+
+def run_flake8(*args, cwd=None, timeout=120, **kwargs) -> subprocess.CompletedProcess:
+    """The real flake8, with the plugin loaded through its entry point, in a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "flake8", "--no-show-source", *args],
+        cwd=cwd, capture_output=True, text=True, env=clean_env(), timeout=timeout, **kwargs,
+    )
+
+
 EXPECT = re.compile(r"#\s*expect:\s*([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)")
 
 

@@ -143,7 +143,7 @@ def module_class(draw, sp: Spelling, name: str, base: str, helper: str | None) -
         body.extend(stmt)
     lines = [f"class {name}({base}):"]
     if draw(st.integers(0, 4)) == 0:
-        lines += [f"    scale = 1.0", ""]
+        lines += ["    scale = 1.0", ""]
     lines.append("    def __init__(self, n=4):")
     lines += [f"        {line}" for line in body]
     built = sorted({b for b in ATTRS if f"self._build_{b}(n)" in "\n".join(body)})

@@ -9,12 +9,12 @@
 import json
 import os
 import re
-import subprocess
-import sys
 import textwrap
 from urllib.parse import unquote
 
 import pytest
+
+from .conftest import run_command
 
 from flake8_nnparam.detection import RULES
 
@@ -40,10 +40,7 @@ URI_REFERENCE_CHARS = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*$")
 
 
 def run(*args, cwd):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    return subprocess.run(
-        [sys.executable, "-m", "flake8_nnparam", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=60
-    )
+    return run_command(*args, cwd=cwd, timeout=60)
 
 
 def unescape_property(value: str) -> str:

@@ -13,9 +13,8 @@ import pytest
 from flake8_nnparam import cli, fix
 from flake8_nnparam.detection import RULES
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, HEADER, run_command
 
-HEADER = "import torch\nfrom torch import nn\n\n\n"
 BUFFER_MODEL = HEADER + textwrap.dedent(
     """\
     class M(nn.Module):
@@ -40,15 +39,7 @@ TEXT_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>MPR
 
 
 def run(*args, cwd, stdin: bytes | None = None):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    return subprocess.run(
-        [sys.executable, "-m", "flake8_nnparam", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        env=env,
-        timeout=120,
-    )
+    return run_command(*args, cwd=cwd, text=False, input=stdin)
 
 
 def out(proc) -> str:

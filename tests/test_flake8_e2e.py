@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, run_flake8
 
 BUGGY = textwrap.dedent(
     """\
@@ -28,14 +28,7 @@ BUGGY = textwrap.dedent(
 
 
 def flake8(*args, cwd=None, stdin=None):
-    proc = subprocess.run(
-        [sys.executable, "-m", "flake8", "--no-show-source", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        input=stdin,
-        timeout=120,
-    )
+    proc = run_flake8(*args, cwd=cwd, input=stdin)
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc
 

@@ -22,7 +22,7 @@ pytest.importorskip("pylsp.plugins.flake8_lint")
 
 WAIT = 20.0  # seconds for any one answer; the whole test stays well under 30 s
 
-HEADER = "import torch\nfrom torch import nn\n\n\n"
+from .conftest import HEADER
 OPENED = HEADER + textwrap.dedent(
     """\
     class M(nn.Module):

@@ -24,9 +24,8 @@ from flake8_nnparam import cli
 from flake8_nnparam.detection import analyze
 from flake8_nnparam.fix import apply_fixes
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, HEADER, clean_env, run_command, run_flake8
 
-HEADER = "import torch\nfrom torch import nn\n\n\n"
 MODEL = HEADER + textwrap.dedent(
     """\
     class M(nn.Module):
@@ -44,33 +43,12 @@ PY312 = sys.version_info >= (3, 12)
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-
-
 def command(*args, cwd, timeout=120, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "flake8_nnparam", "--no-config", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        errors="replace",
-        env=env(),
-        timeout=timeout,
-        **kwargs,
-    )
+    return run_command("--no-config", *args, cwd=cwd, timeout=timeout, errors="replace", **kwargs)
 
 
 def flake8(*args, cwd, timeout=120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "flake8", "--isolated", "--no-show-source", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        errors="replace",
-        env=env(),
-        timeout=timeout,
-    )
+    return run_flake8("--isolated", *args, cwd=cwd, timeout=timeout, errors="replace")
 
 
 def no_traceback(proc: subprocess.CompletedProcess) -> None:
@@ -464,7 +442,7 @@ def _interrupt_fix_run(directory: Path, files: dict[Path, tuple[str, str]], jobs
         cwd=directory,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=env(),
+        env=clean_env(),
         start_new_session=True,  # a terminal's Ctrl-C reaches the whole process group
     )
     first = min(files)

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import tables
 from .imports import ImportTable, iter_statements

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .prefilter import DEFAULT_OFF_BAND, PREFIX
+from .prefilter import DEFAULT_OFF_BAND
 
 
 @dataclass(frozen=True)
