@@ -307,6 +307,16 @@ def index_tree(path: str, tree: ast.Module, extra_bases: frozenset[str]) -> File
             for alias in node.names:
                 if alias.name != "*":
                     index.imports[alias.asname or alias.name] = (node.module or "", node.level, alias.name)
+    # Module-level aliases of torch classes: ``Base = nn.Module``.
+    aliases = {
+        stmt.targets[0].id
+        for stmt in tree.body
+        if isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Name)
+        and (dotted := _dotted(stmt.value))
+        and is_torch_module_name(_qualify(dotted, index.imports))
+    }
     for node in iter_statements(tree.body):
         if isinstance(node, ast.ClassDef):
             bases = [d for d in (_dotted(b) for b in node.bases) if d]
@@ -314,6 +324,8 @@ def index_tree(path: str, tree: ast.Module, extra_bases: frozenset[str]) -> File
             for base in bases:
                 qualified = _qualify(base, index.imports)
                 if (
+                    base in aliases
+                    or 
                     is_torch_module_name(qualified)
                     or base.rsplit(".", 1)[-1] in extra_last
                     or qualified in extra_bases

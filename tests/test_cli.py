@@ -473,3 +473,13 @@ def test_fix_on_stdin_passes_an_unfixable_file_through():
     )
     assert proc.stdout == source
     assert "cannot fix" in proc.stderr and proc.returncode == 2
+
+
+def test_a_base_module_alias_in_another_file_is_resolved(tmp_path):
+    (tmp_path / "a.py").write_text(HEADER + "Base = nn.Module\n\n\nclass A(Base):\n    pass\n")
+    (tmp_path / "b.py").write_text(
+        "import torch\nfrom a import A\n\n\nclass B(A):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.t = torch.ones(3)\n\n    def forward(self, x):\n        return x + self.t\n"
+    )
+    proc = run(".", cwd=tmp_path)
+    assert [(p, line, code) for p, line, code in codes(proc)] == [("./b.py", 8, "MPR002")]
