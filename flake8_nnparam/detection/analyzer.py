@@ -602,6 +602,13 @@ class _ClassWalker:
         if self_name is None:
             return names
         for node in _walk(func):
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Name)
+                and any(_self_attr(t, self_name) for t in node.targets)
+            ):
+                names.add(node.value.id)  # self.conv1 = conv1: registered under its own name
+                continue
             if not isinstance(node, ast.Call) or len(node.args) < 2:
                 continue
             func_node = node.func
