@@ -249,8 +249,9 @@ def assert_parameters_unregistered(build, name: str, code: str) -> None:
     model = build()
     value = getattr(model, name)
     assert isinstance(value, dict if code in DICT_CODES else (list, tuple)), type(value).__name__
-    held = [p for p in _held(value) if isinstance(p, nn.Parameter)]
-    assert held, f"{name} holds no Parameter"
+    # nn.Parameter, or a plain tensor that requires grad (both are meant to be learned)
+    held = [p for p in _held(value) if isinstance(p, torch.Tensor) and p.requires_grad]
+    assert held, f"{name} holds no Parameter or tensor that requires grad"
     registered = _ids(model.parameters()) | _ids(model.state_dict(keep_vars=True).values())
     assert not any(id(p) in registered for p in held), f"a Parameter in {name} is registered"
 

@@ -914,7 +914,7 @@ def _container_finding(binding: Binding, evidence: _Evidence) -> tuple[str, dict
         if is_dict:
             return "MPR004", {}, Fix("container", container="ModuleDict")
         return "MPR003", {"container": shown}, Fix("container", container="ModuleList")
-    if PARAM in value.elements:
+    if PARAM in value.elements or (TENSOR in value.elements and value.requires_grad):
         if is_dict:
             return "MPR006", {}, Fix("container", container="ParameterDict")
         return "MPR005", {"container": shown}, Fix("container", container="ParameterList")

@@ -119,7 +119,8 @@ RULES: tuple[Rule, ...] = (
         "parameter-list",
         "self.{attr} is a plain {container} of Parameters: parameters() and the optimizer never see them, "
         "state_dict() and .to() skip them; use nn.ParameterList",
-        what="A Python list or tuple of `nn.Parameter` bound to `self`.",
+        what="A Python list or tuple of `nn.Parameter`, or of tensors created with `requires_grad=True`, bound to "
+        "`self`.",
         why="Parameters are registered only when assigned directly or held by `nn.ParameterList`/`ParameterDict`.",
         fix="`self.scales = nn.ParameterList([...])`",
         invalid=(
@@ -136,7 +137,7 @@ RULES: tuple[Rule, ...] = (
         "parameter-dict",
         "self.{attr} is a plain dict of Parameters: parameters() and the optimizer never see them, state_dict() "
         "and .to() skip them; use nn.ParameterDict",
-        what="A Python dict of `nn.Parameter` bound to `self`.",
+        what="A Python dict of `nn.Parameter`, or of tensors that require grad, bound to `self`.",
         why="As for lists of Parameters.",
         fix="`self.scales = nn.ParameterDict({...})`",
         invalid=(

@@ -231,6 +231,7 @@ class ExpressionInference:
         elements: set[str] = set()
         items = []
         tensor_flags: list[bool] = []
+        learnable_elements = False
         for elt in elts:
             if isinstance(elt, ast.Starred):
                 v = self.infer(elt.value, env, self_name, attrs)
@@ -246,6 +247,7 @@ class ExpressionInference:
                 continue
             if v.kind == TENSOR:
                 tensor_flags.append(v.scalar or v.placeholder)
+                learnable_elements |= v.requires_grad
             if v.kind == REGISTERED:
                 elements.add(MODULE)
             elif v.kind == CONTAINER:
@@ -259,6 +261,7 @@ class ExpressionInference:
             elements=elements,
             items=positional,
             scalar=bool(tensor_flags) and all(tensor_flags),
+            requires_grad=learnable_elements,  # [torch.randn(3, requires_grad=True), ...]
         )
 
     # --- calls ---------------------------------------------------------------------
