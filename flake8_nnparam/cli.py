@@ -28,8 +28,7 @@ from typing import Iterable, Sequence
 from flake8.defaults import NOQA_FILE, NOQA_INLINE_REGEXP
 
 from . import __version__
-from .detection import DEFAULT_OFF_BAND, PREFIX, RULES, Finding, analyze, may_contain_findings
-from .detection.imports import iter_statements
+from .detection import DEFAULT_OFF_BAND, PREFIX, RULES, Finding, analyze
 from .detection.module_classes import is_torch_module_name
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -259,19 +258,6 @@ class FileIndex:
     torch_modules: set[str] = field(default_factory=set)  # classes with a torch Module base
 
 
-def _dotted(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Subscript):
-        node = node.value
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
 def _qualify(dotted: str, imports: dict[str, tuple[str, int, str | None]]) -> str | None:
     head, _, rest = dotted.partition(".")
     ref = imports.get(head)
@@ -282,55 +268,73 @@ def _qualify(dotted: str, imports: dict[str, tuple[str, int, str | None]]) -> st
     return f"{qualified}.{rest}" if rest else qualified
 
 
-def _top_level_statements(body: list[ast.stmt]) -> Iterable[ast.stmt]:
-    """Module-level statements, including those inside top-level ``try`` / ``if`` blocks."""
-    for stmt in body:
-        yield stmt
-        if isinstance(stmt, ast.Try):
-            yield from _top_level_statements(stmt.body + stmt.orelse + [s for h in stmt.handlers for s in h.body])
-        elif isinstance(stmt, ast.If):
-            yield from _top_level_statements(stmt.body + stmt.orelse)
+# One pass over the line starts finds class headers, imports and module-level aliases.
+_INDEX_LINE = re.compile(
+    r"^(?:[ \t]*class[ \t]+(?P<cls>\w+)[ \t]*(?:\((?P<bases>[^)]*)\))?[ \t]*:"
+    r"|[ \t]*from[ \t]+(?P<dots>\.*)(?P<module>[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n#;]+)"
+    r"|[ \t]*import[ \t]+(?P<imported>[^\n#;]+)"
+    r"|(?P<alias>\w+)[ \t]*=[ \t]*(?P<target>[A-Za-z_][\w.]*)[ \t]*(?:#.*)?$)",
+    re.M,
+)
+_DOTTED = re.compile(r"[A-Za-z_][\w.]*")
 
 
-def index_tree(path: str, tree: ast.Module, extra_bases: frozenset[str]) -> FileIndex:
+def _import_names(text: str) -> list[tuple[str, str | None]]:
+    """``a, b as c`` -> [(a, None), (b, c)]; comments inside parenthesised lists are dropped."""
+    text = re.sub(r"#[^\n]*", "", text).replace("\\\n", " ")
+    names = []
+    for part in text.strip("() \t\n").split(","):
+        words = part.split()
+        if len(words) == 1:
+            names.append((words[0], None))
+        elif len(words) == 3 and words[1] == "as":
+            names.append((words[0], words[2]))
+    return names
+
+
+def index_text(path: str, text: str, extra_bases: frozenset[str]) -> FileIndex:
+    """The project index's view of one file, read from its text without parsing it.
+
+    Parsing every file twice (once to index, once to lint) would double the command's cost; class
+    headers and imports are regular enough to read with a few patterns. A stray match (say, inside a
+    docstring) only adds a name the resolution never asks about.
+    """
     index = FileIndex(os.path.abspath(path))
     extra_last = {b.rsplit(".", 1)[-1] for b in extra_bases}
-    for node in _top_level_statements(tree.body):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    index.imports[alias.asname] = (alias.name, 0, None)
+    classes, alias_targets = [], []
+    for match in _INDEX_LINE.finditer(text):
+        if match["cls"]:
+            classes.append((match["cls"], match["bases"] or ""))
+        elif match["imported"]:
+            for name, asname in _import_names(match["imported"]):
+                if asname:
+                    index.imports[asname] = (name, 0, None)
                 else:
-                    head = alias.name.split(".", 1)[0]
+                    head = name.split(".", 1)[0]
                     index.imports[head] = (head, 0, None)
-        elif isinstance(node, ast.ImportFrom):
-            for alias in node.names:
-                if alias.name != "*":
-                    index.imports[alias.asname or alias.name] = (node.module or "", node.level, alias.name)
-    # Module-level aliases of torch classes: ``Base = nn.Module``.
-    aliases = {
-        stmt.targets[0].id
-        for stmt in tree.body
-        if isinstance(stmt, ast.Assign)
-        and len(stmt.targets) == 1
-        and isinstance(stmt.targets[0], ast.Name)
-        and (dotted := _dotted(stmt.value))
-        and is_torch_module_name(_qualify(dotted, index.imports))
-    }
-    for node in iter_statements(tree.body):
-        if isinstance(node, ast.ClassDef):
-            bases = [d for d in (_dotted(b) for b in node.bases) if d]
-            index.classes.setdefault(node.name, []).extend(bases)
-            for base in bases:
-                qualified = _qualify(base, index.imports)
-                if (
-                    base in aliases
-                    or 
-                    is_torch_module_name(qualified)
-                    or base.rsplit(".", 1)[-1] in extra_last
-                    or qualified in extra_bases
-                ):
-                    index.torch_modules.add(node.name)
+        elif match["names"]:
+            for name, asname in _import_names(match["names"]):
+                if name != "*":
+                    index.imports[asname or name] = (match["module"], len(match["dots"]), name)
+        elif match["alias"]:
+            alias_targets.append((match["alias"], match["target"]))
+    aliases = {alias for alias, target in alias_targets if is_torch_module_name(_qualify(target, index.imports))}
+    for name, bases_text in classes:
+        bases = []
+        for part in re.sub(r"#[^\n]*", "", bases_text).split(","):
+            part = part.strip().split("[", 1)[0].strip()
+            if "=" not in part and _DOTTED.fullmatch(part):
+                bases.append(part)
+        index.classes.setdefault(name, []).extend(bases)
+        for base in bases:
+            qualified = _qualify(base, index.imports)
+            if (
+                base in aliases
+                or is_torch_module_name(qualified)
+                or base.rsplit(".", 1)[-1] in extra_last
+                or qualified in extra_bases
+            ):
+                index.torch_modules.add(name)
     return index
 
 
@@ -452,12 +456,9 @@ def _index_worker(args) -> tuple[str, FileIndex | None, str | None]:
     path, module_bases = args
     try:
         source = read_source(path)
-        tree = parse_source(source)
-        return path, index_tree(path, tree, module_bases), None
     except AnalysisError as exc:
         return path, None, str(exc)
-    except RecursionError:
-        return path, None, "cannot analyse: RecursionError: nesting too deep"
+    return path, index_text(path, source.text, module_bases), None
 
 
 _INTERRUPTED = False
@@ -484,21 +485,12 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def check_source(
-    source: SourceFile,
-    extra_bases: frozenset[str],
-    settings: Settings,
-    known_to_parse: bool = False,
-    tree: ast.Module | None = None,
-) -> FileReport:
-    """Lint one file and, in diff/fix mode, fix it. ``known_to_parse``: the index already parsed
-    it, so a file the cheap text prefilter rules out needs no parsing at all; ``tree``: reuse that parse."""
+def check_source(source: SourceFile, extra_bases: frozenset[str], settings: Settings) -> FileReport:
+    """Lint one file (every file is parsed, so syntax errors are reported) and, in diff/fix mode, fix it."""
     report = FileReport(source.display)
-    if known_to_parse and not may_contain_findings(source.text, extra_bases | settings.module_bases):
-        return report
     try:
-        tree = tree if tree is not None else parse_source(source)
-        findings = analyze(tree, None if known_to_parse else source.text, extra_bases | settings.module_bases)
+        tree = parse_source(source)
+        findings = analyze(tree, source.text, extra_bases | settings.module_bases)
         if not findings:
             return report
         lines = source.text.splitlines(keepends=True)
@@ -569,27 +561,13 @@ def check_source(
     return report
 
 
-def _index_and_lint_worker(args) -> tuple[str, FileIndex | None, FileReport | None, str | None]:
-    """Lint mode's single pass: parse once, index the classes, lint with what the file itself knows."""
-    path, settings = args
-    try:
-        source = read_source(path)
-        tree = parse_source(source)
-        index = index_tree(path, tree, settings.module_bases)
-    except AnalysisError as exc:
-        return path, None, None, str(exc)
-    except RecursionError:
-        return path, None, None, "cannot analyse: RecursionError: nesting too deep"
-    return path, index, check_source(source, frozenset(), settings, known_to_parse=True, tree=tree), None
-
-
 def _check_worker(args) -> FileReport:
     path, display, extra_bases, settings = args
     try:
         source = read_source(path, display)
     except AnalysisError as exc:
         return FileReport(display, errors=[f"{display}: {exc}"])
-    return check_source(source, extra_bases, settings, known_to_parse=True)
+    return check_source(source, extra_bases, settings)  # parsed here once: syntax errors are reported
 
 
 # --- output --------------------------------------------------------------------------
@@ -884,25 +862,14 @@ def run(argv: Sequence[str] | None = None) -> int:
         files, errors = discover(args.paths, excludes)
         jobs = _jobs(args.jobs, len(files))
         progress = _Progress(len(files) * 2, "checking")
-        if settings.mode == "lint":
-            # One parse per file; only files whose classes derive from another linted file's Module
-            # classes are linted again with that knowledge.
-            first = _map(_index_and_lint_worker, [(f, settings) for f in files], jobs, progress)
-            failed = {path: reason for path, _, _, reason in first if reason}
-            errors.extend(f"{path}: {reason}" for path, reason in failed.items())
-            project = ProjectIndex(index for _, index, _, _ in first if index is not None)
-            reports_by_path = {path: report for path, _, report, _ in first if report is not None}
-            tasks = [(f, f, extra, settings) for f in reports_by_path if (extra := project.extra_bases_for(f))]
-            for report, (path, *_rest) in zip(_map(_check_worker, tasks, jobs, progress), tasks):
-                reports_by_path[path] = report
-            reports = [reports_by_path[f] for f in files if f in reports_by_path]
-        else:
-            indexed = _map(_index_worker, [(f, settings.module_bases) for f in files], jobs, progress)
-            failed = {path: reason for path, _, reason in indexed if reason}
-            errors.extend(f"{path}: {reason}" for path, reason in failed.items())
-            project = ProjectIndex(index for _, index, _ in indexed if index is not None)
-            tasks = [(f, f, project.extra_bases_for(f), settings) for f in files if f not in failed]
-            reports = _map(_check_worker, tasks, jobs, progress)
+        # Index every file from its text (cheap), then parse and lint each once, knowing which of its
+        # bases are Module classes defined in other linted files.
+        indexed = _map(_index_worker, [(f, settings.module_bases) for f in files], jobs, progress)
+        failed = {path: reason for path, _, reason in indexed if reason}
+        errors.extend(f"{path}: {reason}" for path, reason in failed.items())
+        project = ProjectIndex(index for _, index, _ in indexed if index is not None)
+        tasks = [(f, f, project.extra_bases_for(f), settings) for f in files if f not in failed]
+        reports = _map(_check_worker, tasks, jobs, progress)
         progress.close()
 
     for report in reports:

@@ -505,16 +505,16 @@ def _element_kinds(value: Value) -> set[str]:
 def _seed_parameters(func, imports: ImportTable) -> dict[str, Value | None]:
     """Parameters with a numeric default or an int/float annotation are numbers."""
     env: dict[str, Value | None] = {}
-    asserted = {id(n.test) for n in _walk(func) if isinstance(n, ast.Assert)}
-    polymorphic = {  # branched on with isinstance (``assert isinstance(x, float)`` only confirms it)
+    polymorphic = {  # branched on with ``if isinstance(x, ...)`` (an assert only confirms the type)
         n.args[0].id
-        for n in _walk(func)
+        for stmt in iter_statements(func.body)
+        if isinstance(stmt, (ast.If, ast.While))
+        for n in ast.walk(stmt.test)
         if isinstance(n, ast.Call)
         and isinstance(n.func, ast.Name)
         and n.func.id == "isinstance"
         and n.args
         and isinstance(n.args[0], ast.Name)
-        and id(n) not in asserted
     }
     args = func.args
     positional = args.posonlyargs + args.args
