@@ -956,6 +956,8 @@ def _analyze_class(info: ClassInfo, inference: ExpressionInference, module_funct
             continue
         if info.extends_torch_layer and attr.startswith(tables.LAYER_REGISTERED_ATTRIBUTE_PREFIXES):
             continue
+        if attr in tables.FRAMEWORK_PLAIN_ATTRIBUTES:
+            continue
         kind = binding.value.kind
         if kind == TENSOR:
             result = _tensor_finding(binding, evidence)

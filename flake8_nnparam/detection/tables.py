@@ -207,6 +207,9 @@ LAYER_REGISTERED_ATTRIBUTE_PREFIXES = (
     "v_proj_",
 )
 
+# Attributes frameworks read as plain tensors on purpose (Lightning's sample input for summaries).
+FRAMEWORK_PLAIN_ATTRIBUTES = frozenset({"example_input_array"})
+
 # Calls on self that register a name: register_buffer("x", t), add_module("x", m), ...
 REGISTRATION_METHODS = frozenset(
     {"register_buffer", "register_parameter", "add_module", "register_module"}
