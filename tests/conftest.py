@@ -7,6 +7,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 HEADER = "import torch\nfrom torch import nn\n\n\n"  # the import block of test snippets
+# The smallest real bug: a causal mask kept as a plain tensor (MPR002 on line 8, column 8).
+MASK_MODEL = HEADER + (
+    "class M(nn.Module):\n"
+    "    def __init__(self, n=3):\n"
+    "        super().__init__()\n"
+    "        self.mask = torch.tril(torch.ones(n, n))\n"
+    "\n"
+    "    def forward(self, x):\n"
+    "        return x @ self.mask\n"
+)
 
 
 def clean_env() -> dict[str, str]:

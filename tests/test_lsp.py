@@ -22,18 +22,8 @@ pytest.importorskip("pylsp.plugins.flake8_lint")
 
 WAIT = 20.0  # seconds for any one answer; the whole test stays well under 30 s
 
-from .conftest import HEADER
-OPENED = HEADER + textwrap.dedent(
-    """\
-    class M(nn.Module):
-        def __init__(self, n=3):
-            super().__init__()
-            self.mask = torch.tril(torch.ones(n, n))
-
-        def forward(self, x):
-            return x @ self.mask
-    """
-)
+from .conftest import HEADER, MASK_MODEL
+OPENED = MASK_MODEL
 # Unsaved edit: the buffer is registered now, and a learnable tensor that is no Parameter appears.
 CHANGED = OPENED.replace(
     "self.mask = torch.tril(torch.ones(n, n))",

@@ -12,7 +12,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -20,26 +19,12 @@ import pytest
 yaml = pytest.importorskip("yaml")
 pytest.importorskip("pre_commit")
 
-from .conftest import ROOT  # noqa: E402
+from .conftest import MASK_MODEL, ROOT  # noqa: E402
 
 HOOKS_FILE = ROOT / ".pre-commit-hooks.yaml"
 TIMEOUT = 120
 
-BAD = textwrap.dedent(
-    """\
-    import torch
-    from torch import nn
-
-
-    class M(nn.Module):
-        def __init__(self, n=3):
-            super().__init__()
-            self.mask = torch.tril(torch.ones(n, n))
-
-        def forward(self, x):
-            return x @ self.mask
-    """
-)
+BAD = MASK_MODEL
 CLEAN = BAD.replace(
     "self.mask = torch.tril(torch.ones(n, n))",
     'self.register_buffer("mask", torch.tril(torch.ones(n, n)), persistent=False)',
