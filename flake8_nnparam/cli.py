@@ -426,6 +426,11 @@ class ProjectIndex:
                     continue  # defined in the same file: the engine resolves it without help
                 if any(self.is_module(p, n) for p, n in self.resolve(info.path, base)):
                     names.add(base.rsplit(".", 1)[-1])
+        # Imported Module classes of the project: ``[Block(c) for c in cfgs]`` is a list of modules.
+        for local, (module, level, name) in info.imports.items():
+            if name is not None and local not in names and local[:1].isupper():
+                if any(self.is_module(p, n) for p, n in self.resolve(info.path, local)):
+                    names.add(local)
         return frozenset(names)
 
 

@@ -251,7 +251,7 @@ class _Evidence:
                 for target in targets:
                     self._scan_target(node, target, self_name, in_construction, imports)
             elif isinstance(node, ast.For):
-                self._scan_loop(node, self_name)
+                self._scan_loop(node, self_name, in_construction)
             elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
                 for side in (node.left, node.right):
                     attr = _self_attr(side, self_name)
@@ -474,7 +474,7 @@ class _Evidence:
             if owner is not None:
                 self.mutated.add(owner)
 
-    def _scan_loop(self, loop: ast.For, self_name: str) -> None:
+    def _scan_loop(self, loop: ast.For, self_name: str, in_construction: bool) -> None:
         source_attr = _base_self_attr(loop.iter, self_name)
         if source_attr is None:
             return
@@ -483,6 +483,14 @@ class _Evidence:
             if not isinstance(node, ast.Call):
                 continue
             func = node.func
+            if (
+                not in_construction
+                and self._is_device_call(node)
+                and isinstance(func, ast.Attribute)
+                and isinstance(func.value, ast.Name)
+                and func.value.id in loop_names
+            ):
+                self.device_aware.add(source_attr)  # for m in self.pqmf: m.to(x).analysis(x)
             registers = (
                 isinstance(func, ast.Attribute)
                 and func.attr in tables.REGISTRATION_METHODS
@@ -911,6 +919,8 @@ def _container_finding(binding: Binding, evidence: _Evidence) -> tuple[str, dict
     is_dict = value.container == "dict"
     shown = value.container if value.container in ("list", "tuple", "dict", "set") else "list"
     if MODULE in value.elements:
+        if attr in evidence.device_aware:
+            return None  # the class moves each module itself at use (often parameter-free helpers)
         if is_dict:
             return "MPR004", {}, Fix("container", container="ModuleDict")
         return "MPR003", {"container": shown}, Fix("container", container="ModuleList")

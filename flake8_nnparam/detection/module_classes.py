@@ -68,6 +68,7 @@ class ModuleClassIndex:
         self.classes: list[ClassInfo] = []
         by_name: dict[str, list[ClassInfo]] = {}
         extra_last = {name.rsplit(".", 1)[-1] for name in extra_bases}
+        self.extra_names = extra_last  # configured or project-wide Module classes, by plain name
         for node in statements:
             if isinstance(node, ast.ClassDef):
                 info = ClassInfo(node=node, bases=list(node.bases))
@@ -106,4 +107,7 @@ class ModuleClassIndex:
         return [c for c in self.classes if c.is_module]
 
     def is_module_class_name(self, name: str) -> bool:
-        return any(c.is_module for c in self.by_name.get(name, ()))
+        """A class of this file that is a Module, or a configured / project-wide Module class."""
+        if name in self.by_name:
+            return any(c.is_module for c in self.by_name[name])
+        return name in self.extra_names
