@@ -284,16 +284,21 @@ class ExpressionInference:
                 if isinstance(name, ast.Constant) and isinstance(name.value, str):
                     return attrs.get(name.value)
                 return None
-            if func.id in ("list", "tuple", "dict", "set", "sorted", "reversed") and call.args:
+            if func.id in ("list", "tuple", "dict", "set", "sorted", "reversed", "OrderedDict") and call.args:
                 inner = self.infer(call.args[0], env, self_name, attrs)
                 if inner is not None and inner.kind == CONTAINER:
                     kind = func.id if func.id in ("list", "tuple", "dict", "set") else "list"
+                    kind = "dict" if func.id == "OrderedDict" else kind
                     return inner.but(container=kind, elements=set(inner.elements))
                 return None
             if func.id in ("list", "dict", "tuple", "set") and not call.args:
                 if func.id == "dict" and call.keywords:
                     return self._container("dict", [k.value for k in call.keywords], env, self_name, attrs)
                 return Value(CONTAINER, container=func.id)
+        if qualified in ("collections.OrderedDict", "typing.OrderedDict") and call.args:
+            inner = self.infer(call.args[0], env, self_name, attrs)  # OrderedDict([("fc", nn.Linear(...))])
+            if inner is not None and inner.kind == CONTAINER:
+                return inner.but(container="dict", elements=set(inner.elements), items=None)
         if isinstance(func, ast.Attribute):
             if isinstance(func.value, ast.Name) and func.value.id == "math" and "math" not in env:
                 return Value(NUMBER)
