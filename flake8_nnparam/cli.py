@@ -29,6 +29,7 @@ from flake8.defaults import NOQA_FILE, NOQA_INLINE_REGEXP
 
 from . import __version__
 from .detection import DEFAULT_OFF_BAND, PREFIX, RULES, Finding, analyze
+from .detection.prefilter import default_off_enabled
 from .detection.module_classes import is_torch_module_name
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -70,7 +71,7 @@ class Selection:
         chosen = max((s for s in self.select if code.startswith(s)), key=len, default=None)
         if chosen is None:
             return False
-        if code.startswith(DEFAULT_OFF_BAND) and len(chosen) < len(DEFAULT_OFF_BAND):
+        if code.startswith(DEFAULT_OFF_BAND) and not default_off_enabled(code, frozenset(self.select)):
             return False
         ignored = max((i for i in self.ignore if code.startswith(i)), key=len, default="")
         return len(chosen) > len(ignored) if ignored else True
