@@ -27,7 +27,7 @@ from typing import Iterable, Sequence
 
 from flake8.defaults import NOQA_FILE, NOQA_INLINE_REGEXP
 
-from . import __version__
+from . import BUFFER_STYLES, __version__
 from .detection import DEFAULT_OFF_BAND, PREFIX, RULES, Finding, analyze
 from .detection.prefilter import default_off_enabled
 from .detection.module_classes import is_torch_module_name
@@ -41,8 +41,6 @@ VALID_CODE = re.compile(r"^[A-Z]{1,3}[0-9]{0,3}$")
 CONFIG_SECTION = "flake8-nnparam"
 CONFIG_KEYS = ("select", "ignore", "module-bases", "exclude", "buffer-style")
 _PROGRESS_MIN_FILES = 10
-# fix.py (and so libcst) is imported only when fixing: linting stays fast. Same values as fix.BUFFER_STYLES.
-BUFFER_STYLES = ("register_buffer", "nn.Buffer")
 
 
 class UsageError(Exception):

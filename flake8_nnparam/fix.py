@@ -19,9 +19,9 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from . import BUFFER_STYLES
 from .detection import Finding
 
-BUFFER_STYLES = ("register_buffer", "nn.Buffer")
 
 STATE_DICT_NOTE = (
     "Note: these fixes register Parameters, buffers and sub-modules, which adds keys to state_dict(): "

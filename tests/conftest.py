@@ -40,6 +40,13 @@ def run_flake8(*args, cwd=None, timeout=120, **kwargs) -> subprocess.CompletedPr
     )
 
 
+# Two findings: MPR002 on line 8 and MPR001 on line 9.
+MASK_AND_WEIGHT_MODEL = MASK_MODEL.replace(
+    "        self.mask = torch.tril(torch.ones(n, n))\n",
+    "        self.mask = torch.tril(torch.ones(n, n))\n        self.w = torch.randn(n, n, requires_grad=True)\n",
+).replace("return x @ self.mask\n", "return x @ self.mask @ self.w\n")
+
+
 EXPECT = re.compile(r"#\s*expect:\s*([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)")
 
 

@@ -9,31 +9,15 @@
 import json
 import os
 import re
-import textwrap
 from urllib.parse import unquote
 
 import pytest
 
-from .conftest import run_command
+from .conftest import MASK_AND_WEIGHT_MODEL, run_command
 
 from flake8_nnparam.detection import RULES
 
-BAD = textwrap.dedent(
-    """\
-    import torch
-    from torch import nn
-
-
-    class M(nn.Module):
-        def __init__(self, n=3):
-            super().__init__()
-            self.mask = torch.tril(torch.ones(n, n))
-            self.w = torch.randn(n, n, requires_grad=True)
-
-        def forward(self, x):
-            return x @ self.mask @ self.w
-    """
-)
+BAD = MASK_AND_WEIGHT_MODEL
 CLEAN = "import torch\n\nx = torch.ones(3)\n"
 # Characters a URI reference may contain (RFC 3986): anything else must be percent-encoded.
 URI_REFERENCE_CHARS = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*$")

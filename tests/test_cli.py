@@ -13,20 +13,9 @@ import pytest
 from flake8_nnparam import cli, fix
 from flake8_nnparam.detection import RULES
 
-from .conftest import FIXTURES, HEADER, run_command
+from .conftest import FIXTURES, HEADER, MASK_AND_WEIGHT_MODEL, run_command
 
-BUFFER_MODEL = HEADER + textwrap.dedent(
-    """\
-    class M(nn.Module):
-        def __init__(self, n=3):
-            super().__init__()
-            self.mask = torch.tril(torch.ones(n, n))
-            self.w = torch.randn(n, n, requires_grad=True)
-
-        def forward(self, x):
-            return x @ self.mask @ self.w
-    """
-)
+BUFFER_MODEL = MASK_AND_WEIGHT_MODEL
 CLEAN_MODEL = HEADER + textwrap.dedent(
     """\
     class M(nn.Module):

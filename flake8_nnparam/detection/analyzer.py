@@ -51,13 +51,31 @@ class Binding:
     fixable: bool = False  # a single ``self.attr = value`` target in a method of the class
 
 
+def _cached(node: ast.AST, key: str, compute):
+    """``compute(node)``, once per node: kept on the node for as long as the file's tree lives."""
+    value = node.__dict__.get(key)
+    if value is None:
+        value = compute(node)
+        node.__dict__[key] = value
+    return value
+
+
 def _walk(node: ast.AST) -> list[ast.AST]:
-    """``ast.walk(node)`` as a list, computed once per function node and kept on it for the file's analysis."""
-    nodes = getattr(node, "_nnparam_nodes", None)
-    if nodes is None:
-        nodes = list(ast.walk(node))
-        node._nnparam_nodes = nodes
-    return nodes
+    """``ast.walk(node)`` as a list, computed once per function node."""
+    return _cached(node, "_nnparam_nodes", lambda n: list(ast.walk(n)))
+
+
+def _is_in_place(method: str) -> bool:
+    """``mul_``, ``copy_``: a tensor method that changes the tensor itself."""
+    return method.endswith("_") and not method.startswith("_")
+
+
+def _moved_operands(call: ast.Call) -> list[ast.AST]:
+    """What a device call moves: its receiver (``t.to(d)``), or its arguments when it takes ``device=``."""
+    operands = [call.func.value] if isinstance(call.func, ast.Attribute) else []
+    if any(kw.arg == "device" for kw in call.keywords):
+        operands += list(call.args)
+    return operands
 
 
 def _self_attr(node: ast.AST, self_name: str | None) -> str | None:
@@ -127,23 +145,29 @@ def _is_dtype_expression(node: ast.AST) -> bool:
 
 
 def _attrs_read(func) -> set[str]:
-    self_name = _first_param(func)
-    return {a for n in _walk(func) if isinstance(n, ast.Attribute) and (a := _self_attr(n, self_name))}
+    """The ``self`` attributes a method reads (once per method)."""
+
+    def compute(f):
+        self_name = _first_param(f)
+        return {a for n in _walk(f) if isinstance(n, ast.Attribute) and (a := _self_attr(n, self_name))}
+
+    return _cached(func, "_nnparam_attrs_read", compute)
 
 
 def _moved_parameters(func) -> set[str]:
     """Parameters a function moves to a device: ``p.to(...)``, ``p.cuda()``, ``as_tensor(p, device=...)``."""
-    params = {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
-    moved: set[str] = set()
-    for node in _walk(func):
-        if not _Evidence._is_device_call(node):
-            continue
-        receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
-        candidates = [receiver] + (list(node.args) if any(kw.arg == "device" for kw in node.keywords) else [])
-        for c in candidates:
-            if isinstance(c, ast.Name) and c.id in params:
-                moved.add(c.id)
-    return moved
+
+    def compute(f):
+        params = {a.arg for a in f.args.posonlyargs + f.args.args + f.args.kwonlyargs}
+        return {
+            c.id
+            for node in _walk(f)
+            if _Evidence._is_device_call(node)
+            for c in _moved_operands(node)
+            if isinstance(c, ast.Name) and c.id in params
+        }
+
+    return _cached(func, "_nnparam_moved_params", compute)
 
 
 def _installs_module(func: ast.AST) -> bool:
@@ -345,11 +369,7 @@ class _Evidence:
         for node in _walk(method):
             if not self._is_device_call(node):
                 continue
-            receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
-            candidates = [receiver] if receiver is not None else []
-            if any(kw.arg == "device" for kw in node.keywords):
-                candidates += list(node.args)
-            for candidate in candidates:
+            for candidate in _moved_operands(node):
                 while isinstance(candidate, (ast.Subscript, ast.Attribute, ast.Call)):
                     if isinstance(candidate, ast.Call):
                         if not isinstance(candidate.func, ast.Attribute):
@@ -420,7 +440,7 @@ class _Evidence:
                             self.learn_hints.add(receiver_attr)
                     elif func.attr in tables.INIT_METHODS and in_construction:
                         self.learn_hints.add(receiver_attr)
-                    elif func.attr.endswith("_") and not func.attr.startswith("_") and not in_construction:
+                    elif _is_in_place(func.attr) and not in_construction:
                         self.mutated.add(receiver_attr)
                 elif func.attr in tables.INIT_METHODS and in_construction:
                     self.learn_hints.add(base_attr)  # self.weight.data.uniform_(-s, s)
@@ -622,7 +642,7 @@ class _ClassWalker:
             func_node = node.func
             if (
                 isinstance(func_node, ast.Attribute)
-                and func_node.attr in ("add_module", "register_module", "register_parameter", "register_buffer")
+                and func_node.attr in tables.REGISTRATION_METHODS
                 and isinstance(func_node.value, ast.Name)
                 and func_node.value.id == self_name
             ):
@@ -861,7 +881,7 @@ class _ClassWalker:
                     env[func.value.id] = owner.but(requires_grad=flag, frozen=not flag)
                 elif func.attr in tables.INIT_METHODS:
                     env[func.value.id] = owner.but(initialised=True)
-                elif func.attr.endswith("_") and not func.attr.startswith("_"):
+                elif _is_in_place(func.attr):
                     env[func.value.id] = owner.but(filled=True)
             if isinstance(func.value, ast.Name) and func.value.id == self_name and func.attr in ("add_module", "register_module"):
                 return
