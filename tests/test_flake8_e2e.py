@@ -22,7 +22,7 @@ BUGGY = textwrap.dedent(
             self.layers = [nn.Linear(n, n)]
 
         def forward(self, x):
-            return x
+            return self.layers[0](x.masked_fill(self.mask == 0, 0.0)) * self.scale
     """
 )
 
@@ -123,6 +123,7 @@ def test_module_bases_option(tmp_path):
         "import torch\nfrom my_pkg.layers import BaseBlock\n\n\n"
         "class Block(BaseBlock):\n    def __init__(self):\n        super().__init__()\n"
         "        self.t = torch.ones(3)\n"
+        "    def forward(self, x):\n        return x + self.t\n"
     )
     assert codes(flake8("--select", "MPR", str(path)).stdout) == []
     found = codes(flake8("--select", "MPR", "--nnparam-module-bases", "my_pkg.layers.BaseBlock", str(path)).stdout)
@@ -135,6 +136,7 @@ def test_module_bases_from_config(tmp_path):
         "import torch\nfrom my_pkg.layers import BaseBlock\n\n\n"
         "class Block(BaseBlock):\n    def __init__(self):\n        super().__init__()\n"
         "        self.t = torch.ones(3)\n"
+        "    def forward(self, x):\n        return x + self.t\n"
     )
     assert codes(flake8("--select", "MPR", "m.py", cwd=tmp_path).stdout) == ["MPR002"]
 

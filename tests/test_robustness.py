@@ -424,8 +424,12 @@ def test_symlink_loop_given_by_name_reports_the_real_reason(tmp_path):
 def _many_files(directory: Path, count: int) -> dict[Path, tuple[str, str]]:
     sources = {}
     body = "\n".join(f"        self.t{i} = torch.ones(n)" for i in range(40))
+    uses = " + ".join(f"self.t{i}" for i in range(40))
     for i in range(count):
-        source = HEADER + f"class M{i}(nn.Module):\n    def __init__(self, n=3):\n        super().__init__()\n{body}\n"
+        source = HEADER + (
+            f"class M{i}(nn.Module):\n    def __init__(self, n=3):\n        super().__init__()\n{body}\n\n"
+            f"    def forward(self, x):\n        return x + {uses}\n"
+        )
         path = directory / f"m{i:04d}.py"
         path.write_text(source)
         sources[path] = source

@@ -1,3 +1,4 @@
+# Relabelled for issue 9 (findings rest on a consequence): used only as an index into a Parameter (a CPU index works on any device) or never read; "allow" lines count neither way.
 import torch
 import torch.nn as nn
 
@@ -12,9 +13,9 @@ class RelativeBias(nn.Module):
         rel[:, :, 0] += window - 1
         rel[:, :, 1] += window - 1
         rel[:, :, 0] *= 2 * window - 1
-        self.relative_position_index = rel.sum(-1)  # expect: MPR002
+        self.relative_position_index = rel.sum(-1)  # allow: MPR002
         self.table = nn.Parameter(torch.zeros((2 * window - 1) ** 2, 4))
-        self.border = torch.where(flat.sum(0) == 0, 1.0, 0.0)  # expect: MPR002
+        self.border = torch.where(flat.sum(0) == 0, 1.0, 0.0)  # allow: MPR002
 
     def forward(self):
         return self.table[self.relative_position_index.view(-1)]

@@ -1,3 +1,4 @@
+# Relabelled for issue 9 (findings rest on a consequence): read only through metadata (.device); "allow" lines count neither way.
 # Modelled on: https://github.com/Lightning-AI/pytorch-lightning/issues/3674
 import torch
 import torch.nn.functional as F
@@ -9,7 +10,7 @@ class LitModel(pl.LightningModule):
         super().__init__()
         self.seg = 20
         self.num_joints = 25
-        self.tem = self.one_hot(self.seg, self.num_joints)  # expect: MPR002
+        self.tem = self.one_hot(self.seg, self.num_joints)  # allow: MPR002
         self.layer_1 = torch.nn.Linear(28 * 28, 128)
         self.layer_2 = torch.nn.Linear(128, 10)
 

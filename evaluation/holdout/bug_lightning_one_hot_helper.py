@@ -1,3 +1,4 @@
+# Relabelled for issue 9 (findings rest on a consequence): never read after construction; "allow" lines count neither way.
 # Source: https://github.com/Lightning-AI/pytorch-lightning/issues/3674
 # "Tensor is not moved to the expected device": a table built by a helper method stays on the CPU.
 import torch
@@ -10,7 +11,7 @@ class LitModel(pl.LightningModule):
         super().__init__()
         self.seg = 20
         self.num_joints = 25
-        self.tem = self.one_hot(self.seg, self.num_joints)  # expect: MPR002|MPR001
+        self.tem = self.one_hot(self.seg, self.num_joints)  # allow: MPR002|MPR001
         self.tem = self.tem.permute(2, 0, 1)  # allow: MPR002|MPR001
         self.layer_1 = torch.nn.Linear(28 * 28, 128)
         self.layer_2 = torch.nn.Linear(128, 10)

@@ -12,21 +12,16 @@ from . import tables
 from .imports import ImportTable, iter_statements
 from .module_classes import ClassInfo, ModuleClassIndex, is_torch_module_name
 from .prefilter import DEFAULT_OFF_BAND, may_contain_findings
+from .container_rules import decide_container
+from .rule import Decision, Fix
 from .rules import RULES_BY_CODE
+from .tensor_rules import decide_tensor
 from .tensors import ExpressionInference
+from .uses import AttrUses, ClassView, collect_uses
 from .values import CONTAINER, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge
 
 _FunctionNode = (ast.FunctionDef, ast.AsyncFunctionDef)
 _MAX_CALL_DEPTH = 8
-
-
-@dataclass(frozen=True)
-class Fix:
-    """What the fixer should write for a finding; ``kind`` is one of parameter, buffer, container."""
-
-    kind: str
-    persistent: bool = True
-    container: str = ""  # ModuleList, ModuleDict, ParameterList, ParameterDict
 
 
 @dataclass(frozen=True)
@@ -38,6 +33,8 @@ class Finding:
     attr: str
     end_line: int = 0
     fix: Fix | None = None
+    evidence: str = ""  # the consequence and where it shows, or why the candidate is only default-off
+    use_line: int = 0  # the line of the use that breaks, when there is one
 
 
 @dataclass
@@ -170,6 +167,29 @@ def _moved_parameters(func) -> set[str]:
     return _cached(func, "_nnparam_moved_params", compute)
 
 
+def _reads_generically(func) -> bool:
+    """``vars(self)``, ``self.__dict__``, ``getattr(self, name)``: an override that walks every attribute."""
+
+    def compute(f):
+        self_name = _first_param(f)
+        for node in _walk(f):
+            if isinstance(node, ast.Attribute) and node.attr == "__dict__" and _self_attr(node, self_name):
+                return True
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("vars", "getattr", "setattr")
+                and node.args
+                and isinstance(node.args[0], ast.Name)
+                and node.args[0].id == self_name
+                and (node.func.id == "vars" or _str_const(node.args[1] if len(node.args) > 1 else None) is None)
+            ):
+                return True
+        return False
+
+    return _cached(func, "_nnparam_generic_reads", lambda f: [compute(f)])[0]
+
+
 def _installs_module(func: ast.AST) -> bool:
     """``set_module_by_path(net, path, m)``, ``replace_module(...)``: m is installed into another Module."""
     name = (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")).lower()
@@ -196,12 +216,22 @@ class _Evidence:
         self.parameter_attrs: set[str] = set()
         self.device_aware: set[str] = set()
         self.mutated: set[str] = set()
-        self.learn_hints: set[str] = set()
+        self.learn_hints_grad: set[str] = set()  # .requires_grad_(), .requires_grad = True
+        self.learn_hints_init: set[str] = set()  # nn.init.*(self.w), self.w.data.uniform_() during construction
         self.used_as_weight: set[str] = set()
         self.frozen: set[str] = set()
         self.wrapped: set[str] = set()
         self.elements_registered: set[str] = set()
         self.self_managed: str | None = None
+        self._managers: dict[str, ast.AST] = {}  # overrides of _apply / state_dict / ... by name
+        self.owner_managed: set[str] = set()  # attributes an owning model's _apply override moves
+        self.runtime_functions: list[tuple[ast.AST, str, bool]] = []  # (function, self name, is a hook)
+        self.periodic = False  # the class calls torch.sin/cos after construction (set from the use scan)
+        self.seeded = any(  # torch.manual_seed(...) during construction: random draws are reproducible
+            isinstance(n, ast.Call) and isinstance(n.func, (ast.Attribute, ast.Name))
+            and (n.func.attr if isinstance(n.func, ast.Attribute) else n.func.id) in ("manual_seed", "seed")
+            for m in construction for n in _walk(m)
+        )
         self.read_at_runtime: set[str] = set()
         self.read_at_construction: set[str] = set()
         self.dynamic_device_aware = False
@@ -211,8 +241,10 @@ class _Evidence:
         runtime = self._runtime_methods(info, construction)
         for cls in info.mro():
             for name in cls.methods:
-                if name in tables.SELF_MANAGED_METHODS and self.self_managed is None:
-                    self.self_managed = name
+                if name in tables.SELF_MANAGED_METHODS:
+                    self._managers.setdefault(name, cls.methods[name])
+                    if self.self_managed is None:
+                        self.self_managed = name
             for method in cls.methods.values():
                 self_name = _first_param(method)
                 if self_name is None:
@@ -220,6 +252,21 @@ class _Evidence:
                 at_construction = method in construction and method not in runtime
                 self.has_runtime_methods |= not at_construction
                 self._scan(method, self_name, at_construction, imports)
+                if not at_construction:
+                    self.runtime_functions.append((method, self_name, False))
+                else:  # hooks and closures created during construction run later
+                    for node in _walk(method):
+                        if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)) and node is not method:
+                            self.runtime_functions.append((node, self_name, True))
+
+    def manager_of(self, attr: str) -> str | None:
+        """The override (``_apply``, ``state_dict``, ...) that handles ``attr`` itself, if any."""
+        if attr in self.owner_managed:
+            return "_apply (of the owning model)"
+        for name, method in self._managers.items():
+            if attr in _attrs_read(method) or _reads_generically(method):
+                return name
+        return None
 
     @staticmethod
     def _runtime_methods(info: ClassInfo, construction: set[ast.AST]) -> set[ast.AST]:
@@ -437,13 +484,13 @@ class _Evidence:
                         if isinstance(flag, ast.Constant) and not flag.value:
                             self.frozen.add(receiver_attr)
                         else:
-                            self.learn_hints.add(receiver_attr)
+                            self.learn_hints_grad.add(receiver_attr)
                     elif func.attr in tables.INIT_METHODS and in_construction:
-                        self.learn_hints.add(receiver_attr)
+                        self.learn_hints_init.add(receiver_attr)
                     elif _is_in_place(func.attr) and not in_construction:
                         self.mutated.add(receiver_attr)
                 elif func.attr in tables.INIT_METHODS and in_construction:
-                    self.learn_hints.add(base_attr)  # self.weight.data.uniform_(-s, s)
+                    self.learn_hints_init.add(base_attr)  # self.weight.data.uniform_(-s, s)
         qualified = imports.qualify(func)
         if qualified:
             if qualified in tables.WEIGHT_USES:
@@ -455,7 +502,7 @@ class _Evidence:
                 for arg in call.args[:1]:
                     attr = _base_self_attr(arg, self_name)
                     if attr:
-                        self.learn_hints.add(attr)
+                        self.learn_hints_init.add(attr)
             elif qualified.rsplit(".", 1)[-1] in tables.REGISTERING_CONTAINERS or qualified.startswith("torch.nn."):
                 for arg in call.args:
                     attr = _base_self_attr(arg, self_name)
@@ -488,7 +535,7 @@ class _Evidence:
         if isinstance(target, ast.Attribute) and target.attr == "requires_grad":
             owner = _self_attr(target.value, self_name)
             if owner is not None and isinstance(value, ast.Constant):
-                (self.learn_hints if value.value else self.frozen).add(owner)
+                (self.learn_hints_grad if value.value else self.frozen).add(owner)
         elif isinstance(target, ast.Subscript) and not in_construction:
             owner = _self_attr(target.value, self_name)
             if owner is not None:
@@ -720,7 +767,7 @@ class _ClassWalker:
             attr = _self_attr(stmt.target, self_name)
             current = self.attrs.get(attr) if attr else env.get(getattr(stmt.target, "id", None))
             if current is not None and current.kind == CONTAINER and value is not None and value.kind == CONTAINER:
-                self._fill(current, value.elements)
+                self._fill(current, value, extend=True)
         elif isinstance(stmt, ast.Expr):
             self._expr_stmt(stmt, env, bound, self_name)
         elif isinstance(stmt, ast.Return):
@@ -795,7 +842,7 @@ class _ClassWalker:
                 env.get(target.value.id) if isinstance(target.value, ast.Name) else None
             )
             if owner is not None and owner.kind == CONTAINER and value is not None:
-                self._fill(owner, _element_kinds(value), target_value=getattr(stmt, "value", None))
+                self._fill(owner, value, target_value=getattr(stmt, "value", None))
             elif owner is not None and owner.kind == TENSOR and isinstance(target.value, ast.Name):
                 env[target.value.id] = owner.but(filled=True)
         elif isinstance(target, ast.Attribute) and target.attr == "requires_grad":
@@ -822,17 +869,22 @@ class _ClassWalker:
         fixable = in_method and single_target and isinstance(target, ast.Attribute) and not via_setattr
         self.bindings.append(Binding(attr, value, stmt, reportable, computed, via_setattr, fixable))
 
-    def _fill(self, container: Value, kinds: set[str], target_value=None) -> None:
+    def _fill(self, container: Value, value: Value, target_value=None, extend: bool = False) -> None:
+        """``container.append(value)`` (or ``extend``/``+=`` with a container value)."""
         registered = self._registered_locals[-1] if self._registered_locals else set()
         if isinstance(target_value, ast.Name) and target_value.id in registered:
             return
+        kinds = value.elements if extend else _element_kinds(value)
         for kind in kinds:
             if kind == CONTAINER:
                 continue
             if kind == REGISTERED:
                 container.elements.add(MODULE)
+                container.module_states.add("stateful")
             elif kind in (TENSOR, PARAM, MODULE):
                 container.elements.add(kind)
+        if MODULE in kinds:
+            container.module_states |= value.module_states if value.kind == CONTAINER else {value.module_state}
 
     def _expr_stmt(self, stmt: ast.Expr, env, bound, self_name) -> None:
         call = stmt.value
@@ -871,9 +923,9 @@ class _ClassWalker:
                     if value is None:
                         continue
                     if func.attr in ("extend", "update") and value.kind == CONTAINER:
-                        self._fill(owner, value.elements)
+                        self._fill(owner, value, extend=True)
                     else:
-                        self._fill(owner, _element_kinds(value), target_value=arg)
+                        self._fill(owner, value, target_value=arg)
                 return
             if owner is not None and owner.kind == TENSOR and isinstance(func.value, ast.Name):
                 if func.attr == "requires_grad_":
@@ -895,76 +947,79 @@ class _ClassWalker:
         self._infer(call, env, self_name)
 
 
-_DERIVED_PERSISTENT_FALSE = ", persistent=False"
+@dataclass(frozen=True)
+class Candidate:
+    """One binding the rules weighed, with their decision: what ``--explain`` prints."""
+
+    attr: str
+    line: int
+    col: int
+    class_name: str
+    decision: Decision
+    end_line: int = 0
 
 
-def _tensor_finding(binding: Binding, evidence: _Evidence) -> tuple[str, dict, Fix | None] | None:
-    value, attr = binding.value, binding.attr
-    learnable = value.requires_grad or attr in evidence.learn_hints
-    sentinel = attr in evidence.parameter_attrs or value.param_alternative
-    if value.frozen or attr in evidence.frozen or (sentinel and not value.requires_grad):
-        return "MPR903", {}, None
-    if binding.computed_name and evidence.dynamic_device_aware and not learnable:
-        return "MPR901", {}, None
-    if not learnable and evidence.self_managed:
-        return "MPR905", {"method": evidence.self_managed}, None
-    if value.complex:
-        return "MPR904", {}, None
-    if not learnable and attr in evidence.device_aware:
-        return "MPR901", {}, Fix("buffer", persistent=False)
-    if not learnable and (value.scalar or value.placeholder):
-        shape = "0-dim tensor" if value.scalar else "empty placeholder tensor"
-        alternative = " (or register it as a buffer)" if value.scalar else " or None until it is built"
-        return "MPR902", {"shape": shape, "alternative": alternative}, None
-    if not learnable and not binding.computed_name and evidence.unused_after_construction(attr):
-        return "MPR906", {}, None
-    if not value.integral and not learnable:
-        fresh = value.simple_factory and not value.filled
-        weight_like = any(h in attr.lower() for h in tables.WEIGHT_NAME_HINTS) or attr in evidence.used_as_weight
-        learnable = value.initialised or (value.uninitialised and not value.filled) or (value.random_init and not value.filled) or (weight_like and fresh)
-    if learnable and not value.integral:
-        return "MPR001", {}, Fix("parameter")
-    persistent = value.random or value.uninitialised or attr in evidence.mutated
-    return (
-        "MPR002",
-        {"persistent": "" if persistent else _DERIVED_PERSISTENT_FALSE},
-        Fix("buffer", persistent=persistent),
+def _one_dim(stmt: ast.stmt, imports: ImportTable) -> bool:
+    """``torch.arange(n)``, ``torch.linspace(...)``, ``torch.tensor([1., 2.])``: a 1-D table."""
+    value = getattr(stmt, "value", None)
+    while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and imports.qualify(value.func) is None:
+        value = value.func.value  # torch.arange(n).float()
+    if not isinstance(value, ast.Call):
+        return False
+    qualified = imports.qualify(value.func) or ""
+    last = qualified.rsplit(".", 1)[-1]
+    if last in tables.ONE_DIM_FACTORIES:
+        return True
+    if last in ("tensor", "as_tensor") or last in tables.TYPED_TENSOR_CLASSES:
+        first = value.args[0] if value.args else None
+        return isinstance(first, (ast.List, ast.Tuple)) and not any(isinstance(e, (ast.List, ast.Tuple)) for e in first.elts)
+    return False
+
+
+def _class_view(info: ClassInfo, walker: "_ClassWalker", evidence: _Evidence, candidates: set[str], imports) -> ClassView:
+    following = set(evidence.registered) | evidence.parameter_attrs
+    stateless = set()
+    for attr, value in walker.attrs.items():
+        if value is not None and value.kind in (PARAM, MODULE, REGISTERED) and not value.alias or (
+            value is not None and value.kind in (PARAM, REGISTERED)
+        ):
+            following.add(attr)
+        if value is not None and value.kind == MODULE:
+            following.add(attr)
+            if value.module_state != "stateful":
+                stateless.add(attr)
+    if info.extends_torch_layer:
+        following |= {"weight", "bias"}
+    methods = {name for cls in info.mro() for name in cls.methods}
+    saved = {
+        attr
+        for attr, value in walker.attrs.items()
+        if "device" in attr.lower() and attr not in methods and (value is None or value.kind not in (TENSOR, MODULE, PARAM))
+    }
+    one_dim = {b.attr for b in walker.bindings if b.attr in candidates and _one_dim(b.stmt, imports)}
+    return ClassView(
+        candidates=candidates,
+        following=following - candidates,
+        stateless_modules=stateless,
+        saved_devices=saved,
+        one_dim=one_dim,
+        methods=methods,
+        find_method=info.find_method,
+        class_names={cls.node.name for cls in info.mro()},
     )
 
 
-def _container_finding(binding: Binding, evidence: _Evidence) -> tuple[str, dict, Fix | None] | None:
-    value, attr = binding.value, binding.attr
-    if value.elements_registered or attr in evidence.elements_registered or attr in evidence.wrapped:
-        return None
-    is_dict = value.container == "dict"
-    shown = value.container if value.container in ("list", "tuple", "dict", "set") else "list"
-    if MODULE in value.elements:
-        if attr in evidence.device_aware:
-            return None  # the class moves each module itself at use (often parameter-free helpers)
-        if is_dict:
-            return "MPR004", {}, Fix("container", container="ModuleDict")
-        return "MPR003", {"container": shown}, Fix("container", container="ModuleList")
-    if PARAM in value.elements or (TENSOR in value.elements and value.requires_grad):
-        if is_dict:
-            return "MPR006", {}, Fix("container", container="ParameterDict")
-        return "MPR005", {"container": shown}, Fix("container", container="ParameterList")
-    if TENSOR in value.elements:
-        if attr in evidence.device_aware or evidence.self_managed:
-            return None
-        if value.scalar:
-            return "MPR902", {"shape": f"{shown} of 0-dim or empty tensors", "alternative": ""}, None
-        return "MPR007", {"container": shown}, None
+def _decide(binding: Binding, evidence: _Evidence, uses: dict[str, AttrUses]) -> Decision | None:
+    kind = binding.value.kind
+    if kind == TENSOR:
+        return decide_tensor(binding, evidence, uses.get(binding.attr) or AttrUses())
+    if kind == CONTAINER:
+        return decide_container(binding, evidence, uses.get(binding.attr))
     return None
 
 
-def _container_or_unused(binding: Binding, evidence: _Evidence):
-    result = _container_finding(binding, evidence)
-    if result is not None and evidence.unused_after_construction(binding.attr):
-        return "MPR906", {}, None
-    return result
-
-
-def _analyze_class(info: ClassInfo, inference: ExpressionInference, module_functions) -> list[Finding]:
+def _class_candidates(info: ClassInfo, inference: ExpressionInference, module_functions, owner_managed: set[str]) -> list[Candidate]:
+    """Every binding construction makes that could be unregistered state, each with its decision."""
     walker = _ClassWalker(info, inference, module_functions)
     walker.run()
     # The whole-class evidence scan is the costly part: only pay for it when a binding could be a finding.
@@ -974,42 +1029,53 @@ def _analyze_class(info: ClassInfo, inference: ExpressionInference, module_funct
     ):
         return []
     evidence = _Evidence(info, walker.construction, inference.imports, module_functions)
-    findings: list[Finding] = []
-    seen: set[tuple[int, str]] = set()
+    evidence.owner_managed = owner_managed
+    candidates: list[Candidate] = []
+    considered: list[Binding] = []
     for binding in walker.bindings:
-        if not binding.reportable:
+        if not binding.reportable or binding.value.kind not in (TENSOR, CONTAINER):
             continue
         attr = binding.attr
         if attr in evidence.registered:
-            continue
-        if binding.computed_name and evidence.dynamic_registration:
-            continue
-        if info.extends_torch_layer and attr.startswith(tables.LAYER_REGISTERED_ATTRIBUTE_PREFIXES):
-            continue
-        if attr in tables.FRAMEWORK_PLAIN_ATTRIBUTES:
-            continue
-        kind = binding.value.kind
-        if kind == TENSOR:
-            result = _tensor_finding(binding, evidence)
-        elif kind == CONTAINER:
-            result = _container_or_unused(binding, evidence)
+            reason = "registered by name elsewhere in the class"
+        elif binding.computed_name and evidence.dynamic_registration:
+            reason = "the class registers computed names"
+        elif info.extends_torch_layer and attr.startswith(tables.LAYER_REGISTERED_ATTRIBUTE_PREFIXES):
+            reason = "the torch layer this class extends registers it"
+        elif attr in tables.FRAMEWORK_PLAIN_ATTRIBUTES:
+            reason = "the framework reads it as a plain tensor on purpose"
         else:
-            result = None
-        if result is None:
+            considered.append(binding)
             continue
-        code, fields, fix = result
-        if not binding.fixable:
-            fix = None
-        stmt = binding.stmt
-        key = (stmt.lineno, attr)
-        if key in seen:
+        candidates.append(_candidate(info, binding, Decision(None, reason)))
+    tensor_attrs = {b.attr for b in considered if b.value.kind == TENSOR or TENSOR in b.value.elements}
+    view = _class_view(info, walker, evidence, tensor_attrs, inference.imports)
+    view.computed = {b.attr for b in considered if b.computed_name and b.attr in tensor_attrs}
+    uses = collect_uses(view, evidence.runtime_functions, inference.imports, module_functions)
+    evidence.periodic = view.periodic
+    for binding in considered:
+        decision = _decide(binding, evidence, uses)
+        if decision is None:
             continue
-        seen.add(key)
-        message = RULES_BY_CODE[code].format(attr, **fields)
-        findings.append(
-            Finding(stmt.lineno, stmt.col_offset, code, message, attr, getattr(stmt, "end_lineno", stmt.lineno) or stmt.lineno, fix)
-        )
-    return findings
+        if decision.fix is not None and not binding.fixable:
+            decision = Decision(decision.code, decision.evidence, decision.fields, None, decision.use_line)
+        candidates.append(_candidate(info, binding, decision))
+    return candidates
+
+
+def _candidate(info: ClassInfo, binding: Binding, decision: Decision) -> Candidate:
+    stmt = binding.stmt
+    end = getattr(stmt, "end_lineno", stmt.lineno) or stmt.lineno
+    return Candidate(binding.attr, stmt.lineno, stmt.col_offset, info.node.name, decision, end)
+
+
+def _finding(candidate: Candidate) -> Finding:
+    decision = candidate.decision
+    message = RULES_BY_CODE[decision.code].format(candidate.attr, **decision.fields)
+    return Finding(
+        candidate.line, candidate.col, decision.code, message, candidate.attr, candidate.end_line,
+        decision.fix, decision.evidence, decision.use_line,
+    )
 
 
 def not_analysed(reason: str) -> Finding:
@@ -1018,10 +1084,23 @@ def not_analysed(reason: str) -> Finding:
     return Finding(1, 0, "MPR999", RULES_BY_CODE["MPR999"].format("", reason=reason), "")
 
 
-def analyze(tree: ast.AST, source: str | None = None, extra_bases: frozenset[str] = frozenset()) -> list[Finding]:
-    """All findings for one parsed file, sorted by position. Raises only on engine bugs."""
-    if source is not None and not may_contain_findings(source, extra_bases):
-        return []
+def _owner_managed(module_classes: list[ClassInfo]) -> set[str]:
+    """Attributes of sub-modules that an owning model's ``_apply`` override moves (``fn(self.head.stride)``)."""
+    names: set[str] = set()
+    for info in module_classes:
+        method = info.methods.get("_apply")
+        if method is None:
+            continue
+        self_name = _first_param(method)
+        for node in _walk(method):
+            if isinstance(node, ast.Attribute) and not (isinstance(node.value, ast.Name) and node.value.id == self_name):
+                if _base_self_attr(node.value, self_name or "") is not None:
+                    names.add(node.attr)
+    return names
+
+
+def analyze_candidates(tree: ast.AST, extra_bases: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Every candidate of one parsed file with its decision (reported or silenced, and why)."""
     body = getattr(tree, "body", [])
     statements = list(iter_statements(body))
     imports = ImportTable(statements, body)
@@ -1031,12 +1110,26 @@ def analyze(tree: ast.AST, source: str | None = None, extra_bases: frozenset[str
         return []
     inference = ExpressionInference(imports, index)
     module_functions = {stmt.name: stmt for stmt in body if isinstance(stmt, _FunctionNode)}
-    findings: dict[tuple[int, int, str], Finding] = {}
+    owner_managed = _owner_managed(module_classes)
+    candidates: list[Candidate] = []
     for info in module_classes:
-        # A subclass re-walks its in-file base's __init__: the same statement is reported once.
-        for finding in _analyze_class(info, inference, module_functions):
-            key = (finding.line, finding.col, finding.attr)
-            known = findings.get(key)
-            if known is None or (known.code.startswith(DEFAULT_OFF_BAND) and not finding.code.startswith(DEFAULT_OFF_BAND)):
-                findings[key] = finding
+        candidates += _class_candidates(info, inference, module_functions, owner_managed)
+    return candidates
+
+
+def analyze(tree: ast.AST, source: str | None = None, extra_bases: frozenset[str] = frozenset()) -> list[Finding]:
+    """All findings for one parsed file, sorted by position. Raises only on engine bugs."""
+    if source is not None and not may_contain_findings(source, extra_bases):
+        return []
+    findings: dict[tuple[int, int, str], Finding] = {}
+    for candidate in analyze_candidates(tree, extra_bases):
+        if candidate.decision.code is None:
+            continue
+        finding = _finding(candidate)
+        # A subclass re-walks its in-file base's __init__: the same statement is reported once, preferring a
+        # default-on decision (the subclass's forward may show the consequence the base alone does not).
+        key = (finding.line, finding.col, finding.attr)
+        known = findings.get(key)
+        if known is None or (known.code.startswith(DEFAULT_OFF_BAND) and not finding.code.startswith(DEFAULT_OFF_BAND)):
+            findings[key] = finding
     return sorted(findings.values(), key=lambda f: (f.line, f.col, f.code))

@@ -124,7 +124,10 @@ DEVICE_METHODS = frozenset({"to", "cuda", "cpu", "type_as", "type", "npu", "xpu"
 
 # Methods that mean the class manages its own device and state handling.
 SELF_MANAGED_METHODS = frozenset(
-    {"_apply", "to", "cuda", "_save_to_state_dict", "_load_from_state_dict"}
+    {
+        "_apply", "to", "cuda", "_save_to_state_dict", "_load_from_state_dict", "state_dict", "load_state_dict",
+        "named_buffers", "named_parameters",
+    }
 )
 
 # Classes and wrappers that register what they hold.
@@ -231,3 +234,30 @@ WEIGHT_USES = frozenset(
 
 # Text that must appear in a file for it to hold a finding (the cheap prefilter).
 PREFILTER_MARKERS = ("torch", "lightning", "Module")
+
+# torch.nn modules without Parameters or buffers: a plain list of them loses nothing.
+STATELESS_MODULES = frozenset(
+    """
+    Identity ReLU ReLU6 LeakyReLU ELU SELU CELU GELU SiLU Mish Sigmoid Tanh Softmax LogSoftmax Softmin
+    Softmax2d Softplus Softsign Hardtanh Hardswish Hardsigmoid Tanhshrink Softshrink Hardshrink Threshold
+    LogSigmoid GLU Flatten Unflatten MaxPool1d MaxPool2d MaxPool3d AvgPool1d AvgPool2d AvgPool3d
+    AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveAvgPool3d AdaptiveMaxPool1d AdaptiveMaxPool2d
+    AdaptiveMaxPool3d LPPool1d LPPool2d LPPool3d MaxUnpool1d MaxUnpool2d MaxUnpool3d Upsample
+    UpsamplingNearest2d UpsamplingBilinear2d PixelShuffle PixelUnshuffle ChannelShuffle ZeroPad1d ZeroPad2d
+    ZeroPad3d ConstantPad1d ConstantPad2d ConstantPad3d ReflectionPad1d ReflectionPad2d ReflectionPad3d
+    ReplicationPad1d ReplicationPad2d ReplicationPad3d CircularPad1d CircularPad2d CircularPad3d
+    CosineSimilarity PairwiseDistance Fold Unfold
+    L1Loss MSELoss SmoothL1Loss HuberLoss KLDivLoss BCELoss BCEWithLogitsLoss CrossEntropyLoss NLLLoss
+    CTCLoss PoissonNLLLoss GaussianNLLLoss HingeEmbeddingLoss MarginRankingLoss MultiLabelMarginLoss
+    MultiLabelSoftMarginLoss MultiMarginLoss SoftMarginLoss TripletMarginLoss TripletMarginWithDistanceLoss
+    CosineEmbeddingLoss
+    """.split()
+)
+# Losses that register a weight buffer when given one (``weight=``, ``pos_weight=``).
+WEIGHTED_LOSS_KEYWORDS = frozenset({"weight", "pos_weight"})
+# Modules without state whose behaviour train()/eval() switches: a plain list keeps them training.
+MODE_MODULES = frozenset("Dropout Dropout1d Dropout2d Dropout3d AlphaDropout FeatureAlphaDropout RReLU".split())
+# Module methods that return the module itself: nn.Linear(a, b).to(device) is still a module.
+MODULE_SELF_METHODS = frozenset("to cuda cpu eval train float double half bfloat16 requires_grad_ type share_memory".split())
+# Factories of 1-D tensors: indexing one with an integer gives a 0-dim value.
+ONE_DIM_FACTORIES = frozenset("arange linspace logspace randperm cumprod cumsum hann_window hamming_window blackman_window".split())

@@ -60,6 +60,17 @@ def _scalar_name(name: str) -> bool:
     )
 
 
+def _module_state(class_name: str, call: ast.Call) -> str:
+    """Whether a torch.nn module made by ``call`` holds state, only a train/eval mode, or nothing."""
+    if class_name in tables.MODE_MODULES:
+        return "mode"
+    if class_name in tables.STATELESS_MODULES and not any(
+        kw.arg in tables.WEIGHTED_LOSS_KEYWORDS for kw in call.keywords
+    ) and not (class_name.endswith("Loss") and call.args and class_name not in ("CTCLoss", "TripletMarginLoss")):
+        return "stateless"
+    return "stateful"
+
+
 def _leaf_name(node: ast.AST) -> str:
     """``n`` -> n, ``self.conv.stride[0]`` -> stride: the name a value is known by."""
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
@@ -148,7 +159,7 @@ class ExpressionInference:
             if base is None:
                 return None
             if base.kind in (TENSOR, PARAM):
-                return tensor(complex=base.complex, integral=base.integral)
+                return tensor(complex=base.complex, integral=base.integral, random=base.random)
             if base.kind == CONTAINER:
                 if MODULE in base.elements:
                     return Value(MODULE)
@@ -163,9 +174,11 @@ class ExpressionInference:
             if isinstance(node.op, ast.Mult):
                 for seq, other in ((left, node.right), (right, node.left)):
                     if seq is not None and seq.kind == CONTAINER and seq.container in ("list", "tuple"):
-                        return seq.but(elements=set(seq.elements))
+                        return seq.but(elements=set(seq.elements), module_states=set(seq.module_states))
             if isinstance(node.op, ast.Add) and left and right and left.kind == right.kind == CONTAINER:
-                return left.but(elements=left.elements | right.elements)
+                return left.but(
+                    elements=left.elements | right.elements, module_states=left.module_states | right.module_states
+                )
             operands = [v for v in (left, right) if v is not None and v.kind in (TENSOR, PARAM)]
             if not operands and left is not None and right is not None and left.kind == right.kind == NUMBER:
                 return Value(NUMBER)
@@ -225,13 +238,25 @@ class ExpressionInference:
             for target in ast.walk(gen.target):
                 if isinstance(target, ast.Name):
                     inner[target.id] = None
+            source = gen.iter
+            if (
+                isinstance(source, ast.Call)
+                and isinstance(source.func, ast.Attribute)
+                and source.func.attr in ("parameters", "named_parameters", "buffers", "named_buffers")
+            ):
+                # for n, p in model.named_parameters(): p is another module's registered tensor
+                last = gen.target.elts[-1] if isinstance(gen.target, ast.Tuple) and gen.target.elts else gen.target
+                if isinstance(last, ast.Name):
+                    inner[last.id] = Value(PARAM, alias=True)
         return inner
 
     def _container(self, kind: str, elts, env: Env, self_name, attrs) -> Value:
         elements: set[str] = set()
+        module_states: set[str] = set()
         items = []
         tensor_flags: list[bool] = []
         learnable_elements = False
+        random_elements = integral_elements = False
         for elt in elts:
             if isinstance(elt, ast.Starred):
                 v = self.infer(elt.value, env, self_name, attrs)
@@ -248,20 +273,29 @@ class ExpressionInference:
             if v.kind == TENSOR:
                 tensor_flags.append(v.scalar or v.placeholder)
                 learnable_elements |= v.requires_grad
+                random_elements |= v.random
+                integral_elements = integral_elements or v.integral
             if v.kind == REGISTERED:
                 elements.add(MODULE)
+                module_states.add("stateful")
             elif v.kind == CONTAINER:
                 elements |= v.elements
+                module_states |= v.module_states
             elif v.kind in (TENSOR, PARAM, MODULE):
                 elements.add(v.kind)
+                if v.kind == MODULE:
+                    module_states.add(v.module_state)
         positional = tuple(items) if kind == "tuple" and len(items) == len(elts) else None
         return Value(
             CONTAINER,
             container=kind,
             elements=elements,
+            module_states=module_states,
             items=positional,
             scalar=bool(tensor_flags) and all(tensor_flags),
             requires_grad=learnable_elements,  # [torch.randn(3, requires_grad=True), ...]
+            random=random_elements,
+            integral=integral_elements,
         )
 
     # --- calls ---------------------------------------------------------------------
@@ -316,6 +350,10 @@ class ExpressionInference:
                 receiver = self.infer(func.value, env, self_name, attrs)
             if receiver is not None and receiver.kind in (TENSOR, PARAM):
                 return self._tensor_method(receiver, func.attr, call)
+            if receiver is not None and receiver.kind == MODULE and func.attr in tables.MODULE_SELF_METHODS:
+                return receiver  # nn.Linear(a, b).to(device) is still the module
+            if receiver is None and not is_self_call and func.attr == "detach" and not call.args:
+                return tensor()  # model.weight.detach(): only tensors have detach()
             if func.attr in ("sample", "rsample") and isinstance(func.value, ast.Call):
                 owner = self.imports.qualify(func.value.func) or ""
                 if owner.startswith("torch.distributions."):
@@ -333,7 +371,7 @@ class ExpressionInference:
         if last in tables.REGISTERING_CONTAINERS and qualified.startswith("torch.nn."):
             return Value(REGISTERED)
         if is_torch_module_name(qualified):
-            return Value(MODULE)
+            return Value(MODULE, module_state=_module_state(last, call))
         requires_grad_node = self._kw(call, "requires_grad")
         requires_grad = isinstance(requires_grad_node, ast.Constant) and requires_grad_node.value is True
         dtype_node = self._kw(call, "dtype")
@@ -411,6 +449,11 @@ class ExpressionInference:
                 for operand in a.elts if isinstance(a, (ast.List, ast.Tuple)) else (a,):
                     operands.append(self.infer(operand, env, self_name, attrs))
             tensors = [v for v in operands if v is not None and v.kind in (TENSOR, PARAM)]
+            tensors += [  # torch.stack(rows) with rows a list of tensors
+                tensor(random=v.random, integral=v.integral)
+                for v in operands
+                if v is not None and v.kind == CONTAINER and TENSOR in v.elements
+            ]
             value = tensor(
                 requires_grad=any(v.requires_grad for v in tensors),
                 complex=any(v.complex for v in tensors) or last in tables.COMPLEX_FACTORIES,
@@ -436,6 +479,8 @@ class ExpressionInference:
             return base.but(requires_grad=True)
         if method in tables.FULL_REDUCTIONS and not call.args and not call.keywords:
             return base.but(scalar=True)
+        if method == "requires_grad_" and receiver.kind == PARAM and not receiver.alias:
+            return receiver  # nn.Parameter(t).requires_grad_(flag) returns the Parameter itself
         if method == "requires_grad_":
             flag = True
             if call.args and isinstance(call.args[0], ast.Constant):

@@ -34,6 +34,11 @@ class Value:
     container: str | None = None  # "list", "tuple", "dict", "set"
     elements: set[str] = field(default_factory=set)
     elements_registered: bool = False
+    # Modules: "stateful" (weights or buffers), "mode" (no state, but train()/eval() change it: Dropout),
+    # "stateless" (ReLU, a loss without weight=). Containers: the states of the modules they hold.
+    module_state: str = "stateful"
+    module_states: set[str] = field(default_factory=set)
+    from_argument: bool = False  # a tensor passed to the constructor (annotated Tensor or a tensor default)
     function: object = None
     items: tuple | None = None  # a tuple literal's values by position, for unpacking
 

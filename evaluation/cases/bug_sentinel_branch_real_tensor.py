@@ -1,3 +1,4 @@
+# Relabelled for issue 9: a real tensor in the plain branch that forward combines with its input is a bug (a one-element tensor is not 0-dim).
 # Disabled-parameter sentinels: a learnable tensor in one branch, a frozen
 # placeholder in the other.
 import torch
@@ -10,7 +11,7 @@ class PReLUish(nn.Module):
         if learnable:
             self.alpha = nn.Parameter(torch.full((channels,), 0.25))
         else:
-            self.alpha = torch.full((channels,), 0.25)
+            self.alpha = torch.full((channels,), 0.25)  # expect: MPR002
         self.gamma = torch.ones(channels).requires_grad_(False)
 
     def forward(self, x):

@@ -1,0 +1,177 @@
+"""Python lists, tuples and dicts bound to ``self``: the codes, and the decision for each candidate.
+
+What a container loses follows what it holds: modules with weights or buffers are missed by
+``parameters()``, ``state_dict()`` and ``.to()``; Dropout-like modules keep training behaviour after
+``model.eval()``; parameter-free modules (activations, unweighted losses) lose nothing. Parameters are
+never trained. Tensors are judged by their uses, exactly like plain tensor attributes.
+"""
+
+from __future__ import annotations
+
+from .rule import HEADER, Decision, Fix, Rule, silence
+from .tensor_rules import DEVICE_CONSEQUENCE, LOST_CONSEQUENCE
+from .uses import AttrUses
+from .values import MODULE, PARAM, TENSOR
+
+WEIGHTS_CONSEQUENCE = "parameters(), state_dict() and .to() miss their weights, and .eval() never reaches them"
+MODE_CONSEQUENCE = "model.eval() never reaches them, so they keep their training behaviour (dropout stays active)"
+NEVER_TRAINED = "parameters() and the optimizer never see them, so they are never trained, and state_dict() and .to() skip them"
+
+RULES = (
+    Rule(
+        "MPR003",
+        "module-list",
+        "self.{attr} is a plain {container} of modules: {consequence}; use nn.ModuleList{keys}",
+        what="A Python list or tuple of sub-modules bound to `self`, as a literal, a comprehension, "
+        "`[layer] * n`, `layers + [...]`, or an empty list filled with `append`/`extend`, holding modules with "
+        "weights or buffers, or modules that `train()`/`eval()` switch (Dropout). A list of parameter-free "
+        "modules (activations, a loss without `weight=`) loses nothing and is not reported.",
+        why="Modules are registered only when assigned directly or held by `nn.ModuleList`/`nn.Sequential`. "
+        "Their weights are not optimised or saved, `.to()` does not move them, and `model.eval()` never reaches "
+        "a Dropout or BatchNorm inside the list.",
+        fix="`self.blocks = nn.ModuleList([...])`",
+        invalid=(
+            HEADER + "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.blocks = [nn.Linear(4, 4) for _ in range(3)]  # MPR003\n",
+            HEADER + "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.drops = [nn.Dropout(0.1), nn.Dropout(0.2)]  # MPR003\n",
+        ),
+        valid=(
+            HEADER + "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.blocks = nn.ModuleList([nn.Linear(4, 4) for _ in range(3)])\n",
+            HEADER + "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.acts = [nn.ReLU(), nn.GELU()]\n",
+        ),
+    ),
+    Rule(
+        "MPR004",
+        "module-dict",
+        "self.{attr} is a plain dict of modules: {consequence}; use nn.ModuleDict (string keys){keys}",
+        what="A Python dict of sub-modules with weights, buffers or a train/eval mode, bound to `self`.",
+        why="As for lists: a plain dict hides its modules from every Module traversal.",
+        fix="`self.heads = nn.ModuleDict({...})`",
+        invalid=(
+            HEADER + "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.heads = {\"a\": nn.Linear(4, 2), \"b\": nn.Linear(4, 3)}  # MPR004\n",
+        ),
+        valid=(
+            HEADER + "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.heads = nn.ModuleDict({\"a\": nn.Linear(4, 2)})\n",
+        ),
+    ),
+    Rule(
+        "MPR005",
+        "parameter-list",
+        "self.{attr} is a plain {container} of Parameters: " + NEVER_TRAINED + "; use nn.ParameterList",
+        what="A Python list or tuple of `nn.Parameter`, or of tensors created with `requires_grad=True`, bound to "
+        "`self`.",
+        why="Parameters are registered only when assigned directly or held by `nn.ParameterList`/`ParameterDict`.",
+        fix="`self.scales = nn.ParameterList([...])`",
+        invalid=(
+            HEADER + "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.scales = [nn.Parameter(torch.ones(4)) for _ in range(3)]  # MPR005\n",
+        ),
+        valid=(
+            HEADER + "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.scales = nn.ParameterList([nn.Parameter(torch.ones(4)) for _ in range(3)])\n",
+        ),
+    ),
+    Rule(
+        "MPR006",
+        "parameter-dict",
+        "self.{attr} is a plain dict of Parameters: " + NEVER_TRAINED + "; use nn.ParameterDict",
+        what="A Python dict of `nn.Parameter`, or of tensors that require grad, bound to `self`.",
+        why="As for lists of Parameters.",
+        fix="`self.scales = nn.ParameterDict({...})`",
+        invalid=(
+            HEADER + "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.scales = {\"a\": nn.Parameter(torch.ones(4))}  # MPR006\n",
+        ),
+        valid=(
+            HEADER + "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.scales = nn.ParameterDict({\"a\": nn.Parameter(torch.ones(4))})\n",
+        ),
+    ),
+    Rule(
+        "MPR007",
+        "tensor-container",
+        "self.{attr} is a plain {container} of tensors that {evidence}: {consequence}; register each with "
+        "self.register_buffer(...) or stack them into one buffer",
+        what="A Python list, tuple or dict of tensors bound to `self` during construction whose elements the class "
+        "combines with device state, or updates in place, after construction.",
+        why="Tensors inside Python containers are invisible to `state_dict()` and `.to()`, exactly like plain "
+        "tensor attributes.",
+        fix="",
+        invalid=(
+            HEADER + "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.anchors = [torch.ones(2) * s for s in (1, 2, 4)]  # MPR007\n"
+            "    def forward(self, x):\n        return [x * a for a in self.anchors]\n",
+        ),
+        valid=(
+            HEADER + "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.register_buffer(\"anchors\", torch.stack([torch.ones(2) * s for s in (1, 2, 4)]))\n"
+            "    def forward(self, x):\n        return [x * a for a in self.anchors]\n",
+        ),
+    ),
+)
+
+
+def decide_container(binding, evidence, uses: AttrUses | None) -> Decision:
+    """The decision for one Python container bound during construction (see the module docstring)."""
+    value, attr = binding.value, binding.attr
+    if value.elements_registered or attr in evidence.elements_registered:
+        return silence("its elements are registered one by one (add_module / setattr)")
+    if attr in evidence.wrapped:
+        return silence("wrapped in a registering container or module later")
+    is_dict = value.container == "dict"
+    shown = value.container if value.container in ("list", "tuple", "dict", "set") else "list"
+    unused = evidence.unused_after_construction(attr)
+    if MODULE in value.elements:
+        if attr in evidence.device_aware:
+            return silence("the class places each module itself at use", "MPR907", evidence="it places each module itself")
+        if unused:
+            return silence("never read after construction", "MPR906")
+        states = value.module_states or {"stateful"}
+        if states <= {"stateless"}:
+            reason = "it holds only parameter-free modules: nothing is lost"
+            return silence(reason, "MPR907", evidence=reason)
+        stateful = "stateful" in states
+        consequence = WEIGHTS_CONSEQUENCE if stateful else MODE_CONSEQUENCE
+        if is_dict:
+            keys = f"; state_dict gains keys {attr}.<key>.*" if stateful else ""
+            return Decision("MPR004", consequence, {"consequence": consequence, "keys": keys},
+                            Fix("container", container="ModuleDict"))
+        keys = f" (state_dict gains keys {attr}.0.*)" if stateful else ""
+        return Decision("MPR003", consequence, {"container": shown, "consequence": consequence, "keys": keys},
+                        Fix("container", container="ModuleList"))
+    if PARAM in value.elements or (TENSOR in value.elements and value.requires_grad):
+        if unused:
+            return silence("never read after construction", "MPR906")
+        if is_dict:
+            return Decision("MPR006", NEVER_TRAINED, {}, Fix("container", container="ParameterDict"))
+        return Decision("MPR005", NEVER_TRAINED, {"container": shown}, Fix("container", container="ParameterList"))
+    if TENSOR in value.elements:
+        return _tensor_container(binding, evidence, uses or AttrUses(), shown, unused)
+    return silence("holds no modules, Parameters or tensors")
+
+
+def _tensor_container(binding, evidence, uses: AttrUses, shown: str, unused: bool) -> Decision:
+    value, attr = binding.value, binding.attr
+    manager = evidence.manager_of(attr)
+    if manager is not None:
+        return silence(f"the class overrides {manager}() and handles it there", "MPR905", method=manager)
+    if attr in evidence.device_aware:
+        return silence("the class moves its elements at use", "MPR901", evidence="is moved at use")
+    for use, consequence in ((uses.updated, LOST_CONSEQUENCE), (uses.breaks, DEVICE_CONSEQUENCE)):
+        if use is not None and not (value.scalar and use is uses.breaks):
+            where = use.where()
+            return Decision("MPR007", where, {"container": shown, "evidence": where, "consequence": consequence},
+                            None, use.line)
+    if value.scalar:
+        return silence("0-dim or empty tensors", "MPR902", shape=f"{shown} of 0-dim or empty tensors", alternative="")
+    if uses.moved is not None:
+        return silence(uses.moved.where(), "MPR901", evidence=uses.moved.where())
+    if unused:
+        return silence("never read after construction", "MPR906")
+    reason = "no use of its elements breaks after a move" if uses.read else "no method in this file reads it after construction"
+    return silence(reason, "MPR907", evidence=reason)

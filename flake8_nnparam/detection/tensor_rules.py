@@ -1,0 +1,312 @@
+"""Plain tensors bound to ``self`` during construction: the codes, and the decision for each candidate.
+
+A default-on finding rests on a consequence the class itself shows (``uses.AttrUses``): the tensor is
+meant to be learned but is no Parameter (MPR001), it is combined with state that follows the module
+and so breaks after ``model.to()`` (MPR002), or it is updated in place and so lost on save and load
+(MPR002). Everything else is a silence with its reason, spoken at most by a default-off code.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from . import tables
+from .rule import HEADER, Decision, Fix, Rule, silence
+from .uses import AttrUses
+
+DEVICE_CONSEQUENCE = (
+    "after model.to('cuda') or .double() it stays behind and this raises a device or dtype mismatch, "
+    "and state_dict() omits it"
+)
+RANDOM_CONSEQUENCE = (
+    "state_dict() does not hold it, so a model loaded from a checkpoint draws a different one and no longer "
+    "matches its trained weights, and .to() does not move it"
+)
+LOST_CONSEQUENCE = "state_dict() does not hold it, so that state is lost on save and load, and .to() does not move it"
+_PERSISTENT_FALSE = ", persistent=False"
+_LEARN_ALTERNATIVE = ", or self.{attr} = nn.Parameter(...) if it is meant to be learned (no autofix: decide which)"
+
+RULES = (
+    Rule(
+        "MPR001",
+        "tensor-should-be-parameter",
+        "self.{attr} {evidence}, but it is a plain tensor: parameters() and the optimizer never see it, so it is "
+        "never trained, and state_dict() and .to() skip it; wrap it: self.{attr} = nn.Parameter(...)",
+        what="A tensor bound to `self` during construction that the code means to learn: created with "
+        "`requires_grad=True` (or `.requires_grad_()`), initialised by `nn.init.*`, or uninitialised "
+        "(`torch.empty`) and then used as a weight (`F.linear(x, self.w)`, `x @ self.w`), and never updated by "
+        "the class itself. A random draw (`torch.randn(...) * sigma`) or a weight-like name alone is not "
+        "evidence of learning: a fixed random projection must stay fixed.",
+        why="Only `nn.Parameter` attributes are returned by `parameters()`. The optimizer built from "
+        "`model.parameters()` never updates this tensor, `state_dict()` does not save it, and "
+        "`.to(device)` / `.double()` / DDP leave it behind.",
+        fix="`self.w = nn.Parameter(<expr>)`",
+        invalid=(
+            HEADER + "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.w = torch.randn(3, 3, requires_grad=True)  # MPR001\n"
+            "    def forward(self, x):\n        return x @ self.w\n",
+        ),
+        valid=(
+            HEADER + "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.w = nn.Parameter(torch.randn(3, 3))\n"
+            "    def forward(self, x):\n        return x @ self.w\n",
+        ),
+    ),
+    Rule(
+        "MPR002",
+        "tensor-should-be-buffer",
+        "self.{attr} {evidence}: {consequence}; register it so .to() and state_dict() follow it: "
+        "self.register_buffer(\"{attr}\", ...{persistent})"
+        "{alternative}",
+        what="A plain tensor bound to `self` during construction that the class then uses where it breaks: "
+        "combined with forward's inputs, Parameters, buffers or sub-module outputs (arithmetic, comparisons, "
+        "`@`, `torch.*`/`F.*` calls, tensor methods), used as the index of `index_select`/`gather`/`scatter`/"
+        "`embedding`, indexed by a device tensor, fed to a sub-module, returned by `forward`; or updated in "
+        "place after construction (running statistics, counters, EMA).",
+        why="Plain tensor attributes are not buffers: `.to(device)` does not move them, so the first GPU run "
+        "fails with \"Expected all tensors to be on the same device\" at the line named in the message, and "
+        "`state_dict()` omits them, so state updated in place is lost on save and load. Derived constants "
+        "(masks, position tables, windows) use `persistent=False` so existing checkpoints still load with "
+        "`strict=True`.",
+        fix="`self.register_buffer(\"mask\", <expr>)`, with `persistent=False` for derived constants",
+        invalid=(
+            HEADER + "class M(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n"
+            "        self.mask = torch.tril(torch.ones(n, n))  # MPR002\n"
+            "    def forward(self, x):\n        return x.masked_fill(self.mask == 0, 0.0)\n",
+            HEADER + "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.count = torch.zeros(1)  # MPR002\n"
+            "    def forward(self, x):\n        self.count += 1\n        return x\n",
+        ),
+        valid=(
+            HEADER + "class M(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n"
+            "        self.register_buffer(\"mask\", torch.tril(torch.ones(n, n)), persistent=False)\n"
+            "    def forward(self, x):\n        return x.masked_fill(self.mask == 0, 0.0)\n",
+            HEADER + "class M(nn.Module):\n    def forward(self, x):\n"
+            "        self.cache = torch.zeros_like(x)\n        return x\n",
+            HEADER + "class M(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n"
+            "        self.order = torch.arange(n).flip(0)\n"
+            "    def forward(self, x):\n        return x[:, self.order]\n",
+        ),
+    ),
+    Rule(
+        "MPR901",
+        "moved-at-use",
+        "self.{attr} is a plain tensor {evidence}; it works, but it is copied at each use and missing from "
+        "state_dict(): register it once with self.register_buffer(\"{attr}\", ..., persistent=False)",
+        what="(off by default) A plain tensor attribute that the class moves at each use to the device of the "
+        "input or of its own weights (`self.x.to(x.device)`, `.type_as(x)`, `device=x.device`). A move to a "
+        "device saved at construction (`self.device`) is no compensation: `model.to()` does not change it.",
+        why="It works, but pays a device copy on every call and is still missing from `state_dict()`.",
+        fix="`self.register_buffer(\"x\", <expr>, persistent=False)`",
+        invalid=(
+            HEADER + "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.pe = torch.zeros(16, 4)  # MPR901\n"
+            "    def forward(self, x):\n        return x + self.pe.to(x.device)\n",
+        ),
+    ),
+    Rule(
+        "MPR902",
+        "scalar-tensor",
+        "self.{attr} is a {shape} kept as a plain attribute; it is not moved by .to(): use a Python "
+        "number{alternative}",
+        what="(off by default) A 0-dim tensor without `requires_grad` (`torch.tensor(2.0)`) or an empty "
+        "placeholder (`torch.empty(0)`) bound to `self` and not updated in place.",
+        why="A 0-dim CPU tensor mixes with device tensors like a number, and a placeholder is usually rebuilt "
+        "later, so neither fails; a Python number is simpler and never needs moving. (A one-element tensor "
+        "such as `torch.FloatTensor([0.5])` is not 0-dim and is judged like any tensor.)",
+        fix="",
+        invalid=(
+            HEADER + "class M(nn.Module):\n    def __init__(self, d):\n        super().__init__()\n"
+            "        self.scale = torch.tensor(d ** -0.5)  # MPR902\n"
+            "    def forward(self, x):\n        return x * self.scale\n",
+        ),
+    ),
+    Rule(
+        "MPR903",
+        "disabled-parameter",
+        "self.{attr} is a plain tensor where it is elsewhere an nn.Parameter or frozen with "
+        "requires_grad_(False): .to() and state_dict() skip it; use self.register_parameter(\"{attr}\", None) "
+        "or register_buffer",
+        what="(off by default) A disabled-parameter sentinel: an empty or 0-dim tensor bound where another branch "
+        "binds an `nn.Parameter`, or a tensor frozen with `.requires_grad_(False)` that no use breaks. A real "
+        "tensor in the plain branch that forward combines with its input is MPR002.",
+        why="Often deliberate, but the tensor still does not follow `.to()`.",
+        fix="",
+        invalid=(
+            HEADER + "class M(nn.Module):\n    def __init__(self, learn):\n        super().__init__()\n"
+            "        if learn:\n            self.b = nn.Parameter(torch.zeros(4))\n"
+            "        else:\n            self.b = torch.zeros(())  # MPR903\n",
+        ),
+    ),
+    Rule(
+        "MPR904",
+        "complex-tensor",
+        "self.{attr} is a complex tensor kept as a plain attribute and not moved by .to(); do not make it a "
+        "buffer (.to(dtype) would drop its imaginary part): register torch.view_as_real(...) or move it at use",
+        what="(off by default) A complex tensor (`torch.polar`, `view_as_complex`, complex dtypes) bound to `self`.",
+        why="It does not follow `.to(device)`, but registering it as a buffer is no fix: `Module.to(torch.bfloat16)` "
+        "casts complex buffers too and silently drops the imaginary part.",
+        fix="",
+        invalid=(
+            HEADER + "class M(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n"
+            "        t = torch.arange(n).float()\n"
+            "        self.freqs = torch.polar(torch.ones(n), t)  # MPR904\n",
+        ),
+    ),
+    Rule(
+        "MPR905",
+        "self-managed-class",
+        "self.{attr} is a plain tensor, skipped by .to() and state_dict(), in a class that overrides {method}() "
+        "and handles it there: make sure the override keeps it in step, or register it as a buffer",
+        what="(off by default) A plain tensor in a class (or an in-file base) whose override of `_apply`, `to`, "
+        "`cuda`, `state_dict`, `load_state_dict`, `_save_to_state_dict` or `_load_from_state_dict` touches it, "
+        "i.e. handles its device and state itself.",
+        why="The override may well handle it; this code lets you audit such classes.",
+        fix="",
+        invalid=(
+            HEADER + "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.table = torch.ones(4)  # MPR905\n"
+            "    def _apply(self, fn, recurse=True):\n        self.table = fn(self.table)\n"
+            "        return super()._apply(fn, recurse)\n",
+        ),
+    ),
+    Rule(
+        "MPR906",
+        "unused-after-construction",
+        "self.{attr} is not registered (missing from state_dict() and .to()) but no method reads it after "
+        "construction; use a local variable, or register it if code elsewhere reads it",
+        what="(off by default) An unregistered tensor or container of modules/Parameters that the class's own "
+        "methods never read after `__init__` (it only serves construction, or is handed to a sub-module).",
+        why="Nothing at run time depends on it in this class, so it cannot cause a device mismatch here; code "
+        "outside the class may still read it.",
+        fix="",
+        invalid=(
+            HEADER + "class M(nn.Module):\n    def __init__(self, n=3):\n        super().__init__()\n"
+            "        self.init_table = torch.ones(n)  # MPR906\n"
+            "        self.proj = nn.Linear(n, n)\n"
+            "        with torch.no_grad():\n            self.proj.bias.copy_(self.init_table)\n"
+            "    def forward(self, x):\n        return self.proj(x)\n",
+        ),
+    ),
+    Rule(
+        "MPR907",
+        "no-visible-consequence",
+        "self.{attr} is not registered (missing from state_dict() and .to()), but no use in the class shows a "
+        "consequence ({evidence}); register it if code outside the class relies on it",
+        what="(off by default) An unregistered tensor or container whose uses in the class cannot break: read "
+        "only as an index into other tensors, only through metadata (`.shape`, `.dtype`, `len()`), only in "
+        "Python control flow or messages, only on the CPU side, a cache re-bound before its construction value "
+        "is used, a list of parameter-free modules, or read by no method the file shows.",
+        why="Nothing in the class goes wrong today; it is still missing from `state_dict()` and `.to()`, which "
+        "matters only if code outside the class relies on it.",
+        fix="",
+        invalid=(
+            HEADER + "class M(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n"
+            "        self.order = torch.arange(n).flip(0)  # MPR907\n"
+            "    def forward(self, x):\n        return x[:, self.order]\n",
+        ),
+    ),
+)
+
+
+def learn_evidence(value, attr: str, evidence, uses: AttrUses) -> str | None:
+    """Why the code means to learn this tensor, or ``None``: never from a random draw or a name alone."""
+    if value.integral:
+        return None
+    if value.requires_grad or attr in evidence.learn_hints_grad:
+        return "requires grad"
+    if attr in evidence.learn_hints_init:
+        return "is initialised as a weight (nn.init)"
+    drawn = value.uninitialised or value.initialised or value.random_init or value.simple_factory
+    if uses.weight is not None and drawn and not value.filled and not _fixed_projection(value, attr, uses, evidence):
+        return uses.weight.where()
+    return None
+
+
+def _fixed_projection(value, attr: str, uses: AttrUses, evidence) -> bool:
+    """A random draw meant to stay fixed: fed to sin/cos (random Fourier features), or named so."""
+    if not value.random_init or value.uninitialised:
+        return False  # torch.empty(...) must be learned or initialised: it cannot be a fixed draw
+    lowered = attr.lower()
+    named = any(word in lowered for word in ("proj", "random", "rand", "fixed", "fourier", "rff", "omega", "freq"))
+    return named or uses.projection is not None or evidence.periodic
+
+
+def weight_like(value, attr: str) -> bool:
+    """``self.cls_token = torch.zeros(...)``: a fresh float tensor with a weight's name. Learned or fixed?"""
+    fresh = (value.simple_factory or value.random_init) and not value.filled and not value.integral
+    return fresh and any(hint in attr.lower() for hint in tables.WEIGHT_NAME_HINTS)
+
+
+def decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
+    """The decision for one plain tensor bound during construction (see the module docstring)."""
+    value, attr = binding.value, binding.attr
+    manager = evidence.manager_of(attr)
+    if manager is not None:
+        return silence(f"the class overrides {manager}() and handles it there", "MPR905", method=manager)
+    if value.complex:
+        return silence("a complex tensor: a buffer would lose its imaginary part under .to(dtype)", "MPR904")
+    learned = None if (value.frozen or attr in evidence.frozen) else learn_evidence(value, attr, evidence, uses)
+    if binding.computed_name and evidence.dynamic_device_aware and learned is None:
+        return silence("moved to the device at use through getattr(self, name)", "MPR901", evidence="is moved at use")
+    if learned is not None and uses.updated is None and uses.rebound is None:
+        if evidence.unused_after_construction(attr):
+            return silence("never read after construction", "MPR906")
+        line = uses.weight.line if uses.weight is not None else 0
+        return Decision("MPR001", learned, {"evidence": learned}, Fix("parameter"), line)
+    if uses.updated is not None:
+        where = uses.updated.where()
+        fields = {"evidence": where, "consequence": LOST_CONSEQUENCE, "persistent": "", "alternative": ""}
+        return Decision("MPR002", where, fields, Fix("buffer", persistent=True), uses.updated.line)
+    small = value.scalar or value.placeholder
+    sentinel = attr in evidence.parameter_attrs or value.param_alternative
+    if uses.breaks is not None and not small:
+        where = uses.breaks.where()
+        persistent = value.random or value.uninitialised or value.from_argument
+        ambiguous = weight_like(value, attr)
+        fields = {
+            "evidence": where,
+            "consequence": DEVICE_CONSEQUENCE,
+            "persistent": "" if persistent else _PERSISTENT_FALSE,
+            "alternative": _LEARN_ALTERNATIVE.format(attr=attr) if ambiguous else "",
+        }
+        fix = None if ambiguous else Fix("buffer", persistent=persistent)
+        return Decision("MPR002", where, fields, fix, uses.breaks.line)
+    if value.random and not small and uses.first_read is not None and not _seeded(binding, evidence):
+        where = f"is drawn at random at construction and read in {uses.first_read.method} (line {uses.first_read.line})"
+        fields = {"evidence": where, "consequence": RANDOM_CONSEQUENCE, "persistent": "", "alternative": ""}
+        return Decision("MPR002", where, fields, Fix("buffer", persistent=True), uses.first_read.line)
+    return _tensor_silence(binding, evidence, uses, small, sentinel)
+
+
+def _seeded(binding, evidence) -> bool:
+    """``torch.randperm(n, generator=g)`` or ``torch.manual_seed(...)`` in construction: re-drawn identically."""
+    if evidence.seeded:
+        return True
+    value = getattr(binding.stmt, "value", None)
+    return value is not None and any(
+        isinstance(n, ast.keyword) and n.arg == "generator" for n in ast.walk(value)
+    )
+
+
+def _tensor_silence(binding, evidence, uses: AttrUses, small: bool, sentinel: bool) -> Decision:
+    value, attr = binding.value, binding.attr
+    if uses.moved is not None and uses.breaks is None:
+        return silence(uses.moved.where(), "MPR901", evidence=uses.moved.where())
+    if sentinel and (small or uses.breaks is None):
+        return silence("a disabled-parameter sentinel (an nn.Parameter in another branch)", "MPR903")
+    if value.frozen or attr in evidence.frozen:
+        return silence("frozen with requires_grad_(False) and no use breaks", "MPR903")
+    if small:
+        shape = "0-dim tensor" if value.scalar else "empty placeholder tensor"
+        alternative = " (or register it as a buffer)" if value.scalar else " or None until it is built"
+        return silence(f"a {shape}: it mixes with device tensors like a number", "MPR902", shape=shape, alternative=alternative)
+    if evidence.unused_after_construction(attr):
+        return silence("never read after construction", "MPR906")
+    if uses.rebound is not None:
+        reason = f"re-bound in {uses.rebound.method} (line {uses.rebound.line}) before its construction value meets device state"
+    elif not uses.read:
+        reason = "no method in this file reads it after construction"
+    else:
+        reason = "read only as an index, through metadata, in control flow or on the CPU side"
+    return silence(reason, "MPR907", evidence=reason)

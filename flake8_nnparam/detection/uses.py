@@ -1,0 +1,688 @@
+"""What each construction-time attribute meets after construction, and whether that use can break.
+
+The rules decide from consequences, not from how a value was created. This module reads every method
+that runs after construction (``forward``, what it calls, hooks and closures created during
+construction) in statement order with a tiny abstract evaluation: each expression is reduced to the
+set of *sources* it carries, candidate attribute names (unregistered state bound during construction)
+and ``DEVICE`` (state that follows the module: forward's inputs, Parameters, buffers, sub-module
+outputs). A use *breaks* when a candidate meets ``DEVICE`` in a tensor operation, is the index of an
+index op, is indexed by a device tensor, is fed to a sub-module with weights, or is returned by
+``forward``; a move at use to something that follows the module removes the candidate (compensation),
+a move to a device saved at construction does not. In-place updates (state lost on save) and
+re-bindings that replace the construction value before use are recorded too.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from . import tables
+from .imports import ImportTable
+
+DEVICE = "$device"
+_EMPTY: frozenset[str] = frozenset()
+_DEVICE = frozenset({DEVICE})
+
+# Methods whose result says nothing about the tensor's device or values.
+_METADATA_METHODS = tables.NON_TENSOR_METHODS | {"cpu", "detach_", "register_hook", "retain_grad"}
+_METADATA_ATTRIBUTES = frozenset(
+    {"shape", "dtype", "device", "ndim", "is_cuda", "is_meta", "requires_grad", "grad_fn", "is_leaf", "layout", "names"}
+)
+# Tensor methods that place their result on the receiver's device whatever their arguments' device.
+_SAME_DEVICE_FREE = frozenset(
+    {"expand_as", "view_as", "reshape_as", "new_zeros", "new_ones", "new_full", "new_empty", "new_tensor", "copy_"}
+)
+_CAST_METHODS = tables.FLOAT_METHODS | tables.INTEGRAL_METHODS | tables.COMPLEX_METHODS
+_BUILTIN_NON_TENSOR = frozenset(
+    {"len", "int", "float", "bool", "str", "repr", "print", "isinstance", "hasattr", "id", "type", "format",
+     "callable", "issubclass", "hash", "range", "round", "warn"}
+)
+# Builtins that hand their arguments through without a tensor operation of their own.
+_BUILTIN_PASSTHROUGH = frozenset(
+    {"zip", "enumerate", "list", "tuple", "dict", "set", "sorted", "reversed", "iter", "next", "map", "filter",
+     "getattr", "setattr", "super", "vars", "dir", "max", "min", "any", "all", "sum", "OrderedDict", "deepcopy"}
+)
+_MAX_DEPTH = 3
+_PERIODIC = frozenset({"torch.sin", "torch.cos", "torch.exp", "torch.sinc"})
+_FORWARD_METHODS = frozenset({"forward", "__call__", "training_step", "validation_step", "test_step", "predict_step"})
+
+
+@dataclass(frozen=True)
+class Use:
+    line: int
+    method: str
+    what: str  # "is combined with the input", "is the index of index_select()", ...
+
+    def where(self) -> str:
+        return f"{self.what} in {self.method} (line {self.line})"
+
+
+@dataclass
+class AttrUses:
+    """What the methods after construction do with one attribute (first occurrence of each)."""
+
+    breaks: Use | None = None  # a use that fails once the module is moved (device or dtype)
+    updated: Use | None = None  # updated in place after construction: state the checkpoint must hold
+    moved: Use | None = None  # moved at use to the module's or the input's device
+    saved_device: Use | None = None  # moved to a device saved at construction: no compensation
+    rebound: Use | None = None  # replaced after construction before its construction value is used
+    weight: Use | None = None  # used as a weight: F.linear(x, self.w), x @ self.w
+    projection: Use | None = None  # a fixed projection: torch.sin(x @ self.B) (random Fourier features)
+    read: bool = False
+    first_read: Use | None = None
+
+
+@dataclass
+class ClassView:
+    """What the evaluation needs to know about the class, decided by the caller."""
+
+    candidates: set[str]  # unregistered state bound during construction
+    following: set[str]  # registered Parameters, buffers, sub-modules: they follow model.to()
+    stateless_modules: set[str] = field(default_factory=set)  # Dropout, ReLU: calling them moves nothing
+    saved_devices: set[str] = field(default_factory=set)  # self.device = device at construction
+    one_dim: set[str] = field(default_factory=set)  # 1-D tables: an integer index gives a 0-dim value
+    computed: set[str] = field(default_factory=set)  # setattr(self, f"mask_{s}", t): read by getattr(self, name)
+    periodic: bool = False  # the class calls torch.sin/cos after construction (Fourier features)
+    memo: dict = field(default_factory=dict)  # (helper, argument sources) -> its returned sources
+    class_names: set[str] = field(default_factory=set)  # the class and its in-file bases, by name
+    methods: set[str] = field(default_factory=set)  # the class's own method names
+    find_method: object = None  # name -> the class's method node (in-file MRO), or None
+    module_functions: dict = field(default_factory=dict)  # the file's module-level functions by name
+
+
+def _root_self_attr(node: ast.AST, self_name: str) -> str | None:
+    """``self.x`` for ``self.x``, ``self.x[i]``, ``self.x.data``, ``self.x[i].data``."""
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == self_name:
+            return node.attr
+        node = node.value
+    return None
+
+
+_INTEGER_NAMES = frozenset(
+    "i j k n idx index epoch step steps iteration it level layer stage depth dim axis num count size length "
+    "batch_size seq_len seqlen max_len start end offset verbose mode training train return_dict".split()
+)
+
+
+def _integer_name(name: str) -> bool:
+    """``epoch``, ``layer_idx``, ``num_heads``, ``seq_len``: a parameter that is a Python number by its name."""
+    lowered = name.lower()
+    return (
+        lowered in _INTEGER_NAMES
+        or lowered.startswith(("num_", "n_", "is_", "use_", "return_", "output_"))
+        or lowered.endswith(("_idx", "_index", "_id", "_size", "_len", "_dim", "_step", "_epoch", "_num", "_count"))
+    )
+
+
+def _tensor_evidenced_params(func, forward_like: bool) -> set[str]:
+    """Parameters this function treats as tensors: forward's input, ``Tensor`` annotations, attribute use."""
+    args = func.args.posonlyargs + func.args.args
+    params = args[1:] if args else []
+    names = {a.arg for a in params + func.args.kwonlyargs}
+    defaults = dict(zip([a.arg for a in args][len(args) - len(func.args.defaults):], func.args.defaults))
+    non_tensor: set[str] = set()
+    evidenced: set[str] = set()
+    for a in params + func.args.kwonlyargs:
+        ann = ast.unparse(a.annotation) if a.annotation is not None else ""
+        default = defaults.get(a.arg)
+        if ann and "Tensor" in ann:
+            evidenced.add(a.arg)
+        elif ann and ann.split("[")[0].rsplit(".", 1)[-1] in ("int", "float", "bool", "str", "Optional") and "Tensor" not in ann:
+            non_tensor.add(a.arg)
+        elif isinstance(default, ast.Constant) and isinstance(default.value, (int, float, str, bool)):
+            non_tensor.add(a.arg)
+    if forward_like:  # forward's inputs are tensors unless an annotation, a default or the name says otherwise
+        evidenced |= {a.arg for a in params if not _integer_name(a.arg)}
+    for node in ast.walk(func):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in names
+            and node.attr not in ("append", "items", "keys", "values", "get", "pop", "extend", "update")
+        ):
+            evidenced.add(node.value.id)
+    return evidenced - non_tensor
+
+
+class _MethodEval:
+    """Evaluates one function body in statement order, recording uses into ``uses``."""
+
+    def __init__(self, view: ClassView, uses: dict[str, AttrUses], imports: ImportTable, func, self_name: str,
+                 hook: bool = False, depth: int = 0):
+        self.depth = depth
+        self.returns: frozenset[str] = _EMPTY
+        self.view = view
+        self.uses = uses
+        self.imports = imports
+        self.self_name = self_name
+        self.method = func.name if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) else "a hook"
+        self.forward_like = self.method in _FORWARD_METHODS
+        self.env: dict[str, frozenset[str]] = {}
+        self.rebound_here: dict[str, frozenset[str]] = {}  # attrs replaced earlier in this method
+        self.conditional_reads: list[set[str]] = []  # attrs read by the tests of the enclosing ifs
+        if isinstance(func, ast.Lambda):
+            params = func.args.posonlyargs + func.args.args
+            self.env = {a.arg: _DEVICE for a in params if a.arg != self_name}
+        else:
+            evidenced = _tensor_evidenced_params(func, self.forward_like or hook)
+            if hook:
+                evidenced |= {a.arg for a in func.args.posonlyargs + func.args.args if a.arg != self_name}
+            self.env = {name: _DEVICE for name in evidenced}
+
+    # --- recording -------------------------------------------------------------------
+    def _note(self, attrs, slot: str, line: int, what: str) -> None:
+        for attr in attrs:
+            if attr == DEVICE or attr not in self.uses:
+                continue
+            record = self.uses[attr]
+            if getattr(record, slot) is None:
+                setattr(record, slot, Use(line, self.method, what))
+
+    @staticmethod
+    def _attrs(sources: frozenset[str]) -> frozenset[str]:
+        return frozenset(s for s in sources if s != DEVICE)
+
+    def _meet(self, a: frozenset[str], b: frozenset[str], line: int, what: str) -> None:
+        """``a`` and ``b`` take part in one tensor operation."""
+        if DEVICE in b:
+            self._note(self._attrs(a), "breaks", line, what)
+        if DEVICE in a:
+            self._note(self._attrs(b), "breaks", line, what)
+
+    # --- expressions -----------------------------------------------------------------
+    def ev(self, node: ast.AST | None) -> frozenset[str]:
+        if node is None or isinstance(node, ast.Constant):
+            return _EMPTY
+        method = getattr(self, "_ev_" + type(node).__name__, None)
+        if method is not None:
+            return method(node)
+        result = _EMPTY
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                result |= self.ev(child)
+        return result
+
+    def _ev_Name(self, node: ast.Name) -> frozenset[str]:
+        return self.env.get(node.id, _EMPTY)
+
+    def _self_attr_sources(self, attr: str, line: int = 0) -> frozenset[str]:
+        if attr in self.rebound_here:
+            return self.rebound_here[attr]
+        if attr in self.view.candidates:
+            record = self.uses[attr]
+            record.read = True
+            if record.first_read is None and line:
+                record.first_read = Use(line, self.method, "is read")
+            return frozenset({attr})
+        if attr in self.view.following:
+            return _DEVICE
+        return _EMPTY
+
+    def _ev_Attribute(self, node: ast.Attribute) -> frozenset[str]:
+        if isinstance(node.value, ast.Name) and node.value.id == self.self_name:
+            return self._self_attr_sources(node.attr, node.lineno)
+        value = self.ev(node.value)
+        if node.attr in _METADATA_ATTRIBUTES:
+            return _EMPTY
+        return value
+
+    def _ev_Subscript(self, node: ast.Subscript) -> frozenset[str]:
+        value = self.ev(node.value)
+        index = self._ev_index(node.slice)
+        if DEVICE in index:
+            self._note(self._attrs(value), "breaks", node.lineno, "is indexed by a device tensor")
+        attrs = self._attrs(value)
+        if attrs and self._is_integer_index(node.slice):
+            value = value - (attrs & self.view.one_dim)  # a 1-D table at an integer: a 0-dim value
+        return value
+
+    def _ev_index(self, node: ast.AST) -> frozenset[str]:
+        if isinstance(node, ast.Slice):
+            for part in (node.lower, node.upper, node.step):
+                self.ev(part)
+            return _EMPTY
+        if isinstance(node, ast.Tuple):
+            result = _EMPTY
+            for elt in node.elts:
+                result |= self._ev_index(elt)
+            return result
+        sources = self.ev(node)
+        return sources & _DEVICE  # a CPU tensor index into a device tensor works: only DEVICE matters
+
+    def _is_integer_index(self, node: ast.AST) -> bool:
+        if isinstance(node, ast.Constant):
+            return isinstance(node.value, int)
+        if isinstance(node, ast.Name):
+            return DEVICE not in self.env.get(node.id, _EMPTY)
+        if isinstance(node, ast.UnaryOp):
+            return self._is_integer_index(node.operand)
+        return False
+
+    def _ev_BinOp(self, node: ast.BinOp) -> frozenset[str]:
+        left, right = self.ev(node.left), self.ev(node.right)
+        what = "is multiplied with device state (@)" if isinstance(node.op, ast.MatMult) else "is combined with device state"
+        self._meet(left, right, node.lineno, what)
+        if isinstance(node.op, ast.MatMult):
+            for side in (node.left, node.right):
+                if isinstance(side, ast.Attribute) and isinstance(side.value, ast.Name) and side.value.id == self.self_name:
+                    self._note({side.attr}, "weight", node.lineno, "is used as a weight (@)")
+        return left | right
+
+    def _ev_Compare(self, node: ast.Compare) -> frozenset[str]:
+        sides = [self.ev(node.left)] + [self.ev(c) for c in node.comparators]
+        if any(isinstance(op, (ast.Is, ast.IsNot, ast.In, ast.NotIn)) for op in node.ops):
+            return _EMPTY
+        for a, b in zip(sides, sides[1:]):
+            self._meet(a, b, node.lineno, "is compared with device state")
+        result = _EMPTY
+        for s in sides:
+            result |= s
+        return result
+
+    def _ev_BoolOp(self, node: ast.BoolOp) -> frozenset[str]:
+        result = _EMPTY
+        for v in node.values:
+            result |= self.ev(v)
+        return result
+
+    def _ev_IfExp(self, node: ast.IfExp) -> frozenset[str]:
+        self.ev(node.test)
+        return self.ev(node.body) | self.ev(node.orelse)
+
+    def _ev_JoinedStr(self, node: ast.JoinedStr) -> frozenset[str]:
+        return _EMPTY  # f-strings and messages: no tensor operation
+
+    def _ev_Lambda(self, node: ast.Lambda) -> frozenset[str]:
+        return _EMPTY
+
+    def _ev_NamedExpr(self, node: ast.NamedExpr) -> frozenset[str]:
+        value = self.ev(node.value)
+        if isinstance(node.target, ast.Name):
+            self.env[node.target.id] = value
+        return value
+
+    def _comprehension(self, node) -> frozenset[str]:
+        saved = dict(self.env)
+        for gen in node.generators:
+            sources = self.ev(gen.iter)
+            self._bind_names(gen.target, sources)
+            for cond in gen.ifs:
+                self.ev(cond)
+        if isinstance(node, ast.DictComp):
+            result = self.ev(node.key) | self.ev(node.value)
+        else:
+            result = self.ev(node.elt)
+        self.env = saved
+        return result
+
+    _ev_ListComp = _ev_SetComp = _ev_GeneratorExp = _ev_DictComp = _comprehension
+
+    def _device_target(self, node: ast.AST | None) -> str:
+        """Where ``.to(node)`` sends a tensor: "follows" the module or input, "saved" at construction, "dtype"."""
+        if node is None:
+            return "follows"
+        if isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and node.value.id == self.self_name:
+                if node.attr in self.view.saved_devices:
+                    return "saved"
+                if "dtype" in node.attr.lower():
+                    return "dtype"
+                return "follows"
+            if node.attr == "dtype" or node.attr in tables.FLOAT_DTYPES | tables.INTEGRAL_DTYPES | tables.COMPLEX_DTYPES:
+                return "dtype"
+            if node.attr == "device":
+                inner = node.value
+                if isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name) and inner.value.id == self.self_name:
+                    sources = self._self_attr_sources(inner.attr)
+                    return "saved" if self._attrs(sources) else "follows"
+                return "saved" if self._attrs(self.ev(inner)) else "follows"
+            return "follows"
+        if isinstance(node, ast.Name):
+            if "dtype" in node.id.lower():
+                return "dtype"
+            return "follows"
+        return "follows"
+
+    def _ev_Call(self, node: ast.Call) -> frozenset[str]:
+        func = node.func
+        line = node.lineno
+        if isinstance(func, ast.Name) and func.id == "getattr" and len(node.args) >= 2:
+            owner, name = node.args[0], node.args[1]
+            if isinstance(owner, ast.Name) and owner.id == self.self_name:
+                if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                    return self._self_attr_sources(name.value)
+                for attr in self.view.computed:
+                    self.uses[attr].read = True
+                return frozenset(self.view.computed)
+        if isinstance(func, ast.Name) and func.id in _BUILTIN_NON_TENSOR:
+            for arg in node.args:
+                self.ev(arg)
+            return _EMPTY
+        if isinstance(func, ast.Attribute):
+            return self._method_call(node, func, line)
+        return self._function_call(node, line)
+
+    def _args(self, node: ast.Call, skip: tuple[str, ...] = ("device", "dtype", "out")) -> list[frozenset[str]]:
+        sources = [self.ev(a) for a in node.args]
+        sources += [self.ev(k.value) for k in node.keywords if k.arg not in skip]
+        return sources
+
+    def _function_call(self, node: ast.Call, line: int) -> frozenset[str]:
+        args = self._args(node)
+        joined = _EMPTY
+        for a in args:
+            joined |= a
+        if isinstance(node.func, ast.Name) and node.func.id in _BUILTIN_PASSTHROUGH:
+            return joined
+        if isinstance(node.func, ast.Name) and node.func.id[:1].isupper():
+            return joined  # SomeRecord(mask=self.mask): a constructor stores, it does not compute
+        callee = self.view.module_functions.get(node.func.id) if isinstance(node.func, ast.Name) else None
+        if callee is not None and node.func.id not in self.env:
+            return self._call_into(callee, node, args, joined, bound=False)
+        device_kw = next((k.value for k in node.keywords if k.arg == "device"), None)
+        qualified = self.imports.qualify(node.func) or ""
+        if qualified in _PERIODIC:
+            self.view.periodic = True
+            for arg in node.args:
+                for sub in ast.walk(arg):
+                    if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.MatMult):
+                        for side in ast.walk(sub):
+                            attr = _root_self_attr(side, self.self_name) if isinstance(side, ast.Attribute) else None
+                            if attr is not None:
+                                self._note({attr}, "projection", line, f"is a fixed projection inside {qualified}()")
+        if qualified in tables.WEIGHT_USES:
+            for arg in node.args[1:] + [k.value for k in node.keywords if k.arg in ("weight", "bias")]:
+                if isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Name) and arg.value.id == self.self_name:
+                    self._note({arg.attr}, "weight", line, f"is used as a weight of {ast.unparse(node.func)}()")
+        if device_kw is not None:
+            self.ev(device_kw)
+            target = self._device_target(device_kw)
+            if target == "follows":
+                self._note(self._attrs(joined), "moved", line, f"is moved to the device at use by {ast.unparse(node.func)}(device=...)")
+                return _DEVICE
+            self._note(self._attrs(joined), "saved_device", line, "is moved to a device saved at construction")
+            return joined
+        name = ast.unparse(node.func)
+        if DEVICE in joined and self._attrs(joined):
+            self._note(self._attrs(joined), "breaks", line, f"is passed with device state to {name}()")
+        return joined
+
+    def _method_call(self, node: ast.Call, func: ast.Attribute, line: int) -> frozenset[str]:
+        method = func.attr
+        owner = func.value
+        if isinstance(owner, ast.Name) and owner.id == self.self_name:
+            return self._self_call(node, method, line)
+        receiver = self.ev(owner)
+        if method in tables.DEVICE_METHODS or method in ("to_device",):
+            return self._move(node, method, receiver, line)
+        if method in _CAST_METHODS:
+            for a in node.args:
+                self.ev(a)
+            return receiver
+        if method in _METADATA_METHODS:
+            for a in node.args:
+                self.ev(a)
+            return _EMPTY
+        if method in tables.FULL_REDUCTIONS and not node.args and not node.keywords:
+            return receiver & _DEVICE  # t.sum(): a 0-dim value mixes with any device like a number
+        args = self._args(node)
+        joined = _EMPTY
+        for a in args:
+            joined |= a
+        base = _root_self_attr(owner, self.self_name)
+        if method.endswith("_") and not method.startswith("_") and base is not None:
+            self._note({base}, "updated", line, f"is updated in place ({method})")
+            return receiver | joined
+        if method in _SAME_DEVICE_FREE:
+            return receiver
+        if isinstance(owner, ast.Name) and owner.id in ("torch", "F", "math", "np", "numpy") or (
+            (self.imports.qualify(func) or "").startswith(("torch.", "numpy."))
+        ):
+            return self._function_call(node, line)
+        if isinstance(owner, ast.Name) and owner.id in self.view.class_names and method in self.view.methods:
+            callee = self.view.find_method(method)  # MovedInCallee._project(x, doas=self.doas)
+            if callee is not None:
+                return self._call_into(callee, node, args, joined, bound=False)
+        if not receiver and not isinstance(owner, (ast.Subscript, ast.Call)):
+            return self._function_call(node, line)  # helper.compute(x, self.t): an unknown callable
+        what = f"is passed with device state to .{method}()"
+        if DEVICE in receiver:
+            self._note(self._attrs(joined), "breaks", line, what)
+        if DEVICE in joined:
+            self._note(self._attrs(receiver), "breaks", line, f"takes device state in .{method}()")
+        return receiver | joined
+
+    def _move(self, node: ast.Call, method: str, receiver: frozenset[str], line: int) -> frozenset[str]:
+        attrs = self._attrs(receiver)
+        if method == "cpu":
+            return receiver - _DEVICE
+        if method == "type" and not node.args and not node.keywords:
+            return _EMPTY  # t.type() is the type's name: metadata
+        if method in ("cuda", "npu", "xpu", "mps", "to_device"):
+            target = "follows"
+        elif method == "type":
+            target = "dtype"
+        else:
+            target_node = node.args[0] if node.args else next(
+                (k.value for k in node.keywords if k.arg in ("device", "other")), None
+            )
+            if target_node is None and any(k.arg == "dtype" for k in node.keywords):
+                target = "dtype"
+            else:
+                target = self._device_target(target_node)
+                if target_node is not None and not isinstance(target_node, ast.Attribute):
+                    target_sources = self.ev(target_node)
+                    if method == "type_as" or (isinstance(target_node, ast.Name) and DEVICE in target_sources):
+                        target = "follows"
+        for a in node.args:
+            self.ev(a)
+        if target == "dtype":
+            return receiver
+        if target == "saved":
+            self._note(attrs, "saved_device", line, "is moved to a device saved at construction")
+            return receiver
+        self._note(attrs, "moved", line, f"is moved at use (.{method}())")
+        return _DEVICE
+
+    def _self_call(self, node: ast.Call, method: str, line: int) -> frozenset[str]:
+        args = self._args(node)
+        joined = _EMPTY
+        for a in args:
+            joined |= a
+        if method in self.view.stateless_modules:
+            return joined
+        if method in self.view.following:
+            self._note(self._attrs(joined), "breaks", line, f"is passed to self.{method}, whose weights follow the module")
+            return _DEVICE
+        if method in self.view.candidates:
+            return joined
+        callee = self.view.find_method(method) if self.view.find_method is not None and method in self.view.methods else None
+        if callee is not None:
+            static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in getattr(callee, "decorator_list", ()))
+            return self._call_into(callee, node, args, joined, bound=not static)
+        if DEVICE in joined and self._attrs(joined):
+            self._note(self._attrs(joined), "breaks", line, f"is passed with device state to self.{method}()")
+        return joined | (_DEVICE if DEVICE in joined else _EMPTY)
+
+    def _call_into(self, callee, node: ast.Call, args: list[frozenset[str]], joined: frozenset[str], bound: bool):
+        """Evaluate a helper of the class or file with its parameters bound to the call's sources."""
+        if self.depth >= _MAX_DEPTH or not isinstance(callee, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return joined | (_DEVICE if DEVICE in joined else _EMPTY)
+        key = (id(callee), tuple(args))
+        if key in self.view.memo:
+            return self.view.memo[key]
+        self.view.memo[key] = joined | (_DEVICE if DEVICE in joined else _EMPTY)  # recursion guard
+        params = [a.arg for a in callee.args.posonlyargs + callee.args.args]
+        inner_self = params[0] if bound and params else self.self_name
+        if bound and params:
+            params = params[1:]
+        inner = _MethodEval(self.view, self.uses, self.imports, callee, inner_self, depth=self.depth + 1)
+        inner.env = {}
+        positional = [a for a in node.args if not isinstance(a, ast.Starred)]
+        for name, source in zip(params, args[: len(positional)]):
+            inner.env[name] = source
+        for kw, source in zip([k for k in node.keywords if k.arg not in ("device", "dtype", "out")], args[len(positional):]):
+            if kw.arg:
+                inner.env[kw.arg] = source
+        inner.run(callee.body)
+        self.view.memo[key] = inner.returns
+        return inner.returns
+
+    # --- statements ------------------------------------------------------------------
+    def run(self, body) -> None:
+        for stmt in body:
+            self.stmt(stmt)
+
+    def _bind_names(self, target: ast.AST, sources: frozenset[str]) -> None:
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name):
+                self.env[node.id] = sources
+
+    def _assign(self, target: ast.AST, sources: frozenset[str], stmt: ast.stmt) -> None:
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == self.self_name:
+            attr = target.attr
+            if attr in self.view.candidates:
+                record = self.uses[attr]
+                dominating = not self.conditional_reads or all(attr in reads or "device" in reads for reads in self.conditional_reads)
+                if record.rebound is None:
+                    record.rebound = Use(stmt.lineno, self.method, "is re-bound")
+                if dominating:
+                    self.rebound_here[attr] = sources
+            return
+        if isinstance(target, ast.Subscript):
+            base = _root_self_attr(target, self.self_name)
+            self.ev(target.slice)
+            if base is not None:
+                self._note({base}, "updated", stmt.lineno, "is updated in place (index assignment)")
+            else:
+                self.ev(target.value)
+            return
+        if isinstance(target, ast.Attribute):
+            base = _root_self_attr(target, self.self_name)
+            if base is not None and target.attr == "data":
+                self._note({base}, "updated", stmt.lineno, "is updated in place (.data =)")
+            return
+        if isinstance(target, (ast.Tuple, ast.List)):
+            for elt in target.elts:
+                self._assign(elt.value if isinstance(elt, ast.Starred) else elt, sources, stmt)
+            return
+        if isinstance(target, ast.Name):
+            self.env[target.id] = sources
+
+    def _device_checked(self, test: ast.AST) -> set[str]:
+        """Candidates whose device or type the test compares: ``self.w.device == x.device``, ``.is_cuda``."""
+        checked: set[str] = set()
+        for sub in ast.walk(test):
+            probe = None
+            if isinstance(sub, ast.Attribute) and sub.attr in ("device", "is_cuda"):
+                probe = sub.value
+            elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr in ("type", "get_device"):
+                probe = sub.func.value
+            if probe is not None:
+                attr = _root_self_attr(probe, self.self_name)
+                if attr in self.view.candidates:
+                    checked.add(attr)
+        return checked
+
+    def _reads_in(self, node: ast.AST) -> set[str]:
+        reads: set[str] = set()
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Attribute):
+                if isinstance(sub.value, ast.Name) and sub.value.id == self.self_name:
+                    reads.add(sub.attr)
+                if sub.attr == "device":
+                    reads.add("device")
+        return reads
+
+    def stmt(self, stmt: ast.stmt) -> None:
+        if isinstance(stmt, ast.Assign):
+            sources = self.ev(stmt.value)
+            for target in stmt.targets:
+                self._assign(target, sources, stmt)
+        elif isinstance(stmt, ast.AnnAssign):
+            if stmt.value is not None:
+                self._assign(stmt.target, self.ev(stmt.value), stmt)
+        elif isinstance(stmt, ast.AugAssign):
+            value = self.ev(stmt.value)
+            base = _root_self_attr(stmt.target, self.self_name)
+            current = self.ev(stmt.target)
+            if base is not None:
+                self._note({base}, "updated", stmt.lineno, "is updated in place (augmented assignment)")
+                self._meet(current, value, stmt.lineno, "is combined with device state")
+                return
+            self._meet(current, value, stmt.lineno, "is combined with device state")
+            if isinstance(stmt.target, ast.Name):
+                self.env[stmt.target.id] = current | value
+        elif isinstance(stmt, ast.Expr):
+            self.ev(stmt.value)
+        elif isinstance(stmt, ast.Return):
+            sources = self.ev(stmt.value)
+            self.returns |= sources
+            if self.forward_like and self.depth == 0:
+                self._note(self._attrs(sources), "breaks", stmt.lineno, "is returned by forward")
+        elif isinstance(stmt, (ast.If, ast.While)):
+            self.ev(stmt.test)
+            self.conditional_reads.append(self._reads_in(stmt.test))
+            checked = self._device_checked(stmt.test)
+            saved = {attr: self.rebound_here.get(attr) for attr in checked}
+            marker = frozenset([DEVICE])  # its own object: a re-binding in the body replaces it
+            for attr in checked:  # if self.w.device == x.device: ... uses self.w only where it is in place
+                self._note({attr}, "moved", stmt.lineno, "is used only after a check of its device")
+                self.rebound_here[attr] = marker
+            self.run(stmt.body)
+            for attr, before in saved.items():
+                if self.rebound_here.get(attr) is marker:
+                    if before is None:
+                        del self.rebound_here[attr]
+                    else:
+                        self.rebound_here[attr] = before
+            self.run(stmt.orelse)
+            self.conditional_reads.pop()
+        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+            self._bind_names(stmt.target, self.ev(stmt.iter))
+            self.conditional_reads.append(set())
+            self.run(stmt.body)
+            self.run(stmt.orelse)
+            self.conditional_reads.pop()
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                self.ev(item.context_expr)
+            self.run(stmt.body)
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            self.run(stmt.body)
+            self.conditional_reads.append(set())
+            for handler in stmt.handlers:
+                self.run(handler.body)
+            self.run(stmt.orelse)
+            self.conditional_reads.pop()
+            self.run(stmt.finalbody)
+        elif type(stmt).__name__ == "Match":
+            self.ev(stmt.subject)
+            self.conditional_reads.append(set())
+            for case in stmt.cases:
+                self.run(case.body)
+            self.conditional_reads.pop()
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            inner = _MethodEval(self.view, self.uses, self.imports, stmt, self.self_name, hook=True)
+            inner.env = {**self.env, **inner.env}
+            inner.run(stmt.body)
+
+
+def collect_uses(view: ClassView, runtime_functions, imports: ImportTable, module_functions=None) -> dict[str, AttrUses]:
+    """Evaluate each runtime function once; ``runtime_functions`` yields (function, self_name, is_hook)."""
+    uses = {attr: AttrUses() for attr in view.candidates}
+    if not uses:
+        return uses
+    if module_functions:
+        view.module_functions = module_functions
+    for func, self_name, hook in runtime_functions:
+        if not self_name:
+            continue
+        evaluator = _MethodEval(view, uses, imports, func, self_name, hook=hook)
+        if isinstance(func, ast.Lambda):
+            evaluator.ev(func.body)
+        else:
+            evaluator.run(func.body)
+    return uses
