@@ -10,7 +10,8 @@ import textwrap
 
 import pytest
 
-from flake8_nnparam import cli, fix
+from flake8_nnparam import fix
+from flake8_nnparam.command.args import BUFFER_STYLES
 from flake8_nnparam.detection import RULES
 
 from .conftest import FIXTURES, HEADER, MASK_AND_WEIGHT_MODEL, run_command
@@ -443,7 +444,7 @@ def test_bases_from_other_files_are_resolved(tmp_path):
 
 
 def test_buffer_styles_agree_with_fix_module():
-    assert cli.BUFFER_STYLES == fix.BUFFER_STYLES
+    assert BUFFER_STYLES == fix.BUFFER_STYLES
 
 
 def test_console_script(project):
