@@ -473,3 +473,15 @@ def test_a_base_module_alias_in_another_file_is_resolved(tmp_path):
     )
     proc = run(".", cwd=tmp_path)
     assert [(p, line, code) for p, line, code in codes(proc)] == [("./b.py", 8, "MPR002")]
+
+
+def test_tomli_is_declared_for_python_3_10():
+    """``load_config`` imports tomli before Python 3.11: the installed distribution must require it there."""
+    from importlib.metadata import requires
+
+    from packaging.requirements import Requirement
+
+    reqs = [Requirement(r) for r in requires("flake8-nnparam") or ()]
+    tomli = [r for r in reqs if r.name == "tomli"]
+    assert tomli and tomli[0].marker is not None
+    assert tomli[0].marker.evaluate({"python_version": "3.10"}) and not tomli[0].marker.evaluate({"python_version": "3.11"})

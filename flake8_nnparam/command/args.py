@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import sys
 from dataclasses import dataclass
 
 from .. import BUFFER_STYLES, __version__
@@ -83,13 +84,10 @@ def find_config(start: str) -> str | None:
 
 
 def load_config(path: str) -> dict:
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        try:
-            import tomli as tomllib  # type: ignore[no-redef]
-        except ModuleNotFoundError:
-            raise UsageError(f"{path}: reading pyproject.toml needs Python 3.11+ or the tomli package") from None
+    else:  # declared as a dependency for Python 3.10
+        import tomli as tomllib
     try:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
