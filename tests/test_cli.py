@@ -101,6 +101,60 @@ def test_skips_virtualenv_build_and_hidden_dirs_and_honours_exclude(tmp_path):
     assert {p for p, _, _ in codes(proc)} == {"./pkg/m.py"}
 
 
+def _tree(root, names):
+    for name in names:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(BUFFER_MODEL)
+
+
+def test_gitignore_nested_negation_and_directory_patterns(tmp_path):
+    (tmp_path / ".git").mkdir()  # the project root: rules start here even when a subdirectory is linted
+    (tmp_path / ".git" / "info").mkdir()
+    (tmp_path / ".git" / "info" / "exclude").write_text("local_only.py\n")
+    (tmp_path / ".gitignore").write_text("gen/\n*_pb2.py\n/top_only.py\nsrc/vendor/*\n!src/vendor/kept.py\n")
+    (tmp_path / "src" / "pkg").mkdir(parents=True)
+    (tmp_path / "src" / "pkg" / ".gitignore").write_text("scratch_*.py\n!scratch_keep.py\n")
+    _tree(tmp_path, [
+        "top_only.py", "src/top_only.py", "src/gen/m.py", "src/a_pb2.py", "src/local_only.py",
+        "src/vendor/dropped.py", "src/vendor/kept.py", "src/pkg/scratch_1.py", "src/pkg/scratch_keep.py",
+        "src/pkg/model.py",
+    ])
+    expected = {"src/top_only.py", "src/vendor/kept.py", "src/pkg/scratch_keep.py", "src/pkg/model.py"}
+    assert {p for p, _, _ in codes(run(".", cwd=tmp_path))} == {f"./{n}" for n in expected}
+    # linting a subdirectory still applies the root's .gitignore (paths are relative to where each file sits)
+    assert {p for p, _, _ in codes(run("src", cwd=tmp_path))} == {n for n in expected if n.startswith("src/")}
+    assert {p for p, _, _ in codes(run(".", cwd=tmp_path / "src" / "pkg"))} == {"./scratch_keep.py", "./model.py"}
+
+
+def test_gitignored_file_named_on_the_command_line_is_linted(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("*_pb2.py\ngen/\n")
+    _tree(tmp_path, ["a_pb2.py", "gen/m.py", "gen/sub/m.py", "b.py"])
+    (tmp_path / "gen" / ".gitignore").write_text("sub/\n")
+    assert {p for p, _, _ in codes(run(".", cwd=tmp_path))} == {"./b.py"}
+    assert {p for p, _, _ in codes(run("a_pb2.py", "gen/m.py", cwd=tmp_path))} == {"a_pb2.py", "gen/m.py"}
+    # as ruff: a named directory is walked, and the .gitignore files inside it still apply
+    assert {p for p, _, _ in codes(run("gen", cwd=tmp_path))} == {"gen/m.py"}
+
+
+def test_no_respect_gitignore_flag_and_config_key(tmp_path):
+    (tmp_path / ".gitignore").write_text("ignored.py\n")
+    _tree(tmp_path, ["ignored.py", "b.py"])
+    assert {p for p, _, _ in codes(run(".", cwd=tmp_path))} == {"./b.py"}
+    assert {p for p, _, _ in codes(run("--no-respect-gitignore", ".", cwd=tmp_path))} == {"./b.py", "./ignored.py"}
+    (tmp_path / "pyproject.toml").write_text("[tool.flake8-nnparam]\nrespect-gitignore = false\n")
+    assert {p for p, _, _ in codes(run(".", cwd=tmp_path))} == {"./b.py", "./ignored.py"}
+    assert {p for p, _, _ in codes(run("--respect-gitignore", ".", cwd=tmp_path))} == {"./b.py"}
+    (tmp_path / "pyproject.toml").write_text('[tool.flake8-nnparam]\nrespect-gitignore = "no"\n')
+    proc = run(".", cwd=tmp_path)
+    assert proc.returncode == 2 and "respect-gitignore" in err(proc)
+
+
+def test_default_skips_still_apply_without_a_gitignore(tmp_path):
+    _tree(tmp_path, [".venv/m.py", "build/m.py", "pkg.egg-info/m.py", "pkg/m.py"])
+    assert {p for p, _, _ in codes(run("--no-respect-gitignore", ".", cwd=tmp_path))} == {"./pkg/m.py"}
+
+
 def test_stdin_with_display_name(project):
     proc = run("-", "--stdin-filename", "pkg/model.py", cwd=project, stdin=BUFFER_MODEL.encode())
     assert proc.returncode == 1

@@ -16,7 +16,7 @@ from .files import Excludes
 FORMATS = ("text", "json", "github", "sarif")
 VALID_CODE = re.compile(r"^[A-Z]{1,3}[0-9]{0,3}$")
 CONFIG_SECTION = "flake8-nnparam"
-CONFIG_KEYS = ("select", "ignore", "module-bases", "exclude", "buffer-style")
+CONFIG_KEYS = ("select", "ignore", "module-bases", "exclude", "buffer-style", "respect-gitignore")
 
 
 class UsageError(Exception):
@@ -113,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "MPR9xx codes only when named by MPR9 or longer)")
     parser.add_argument("--ignore", help="comma-separated codes or prefixes to skip")
     parser.add_argument("--exclude", help="comma-separated glob patterns of files or directories to skip")
+    parser.add_argument("--respect-gitignore", action=argparse.BooleanOptionalAction, default=None,
+                        help="skip files ignored by .gitignore files from the project root down (default: yes; "
+                        "files named on the command line are always linted)")
     parser.add_argument("--module-bases", help="comma-separated extra base classes to treat as nn.Module")
     parser.add_argument("--buffer-style", choices=BUFFER_STYLES, help="how buffer fixes are written "
                         "(default register_buffer; nn.Buffer needs PyTorch 2.5+)")
@@ -139,9 +142,13 @@ def settings(args, config: dict, config_dir: str) -> tuple[Settings, Excludes]:
     style = pick(args.buffer_style, "buffer-style") or "register_buffer"
     if style not in BUFFER_STYLES:
         raise UsageError(f"buffer-style: must be one of {', '.join(BUFFER_STYLES)}, not {style!r}")
+    gitignore = pick(args.respect_gitignore, "respect-gitignore")
+    gitignore = True if gitignore is None else gitignore
+    if not isinstance(gitignore, bool):
+        raise UsageError(f"respect-gitignore: must be true or false, not {gitignore!r}")
     if args.exclude is not None:
-        excludes = Excludes.build(_name_list(args.exclude), os.getcwd())
+        excludes = Excludes.build(_name_list(args.exclude), os.getcwd(), gitignore)
     else:
-        excludes = Excludes.build(_name_list(config.get("exclude")), config_dir)
+        excludes = Excludes.build(_name_list(config.get("exclude")), config_dir, gitignore)
     mode = "diff" if args.diff else "fix" if args.fix else "lint"
     return Settings(Selection(select, ignore), bases, style, mode, args.disable_noqa), excludes
