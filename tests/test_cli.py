@@ -382,6 +382,29 @@ def test_config_and_flag_precedence(tmp_path):
     assert [c for _, _, c in codes(run("--no-config", ".", cwd=tmp_path))] == ["MPR002", "MPR001"] * 2
 
 
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        (("--select", "XYZ"), "select: 'XYZ' matches no"),
+        (("--select", "MPR,E501"), "select: 'E501' matches no"),
+        (("--select", "MPR01,MPR08"), "select: 'MPR01', 'MPR08' match no"),
+        (("--ignore", "MPR8"), "ignore: 'MPR8' matches no"),
+    ],
+)
+def test_select_or_ignore_entry_matching_no_code_is_a_usage_error(project, args, named):
+    proc = run(*args, "model.py", cwd=project)
+    assert proc.returncode == 2 and out(proc) == ""
+    assert named in err(proc) and "MPR001" in err(proc) and "MPR999" in err(proc)
+
+
+def test_config_select_matching_no_code_is_a_usage_error(project):
+    (project / "pyproject.toml").write_text('[tool.flake8-nnparam]\nselect = ["MPR01"]\n')
+    proc = run("model.py", cwd=project)
+    assert proc.returncode == 2 and "select: 'MPR01' matches no" in err(proc)
+    for valid in ("M", "MPR0", "MPR90", "MPR002"):
+        assert run("--select", valid, "model.py", cwd=project).returncode in (0, 1)
+
+
 def test_bad_config_is_a_usage_error(tmp_path):
     (tmp_path / "pyproject.toml").write_text("[tool.flake8-nnparam]\nselct = ['MPR']\n")
     (tmp_path / "m.py").write_text(BUFFER_MODEL)

@@ -9,7 +9,8 @@ import sys
 from dataclasses import dataclass
 
 from .. import BUFFER_STYLES, __version__
-from ..detection import DEFAULT_OFF_BAND, PREFIX
+from ..detection import DEFAULT_OFF_BAND, PREFIX, RULES
+from ..detection.rules import matches_no_code
 from ..detection.prefilter import default_off_enabled
 from .files import Excludes
 
@@ -138,6 +139,14 @@ def settings(args, config: dict, config_dir: str) -> tuple[Settings, Excludes]:
 
     select = _code_list(pick(args.select, "select"), "select") or (PREFIX,)
     ignore = _code_list(pick(args.ignore, "ignore"), "ignore")
+    for option, entries in (("select", select), ("ignore", ignore)):
+        unknown = [entry for entry in entries if matches_no_code(entry)]
+        if unknown:  # a typo would otherwise check nothing (select) or hide nothing (ignore), silently
+            raise UsageError(
+                f"{option}: {', '.join(map(repr, unknown))} {'match' if len(unknown) > 1 else 'matches'} no "
+                f"flake8-nnparam code; valid codes are "
+                f"{', '.join(rule.code for rule in RULES)}, or a prefix of them such as {PREFIX}, {PREFIX}0, {DEFAULT_OFF_BAND}"
+            )
     bases = frozenset(_name_list(pick(args.module_bases, "module-bases")))
     style = pick(args.buffer_style, "buffer-style") or "register_buffer"
     if style not in BUFFER_STYLES:
