@@ -14,7 +14,7 @@ from flake8_nnparam import fix
 from flake8_nnparam.command.args import BUFFER_STYLES
 from flake8_nnparam.detection import RULES
 
-from .conftest import FIXTURES, HEADER, MASK_AND_WEIGHT_MODEL, run_command
+from .conftest import FIXTURES, HEADER, MASK_AND_WEIGHT_MODEL, clean_env, run_command
 
 BUFFER_MODEL = MASK_AND_WEIGHT_MODEL
 CLEAN_MODEL = HEADER + textwrap.dedent(
@@ -415,7 +415,7 @@ def test_bad_config_is_a_usage_error(tmp_path):
 # --- robustness ------------------------------------------------------------------------
 
 
-def test_unreadable_undecodable_and_unparsable_files_are_reported_and_others_go_on(tmp_path):
+def test_unreadable_and_unparsable_files_are_reported_and_others_go_on(tmp_path):
     (tmp_path / "good.py").write_text(BUFFER_MODEL)
     (tmp_path / "broken.py").write_text("class M(nn.Module:\n    pass\n")
     (tmp_path / "binary.py").write_bytes(b"x = '\xff\xfe'\n")
@@ -427,8 +427,54 @@ def test_unreadable_undecodable_and_unparsable_files_are_reported_and_others_go_
     stderr = err(proc)
     assert "Traceback" not in stderr
     assert re.search(r"^\./broken\.py: cannot analyse: SyntaxError", stderr, re.M)
-    assert re.search(r"^\./binary\.py: cannot (decode|analyse)", stderr, re.M)
+    assert "binary.py" not in stderr  # not UTF-8: read as latin-1, as flake8 reads it
     assert re.search(r"^\./dangling\.py: cannot read", stderr, re.M)
+
+
+# Not UTF-8, no coding cookie: a latin-1 e-acute in a comment, another in a string before a finding.
+NOT_UTF8_MODEL = b"# caf\xe9\n" + BUFFER_MODEL.encode().replace(
+    b"        self.w = ", b'        label = "\xe9\xe9"; self.t = torch.ones(n)\n        self.w = '
+)
+
+
+def test_undecodable_file_gives_the_same_findings_as_flake8(tmp_path):
+    """flake8 reads a file that is not valid in its encoding as latin-1; so does the command."""
+    (tmp_path / "m.py").write_bytes(NOT_UTF8_MODEL)
+    with pytest.raises(UnicodeDecodeError):
+        NOT_UTF8_MODEL.decode("utf-8")
+    ours = run("m.py", cwd=tmp_path)
+    assert ours.returncode == 1 and err(ours) == ""
+    theirs = subprocess.run(
+        [sys.executable, "-m", "flake8", "--isolated", "--select", "MPR", "m.py"],
+        cwd=tmp_path, capture_output=True, env=clean_env(),
+    )
+    assert theirs.returncode == 1, theirs.stderr
+    as_flake8 = [line.split(" ", 2)[:2] for line in theirs.stdout.decode("latin-1").splitlines()]
+    assert [line.split(" ", 2)[:2] for line in out(ours).splitlines()] == as_flake8
+    assert [code for _, code in as_flake8] == ["MPR002", "MPR002", "MPR001"]
+    assert as_flake8[1][0] == "m.py:10:25:"  # the column is counted the same way after non-ASCII text
+
+
+def test_undecodable_file_is_never_fixed(tmp_path):
+    (tmp_path / "m.py").write_bytes(NOT_UTF8_MODEL)
+    for mode in ("--fix", "--diff"):
+        proc = run(mode, "m.py", cwd=tmp_path)
+        assert proc.returncode == 2
+        assert "m.py: cannot fix: not valid in its declared encoding or UTF-8 (" in err(proc)
+        assert "latin-1" in err(proc) and len(err(proc).splitlines()) == 1
+        assert "---" not in out(proc)
+        assert (tmp_path / "m.py").read_bytes() == NOT_UTF8_MODEL
+    proc = run("-", "--fix", cwd=tmp_path, stdin=NOT_UTF8_MODEL)
+    assert proc.stdout == NOT_UTF8_MODEL and proc.returncode == 2  # passed through byte for byte
+
+
+def test_stdin_fix_keeps_the_coding_cookie_encoding(tmp_path):
+    latin = ("# -*- coding: latin-1 -*-\n# caf\xe9\n" + BUFFER_MODEL).encode("latin-1")
+    proc = run("-", "--fix", cwd=tmp_path, stdin=latin)
+    assert proc.returncode == 0, err(proc)
+    assert proc.stdout.startswith(b"# -*- coding: latin-1 -*-\n# caf\xe9\n") and b"register_buffer" in proc.stdout
+    unfixable = latin + b"x = () if 0 else(lambda:())\n"  # libcst rejects it: passes through unchanged
+    assert run("-", "--fix", cwd=tmp_path, stdin=unfixable).stdout == unfixable
 
 
 def test_parallel_output_identical_to_serial(tmp_path):

@@ -145,7 +145,9 @@ HOSTILE = [
     Hostile("syntax_error.py", _write("def f(:\n    pass\n"), "syntax_error.py: cannot analyse: SyntaxError", flake8="E999"),
     Hostile("libcst_rejects.py", _write(module_with(LIBCST_REJECTS)), None, "libcst_rejects.py:9:9: MPR002", "MPR002"),
     Hostile("null_bytes.py", _write(b"import torch\nx = 1\x00\n"), "null_bytes.py: cannot analyse: SyntaxError: source code string cannot contain null bytes", flake8="E999"),
-    Hostile("invalid_utf8.py", _write(b"import torch\nx = '\xff\xfe'\n"), "invalid_utf8.py: cannot decode", flake8=ANY),  # flake8 falls back to latin-1
+    # not UTF-8 and no cookie: read as latin-1, as flake8 does (test_cli checks both report the same)
+    Hostile("invalid_utf8.py", _write(b"# caf\xe9\n" + MODEL.encode()), None, "invalid_utf8.py:9:9: MPR002", "invalid_utf8.py:9:9: MPR002"),
+    Hostile("unknown_cookie.py", _write(b"# -*- coding: no-such-codec -*-\n" + MODEL.encode()), None, "unknown_cookie.py:9:9: MPR002", "unknown_cookie.py:9:9: MPR002"),
     Hostile("latin1_cookie.py", _write(("# -*- coding: latin-1 -*-\n" + MODEL.replace("x @ self.mask", "x @ self.mask  # caf\xe9")).encode("latin-1")), None, "latin1_cookie.py:9:9: MPR002", "MPR002"),
     Hostile("bom.py", _write(b"\xef\xbb\xbf" + MODEL.encode()), None, "bom.py:8:9: MPR002", "MPR002"),
     Hostile("crlf.py", _write(MODEL.replace("\n", "\r\n")), None, "crlf.py:8:9: MPR002", "MPR002"),

@@ -16,11 +16,10 @@ import threading
 from typing import Sequence
 
 from .args import UsageError, build_parser, find_config, load_config, settings as build_settings
-from .files import AnalysisError, SourceFile, decode_source, discover
+from .files import discover, source_from_bytes
 from .formats import FORMATTERS, sorted_rows
 from .project import ProjectIndex
 from .runner import (
-    FileReport,
     Progress,
     check_source,
     check_worker,
@@ -65,14 +64,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.paths == ["-"]:
         display = args.stdin_filename or "stdin"
         data = sys.stdin.buffer.read()
-        source = None
-        try:
-            text, encoding = decode_source(data)
-            source = SourceFile(display, None, data, text, encoding)
-            extra: frozenset[str] = frozenset()
-            reports = [check_source(source, extra, settings)]
-        except AnalysisError as exc:
-            reports = [FileReport(display, errors=[f"{display}: {exc}"])]
+        source = source_from_bytes(display, None, data)
+        reports = [check_source(source, frozenset(), settings)]
         files: list[str] = []
     else:
         files, errors = discover(args.paths, excludes)
@@ -101,13 +94,11 @@ def run(argv: Sequence[str] | None = None) -> int:
             out.write("".join(diffs))
     elif settings.mode == "fix" and args.paths == ["-"]:
         report = reports[0]
+        out.flush()
         if report.new_text is not None:
-            out.write(report.new_text)
-        elif source is not None:
-            out.write(source.text)  # unfixable or unanalysable: the input passes through unchanged
+            sys.stdout.buffer.write(report.new_text.encode(source.encoding))
         else:
-            out.flush()
-            sys.stdout.buffer.write(data)  # undecodable: pass the bytes through
+            sys.stdout.buffer.write(data)  # unfixable or unanalysable: the input passes through byte for byte
         if rows:
             sys.stderr.write(FORMATTERS["text"](rows))
     else:

@@ -30,6 +30,9 @@ class SourceFile:
     data: bytes
     text: str
     encoding: str
+    # Why the declared (or UTF-8) decoding failed, when the text was read as latin-1 instead, as
+    # flake8 reads such a file: findings agree with the plugin's, but the file is not fixed.
+    fallback_reason: str | None = None
 
 
 def decode_source(data: bytes) -> tuple[str, str]:
@@ -39,6 +42,15 @@ def decode_source(data: bytes) -> tuple[str, str]:
         return data.decode(encoding), encoding
     except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
         raise AnalysisError(f"cannot decode: {exc}") from None
+
+
+def source_from_bytes(display: str, path: str | None, data: bytes) -> SourceFile:
+    """Decode as flake8 does: like the interpreter, else latin-1 (which maps every byte to a character)."""
+    try:
+        text, encoding = decode_source(data)
+    except AnalysisError as exc:
+        return SourceFile(display, path, data, data.decode("latin-1"), "latin-1", str(exc).removeprefix("cannot decode: "))
+    return SourceFile(display, path, data, text, encoding)
 
 
 def read_source(path: str, display: str | None = None) -> SourceFile:
@@ -53,8 +65,7 @@ def read_source(path: str, display: str | None = None) -> SourceFile:
         else:
             reason = exc.strerror or str(exc)
         raise AnalysisError(f"cannot read: {reason}") from None
-    text, encoding = decode_source(data)
-    return SourceFile(display or path, path, data, text, encoding)
+    return source_from_bytes(display or path, path, data)
 
 
 def parse_source(source: SourceFile) -> ast.Module:

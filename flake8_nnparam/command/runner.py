@@ -93,6 +93,12 @@ def check_source(source: SourceFile, extra_bases: frozenset[str], settings: Sett
     report.findings = findings
     if settings.mode == "lint" or not any(f.fix for f in findings):
         return report
+    if source.fallback_reason is not None:
+        report.errors.append(
+            f"{source.display}: cannot fix: not valid in its declared encoding or UTF-8 ({source.fallback_reason}); "
+            "linted as latin-1 like flake8, but a rewrite could corrupt it: fix its encoding or coding cookie first"
+        )
+        return report
     from ..fix import FileChangedError, ReadOnlyError, apply_fixes, write_atomically
 
     try:
