@@ -84,7 +84,9 @@ def check_file(path: str) -> dict:
     """Everything the sweep measures for one file; never raises."""
     import libcst
 
-    from flake8_nnparam import cli
+    from flake8_nnparam.command.args import Selection, Settings
+    from flake8_nnparam.command.files import AnalysisError, SourceFile, decode_source
+    from flake8_nnparam.command.runner import check_source
     from flake8_nnparam.detection import analyze
     from flake8_nnparam.fix import apply_fixes
     from flake8_nnparam.plugin import NNParamChecker
@@ -100,8 +102,8 @@ def check_file(path: str) -> dict:
             data = handle.read()
         row["lines"] = data.count(b"\n")
         try:
-            text, encoding = cli.decode_source(data)
-        except cli.AnalysisError as exc:
+            text, encoding = decode_source(data)
+        except AnalysisError as exc:
             row["python_rejects"] = str(exc)
             return row
         try:
@@ -131,9 +133,9 @@ def check_file(path: str) -> dict:
             row["problems"].append(("plugin escaped", f"{_short(exc)} at {_where(exc)}"))
 
         try:
-            source = cli.SourceFile(path, None, data, text, encoding)
-            settings = cli.Settings(cli.Selection(), frozenset(), "register_buffer", "lint")
-            for error in cli.check_source(source, frozenset(), settings).errors:
+            source = SourceFile(path, None, data, text, encoding)
+            settings = Settings(Selection(), frozenset(), "register_buffer", "lint")
+            for error in check_source(source, frozenset(), settings).errors:
                 if "internal error" in error:
                     row["problems"].append(("command", error))
         except Exception as exc:  # noqa: BLE001

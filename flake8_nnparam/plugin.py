@@ -8,10 +8,42 @@ next to nothing for having it installed.
 from __future__ import annotations
 
 import ast
+import sys
 from typing import Any, Iterator
 
 from . import __version__
 from .detection.prefilter import DEFAULT_OFF_BAND, default_off_enabled, may_contain_findings
+
+_warned_unknown_codes = False
+
+
+def _warn_unknown_codes(options: Any) -> None:
+    """Say once, on stderr, that an ``MPR`` entry of select/ignore matches no code (``MPR01``).
+
+    flake8 shows a plugin's ``LOG.warning`` only with ``-v``, and a typo there means a CI run that
+    checks nothing while passing. Entries of other plugins are theirs to judge; a worker process
+    (flake8 -j with spawn) re-parses the options and stays quiet.
+    """
+    global _warned_unknown_codes
+    entries = [
+        (name.replace("_", "-"), entry)
+        for name in ("select", "extend_select", "ignore", "extend_ignore")
+        for entry in getattr(options, name, None) or ()
+        if isinstance(entry, str) and entry.startswith("MPR")
+    ]
+    if not entries or _warned_unknown_codes:
+        return
+    import multiprocessing
+
+    from .detection.rules import RULES, matches_no_code
+
+    unknown = [(name, entry) for name, entry in entries if matches_no_code(entry)]
+    if unknown and multiprocessing.parent_process() is None:
+        _warned_unknown_codes = True
+        named = ", ".join(f"{entry!r} ({name})" for name, entry in unknown)
+        codes = ", ".join(rule.code for rule in RULES)
+        verb = "match" if len(unknown) > 1 else "matches"
+        sys.stderr.write(f"flake8-nnparam: warning: {named} {verb} no flake8-nnparam code; valid codes are {codes}\n")
 
 
 class NNParamChecker:
@@ -50,6 +82,7 @@ class NNParamChecker:
         cls.selected = frozenset(
             [*(getattr(options, "select", None) or []), *(getattr(options, "extend_select", None) or [])]
         )
+        _warn_unknown_codes(options)
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         if not may_contain_findings("".join(self.lines), self.extra_bases):

@@ -10,10 +10,11 @@ import textwrap
 
 import pytest
 
-from flake8_nnparam import cli, fix
+from flake8_nnparam import fix
+from flake8_nnparam.command.args import BUFFER_STYLES
 from flake8_nnparam.detection import RULES
 
-from .conftest import FIXTURES, HEADER, MASK_AND_WEIGHT_MODEL, run_command
+from .conftest import FIXTURES, HEADER, MASK_AND_WEIGHT_MODEL, clean_env, run_command
 
 BUFFER_MODEL = MASK_AND_WEIGHT_MODEL
 CLEAN_MODEL = HEADER + textwrap.dedent(
@@ -98,6 +99,60 @@ def test_skips_virtualenv_build_and_hidden_dirs_and_honours_exclude(tmp_path):
     (tmp_path / "pkg" / "notes.txt").write_text("self.x = torch.ones(3)\n")
     proc = run(".", "--exclude", "gen", cwd=tmp_path)
     assert {p for p, _, _ in codes(proc)} == {"./pkg/m.py"}
+
+
+def _tree(root, names):
+    for name in names:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(BUFFER_MODEL)
+
+
+def test_gitignore_nested_negation_and_directory_patterns(tmp_path):
+    (tmp_path / ".git").mkdir()  # the project root: rules start here even when a subdirectory is linted
+    (tmp_path / ".git" / "info").mkdir()
+    (tmp_path / ".git" / "info" / "exclude").write_text("local_only.py\n")
+    (tmp_path / ".gitignore").write_text("gen/\n*_pb2.py\n/top_only.py\nsrc/vendor/*\n!src/vendor/kept.py\n")
+    (tmp_path / "src" / "pkg").mkdir(parents=True)
+    (tmp_path / "src" / "pkg" / ".gitignore").write_text("scratch_*.py\n!scratch_keep.py\n")
+    _tree(tmp_path, [
+        "top_only.py", "src/top_only.py", "src/gen/m.py", "src/a_pb2.py", "src/local_only.py",
+        "src/vendor/dropped.py", "src/vendor/kept.py", "src/pkg/scratch_1.py", "src/pkg/scratch_keep.py",
+        "src/pkg/model.py",
+    ])
+    expected = {"src/top_only.py", "src/vendor/kept.py", "src/pkg/scratch_keep.py", "src/pkg/model.py"}
+    assert {p for p, _, _ in codes(run(".", cwd=tmp_path))} == {f"./{n}" for n in expected}
+    # linting a subdirectory still applies the root's .gitignore (paths are relative to where each file sits)
+    assert {p for p, _, _ in codes(run("src", cwd=tmp_path))} == {n for n in expected if n.startswith("src/")}
+    assert {p for p, _, _ in codes(run(".", cwd=tmp_path / "src" / "pkg"))} == {"./scratch_keep.py", "./model.py"}
+
+
+def test_gitignored_file_named_on_the_command_line_is_linted(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("*_pb2.py\ngen/\n")
+    _tree(tmp_path, ["a_pb2.py", "gen/m.py", "gen/sub/m.py", "b.py"])
+    (tmp_path / "gen" / ".gitignore").write_text("sub/\n")
+    assert {p for p, _, _ in codes(run(".", cwd=tmp_path))} == {"./b.py"}
+    assert {p for p, _, _ in codes(run("a_pb2.py", "gen/m.py", cwd=tmp_path))} == {"a_pb2.py", "gen/m.py"}
+    # as ruff: a named directory is walked, and the .gitignore files inside it still apply
+    assert {p for p, _, _ in codes(run("gen", cwd=tmp_path))} == {"gen/m.py"}
+
+
+def test_no_respect_gitignore_flag_and_config_key(tmp_path):
+    (tmp_path / ".gitignore").write_text("ignored.py\n")
+    _tree(tmp_path, ["ignored.py", "b.py"])
+    assert {p for p, _, _ in codes(run(".", cwd=tmp_path))} == {"./b.py"}
+    assert {p for p, _, _ in codes(run("--no-respect-gitignore", ".", cwd=tmp_path))} == {"./b.py", "./ignored.py"}
+    (tmp_path / "pyproject.toml").write_text("[tool.flake8-nnparam]\nrespect-gitignore = false\n")
+    assert {p for p, _, _ in codes(run(".", cwd=tmp_path))} == {"./b.py", "./ignored.py"}
+    assert {p for p, _, _ in codes(run("--respect-gitignore", ".", cwd=tmp_path))} == {"./b.py"}
+    (tmp_path / "pyproject.toml").write_text('[tool.flake8-nnparam]\nrespect-gitignore = "no"\n')
+    proc = run(".", cwd=tmp_path)
+    assert proc.returncode == 2 and "respect-gitignore" in err(proc)
+
+
+def test_default_skips_still_apply_without_a_gitignore(tmp_path):
+    _tree(tmp_path, [".venv/m.py", "build/m.py", "pkg.egg-info/m.py", "pkg/m.py"])
+    assert {p for p, _, _ in codes(run("--no-respect-gitignore", ".", cwd=tmp_path))} == {"./pkg/m.py"}
 
 
 def test_stdin_with_display_name(project):
@@ -330,6 +385,29 @@ def test_config_and_flag_precedence(tmp_path):
     assert [c for _, _, c in codes(run("--no-config", ".", cwd=tmp_path))] == ["MPR002", "MPR001"] * 2
 
 
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        (("--select", "XYZ"), "select: 'XYZ' matches no"),
+        (("--select", "MPR,E501"), "select: 'E501' matches no"),
+        (("--select", "MPR01,MPR08"), "select: 'MPR01', 'MPR08' match no"),
+        (("--ignore", "MPR8"), "ignore: 'MPR8' matches no"),
+    ],
+)
+def test_select_or_ignore_entry_matching_no_code_is_a_usage_error(project, args, named):
+    proc = run(*args, "model.py", cwd=project)
+    assert proc.returncode == 2 and out(proc) == ""
+    assert named in err(proc) and "MPR001" in err(proc) and "MPR999" in err(proc)
+
+
+def test_config_select_matching_no_code_is_a_usage_error(project):
+    (project / "pyproject.toml").write_text('[tool.flake8-nnparam]\nselect = ["MPR01"]\n')
+    proc = run("model.py", cwd=project)
+    assert proc.returncode == 2 and "select: 'MPR01' matches no" in err(proc)
+    for valid in ("M", "MPR0", "MPR90", "MPR002"):
+        assert run("--select", valid, "model.py", cwd=project).returncode in (0, 1)
+
+
 def test_bad_config_is_a_usage_error(tmp_path):
     (tmp_path / "pyproject.toml").write_text("[tool.flake8-nnparam]\nselct = ['MPR']\n")
     (tmp_path / "m.py").write_text(BUFFER_MODEL)
@@ -340,7 +418,7 @@ def test_bad_config_is_a_usage_error(tmp_path):
 # --- robustness ------------------------------------------------------------------------
 
 
-def test_unreadable_undecodable_and_unparsable_files_are_reported_and_others_go_on(tmp_path):
+def test_unreadable_and_unparsable_files_are_reported_and_others_go_on(tmp_path):
     (tmp_path / "good.py").write_text(BUFFER_MODEL)
     (tmp_path / "broken.py").write_text("class M(nn.Module:\n    pass\n")
     (tmp_path / "binary.py").write_bytes(b"x = '\xff\xfe'\n")
@@ -352,8 +430,54 @@ def test_unreadable_undecodable_and_unparsable_files_are_reported_and_others_go_
     stderr = err(proc)
     assert "Traceback" not in stderr
     assert re.search(r"^\./broken\.py: cannot analyse: SyntaxError", stderr, re.M)
-    assert re.search(r"^\./binary\.py: cannot (decode|analyse)", stderr, re.M)
+    assert "binary.py" not in stderr  # not UTF-8: read as latin-1, as flake8 reads it
     assert re.search(r"^\./dangling\.py: cannot read", stderr, re.M)
+
+
+# Not UTF-8, no coding cookie: a latin-1 e-acute in a comment, another in a string before a finding.
+NOT_UTF8_MODEL = b"# caf\xe9\n" + BUFFER_MODEL.encode().replace(
+    b"        self.w = ", b'        label = "\xe9\xe9"; self.t = torch.ones(n)\n        self.w = '
+)
+
+
+def test_undecodable_file_gives_the_same_findings_as_flake8(tmp_path):
+    """flake8 reads a file that is not valid in its encoding as latin-1; so does the command."""
+    (tmp_path / "m.py").write_bytes(NOT_UTF8_MODEL)
+    with pytest.raises(UnicodeDecodeError):
+        NOT_UTF8_MODEL.decode("utf-8")
+    ours = run("m.py", cwd=tmp_path)
+    assert ours.returncode == 1 and err(ours) == ""
+    theirs = subprocess.run(
+        [sys.executable, "-m", "flake8", "--isolated", "--select", "MPR", "m.py"],
+        cwd=tmp_path, capture_output=True, env=clean_env(),
+    )
+    assert theirs.returncode == 1, theirs.stderr
+    as_flake8 = [line.split(" ", 2)[:2] for line in theirs.stdout.decode("latin-1").splitlines()]
+    assert [line.split(" ", 2)[:2] for line in out(ours).splitlines()] == as_flake8
+    assert [code for _, code in as_flake8] == ["MPR002", "MPR002", "MPR001"]
+    assert as_flake8[1][0] == "m.py:10:25:"  # the column is counted the same way after non-ASCII text
+
+
+def test_undecodable_file_is_never_fixed(tmp_path):
+    (tmp_path / "m.py").write_bytes(NOT_UTF8_MODEL)
+    for mode in ("--fix", "--diff"):
+        proc = run(mode, "m.py", cwd=tmp_path)
+        assert proc.returncode == 2
+        assert "m.py: cannot fix: not valid in its declared encoding or UTF-8 (" in err(proc)
+        assert "latin-1" in err(proc) and len(err(proc).splitlines()) == 1
+        assert "---" not in out(proc)
+        assert (tmp_path / "m.py").read_bytes() == NOT_UTF8_MODEL
+    proc = run("-", "--fix", cwd=tmp_path, stdin=NOT_UTF8_MODEL)
+    assert proc.stdout == NOT_UTF8_MODEL and proc.returncode == 2  # passed through byte for byte
+
+
+def test_stdin_fix_keeps_the_coding_cookie_encoding(tmp_path):
+    latin = ("# -*- coding: latin-1 -*-\n# caf\xe9\n" + BUFFER_MODEL).encode("latin-1")
+    proc = run("-", "--fix", cwd=tmp_path, stdin=latin)
+    assert proc.returncode == 0, err(proc)
+    assert proc.stdout.startswith(b"# -*- coding: latin-1 -*-\n# caf\xe9\n") and b"register_buffer" in proc.stdout
+    unfixable = latin + b"x = () if 0 else(lambda:())\n"  # libcst rejects it: passes through unchanged
+    assert run("-", "--fix", cwd=tmp_path, stdin=unfixable).stdout == unfixable
 
 
 def test_parallel_output_identical_to_serial(tmp_path):
@@ -458,7 +582,7 @@ def test_bases_from_other_files_are_resolved(tmp_path):
 
 
 def test_buffer_styles_agree_with_fix_module():
-    assert cli.BUFFER_STYLES == fix.BUFFER_STYLES
+    assert BUFFER_STYLES == fix.BUFFER_STYLES
 
 
 def test_console_script(project):
@@ -487,3 +611,15 @@ def test_a_base_module_alias_in_another_file_is_resolved(tmp_path):
     )
     proc = run(".", cwd=tmp_path)
     assert [(p, line, code) for p, line, code in codes(proc)] == [("./b.py", 8, "MPR002")]
+
+
+def test_tomli_is_declared_for_python_3_10():
+    """``load_config`` imports tomli before Python 3.11: the installed distribution must require it there."""
+    from importlib.metadata import requires
+
+    from packaging.requirements import Requirement
+
+    reqs = [Requirement(r) for r in requires("flake8-nnparam") or ()]
+    tomli = [r for r in reqs if r.name == "tomli"]
+    assert tomli and tomli[0].marker is not None
+    assert tomli[0].marker.evaluate({"python_version": "3.10"}) and not tomli[0].marker.evaluate({"python_version": "3.11"})

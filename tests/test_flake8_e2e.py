@@ -78,6 +78,23 @@ def test_ignore_by_code_and_prefix(buggy):
     assert codes(flake8("--extend-ignore", "MPR", str(buggy)).stdout) == []
 
 
+def test_mpr_entry_matching_no_code_warns_once_on_stderr(buggy, tmp_path):
+    proc = flake8("--select", "MPR01,E9", "--extend-ignore", "MPR8", "-j", "2", str(buggy), str(buggy.parent))
+    assert proc.returncode == 0 and proc.stdout == ""  # what a typo does: checks nothing and passes
+    (warning,) = proc.stderr.splitlines()
+    assert warning.startswith("flake8-nnparam: warning: 'MPR01' (select), 'MPR8' (extend-ignore) match no")
+    assert "MPR001" in warning and "MPR999" in warning
+    (tmp_path / "setup.cfg").write_text("[flake8]\nextend-select = MPR0O1\n")  # letter O for zero, in the config
+    proc = flake8(str(buggy), cwd=tmp_path)
+    assert "'MPR0O1' (extend-select) matches no" in proc.stderr and proc.returncode == 1
+
+
+@pytest.mark.parametrize("args", [("--select", "MPR,E,W"), ("--select", "M,MP,MPR0,MPR90"), ("--select", "E501,XYZ1,C90"),
+                                  ("--extend-ignore", "MPR9,MPR002"), ()])
+def test_known_codes_and_other_plugins_codes_do_not_warn(buggy, args):
+    assert flake8(*args, str(buggy)).stderr == ""
+
+
 def test_noqa(tmp_path):
     path = tmp_path / "m.py"
     path.write_text(

@@ -184,3 +184,21 @@ def test_try_repo_against_a_clone(tmp_path, env):
     assert fix.startswith(".") and "Failed" in fix and "files were modified by this hook" in fix, output
     assert (repo / "model.py").read_text() == CLEAN
     assert (repo / "clean.py").read_text() == CLEAN
+
+
+def test_readme_local_hook_works_as_written(tmp_path, env):
+    """The README's ``repo: local`` snippet, copied verbatim, blocks a bad commit and lets a clean one in."""
+    if not (Path(sys.executable).parent / "flake8-nnparam").exists():
+        pytest.skip("console script not installed")
+    readme = (ROOT / "README.md").read_text()
+    (snippet,) = [b for b in re.findall(r"^```yaml\n(.*?)^```", readme, re.M | re.S) if "repo: local" in b]
+    repo = init_repo(tmp_path / "repo", env)
+    (repo / ".pre-commit-config.yaml").write_text(snippet)
+    sh(["git", "add", ".pre-commit-config.yaml"], repo, env, check=True)
+    assert pre_commit("install", cwd=repo, env=env).returncode == 0
+    (repo / "model.py").write_text(BAD)
+    proc = commit(repo, env, "model.py")
+    assert proc.returncode != 0 and "MPR002" in proc.stdout + proc.stderr
+    (repo / "model.py").write_text(CLEAN)
+    proc = commit(repo, env, "model.py")
+    assert proc.returncode == 0, proc.stdout + proc.stderr

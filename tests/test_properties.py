@@ -23,7 +23,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from flake8_nnparam import cli
+from flake8_nnparam.command.args import Selection, Settings
+from flake8_nnparam.command.files import AnalysisError, SourceFile, decode_source, parse_source
+from flake8_nnparam.command.noqa import noqa_line_mapping
+from flake8_nnparam.command.project import index_text
+from flake8_nnparam.command.runner import FileReport, check_source
 from flake8_nnparam.detection import DEFAULT_OFF_BAND, analyze
 from flake8_nnparam.fix import apply_fixes
 from flake8_nnparam.plugin import NNParamChecker
@@ -102,28 +106,28 @@ def _as_module_init(source: str) -> str | None:
     return wrapped
 
 
-def _cli_settings(mode: str, disable_noqa: bool = False) -> cli.Settings:
-    return cli.Settings(cli.Selection(), frozenset(), "register_buffer", mode, disable_noqa)
+def _cli_settings(mode: str, disable_noqa: bool = False) -> Settings:
+    return Settings(Selection(), frozenset(), "register_buffer", mode, disable_noqa)
 
 
-def _run_cli_functions(source: str) -> list[cli.FileReport]:
+def _run_cli_functions(source: str) -> list[FileReport]:
     """Everything the command does to one file, in-process: decode, index, lint, fix."""
     data = source.encode("utf-8", "surrogatepass")
     try:
-        text, encoding = cli.decode_source(data)
-    except cli.AnalysisError:
+        text, encoding = decode_source(data)
+    except AnalysisError:
         return []
-    src = cli.SourceFile("generated.py", None, data, text, encoding)
+    src = SourceFile("generated.py", None, data, text, encoding)
     try:
-        cli.parse_source(src)
-    except cli.AnalysisError:
+        parse_source(src)
+    except AnalysisError:
         pass
-    cli.index_text("generated.py", text, frozenset())
-    cli.noqa_line_mapping(text)
-    return [cli.check_source(src, frozenset(), _cli_settings(mode)) for mode in ("lint", "diff", "fix")]
+    index_text("generated.py", text, frozenset())
+    noqa_line_mapping(text)
+    return [check_source(src, frozenset(), _cli_settings(mode)) for mode in ("lint", "diff", "fix")]
 
 
-def _no_internal_error(reports: list[cli.FileReport], plugin: list[tuple[int, int, str]]) -> None:
+def _no_internal_error(reports: list[FileReport], plugin: list[tuple[int, int, str]]) -> None:
     for report in reports:
         for error in report.errors:
             assert "internal error" not in error, error
@@ -179,12 +183,12 @@ def test_generated_modules_parse_and_findings_are_deterministic(source):
     assert not any("MPR999" in m for _, _, m in plugin), plugin
     default_on = [(f.line, f.col, f.message) for f in first if not f.code.startswith(DEFAULT_OFF_BAND)]
     assert [p for p in plugin if not p[2].startswith("MPR999")] == default_on
-    src = cli.SourceFile("m.py", None, source.encode(), source, "utf-8")
-    everything = cli.check_source(src, frozenset(), _cli_settings("lint", disable_noqa=True))
+    src = SourceFile("m.py", None, source.encode(), source, "utf-8")
+    everything = check_source(src, frozenset(), _cli_settings("lint", disable_noqa=True))
     assert not everything.errors
     assert [(f.line, f.col, f.message) for f in everything.findings] == default_on
-    linted = cli.check_source(src, frozenset(), _cli_settings("lint"))
-    assert _key(linted.findings) == _key(cli.check_source(src, frozenset(), _cli_settings("lint")).findings)
+    linted = check_source(src, frozenset(), _cli_settings("lint"))
+    assert _key(linted.findings) == _key(check_source(src, frozenset(), _cli_settings("lint")).findings)
 
 
 def _edited_lines(source: str, applied) -> set[int]:
@@ -254,17 +258,17 @@ def test_fixes_parse_fix_what_they_claim_are_idempotent_and_local(source, style)
 @given(torch_module_source())
 def test_command_fix_matches_the_engine_and_a_second_run_is_a_no_op(source):
     data = source.encode()
-    src = cli.SourceFile("m.py", None, data, source, "utf-8")
-    report = cli.check_source(src, frozenset(), _cli_settings("fix"))
+    src = SourceFile("m.py", None, data, source, "utf-8")
+    report = check_source(src, frozenset(), _cli_settings("fix"))
     assert not report.errors, report.errors
     if report.new_text is None:
         assert report.fixed == 0
         return
     fixed = report.new_text
     ast.parse(fixed)
-    second = cli.check_source(cli.SourceFile("m.py", None, fixed.encode(), fixed, "utf-8"), frozenset(), _cli_settings("fix"))
+    second = check_source(SourceFile("m.py", None, fixed.encode(), fixed, "utf-8"), frozenset(), _cli_settings("fix"))
     assert second.new_text is None and second.fixed == 0, second.new_text
-    diff = cli.check_source(src, frozenset(), _cli_settings("diff"))
+    diff = check_source(src, frozenset(), _cli_settings("diff"))
     assert bool(diff.diff) == (fixed != source)
 
 

@@ -20,7 +20,9 @@ from typing import Callable
 
 import pytest
 
-from flake8_nnparam import cli
+from flake8_nnparam.command.args import Selection, Settings
+from flake8_nnparam.command.files import decode_source, read_source
+from flake8_nnparam.command.runner import check_source
 from flake8_nnparam.detection import analyze
 from flake8_nnparam.fix import apply_fixes
 
@@ -143,7 +145,9 @@ HOSTILE = [
     Hostile("syntax_error.py", _write("def f(:\n    pass\n"), "syntax_error.py: cannot analyse: SyntaxError", flake8="E999"),
     Hostile("libcst_rejects.py", _write(module_with(LIBCST_REJECTS)), None, "libcst_rejects.py:9:9: MPR002", "MPR002"),
     Hostile("null_bytes.py", _write(b"import torch\nx = 1\x00\n"), "null_bytes.py: cannot analyse: SyntaxError: source code string cannot contain null bytes", flake8="E999"),
-    Hostile("invalid_utf8.py", _write(b"import torch\nx = '\xff\xfe'\n"), "invalid_utf8.py: cannot decode", flake8=ANY),  # flake8 falls back to latin-1
+    # not UTF-8 and no cookie: read as latin-1, as flake8 does (test_cli checks both report the same)
+    Hostile("invalid_utf8.py", _write(b"# caf\xe9\n" + MODEL.encode()), None, "invalid_utf8.py:9:9: MPR002", "invalid_utf8.py:9:9: MPR002"),
+    Hostile("unknown_cookie.py", _write(b"# -*- coding: no-such-codec -*-\n" + MODEL.encode()), None, "unknown_cookie.py:9:9: MPR002", "unknown_cookie.py:9:9: MPR002"),
     Hostile("latin1_cookie.py", _write(("# -*- coding: latin-1 -*-\n" + MODEL.replace("x @ self.mask", "x @ self.mask  # caf\xe9")).encode("latin-1")), None, "latin1_cookie.py:9:9: MPR002", "MPR002"),
     Hostile("bom.py", _write(b"\xef\xbb\xbf" + MODEL.encode()), None, "bom.py:8:9: MPR002", "MPR002"),
     Hostile("crlf.py", _write(MODEL.replace("\n", "\r\n")), None, "crlf.py:8:9: MPR002", "MPR002"),
@@ -305,7 +309,7 @@ def test_fix_replaces_atomically_keeping_mode_encoding_and_line_endings(tmp_path
     path = tmp_path / name
     path.write_bytes(data)
     os.chmod(path, mode)
-    text, encoding = cli.decode_source(data)
+    text, encoding = decode_source(data)
     expected = _expected_fix(text).encode(encoding)
     assert expected != data
     if data.startswith(b"\xef\xbb\xbf"):
@@ -324,11 +328,11 @@ def test_fix_replaces_atomically_keeping_mode_encoding_and_line_endings(tmp_path
 def test_file_changed_between_read_and_write_is_not_overwritten(tmp_path):
     path = tmp_path / "m.py"
     path.write_text(MODEL)
-    source = cli.read_source(str(path))
+    source = read_source(str(path))
     edited = MODEL + "# edited by someone else meanwhile\n"
     path.write_text(edited)
-    settings = cli.Settings(cli.Selection(), frozenset(), "register_buffer", "fix")
-    report = cli.check_source(source, frozenset(), settings)
+    settings = Settings(Selection(), frozenset(), "register_buffer", "fix")
+    report = check_source(source, frozenset(), settings)
     assert path.read_text() == edited
     assert report.fixed == 0 and report.findings
     assert len(report.errors) == 1 and "changed on disk" in report.errors[0] and "not fixed" in report.errors[0]
@@ -339,16 +343,16 @@ def test_file_changed_between_read_and_write_is_not_overwritten(tmp_path):
 def test_interrupt_at_any_step_of_the_write_leaves_the_old_file(tmp_path, monkeypatch, step):
     path = tmp_path / "m.py"
     path.write_text(MODEL)
-    source = cli.read_source(str(path))
+    source = read_source(str(path))
     module, _, func = step.partition(".")
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(f"flake8_nnparam.fix.os.{func}", interrupted)
-    settings = cli.Settings(cli.Selection(), frozenset(), "register_buffer", "fix")
+    settings = Settings(Selection(), frozenset(), "register_buffer", "fix")
     with pytest.raises(KeyboardInterrupt):
-        cli.check_source(source, frozenset(), settings)
+        check_source(source, frozenset(), settings)
     monkeypatch.undo()
     assert path.read_text() == MODEL
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.py"], "temporary file left behind"
@@ -369,10 +373,10 @@ def test_write_failure_is_reported_per_file_and_the_others_are_fixed(tmp_path, m
     (tmp_path / "ro").mkdir()
     (tmp_path / "ro" / "c.py").write_text(MODEL)
     monkeypatch.setattr("flake8_nnparam.fix.tempfile.mkstemp", mkstemp)
-    settings = cli.Settings(cli.Selection(), frozenset(), "register_buffer", "fix")
+    settings = Settings(Selection(), frozenset(), "register_buffer", "fix")
     errors = []
     for name in ("a.py", "ro/c.py", "b.py"):
-        report = cli.check_source(cli.read_source(str(tmp_path / name)), frozenset(), settings)
+        report = check_source(read_source(str(tmp_path / name)), frozenset(), settings)
         errors += report.errors
     assert errors == [f"{tmp_path / 'ro/c.py'}: not fixed: cannot write: Permission denied"]
     assert (tmp_path / "ro" / "c.py").read_text() == MODEL

@@ -28,6 +28,11 @@ RULES: tuple[Rule, ...] = tuple(
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 
 
+def matches_no_code(entry: str) -> bool:
+    """A select/ignore entry that is neither a code of this table nor a prefix of one (``MPR01``)."""
+    return not any(rule.code.startswith(entry) for rule in RULES)
+
+
 def render_rule_reference() -> str:
     """docs/rules.md, generated from this table (a test keeps the file in step)."""
     out = [

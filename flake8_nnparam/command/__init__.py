@@ -1,0 +1,140 @@
+"""The standalone command: lint, show the diff of the fixes, or apply them.
+
+Same engine, codes and messages as the flake8 plugin. Exit status: 0 clean, 1 findings,
+2 usage errors or files that could not be analysed (reported on stderr; the others go on).
+
+``args`` reads the arguments and configuration, ``files`` finds and reads the files, ``project``
+resolves base classes across them, ``runner`` lints (and fixes) each file, ``formats`` prints.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from typing import Sequence
+
+from .args import UsageError, build_parser, find_config, load_config, settings as build_settings
+from .files import discover, source_from_bytes
+from .formats import FORMATTERS, sorted_rows
+from .project import ProjectIndex
+from .runner import (
+    Progress,
+    check_source,
+    check_worker,
+    index_worker,
+    map_files,
+    on_sigint,
+    parse_jobs,
+)
+
+__all__ = ["main", "run"]
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.paths:
+        parser.print_usage(sys.stderr)
+        print("flake8-nnparam: error: give at least one path, or '-' for stdin", file=sys.stderr)
+        return EXIT_ERROR
+    if "-" in args.paths and len(args.paths) > 1:
+        raise UsageError("'-' (stdin) cannot be combined with other paths")
+    if args.stdin_filename and "-" not in args.paths:
+        raise UsageError("--stdin-filename needs '-' among the paths")
+
+    config: dict = {}
+    config_dir = os.getcwd()
+    if not args.no_config:
+        if args.config:
+            config_path = args.config
+        else:
+            first = args.stdin_filename if args.paths == ["-"] and args.stdin_filename else args.paths[0]
+            config_path = find_config(first if first != "-" and os.path.exists(first) else os.getcwd())
+            config_path = config_path or find_config(os.getcwd())
+        if config_path:
+            config = load_config(config_path)
+            config_dir = os.path.dirname(os.path.abspath(config_path))
+    settings, excludes = build_settings(args, config, config_dir)
+
+    errors: list[str] = []
+    if args.paths == ["-"]:
+        display = args.stdin_filename or "stdin"
+        data = sys.stdin.buffer.read()
+        source = source_from_bytes(display, None, data)
+        reports = [check_source(source, frozenset(), settings)]
+        files: list[str] = []
+    else:
+        files, errors = discover(args.paths, excludes)
+        jobs = parse_jobs(args.jobs, len(files))
+        progress = Progress(len(files) * 2, "checking")
+        # Index every file from its text (cheap), then parse and lint each once, knowing which of its
+        # bases are Module classes defined in other linted files.
+        indexed = map_files(index_worker, [(f, settings.module_bases) for f in files], jobs, progress)
+        failed = {path: reason for path, _, reason in indexed if reason}
+        errors.extend(f"{path}: {reason}" for path, reason in failed.items())
+        project = ProjectIndex(index for _, index, _ in indexed if index is not None)
+        tasks = [(f, f, project.extra_bases_for(f), settings) for f in files if f not in failed]
+        reports = map_files(check_worker, tasks, jobs, progress)
+        progress.close()
+
+    for report in reports:
+        errors.extend(report.errors)
+    rows = sorted_rows(reports)
+    out = sys.stdout
+    if settings.mode != "lint":
+        from ..fix import STATE_DICT_NOTE
+    if settings.mode == "diff":
+        diffs = [r.diff for r in sorted(reports, key=lambda r: r.display) if r.diff]
+        if diffs:
+            out.write("".join(f"# {line}\n" for line in _wrap(STATE_DICT_NOTE)))
+            out.write("".join(diffs))
+    elif settings.mode == "fix" and args.paths == ["-"]:
+        report = reports[0]
+        out.flush()
+        if report.new_text is not None:
+            sys.stdout.buffer.write(report.new_text.encode(source.encoding))
+        else:
+            sys.stdout.buffer.write(data)  # unfixable or unanalysable: the input passes through byte for byte
+        if rows:
+            sys.stderr.write(FORMATTERS["text"](rows))
+    else:
+        out.write(FORMATTERS[args.format](rows) if rows or args.format in ("json", "sarif") else "")
+    if settings.mode == "fix":
+        fixed = sum(r.fixed for r in reports)
+        if fixed:
+            changed = sum(1 for r in reports if r.fixed)
+            print(f"flake8-nnparam: fixed {fixed} finding(s) in {changed} file(s). {STATE_DICT_NOTE}", file=sys.stderr)
+    for error in errors:
+        print(error, file=sys.stderr)
+    out.flush()
+    if errors:
+        return EXIT_ERROR
+    if settings.mode == "diff":
+        return EXIT_FINDINGS if rows else EXIT_CLEAN
+    return EXIT_FINDINGS if rows else EXIT_CLEAN
+
+
+def _wrap(text: str, width: int = 96) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, on_sigint)
+    try:
+        return run(argv)
+    except UsageError as exc:
+        print(f"flake8-nnparam: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("flake8-nnparam: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_ERROR
+

@@ -1,0 +1,124 @@
+"""Output formats: flake8-style text, JSON, GitHub workflow commands, SARIF 2.1.0."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.parse
+from pathlib import Path
+from typing import Sequence
+
+from .. import __version__
+from ..detection import RULES, Finding
+from .runner import FileReport
+
+
+def _github_escape(text: str, property_value: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def sorted_rows(reports: Sequence[FileReport]) -> list[tuple[str, Finding]]:
+    rows = [(r.display, f) for r in reports for f in r.findings]
+    rows.sort(key=lambda row: (row[0], row[1].line, row[1].col, row[1].code))
+    return rows
+
+
+def format_text(rows) -> str:
+    return "".join(f"{path}:{f.line}:{f.col + 1}: {f.message}\n" for path, f in rows)
+
+
+def format_json(rows) -> str:
+    items = [
+        {
+            "path": path,
+            "line": f.line,
+            "column": f.col + 1,
+            "end_line": f.end_line or f.line,
+            "code": f.code,
+            "message": f.message,
+            "fixable": f.fix is not None,
+        }
+        for path, f in rows
+    ]
+    return json.dumps(items, indent=2) + "\n"
+
+
+def format_github(rows) -> str:
+    return "".join(
+        f"::warning file={_github_escape(path, True)},line={f.line},col={f.col + 1},"
+        f"title={_github_escape(f.code, True)}::{_github_escape(f.message)}\n"
+        for path, f in rows
+    )
+
+
+def _sarif_artifact(path: str) -> dict:
+    """A percent-encoded URI reference: relative to the checkout root, or a file: URI when absolute."""
+    if os.path.isabs(path):
+        return {"uri": Path(path).as_uri()}
+    return {"uri": urllib.parse.quote(path.replace(os.sep, "/")), "uriBaseId": "%SRCROOT%"}
+
+
+def sarif_log(rows) -> dict:
+    rule_index = {rule.code: i for i, rule in enumerate(RULES)}
+    rules = [
+        {
+            "id": rule.code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.message.split(";")[0].format_map(_Blank())},
+            "fullDescription": {"text": rule.what},
+            "help": {"text": rule.why + (f" Fix: {rule.fix}" if rule.fix else "")},
+            "defaultConfiguration": {"level": "warning", "enabled": rule.default_on},
+            "properties": {"fixable": bool(rule.fix)},
+        }
+        for rule in RULES
+    ]
+    results = []
+    for path, f in rows:
+        result = {
+            "ruleId": f.code,
+            "level": "warning",
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": _sarif_artifact(path),
+                        "region": {"startLine": f.line, "startColumn": f.col + 1, "endLine": f.end_line or f.line},
+                    }
+                }
+            ],
+        }
+        if f.code in rule_index:
+            result["ruleIndex"] = rule_index[f.code]
+        results.append(result)
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "flake8-nnparam",
+                        "version": __version__,
+                        "informationUri": "https://pypi.org/project/flake8-nnparam/",
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "<attr>" if key == "attr" else ""
+
+
+def format_sarif(rows) -> str:
+    return json.dumps(sarif_log(rows), indent=2) + "\n"
+
+
+FORMATTERS = {"text": format_text, "json": format_json, "github": format_github, "sarif": format_sarif}

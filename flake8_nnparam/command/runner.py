@@ -1,0 +1,205 @@
+"""The per-file work (lint, diff, fix), the worker pool behind ``-j``, Ctrl-C and progress."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import signal
+import sys
+from dataclasses import dataclass, field
+
+from ..detection import Finding, analyze
+from .args import Settings, UsageError
+from .files import AnalysisError, SourceFile, parse_source, read_source
+from .noqa import file_is_noqa, is_noqa, noqa_line_mapping
+from .project import FileIndex, index_text
+
+_PROGRESS_MIN_FILES = 10
+
+
+@dataclass
+class FileReport:
+    display: str
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    diff: str = ""
+    fixed: int = 0
+    new_text: str | None = None  # fixed source, for stdin
+    notes: list[str] = field(default_factory=list)
+
+
+def index_worker(args) -> tuple[str, FileIndex | None, str | None]:
+    path, module_bases = args
+    try:
+        source = read_source(path)
+    except AnalysisError as exc:
+        return path, None, str(exc)
+    return path, index_text(path, source.text, module_bases), None
+
+
+_INTERRUPTED = False
+
+
+def on_sigint(signum, frame):
+    global _INTERRUPTED
+    _INTERRUPTED = True
+    raise KeyboardInterrupt
+
+
+def _raise_if_interrupted() -> None:
+    if _INTERRUPTED:
+        raise KeyboardInterrupt
+
+
+def _internal_error(exc: BaseException) -> str:
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return "internal error " + (text if len(text) <= 200 else text[:197] + "...")
+
+
+def _ignore_sigint() -> None:
+    """Pool workers leave Ctrl-C to the parent, which stops them: no traceback from every worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def check_source(source: SourceFile, extra_bases: frozenset[str], settings: Settings) -> FileReport:
+    """Lint one file (every file is parsed, so syntax errors are reported) and, in diff/fix mode, fix it."""
+    report = FileReport(source.display)
+    try:
+        tree = parse_source(source)
+        findings = analyze(tree, source.text, extra_bases | settings.module_bases)
+        if not findings:
+            return report
+        lines = source.text.splitlines(keepends=True)
+        if not settings.disable_noqa and "flake8" in source.text and file_is_noqa(lines):
+            return report
+    except AnalysisError as exc:
+        report.errors.append(f"{source.display}: {exc}")
+        return report
+    except RecursionError:
+        report.errors.append(f"{source.display}: cannot analyse: RecursionError: nesting too deep")
+        return report
+    except Exception as exc:  # noqa: BLE001 - an engine bug in one file must not stop the others
+        _raise_if_interrupted()
+        report.errors.append(f"{source.display}: cannot analyse: {_internal_error(exc)}")
+        return report
+    findings = [f for f in findings if settings.selection.enabled(f.code)]
+    if findings and not settings.disable_noqa:
+        mapping = noqa_line_mapping(source.text)
+        findings = [
+            f
+            for f in findings
+            if not is_noqa(f.code, mapping.get(f.line) or (lines[f.line - 1] if 0 < f.line <= len(lines) else ""))
+        ]
+    report.findings = findings
+    if settings.mode == "lint" or not any(f.fix for f in findings):
+        return report
+    if source.fallback_reason is not None:
+        report.errors.append(
+            f"{source.display}: cannot fix: not valid in its declared encoding or UTF-8 ({source.fallback_reason}); "
+            "linted as latin-1 like flake8, but a rewrite could corrupt it: fix its encoding or coding cookie first"
+        )
+        return report
+    from ..fix import FileChangedError, ReadOnlyError, apply_fixes, write_atomically
+
+    try:
+        result = apply_fixes(source.text, findings, settings.buffer_style)
+    except Exception as exc:  # noqa: BLE001 - report, never a traceback
+        _raise_if_interrupted()  # Ctrl-C inside libcst can surface as another exception
+        report.errors.append(f"{source.display}: cannot fix: {_internal_error(exc)}")
+        return report
+    unparsable = {reason for _, reason in result.skipped if reason.startswith("libcst cannot parse")}
+    if unparsable:
+        report.errors.append(f"{source.display}: cannot fix: {sorted(unparsable)[0]}")
+    if not result.changed:
+        return report
+    if settings.mode == "diff":
+        name = os.path.normpath(source.display).replace(os.sep, "/")
+        old_name, new_name = (name, name) if os.path.isabs(name) else (f"a/{name}", f"b/{name}")
+        report.diff = "".join(
+            line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+            for line in difflib.unified_diff(
+                source.text.splitlines(keepends=True),
+                result.source.splitlines(keepends=True),
+                old_name,
+                new_name,
+            )
+        )
+        return report
+    new_data = result.source.encode(source.encoding)
+    if source.path is None:
+        report.new_text = result.source
+    else:
+        try:
+            write_atomically(source.path, source.data, new_data)
+        except (FileChangedError, ReadOnlyError) as exc:
+            report.errors.append(f"{source.display}: not fixed: {exc}")
+            return report
+        except OSError as exc:
+            report.errors.append(f"{source.display}: not fixed: cannot write: {exc.strerror or exc}")
+            return report
+    applied = set(id(f) for f in result.applied)
+    report.fixed = len(applied)
+    report.findings = [f for f in findings if id(f) not in applied]
+    return report
+
+
+def check_worker(args) -> FileReport:
+    path, display, extra_bases, settings = args
+    try:
+        source = read_source(path, display)
+    except AnalysisError as exc:
+        return FileReport(display, errors=[f"{display}: {exc}"])
+    return check_source(source, extra_bases, settings)  # parsed here once: syntax errors are reported
+
+
+def parse_jobs(value: str, n_files: int) -> int:
+    if value == "auto":
+        return min(os.cpu_count() or 1, 8) if n_files >= 50 else 1
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise UsageError(f"-j: {value!r} is not a number or 'auto'") from None
+    if jobs < 1:
+        raise UsageError("-j: must be at least 1")
+    return jobs
+
+
+class Progress:
+    def __init__(self, total: int, label: str) -> None:
+        self.total, self.label, self.done = total, label, 0
+        self.active = total >= _PROGRESS_MIN_FILES and sys.stderr.isatty()
+
+    def step(self) -> None:
+        self.done += 1
+        if self.active:
+            sys.stderr.write(f"\rflake8-nnparam: {self.label} {self.done}/{self.total} files")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.active:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def map_files(func, items: list, jobs: int, progress: Progress) -> list:
+    if jobs <= 1 or len(items) <= 1:
+        results = []
+        for item in items:
+            results.append(func(item))
+            progress.step()
+        return results
+    import multiprocessing
+
+    pool = multiprocessing.Pool(min(jobs, len(items)), initializer=_ignore_sigint)
+    try:
+        results = []
+        for result in pool.imap(func, items, chunksize=max(1, len(items) // (jobs * 8))):
+            results.append(result)
+            progress.step()
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+    return results
