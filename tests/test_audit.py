@@ -20,7 +20,7 @@ import pytest
 from flake8_nnparam.detection import RULES_BY_CODE
 from flake8_nnparam.detection.tables import FRAMEWORK_PLAIN_ATTRIBUTES
 
-from .conftest import clean_env, expectations, fixture_files
+from .conftest import ROOT, clean_env, expectations, fixture_files
 from .test_runtime import _classes, _instance_attrs, analysed, builders, needs_torch, nn, torch, unregistered_state
 
 if torch is not None:
@@ -741,3 +741,29 @@ def test_assert_registered_passes_on_a_correct_model_and_rejects_non_modules():
     assert_registered(ResNet18Like())
     with pytest.raises(TypeError):
         find_unregistered(object())
+
+
+def test_the_readme_shows_real_output():
+    class Attention(nn.Module):
+        def __init__(self, n):
+            super().__init__()
+            self.proj = nn.Linear(n, n)
+            self.mask = torch.tril(torch.ones(n, n))
+
+    class Encoder(nn.Module):
+        def __init__(self, n=4):
+            super().__init__()
+            self.layers = nn.ModuleList([Attention(n)])
+            self.heads = [nn.Linear(n, 2), nn.Linear(n, 3)]
+
+    class MyModel(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = Encoder()
+
+    readme = (ROOT / "README.md").read_text()
+    shown = readme.split("A failure names each attribute", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    with pytest.raises(AssertionError) as raised:
+        assert_registered(MyModel())
+    assert str(raised.value) + "\n" == shown
+    assert "assert_registered(MyModel())" in readme
