@@ -44,7 +44,10 @@ _REGISTRATION = {
     "MPR006": "nn.ParameterDict",
     "MPR007": "register_buffer (each tensor, or one stacked tensor)",
 }
-_COMPLEX_REGISTRATION = "register_buffer of torch.view_as_real(...) (a complex buffer loses its imaginary part under .to(dtype)), or move it at use"
+_COMPLEX_REGISTRATION = (
+    "register_buffer of torch.view_as_real(...) (a complex buffer loses its imaginary part under .to(dtype)), "
+    "or move it at use"
+)
 
 
 class AuditWarning(UserWarning):
@@ -78,8 +81,8 @@ def find_unregistered(model: Any, *, ignore: Iterable[str] = (), example_inputs:
     forward once on a copy moved to the ``meta`` device and once on a copy converted to float64, the
     way registered state would follow ``.to()``; when a copy fails only because of unregistered state,
     the findings that make it fail carry the error in ``failure`` and in their message. The model itself
-    is never run or changed, and nothing is run when nothing is unregistered. When a copy cannot run at all (an op without a meta kernel, inputs that do
-    not fit), that mode is skipped with an ``AuditWarning``.
+    is never run or changed, and nothing is run when nothing is unregistered. When a copy cannot run at
+    all (an op without a meta kernel, inputs that do not fit), that mode is skipped with an ``AuditWarning``.
     """
     import torch
 
@@ -105,7 +108,8 @@ def assert_registered(model: Any, ignore: Iterable[str] = (), *, example_inputs:
 
 def _ignored(finding: AuditFinding, ignore: tuple[str, ...]) -> bool:
     for pattern in ignore:
-        if pattern.upper().startswith("MPR") and (pattern[3:].isdigit() or not pattern[3:]) and finding.code.startswith(pattern.upper()):
+        code_like = pattern.upper().startswith("MPR") and (pattern[3:].isdigit() or not pattern[3:])
+        if code_like and finding.code.startswith(pattern.upper()):
             return True
         parts = finding.path.split(".")
         if any(fnmatch.fnmatchcase(".".join(parts[:n]), pattern) for n in range(1, len(parts) + 1)):
@@ -258,14 +262,15 @@ class _Auditor:
         if not (modules or learnables or tensors):
             return
         is_dict = isinstance(value, dict)
-        shown = "dict" if is_dict else "tuple" if isinstance(value, tuple) else "set" if isinstance(value, (set, frozenset)) else "list"
+        shown = _container_name(value)
         if modules:
             code = "MPR004" if is_dict else "MPR003"
         elif learnables:
             code = "MPR006" if is_dict else "MPR005"
         else:
             code = "MPR007"
-        held = [type(m).__name__ for _, m in modules] + ["Parameter" if isinstance(t, torch.nn.Parameter) else "Tensor" for t in learnables + tensors]
+        held = [type(m).__name__ for _, m in modules]
+        held += ["Parameter" if isinstance(t, torch.nn.Parameter) else "Tensor" for t in learnables + tensors]
         summary = f"{shown} of {len(held)} unregistered: {_counted(held)}"
         self._report(module, name, path, code, _REGISTRATION[code], summary, via, container=shown)
         for key, held_module in modules:
@@ -293,6 +298,14 @@ def _items(value, key: str = "", depth: int = 0, seen: set[int] | None = None) -
             yield from _items(item, item_key, depth + 1, seen)
         else:
             yield item_key, item
+
+
+def _container_name(value) -> str:
+    if isinstance(value, dict):
+        return "dict"
+    if isinstance(value, tuple):
+        return "tuple"
+    return "set" if isinstance(value, (set, frozenset)) else "list"
 
 
 def _counted(names: list[str]) -> str:

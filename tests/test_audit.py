@@ -406,7 +406,13 @@ def test_object_setattr_values_are_reported_unless_ignored():
 def test_ignore_takes_codes_prefixes_and_path_globs_covering_subtrees():
     assert set(paths(EveryCode(), ignore=["MPR002", "MPR00"])) == set()
     assert set(paths(EveryCode(), ignore=["mpr001"])) == set(paths(EveryCode())) - {"w"}
-    heads = type("Heads", (nn.Module,), {"__init__": lambda self: (nn.Module.__init__(self), setattr(self, "hs", [Attention()]))[0]})
+
+    class Heads(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.hs = [Attention()]
+
+    heads = Heads
     assert set(paths(heads())) == {"hs", "hs.0.mask"}
     assert paths(heads(), ignore=["hs"]) == {}
     assert set(paths(heads(), ignore=["*.mask"])) == {"hs"}
@@ -598,11 +604,15 @@ def _architectures():
             id="nn.Transformer",
         ),
         pytest.param(
-            lambda: nn.TransformerEncoder(nn.TransformerEncoderLayer(16, 2, 32), 3, enable_nested_tensor=False), (torch.randn(5, 2, 16),), id="nn.TransformerEncoder"
+            lambda: nn.TransformerEncoder(nn.TransformerEncoderLayer(16, 2, 32), 3, enable_nested_tensor=False),
+            (torch.randn(5, 2, 16),),
+            id="nn.TransformerEncoder",
         ),
         pytest.param(lambda: nn.LSTM(8, 16, num_layers=2, bidirectional=True), (torch.randn(5, 2, 8),), id="nn.LSTM"),
         pytest.param(
-            lambda: nn.MultiheadAttention(16, 4, kdim=8, vdim=8), (torch.randn(3, 2, 16), torch.randn(4, 2, 8), torch.randn(4, 2, 8)), id="nn.MultiheadAttention"
+            lambda: nn.MultiheadAttention(16, 4, kdim=8, vdim=8),
+            (torch.randn(3, 2, 16), torch.randn(4, 2, 8), torch.randn(4, 2, 8)),
+            id="nn.MultiheadAttention",
         ),
     ]
 
@@ -697,7 +707,8 @@ def test_keyword_inputs_and_a_meta_unfriendly_forward():
             factor = float(scale.sum().item())  # .item() has no meta answer: only the float64 copy runs
             return (self.proj(x) @ self.mask) * factor
 
-    findings = {f.path: f for f in find_unregistered(ItemThenMask(), example_inputs={"x": torch.randn(4, 4), "scale": torch.ones(1)})}
+    inputs = {"x": torch.randn(4, 4), "scale": torch.ones(1)}
+    findings = {f.path: f for f in find_unregistered(ItemThenMask(), example_inputs=inputs)}
     assert findings["mask"].failure.startswith("forward on a float64 copy fails")
 
 
