@@ -25,7 +25,9 @@ import warnings
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Iterator
 
+from .detection.container_rules import WEIGHTS_CONSEQUENCE
 from .detection.rules import RULES_BY_CODE
+from .detection.tensor_rules import DEVICE_CONSEQUENCE
 from .detection.tables import FRAMEWORK_PLAIN_ATTRIBUTES
 
 __all__ = ["AuditFinding", "AuditWarning", "assert_registered", "find_unregistered"]
@@ -280,9 +282,20 @@ class _Auditor:
     def _report(self, module, name, path, code, registration, summary, via, **fields) -> None:
         owner = type(module).__name__
         where = f"in {owner}, reached only through the unregistered {via}" if via else f"in {owner}"
+        fields = {**MESSAGE_FIELDS.get(code, {}), **fields}
         message = f"{path}: {RULES_BY_CODE[code].format(name, **fields)} [{summary}, {where}]"
         finding = AuditFinding(path, code, message, registration, summary, owner, via)
         self.found.append((finding, module, name))
+
+
+# What the messages say at run time, where no use site is known: the consequence every such value has.
+MESSAGE_FIELDS = {
+    "MPR001": {"evidence": "requires grad"},
+    "MPR002": {"evidence": "is a plain tensor", "consequence": DEVICE_CONSEQUENCE, "alternative": ""},
+    "MPR003": {"consequence": WEIGHTS_CONSEQUENCE, "keys": ""},
+    "MPR004": {"consequence": WEIGHTS_CONSEQUENCE, "keys": ""},
+    "MPR007": {"evidence": "are not registered", "consequence": DEVICE_CONSEQUENCE},
+}
 
 
 def _items(value, key: str = "", depth: int = 0, seen: set[int] | None = None) -> Iterator[tuple[str, Any]]:

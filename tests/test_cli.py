@@ -437,7 +437,7 @@ def test_unreadable_and_unparsable_files_are_reported_and_others_go_on(tmp_path)
 # Not UTF-8, no coding cookie: a latin-1 e-acute in a comment, another in a string before a finding.
 NOT_UTF8_MODEL = b"# caf\xe9\n" + BUFFER_MODEL.encode().replace(
     b"        self.w = ", b'        label = "\xe9\xe9"; self.t = torch.ones(n)\n        self.w = '
-)
+).replace(b"return x @ self.mask @ self.w", b"return x @ self.mask @ self.w + self.t")
 
 
 def test_undecodable_file_gives_the_same_findings_as_flake8(tmp_path):
