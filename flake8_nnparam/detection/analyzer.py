@@ -17,7 +17,7 @@ from .rule import Decision, Fix
 from .rules import RULES_BY_CODE
 from .tensor_rules import decide_tensor
 from .tensors import ExpressionInference
-from .uses import AttrUses, ClassView, collect_uses
+from .uses import AttrUses, ClassView, collect_uses, guard_text, is_device_helper_name
 from .values import CONTAINER, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge
 
 _FunctionNode = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -201,9 +201,7 @@ def _is_device_helper_call(node: ast.AST) -> bool:
     if not isinstance(node, ast.Call):
         return False
     func = node.func
-    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    lowered = name.lower()
-    return "device" in lowered or "cuda" in lowered or lowered.startswith(("move", "to_"))
+    return is_device_helper_name(func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", ""))
 
 
 class _Evidence:
@@ -238,6 +236,8 @@ class _Evidence:
         self.reads_everything = False  # getattr(self, name) / vars(self) outside construction
         self.has_runtime_methods = False
         self._info = info
+        self._construction = construction
+        self._imports = imports
         runtime = self._runtime_methods(info, construction)
         for cls in info.mro():
             for name in cls.methods:
@@ -258,6 +258,23 @@ class _Evidence:
                     for node in _walk(method):
                         if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)) and node is not method:
                             self.runtime_functions.append((node, self_name, True))
+
+    def parameter_guard(self, attr: str) -> str | None:
+        """The test under which construction makes ``attr`` an nn.Parameter (``spinor``, ``not bias``)."""
+        for method in self._construction:
+            for node in _walk(method):
+                if not isinstance(node, ast.If):
+                    continue
+                for branch, guard in ((node.body, guard_text(node.test)), (node.orelse, "not " + guard_text(node.test))):
+                    for stmt in iter_statements(branch):
+                        if (
+                            isinstance(stmt, ast.Assign)
+                            and any(_self_attr(t, _first_param(method)) == attr for t in stmt.targets)
+                            and isinstance(stmt.value, ast.Call)
+                            and (self._imports.qualify(stmt.value.func) or "") in tables.PARAMETER_CLASSES
+                        ):
+                            return guard
+        return None
 
     def manager_of(self, attr: str) -> str | None:
         """The override (``_apply``, ``state_dict``, ...) that handles ``attr`` itself, if any."""
@@ -608,7 +625,43 @@ def _seed_parameters(func, imports: ImportTable) -> dict[str, Value | None]:
             env[arg.arg] = Value(NUMBER)
         elif annotation is not None and is_torch_module_name(imports.qualify(annotation)):
             env[arg.arg] = Value(MODULE, alias=True)  # passed in: already owned elsewhere
+        elif _tensor_annotation(annotation) or _tensor_default(default, imports):
+            env[arg.arg] = Value(TENSOR, from_argument=True)  # weight: Tensor, stored as given
     return env
+
+
+def _tensor_annotation(annotation) -> bool:
+    """``Tensor``, ``torch.Tensor``, ``Optional[Tensor]``, ``Tensor | None``: exactly a tensor (or None).
+
+    Not ``Union[float, Tensor]`` (often a number), not containers or callables, not ``nn.Parameter``.
+    """
+    if annotation is None:
+        return False
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value, mode="eval").body
+        except SyntaxError:
+            return False
+    if isinstance(annotation, (ast.Name, ast.Attribute)):
+        name = annotation.id if isinstance(annotation, ast.Name) else annotation.attr
+        return name.endswith("Tensor")
+    if isinstance(annotation, ast.Subscript) and isinstance(annotation.value, (ast.Name, ast.Attribute)):
+        outer = annotation.value.id if isinstance(annotation.value, ast.Name) else annotation.value.attr
+        return outer == "Optional" and _tensor_annotation(annotation.slice)
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        sides = (annotation.left, annotation.right)
+        return any(_tensor_annotation(s) for s in sides) and all(
+            _tensor_annotation(s) or (isinstance(s, ast.Constant) and s.value is None) for s in sides
+        )
+    return False
+
+
+def _tensor_default(default, imports: ImportTable) -> bool:
+    """``weight=torch.ones(3)``: a tensor default."""
+    if not isinstance(default, ast.Call):
+        return False
+    qualified = imports.qualify(default.func) or ""
+    return qualified.startswith("torch.") and qualified.rsplit(".", 1)[-1] in tables.TENSOR_FACTORIES | {"tensor"}
 
 
 class _RegisteredLocals:
@@ -710,6 +763,11 @@ class _ClassWalker:
             method = self.info.find_method(func.attr)
             if method is not None:
                 return self._run_function(method, _first_param(method))
+            module = self.attrs.get(func.attr)
+            if module is not None and module.kind == MODULE and call.args:
+                first = self._infer(call.args[0], env, self_name)
+                if first is not None and first.kind == TENSOR:  # self.drop(torch.ones(n)): a module's output
+                    return first.but(random=first.random or module.module_state == "mode")
             return None
         if isinstance(func, ast.Name):
             target = env.get(func.id)

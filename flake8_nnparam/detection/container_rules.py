@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .rule import HEADER, Decision, Fix, Rule, silence
 from .tensor_rules import DEVICE_CONSEQUENCE, LOST_CONSEQUENCE
-from .uses import AttrUses
+from .uses import AttrUses, effective_breaks
 from .values import MODULE, PARAM, TENSOR
 
 WEIGHTS_CONSEQUENCE = "parameters(), state_dict() and .to() miss their weights, and .eval() never reaches them"
@@ -162,8 +162,9 @@ def _tensor_container(binding, evidence, uses: AttrUses, shown: str, unused: boo
         return silence(f"the class overrides {manager}() and handles it there", "MPR905", method=manager)
     if attr in evidence.device_aware:
         return silence("the class moves its elements at use", "MPR901", evidence="is moved at use")
-    for use, consequence in ((uses.updated, LOST_CONSEQUENCE), (uses.breaks, DEVICE_CONSEQUENCE)):
-        if use is not None and not (value.scalar and use is uses.breaks):
+    breaks = next(iter(effective_breaks(uses)), None)
+    for use, consequence in ((uses.updated, LOST_CONSEQUENCE), (breaks, DEVICE_CONSEQUENCE)):
+        if use is not None and not (value.scalar and use is breaks):
             where = use.where()
             return Decision("MPR007", where, {"container": shown, "evidence": where, "consequence": consequence},
                             None, use.line)

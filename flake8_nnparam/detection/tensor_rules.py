@@ -12,7 +12,7 @@ import ast
 
 from . import tables
 from .rule import HEADER, Decision, Fix, Rule, silence
-from .uses import AttrUses
+from .uses import AttrUses, effective_breaks
 
 DEVICE_CONSEQUENCE = (
     "after model.to('cuda') or .double() it stays behind and this raises a device or dtype mismatch, "
@@ -260,8 +260,9 @@ def decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
         return Decision("MPR002", where, fields, Fix("buffer", persistent=True), uses.updated.line)
     small = value.scalar or value.placeholder
     sentinel = attr in evidence.parameter_attrs or value.param_alternative
-    if uses.breaks is not None and not small:
-        where = uses.breaks.where()
+    breaks = next(iter(effective_breaks(uses, evidence.parameter_guard(attr) if sentinel else None)), None)
+    if breaks is not None and not small:
+        where = breaks.where()
         persistent = value.random or value.uninitialised or value.from_argument
         ambiguous = weight_like(value, attr)
         fields = {
@@ -271,12 +272,12 @@ def decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
             "alternative": _LEARN_ALTERNATIVE.format(attr=attr) if ambiguous else "",
         }
         fix = None if ambiguous else Fix("buffer", persistent=persistent)
-        return Decision("MPR002", where, fields, fix, uses.breaks.line)
+        return Decision("MPR002", where, fields, fix, breaks.line)
     if value.random and not small and uses.first_read is not None and not _seeded(binding, evidence):
         where = f"is drawn at random at construction and read in {uses.first_read.method} (line {uses.first_read.line})"
         fields = {"evidence": where, "consequence": RANDOM_CONSEQUENCE, "persistent": "", "alternative": ""}
         return Decision("MPR002", where, fields, Fix("buffer", persistent=True), uses.first_read.line)
-    return _tensor_silence(binding, evidence, uses, small, sentinel)
+    return _tensor_silence(binding, evidence, uses, small, sentinel, breaks)
 
 
 def _seeded(binding, evidence) -> bool:
@@ -289,11 +290,11 @@ def _seeded(binding, evidence) -> bool:
     )
 
 
-def _tensor_silence(binding, evidence, uses: AttrUses, small: bool, sentinel: bool) -> Decision:
+def _tensor_silence(binding, evidence, uses: AttrUses, small: bool, sentinel: bool, breaks) -> Decision:
     value, attr = binding.value, binding.attr
-    if uses.moved is not None and uses.breaks is None:
+    if uses.moved is not None and breaks is None:
         return silence(uses.moved.where(), "MPR901", evidence=uses.moved.where())
-    if sentinel and (small or uses.breaks is None):
+    if sentinel:
         return silence("a disabled-parameter sentinel (an nn.Parameter in another branch)", "MPR903")
     if value.frozen or attr in evidence.frozen:
         return silence("frozen with requires_grad_(False) and no use breaks", "MPR903")

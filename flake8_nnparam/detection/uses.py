@@ -53,6 +53,7 @@ class Use:
     line: int
     method: str
     what: str  # "is combined with the input", "is the index of index_select()", ...
+    guards: tuple[str, ...] = ()  # the tests of the enclosing ifs ("spinor", "not bias"), without "self."
 
     def where(self) -> str:
         return f"{self.what} in {self.method} (line {self.line})"
@@ -63,10 +64,12 @@ class AttrUses:
     """What the methods after construction do with one attribute (first occurrence of each)."""
 
     breaks: Use | None = None  # a use that fails once the module is moved (device or dtype)
+    all_breaks: list = field(default_factory=list)  # every such use, in order
     updated: Use | None = None  # updated in place after construction: state the checkpoint must hold
     moved: Use | None = None  # moved at use to the module's or the input's device
     saved_device: Use | None = None  # moved to a device saved at construction: no compensation
     rebound: Use | None = None  # replaced after construction before its construction value is used
+    device_rebinds: list = field(default_factory=list)  # re-bindings to a value on the module's device
     weight: Use | None = None  # used as a weight: F.linear(x, self.w), x @ self.w
     projection: Use | None = None  # a fixed projection: torch.sin(x @ self.B) (random Fourier features)
     read: bool = False
@@ -89,6 +92,43 @@ class ClassView:
     methods: set[str] = field(default_factory=set)  # the class's own method names
     find_method: object = None  # name -> the class's method node (in-file MRO), or None
     module_functions: dict = field(default_factory=dict)  # the file's module-level functions by name
+
+
+def _diverge(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Two uses in sibling branches of one ``if`` (``state is None`` / ``not state is None``)."""
+    for x, y in zip(a, b):
+        if x != y:
+            return x == "not " + y or y == "not " + x
+    return False
+
+
+def effective_breaks(uses: AttrUses, parameter_guard: str | None = None) -> list[Use]:
+    """The breaking uses that really see the construction value.
+
+    Not those under the test that made the attribute an ``nn.Parameter`` in construction, nor those after
+    or beside a re-binding onto the device in the same method (``if state is None: self.t = to_device(x,
+    self.t)`` on the first call, ``else: use(self.t)`` on the later ones). A use in the statement that
+    re-binds it (``out, self.h = self.lstm(x, self.h)``) still sees the construction value.
+    """
+    result = []
+    for use in uses.all_breaks:
+        if parameter_guard is not None and parameter_guard in use.guards:
+            continue
+        if any(r.method == use.method and (_diverge(r.guards, use.guards) or r.line < use.line) for r in uses.device_rebinds):
+            continue
+        result.append(use)
+    return result
+
+
+def is_device_helper_name(name: str) -> bool:
+    """``to_device``, ``move_to``, ``cuda_if_available``: a project helper that places a tensor."""
+    lowered = name.lower()
+    return "device" in lowered or "cuda" in lowered or lowered.startswith(("move", "to_"))
+
+
+def guard_text(test: ast.AST) -> str:
+    """``if self.spinor:`` and ``if spinor:`` read alike: the test's source without ``self.``."""
+    return ast.unparse(test).replace("self.", "")
 
 
 def _root_self_attr(node: ast.AST, self_name: str) -> str | None:
@@ -162,6 +202,7 @@ class _MethodEval:
         self.env: dict[str, frozenset[str]] = {}
         self.rebound_here: dict[str, frozenset[str]] = {}  # attrs replaced earlier in this method
         self.conditional_reads: list[set[str]] = []  # attrs read by the tests of the enclosing ifs
+        self.guards: list[str] = []  # the enclosing if tests, normalised (see guard_text)
         if isinstance(func, ast.Lambda):
             params = func.args.posonlyargs + func.args.args
             self.env = {a.arg: _DEVICE for a in params if a.arg != self_name}
@@ -177,8 +218,11 @@ class _MethodEval:
             if attr == DEVICE or attr not in self.uses:
                 continue
             record = self.uses[attr]
+            use = Use(line, self.method, what, tuple(self.guards))
+            if slot == "breaks":
+                record.all_breaks.append(use)
             if getattr(record, slot) is None:
-                setattr(record, slot, Use(line, self.method, what))
+                setattr(record, slot, use)
 
     @staticmethod
     def _attrs(sources: frozenset[str]) -> frozenset[str]:
@@ -381,6 +425,10 @@ class _MethodEval:
         callee = self.view.module_functions.get(node.func.id) if isinstance(node.func, ast.Name) else None
         if callee is not None and node.func.id not in self.env:
             return self._call_into(callee, node, args, joined, bound=False)
+        name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+        if DEVICE in joined and is_device_helper_name(name):  # to_device(x, self.t), move_to(self.t, x.device)
+            self._note(self._attrs(joined), "moved", line, f"is moved at use by {name}()")
+            return _DEVICE
         device_kw = next((k.value for k in node.keywords if k.arg == "device"), None)
         qualified = self.imports.qualify(node.func) or ""
         if qualified in _PERIODIC:
@@ -504,22 +552,27 @@ class _MethodEval:
             return self._call_into(callee, node, args, joined, bound=not static)
         if DEVICE in joined and self._attrs(joined):
             self._note(self._attrs(joined), "breaks", line, f"is passed with device state to self.{method}()")
-        return joined | (_DEVICE if DEVICE in joined else _EMPTY)
+        return _DEVICE if joined else _EMPTY  # an unknown self.sub(...): a sub-module's output follows the module
 
     def _call_into(self, callee, node: ast.Call, args: list[frozenset[str]], joined: frozenset[str], bound: bool):
         """Evaluate a helper of the class or file with its parameters bound to the call's sources."""
         if self.depth >= _MAX_DEPTH or not isinstance(callee, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return joined | (_DEVICE if DEVICE in joined else _EMPTY)
-        key = (id(callee), tuple(args))
+        key = (id(callee), tuple(args), frozenset(self.rebound_here.items()) if bound else None)
         if key in self.view.memo:
-            return self.view.memo[key]
-        self.view.memo[key] = joined | (_DEVICE if DEVICE in joined else _EMPTY)  # recursion guard
+            returns, rebound = self.view.memo[key]
+            if bound:
+                self.rebound_here.update(rebound)
+            return returns
+        self.view.memo[key] = (joined | (_DEVICE if DEVICE in joined else _EMPTY), {})  # recursion guard
         params = [a.arg for a in callee.args.posonlyargs + callee.args.args]
         inner_self = params[0] if bound and params else self.self_name
         if bound and params:
             params = params[1:]
         inner = _MethodEval(self.view, self.uses, self.imports, callee, inner_self, depth=self.depth + 1)
         inner.env = {}
+        if bound:
+            inner.rebound_here = dict(self.rebound_here)  # what the caller re-bound before the call
         positional = [a for a in node.args if not isinstance(a, ast.Starred)]
         for name, source in zip(params, args[: len(positional)]):
             inner.env[name] = source
@@ -527,7 +580,9 @@ class _MethodEval:
             if kw.arg:
                 inner.env[kw.arg] = source
         inner.run(callee.body)
-        self.view.memo[key] = inner.returns
+        self.view.memo[key] = (inner.returns, dict(inner.rebound_here))
+        if bound:  # self.extend_pe(x) re-binds self.pe on the input's device before forward reads it
+            self.rebound_here.update(inner.rebound_here)
         return inner.returns
 
     # --- statements ------------------------------------------------------------------
@@ -545,11 +600,11 @@ class _MethodEval:
             attr = target.attr
             if attr in self.view.candidates:
                 record = self.uses[attr]
-                dominating = not self.conditional_reads or all(attr in reads or "device" in reads for reads in self.conditional_reads)
                 if record.rebound is None:
                     record.rebound = Use(stmt.lineno, self.method, "is re-bound")
-                if dominating:
-                    self.rebound_here[attr] = sources
+                if DEVICE in sources and not self._attrs(sources):
+                    record.device_rebinds.append(Use(stmt.lineno, self.method, "is re-bound on the device", tuple(self.guards)))
+                self.rebound_here[attr] = sources  # until the end of its block (see _branch)
             return
         if isinstance(target, ast.Subscript):
             base = _root_self_attr(target, self.self_name)
@@ -569,7 +624,22 @@ class _MethodEval:
                 self._assign(elt.value if isinstance(elt, ast.Starred) else elt, sources, stmt)
             return
         if isinstance(target, ast.Name):
-            self.env[target.id] = sources
+            # Inside a branch the value may or may not be replaced: keep what it may hold on either path.
+            self.env[target.id] = (self.env.get(target.id, _EMPTY) | sources) if self.guards else sources
+
+    def _branch(self, body, guard: str, refreshed: set[str]) -> None:
+        """Run one branch; its re-bindings last beyond it only when the test refreshes that attribute."""
+        before = dict(self.rebound_here)
+        self.guards.append(guard)
+        self.run(body)
+        self.guards.pop()
+        for attr in list(self.rebound_here):
+            if attr in refreshed or "device" in refreshed or self.rebound_here[attr] is before.get(attr):
+                continue
+            if attr in before:
+                self.rebound_here[attr] = before[attr]
+            else:
+                del self.rebound_here[attr]
 
     def _device_checked(self, test: ast.AST) -> set[str]:
         """Candidates whose device or type the test compares: ``self.w.device == x.device``, ``.is_cuda``."""
@@ -631,20 +701,21 @@ class _MethodEval:
             for attr in checked:  # if self.w.device == x.device: ... uses self.w only where it is in place
                 self._note({attr}, "moved", stmt.lineno, "is used only after a check of its device")
                 self.rebound_here[attr] = marker
-            self.run(stmt.body)
+            guard = guard_text(stmt.test)
+            refreshed = self.conditional_reads[-1]  # if self.cache is None / .shape / .device: a cache refresh
+            self._branch(stmt.body, guard, refreshed)
             for attr, before in saved.items():
                 if self.rebound_here.get(attr) is marker:
                     if before is None:
                         del self.rebound_here[attr]
                     else:
                         self.rebound_here[attr] = before
-            self.run(stmt.orelse)
+            self._branch(stmt.orelse, "not " + guard, refreshed)
             self.conditional_reads.pop()
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
             self._bind_names(stmt.target, self.ev(stmt.iter))
             self.conditional_reads.append(set())
-            self.run(stmt.body)
-            self.run(stmt.orelse)
+            self._branch(stmt.body + stmt.orelse, "for " + ast.unparse(stmt.target), set())
             self.conditional_reads.pop()
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:
@@ -677,8 +748,22 @@ def collect_uses(view: ClassView, runtime_functions, imports: ImportTable, modul
         return uses
     if module_functions:
         view.module_functions = module_functions
+    runtime_functions = list(runtime_functions)
+    called = {  # helpers other methods call: evaluated where they are called, with the caller's state
+        node.func.attr
+        for func, self_name, _ in runtime_functions
+        for node in ast.walk(func)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == self_name
+        and node.func.attr != getattr(func, "name", None)
+    }
     for func, self_name, hook in runtime_functions:
         if not self_name:
+            continue
+        name = getattr(func, "name", None)
+        if not hook and name in called and name not in _FORWARD_METHODS:
             continue
         evaluator = _MethodEval(view, uses, imports, func, self_name, hook=hook)
         if isinstance(func, ast.Lambda):
