@@ -623,3 +623,48 @@ def test_tomli_is_declared_for_python_3_10():
     tomli = [r for r in reqs if r.name == "tomli"]
     assert tomli and tomli[0].marker is not None
     assert tomli[0].marker.evaluate({"python_version": "3.10"}) and not tomli[0].marker.evaluate({"python_version": "3.11"})
+
+
+# --- explain mode and evidence --------------------------------------------------------------
+
+EXPLAIN_MODEL = HEADER + textwrap.dedent(
+    """\
+    class M(nn.Module):
+        def __init__(self, n=3):
+            super().__init__()
+            self.mask = torch.tril(torch.ones(n, n))
+            self.cache = torch.zeros(1)
+            self.order = torch.arange(n).flip(0)
+
+        def forward(self, x):
+            if self.cache.shape != x.shape:
+                self.cache = torch.zeros_like(x)
+            return x[:, self.order].masked_fill(self.mask == 0, 0.0) + self.cache
+    """
+)
+
+
+def test_explain_prints_every_candidate_with_its_decision_and_reason(tmp_path):
+    (tmp_path / "m.py").write_text(EXPLAIN_MODEL)
+    proc = run("--explain", "m.py", cwd=tmp_path)
+    assert proc.returncode == 0, err(proc)
+    lines = out(proc).splitlines()
+    assert lines == [
+        "m.py:8:9: M.mask: MPR002 reported: is passed with tensors that follow the module to .masked_fill() in forward (line 15)",
+        "m.py:9:9: M.cache: MPR907 not selected: re-bound in forward (line 14) before its construction value "
+        "meets tensors that follow the module",
+        "m.py:10:9: M.order: MPR907 not selected: read only as an index, through metadata, in control flow or on "
+        "the CPU side",
+    ]
+    as_json = json.loads(out(run("--explain", "--format", "json", "--select", "MPR,MPR907", "m.py", cwd=tmp_path)))
+    assert [(r["attr"], r["code"], r["reported"], r["use_line"]) for r in as_json] == [
+        ("mask", "MPR002", True, 15), ("cache", "MPR907", True, None), ("order", "MPR907", True, None),
+    ]
+
+
+def test_json_findings_carry_their_evidence_and_use_line(tmp_path):
+    (tmp_path / "m.py").write_text(EXPLAIN_MODEL)
+    (finding,) = json.loads(out(run("--format", "json", "m.py", cwd=tmp_path)))
+    assert finding["code"] == "MPR002" and finding["use_line"] == 15
+    assert finding["evidence"] == "is passed with tensors that follow the module to .masked_fill() in forward (line 15)"
+    assert finding["message"].startswith("MPR002 self.mask " + finding["evidence"] + ": after model.to('cuda')")

@@ -193,7 +193,7 @@ def test_pylsp_flake8_publishes_our_diagnostics_and_follows_unsaved_edits(server
     assert diag["source"] == "flake8"
     assert diag["range"]["start"] == {"line": 7, "character": 8}  # 0-based: flake8's 8:9
     assert diag["range"]["end"]["line"] == 7
-    assert diag["message"].startswith("MPR002 self.mask is multiplied with device state (@) in forward (line 11)")
+    assert diag["message"].startswith("MPR002 self.mask is multiplied (@) with tensors that follow the module in forward (line 11)")
     assert 'self.register_buffer("mask", ..., persistent=False)' in diag["message"]
     assert diag["severity"] == 2  # Warning
 

@@ -17,7 +17,7 @@ from typing import Sequence
 
 from .args import UsageError, build_parser, find_config, load_config, settings as build_settings
 from .files import discover, source_from_bytes
-from .formats import FORMATTERS, sorted_rows
+from .formats import FORMATTERS, explain_rows, format_explain, sorted_rows
 from .project import ProjectIndex
 from .runner import (
     Progress,
@@ -83,6 +83,13 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     for report in reports:
         errors.extend(report.errors)
+    if settings.mode == "explain":
+        if args.format not in ("text", "json"):
+            raise UsageError("--explain prints text or json")
+        sys.stdout.write(format_explain(explain_rows(reports, settings.selection), args.format == "json"))
+        for error in errors:
+            print(error, file=sys.stderr)
+        return EXIT_ERROR if errors else EXIT_CLEAN
     rows = sorted_rows(reports)
     out = sys.stdout
     if settings.mode != "lint":

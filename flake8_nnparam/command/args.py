@@ -68,7 +68,7 @@ class Settings:
     selection: Selection
     module_bases: frozenset[str]
     buffer_style: str
-    mode: str  # "lint", "diff", "fix"
+    mode: str  # "lint", "diff", "fix", "explain"
     disable_noqa: bool = False
 
 
@@ -124,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a unified diff of the fixes; write nothing")
     mode.add_argument("--fix", action="store_true", help="apply the fixes in place")
+    mode.add_argument("--explain", action="store_true", help="print every candidate the rules weighed, with its "
+                      "decision and evidence (the use that breaks, or why it stays silent)")
     parser.add_argument("--stdin-filename", help="the name to report for '-' (stdin)")
     parser.add_argument("-j", "--jobs", default="auto", help="parallel processes, or 'auto' (default)")
     parser.add_argument("--disable-noqa", action="store_true", help="report findings on '# noqa' lines too")
@@ -159,5 +161,5 @@ def settings(args, config: dict, config_dir: str) -> tuple[Settings, Excludes]:
         excludes = Excludes.build(_name_list(args.exclude), os.getcwd(), gitignore)
     else:
         excludes = Excludes.build(_name_list(config.get("exclude")), config_dir, gitignore)
-    mode = "diff" if args.diff else "fix" if args.fix else "lint"
+    mode = "diff" if args.diff else "fix" if args.fix else "explain" if args.explain else "lint"
     return Settings(Selection(select, ignore), bases, style, mode, args.disable_noqa), excludes

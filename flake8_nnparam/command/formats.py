@@ -40,6 +40,8 @@ def format_json(rows) -> str:
             "code": f.code,
             "message": f.message,
             "fixable": f.fix is not None,
+            "evidence": f.evidence,
+            "use_line": f.use_line or None,
         }
         for path, f in rows
     ]
@@ -92,6 +94,16 @@ def sarif_log(rows) -> dict:
         }
         if f.code in rule_index:
             result["ruleIndex"] = rule_index[f.code]
+        if f.evidence:
+            result["properties"] = {"evidence": f.evidence}
+        if f.use_line:  # the use that breaks, shown beside the binding by SARIF viewers
+            result["relatedLocations"] = [
+                {
+                    "id": 1,
+                    "physicalLocation": {"artifactLocation": _sarif_artifact(path), "region": {"startLine": f.use_line}},
+                    "message": {"text": f"self.{f.attr} {f.evidence}"},
+                }
+            ]
         results.append(result)
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -122,3 +134,39 @@ def format_sarif(rows) -> str:
 
 
 FORMATTERS = {"text": format_text, "json": format_json, "github": format_github, "sarif": format_sarif}
+
+
+def explain_rows(reports: Sequence[FileReport], selection) -> list[dict]:
+    """``--explain``: every candidate with its decision, as plain records (text and JSON print them)."""
+    rows = []
+    for report in reports:
+        for c in report.candidates:
+            code = c.decision.code
+            rows.append(
+                {
+                    "path": report.display,
+                    "line": c.line,
+                    "column": c.col + 1,
+                    "class": c.class_name,
+                    "attr": c.attr,
+                    "code": code,
+                    "reported": code is not None and selection.enabled(code),
+                    "evidence": c.decision.evidence,
+                    "use_line": c.decision.use_line or None,
+                }
+            )
+    rows.sort(key=lambda r: (r["path"], r["line"], r["column"], r["attr"]))
+    return rows
+
+
+def format_explain(rows: list[dict], as_json: bool) -> str:
+    if as_json:
+        return json.dumps(rows, indent=2) + "\n"
+    out = []
+    for r in rows:
+        if r["code"] is None:
+            verdict = "not a finding"
+        else:
+            verdict = r["code"] + (" reported" if r["reported"] else " not selected")
+        out.append(f"{r['path']}:{r['line']}:{r['column']}: {r['class']}.{r['attr']}: {verdict}: {r['evidence']}\n")
+    return "".join(out)

@@ -26,6 +26,7 @@ class FileReport:
     fixed: int = 0
     new_text: str | None = None  # fixed source, for stdin
     notes: list[str] = field(default_factory=list)
+    candidates: list = field(default_factory=list)  # --explain: every candidate with its decision
 
 
 def index_worker(args) -> tuple[str, FileIndex | None, str | None]:
@@ -66,6 +67,11 @@ def check_source(source: SourceFile, extra_bases: frozenset[str], settings: Sett
     report = FileReport(source.display)
     try:
         tree = parse_source(source)
+        if settings.mode == "explain":
+            from ..detection.analyzer import analyze_candidates
+
+            report.candidates = analyze_candidates(tree, extra_bases | settings.module_bases)
+            return report
         findings = analyze(tree, source.text, extra_bases | settings.module_bases)
         if not findings:
             return report

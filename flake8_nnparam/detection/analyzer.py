@@ -757,8 +757,32 @@ class _ClassWalker:
                 names.add(value.id)
         return names
 
+    def _super_method(self, name: str):
+        """``super().name``: the method of the next in-file class after the one now running."""
+        current = self._stack[-1] if self._stack else None
+        mro = self.info.mro()
+        owner = next((i for i, cls in enumerate(mro) if current in cls.methods.values()), None)
+        if owner is None:
+            return None
+        for cls in mro[owner + 1:]:
+            if name in cls.methods:
+                return cls.methods[name]
+        return None
+
     def _call_hook(self, call: ast.Call, env, self_name: str | None) -> Value | None:
         func = call.func
+        if (
+            self_name is not None
+            and isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Call)
+            and isinstance(func.value.func, ast.Name)
+            and func.value.func.id == "super"
+        ):
+            method = self._super_method(func.attr)  # super().__init__(n) runs the in-file base's __init__
+            if method is not None and _first_param(method) is not None:
+                params = [a.arg for a in method.args.posonlyargs + method.args.args]
+                return self._run_function(method, params[0])
+            return None
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == self_name:
             method = self.info.find_method(func.attr)
             if method is not None:

@@ -98,7 +98,7 @@ RULES = (
         "self.{attr} is a plain {container} of tensors that {evidence}: {consequence}; register each with "
         "self.register_buffer(...) or stack them into one buffer",
         what="A Python list, tuple or dict of tensors bound to `self` during construction whose elements the class "
-        "combines with device state, or updates in place, after construction.",
+        "combines with tensors that follow the module, or updates in place, after construction.",
         why="Tensors inside Python containers are invisible to `state_dict()` and `.to()`, exactly like plain "
         "tensor attributes.",
         fix="",

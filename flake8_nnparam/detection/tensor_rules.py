@@ -305,7 +305,7 @@ def _tensor_silence(binding, evidence, uses: AttrUses, small: bool, sentinel: bo
     if evidence.unused_after_construction(attr):
         return silence("never read after construction", "MPR906")
     if uses.rebound is not None:
-        reason = f"re-bound in {uses.rebound.method} (line {uses.rebound.line}) before its construction value meets device state"
+        reason = f"re-bound in {uses.rebound.method} (line {uses.rebound.line}) before its construction value meets tensors that follow the module"
     elif not uses.read:
         reason = "no method in this file reads it after construction"
     else:

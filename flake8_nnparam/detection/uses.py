@@ -306,7 +306,7 @@ class _MethodEval:
 
     def _ev_BinOp(self, node: ast.BinOp) -> frozenset[str]:
         left, right = self.ev(node.left), self.ev(node.right)
-        what = "is multiplied with device state (@)" if isinstance(node.op, ast.MatMult) else "is combined with device state"
+        what = "is multiplied (@) with tensors that follow the module" if isinstance(node.op, ast.MatMult) else "is combined with tensors that follow the module"
         self._meet(left, right, node.lineno, what)
         if isinstance(node.op, ast.MatMult):
             for side in (node.left, node.right):
@@ -319,7 +319,7 @@ class _MethodEval:
         if any(isinstance(op, (ast.Is, ast.IsNot, ast.In, ast.NotIn)) for op in node.ops):
             return _EMPTY
         for a, b in zip(sides, sides[1:]):
-            self._meet(a, b, node.lineno, "is compared with device state")
+            self._meet(a, b, node.lineno, "is compared with tensors that follow the module")
         result = _EMPTY
         for s in sides:
             result |= s
@@ -454,7 +454,7 @@ class _MethodEval:
             return joined
         name = ast.unparse(node.func)
         if DEVICE in joined and self._attrs(joined):
-            self._note(self._attrs(joined), "breaks", line, f"is passed with device state to {name}()")
+            self._note(self._attrs(joined), "breaks", line, f"is passed with tensors that follow the module to {name}()")
         return joined
 
     def _method_call(self, node: ast.Call, func: ast.Attribute, line: int) -> frozenset[str]:
@@ -495,11 +495,11 @@ class _MethodEval:
                 return self._call_into(callee, node, args, joined, bound=False)
         if not receiver and not isinstance(owner, (ast.Subscript, ast.Call)):
             return self._function_call(node, line)  # helper.compute(x, self.t): an unknown callable
-        what = f"is passed with device state to .{method}()"
+        what = f"is passed with tensors that follow the module to .{method}()"
         if DEVICE in receiver:
             self._note(self._attrs(joined), "breaks", line, what)
         if DEVICE in joined:
-            self._note(self._attrs(receiver), "breaks", line, f"takes device state in .{method}()")
+            self._note(self._attrs(receiver), "breaks", line, f"takes tensors that follow the module in .{method}()")
         return receiver | joined
 
     def _move(self, node: ast.Call, method: str, receiver: frozenset[str], line: int) -> frozenset[str]:
@@ -551,7 +551,7 @@ class _MethodEval:
             static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in getattr(callee, "decorator_list", ()))
             return self._call_into(callee, node, args, joined, bound=not static)
         if DEVICE in joined and self._attrs(joined):
-            self._note(self._attrs(joined), "breaks", line, f"is passed with device state to self.{method}()")
+            self._note(self._attrs(joined), "breaks", line, f"is passed with tensors that follow the module to self.{method}()")
         return _DEVICE if joined else _EMPTY  # an unknown self.sub(...): a sub-module's output follows the module
 
     def _call_into(self, callee, node: ast.Call, args: list[frozenset[str]], joined: frozenset[str], bound: bool):
@@ -680,9 +680,9 @@ class _MethodEval:
             current = self.ev(stmt.target)
             if base is not None:
                 self._note({base}, "updated", stmt.lineno, "is updated in place (augmented assignment)")
-                self._meet(current, value, stmt.lineno, "is combined with device state")
+                self._meet(current, value, stmt.lineno, "is combined with tensors that follow the module")
                 return
-            self._meet(current, value, stmt.lineno, "is combined with device state")
+            self._meet(current, value, stmt.lineno, "is combined with tensors that follow the module")
             if isinstance(stmt.target, ast.Name):
                 self.env[stmt.target.id] = current | value
         elif isinstance(stmt, ast.Expr):

@@ -1,0 +1,457 @@
+"""Each rule decides from a consequence at the use site, and every silence carries its reason.
+
+One snippet per signal of issue 9: the decision's code and the evidence it gives (the use that breaks,
+and its line, or why the candidate stays out of the default codes).
+"""
+
+import ast
+import textwrap
+
+import pytest
+
+from flake8_nnparam.detection.analyzer import analyze_candidates
+
+HEADER = "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n\n\n"
+
+
+def decisions(body: str) -> dict[str, tuple[str | None, str, int]]:
+    """attr -> (code, evidence, use line) for a snippet's candidates (the last class wins)."""
+    source = HEADER + textwrap.dedent(body)
+    return {c.attr: (c.decision.code, c.decision.evidence, c.decision.use_line) for c in analyze_candidates(ast.parse(source))}
+
+
+def line_of(body: str, text: str) -> int:
+    source = HEADER + textwrap.dedent(body)
+    return next(i for i, line in enumerate(source.splitlines(), 1) if text in line)
+
+
+CASES = {
+    # --- breaks after a move: MPR002 with the line of the use ---------------------------------------
+    "combined with the input": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.pe = torch.zeros(n, 4)
+            def forward(self, x):
+                return x + self.pe[: x.size(0)]
+        """,
+        "pe", "MPR002", "is combined with tensors that follow the module in forward", "return x + self.pe",
+    ),
+    "mask of masked_fill": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.mask = torch.tril(torch.ones(n, n))
+            def forward(self, x):
+                T = x.size(1)
+                return x.masked_fill(self.mask[:T, :T] == 0, float("-inf"))
+        """,
+        "mask", "MPR002", ".masked_fill()", "x.masked_fill",
+    ),
+    "index of index_select": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.idx = torch.tensor([2, 0, 1])
+            def forward(self, x):
+                return x.index_select(1, self.idx)
+        """,
+        "idx", "MPR002", ".index_select()", "index_select",
+    ),
+    "indexed by a device tensor": (
+        """
+        class M(nn.Module):
+            def __init__(self, steps=10):
+                super().__init__()
+                self.alphas = torch.cumprod(torch.linspace(0.9, 0.99, steps), 0)
+            def forward(self, x, t):
+                return x * self.alphas[t].view(-1, 1)
+        """,
+        "alphas", "MPR002", "is indexed by a device tensor", "self.alphas[t]",
+    ),
+    "hidden state fed to the LSTM before it is re-bound": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lstm = nn.LSTM(4, 4)
+                self.hidden = (torch.zeros(1, 1, 4), torch.zeros(1, 1, 4))
+            def forward(self, x):
+                out, self.hidden = self.lstm(x, self.hidden)
+                return out
+        """,
+        "hidden", "MPR007", "is passed to self.lstm", "self.lstm(x, self.hidden)",
+    ),
+    "a device saved at construction is no compensation": (
+        """
+        class M(nn.Module):
+            def __init__(self, n, device=None):
+                super().__init__()
+                self.device = device
+                self.table = torch.ones(n)
+            def forward(self, x):
+                return x * self.table.to(self.device)
+        """,
+        "table", "MPR002", "is combined with tensors that follow the module", "return x * self.table",
+    ),
+    "a real tensor in the branch opposite an nn.Parameter": (
+        """
+        class M(nn.Module):
+            def __init__(self, learn=False):
+                super().__init__()
+                if learn:
+                    self.temperature = nn.Parameter(torch.ones(1))
+                else:
+                    self.temperature = torch.ones(1)
+            def forward(self, x):
+                return x / self.temperature
+        """,
+        "temperature", "MPR002", "is combined with tensors that follow the module", "return x / self.temperature",
+    ),
+    "a tensor passed to the constructor, annotated Tensor": (
+        """
+        class M(nn.Module):
+            def __init__(self, weight: torch.Tensor):
+                super().__init__()
+                self.weight_table = weight
+            def forward(self, x):
+                return x * self.weight_table
+        """,
+        "weight_table", "MPR002", "is combined with tensors that follow the module", "return x * self.weight_table",
+    ),
+    "read in a helper that forward calls": (
+        """
+        def rotate(x, freqs):
+            return x * freqs
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.freqs = torch.arange(n).float()
+            def forward(self, x):
+                return rotate(x, self.freqs)
+        """,
+        "freqs", "MPR002", "in rotate", "return x * freqs",
+    ),
+    # --- lost on save and load -------------------------------------------------------------------
+    "running statistic updated in place": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.running_mean = torch.zeros(n)
+            def forward(self, x):
+                if self.training:
+                    self.running_mean.mul_(0.9).add_(0.1 * x.mean(0))
+                return x
+        """,
+        "running_mean", "MPR002", "is updated in place", "self.running_mean.mul_",
+    ),
+    "a counter stepped by forward (0-dim, still lost on save)": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.steps = torch.tensor(0)
+            def forward(self, x):
+                self.steps += 1
+                return x
+        """,
+        "steps", "MPR002", "is updated in place", "self.steps += 1",
+    ),
+    "an unseeded random draw read after construction": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.perm = torch.randperm(n)
+            def forward(self, x):
+                return x[:, self.perm]
+        """,
+        "perm", "MPR002", "is drawn at random at construction", "x[:, self.perm]",
+    ),
+    # --- never trained -----------------------------------------------------------------------------
+    "requires grad": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.w = torch.randn(3, 3, requires_grad=True)
+            def forward(self, x):
+                return x @ self.w
+        """,
+        "w", "MPR001", "requires grad", None,
+    ),
+    "uninitialised, then used as a weight": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.weight = torch.empty(n, n)
+            def forward(self, x):
+                return F.linear(x, self.weight)
+        """,
+        "weight", "MPR001", "is used as a weight", "F.linear",
+    ),
+    "a fixed random projection is not learned": (
+        """
+        class M(nn.Module):
+            def __init__(self, d, k, sigma=10.0):
+                super().__init__()
+                self.B = torch.randn(d, k) * sigma
+            def forward(self, x):
+                proj = x @ self.B
+                return torch.cat([torch.sin(proj), torch.cos(proj)], -1)
+        """,
+        "B", "MPR002", "is multiplied (@) with tensors that follow the module", "proj = x @ self.B",
+    ),
+    # --- silences, with their reasons ----------------------------------------------------------------
+    "cache re-bound before use": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.cache = torch.empty(1, 4)
+            def forward(self, x):
+                if self.cache.shape != x.shape:
+                    self.cache = torch.zeros_like(x)
+                return x + self.cache
+        """,
+        "cache", "MPR907", "re-bound in forward", None,
+    ),
+    "used only as an index into the input": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.order = torch.arange(n).flip(0)
+            def forward(self, x):
+                return x[:, self.order]
+        """,
+        "order", "MPR907", "read only as an index", None,
+    ),
+    "read only through metadata and control flow": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.shape_ref = torch.zeros(n, 2)
+            def forward(self, x):
+                if x.shape[-1] != self.shape_ref.shape[-1]:
+                    raise ValueError(f"expected {self.shape_ref.shape}")
+                return x
+        """,
+        "shape_ref", "MPR907", "read only as an index, through metadata", None,
+    ),
+    "0-dim scalar": (
+        """
+        class M(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.scale = torch.tensor(d ** -0.5)
+            def forward(self, x):
+                return x * self.scale
+        """,
+        "scale", "MPR902", "0-dim", None,
+    ),
+    "moved to the input's device at use": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.pe = torch.zeros(16, 4)
+            def forward(self, x):
+                return x + self.pe.to(x.device)
+        """,
+        "pe", "MPR901", "is moved at use", None,
+    ),
+    "a helper re-binds it on the input's device first": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.pe = None
+                self.extend(torch.zeros(1, 8))
+            def extend(self, x):
+                if self.pe is not None and self.pe.size(0) >= x.size(1):
+                    if self.pe.device != x.device:
+                        self.pe = self.pe.to(x.device)
+                    return
+                self.pe = torch.zeros(x.size(1), 4).to(x.device)
+            def forward(self, x):
+                self.extend(x)
+                return x + self.pe[: x.size(1)]
+        """,
+        "pe", "MPR901", "check of its device", None,
+    ),
+    "moved on the first call, used on the later ones": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.eos = torch.LongTensor([2])
+                self.lm = nn.Embedding(4, 4)
+            def forward(self, state, x):
+                if state is None:
+                    self.eos = self.eos.to(x.device)
+                    return self.lm(self.eos)
+                else:
+                    return self.lm(self.eos) + x
+        """,
+        "eos", "MPR901", "is moved at use", None,
+    ),
+    "never read after construction": (
+        """
+        class M(nn.Module):
+            def __init__(self, n=3):
+                super().__init__()
+                self.init_table = torch.ones(n)
+                self.proj = nn.Linear(n, n)
+                with torch.no_grad():
+                    self.proj.bias.copy_(self.init_table)
+            def forward(self, x):
+                return self.proj(x)
+        """,
+        "init_table", "MPR906", "never read after construction", None,
+    ),
+    "the plain branch of a Parameter is only read under the Parameter's test": (
+        """
+        class M(nn.Module):
+            def __init__(self, spinor=False):
+                super().__init__()
+                self.spinor = spinor
+                if spinor:
+                    self.zero_kernel = nn.Parameter(torch.zeros(4), requires_grad=False)
+                else:
+                    self.zero_kernel = torch.zeros(4)
+            def forward(self, x):
+                if self.spinor:
+                    return x + self.zero_kernel
+                return x
+        """,
+        "zero_kernel", "MPR903", "disabled-parameter sentinel", None,
+    ),
+    "an override of _apply that handles it": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.table = torch.ones(4)
+            def _apply(self, fn, recurse=True):
+                self.table = fn(self.table)
+                return super()._apply(fn, recurse)
+            def forward(self, x):
+                return x * self.table
+        """,
+        "table", "MPR905", "overrides _apply", None,
+    ),
+    "nn.Parameter(...).requires_grad_(flag) is still a Parameter": (
+        """
+        class M(nn.Module):
+            def __init__(self, train_scale=False):
+                super().__init__()
+                self.scale = nn.Parameter(torch.ones(4)).requires_grad_(train_scale)
+                self.other = torch.ones(4)
+            def forward(self, x):
+                return x * self.scale + self.other
+        """,
+        "scale", None, "NOT A CANDIDATE", None,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_decision_and_evidence(name):
+    body, attr, code, evidence, use_text = CASES[name]
+    found = decisions(body)
+    if evidence == "NOT A CANDIDATE":
+        assert attr not in found, found.get(attr)
+        return
+    assert attr in found, sorted(found)
+    got_code, got_evidence, use_line = found[attr]
+    assert got_code == code, (got_code, got_evidence)
+    assert evidence in got_evidence, got_evidence
+    if use_text is not None:
+        assert use_line == line_of(body, use_text), (use_line, got_evidence)
+        assert f"(line {use_line})" in got_evidence
+
+
+CONTAINERS = {
+    "a list of layers with weights": ("[nn.Linear(4, 4) for _ in range(2)]", "MPR003", "miss their weights"),
+    "a list of dropouts": ("[nn.Dropout(0.1), nn.Dropout(0.2)]", "MPR003", "model.eval() never reaches them"),
+    "a list of activations": ("[nn.ReLU(), nn.GELU()]", "MPR907", "parameter-free modules"),
+    "a list of unweighted losses": ("[nn.MSELoss(), nn.L1Loss()]", "MPR907", "parameter-free modules"),
+    "a weighted loss keeps a buffer": ("[nn.CrossEntropyLoss(weight=torch.ones(3))]", "MPR003", "miss their weights"),
+    "modules moved at construction are still modules": ("[nn.Linear(4, 4).to('cpu'), nn.Linear(4, 4).eval()]", "MPR003", "miss their weights"),
+}
+
+
+@pytest.mark.parametrize("name", list(CONTAINERS))
+def test_container_consequence_follows_its_elements(name):
+    value, code, evidence = CONTAINERS[name]
+    body = f"""
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.items = {value}
+        def forward(self, x):
+            for m in self.items:
+                x = m(x)
+            return x
+    """
+    got_code, got_evidence, _ = decisions(body)["items"]
+    assert (got_code, evidence in got_evidence) == (code, True), got_evidence
+
+
+def test_list_built_by_rebinding_is_a_module_list():
+    body = """
+    class M(nn.Module):
+        def __init__(self, n=3):
+            super().__init__()
+            layers = []
+            for _ in range(n):
+                layers = layers + [nn.Linear(4, 4)]
+            self.layers = layers
+        def forward(self, x):
+            for layer in self.layers:
+                x = layer(x)
+            return x
+    """
+    assert decisions(body)["layers"][0] == "MPR003"
+
+
+def test_ema_shadow_copies_of_parameters_are_state():
+    body = """
+    class EMA(nn.Module):
+        def __init__(self, model: nn.Module, decay=0.999):
+            super().__init__()
+            self.decay = decay
+            self.shadow = {n: p.detach().clone() for n, p in model.named_parameters()}
+        def update(self, model):
+            for n, p in model.named_parameters():
+                self.shadow[n].mul_(self.decay).add_(p.detach(), alpha=1 - self.decay)
+    """
+    code, evidence, _ = decisions(body)["shadow"]
+    assert code == "MPR007" and "is updated in place" in evidence
+
+
+def test_a_tensor_made_in_a_hook_the_subclass_overrides():
+    body = """
+    class Base(nn.Module):
+        def __init__(self, n=4):
+            super().__init__()
+            self.build(n)
+        def build(self, n):
+            pass
+    class Child(Base):
+        def __init__(self, n=4):
+            super().__init__(n)
+        def build(self, n):
+            self.window = torch.hann_window(n)
+        def forward(self, x):
+            return x * self.window
+    """
+    code, evidence, _ = decisions(body)["window"]
+    assert code == "MPR002" and "is combined with tensors that follow the module" in evidence
