@@ -62,7 +62,7 @@ from flake8_nnparam.detection import analyze
 from flake8_nnparam.detection.container_rules import MODE_CONSEQUENCE, WEIGHTS_CONSEQUENCE
 from flake8_nnparam.fix import apply_fixes
 
-from .conftest import fixture_files
+from .conftest import FIXTURES, fixture_files
 from .test_fix import buffer_style
 from .test_runtime import _instance_attrs, analysed, builders, unregistered_state
 
@@ -429,13 +429,14 @@ def check_mode(make, inputs, names) -> Observed:
     return Observed([], ["model.eval() never reaches them (dropout stays active)"])
 
 
-def observe(kind: str, target: Target, registered: bool, finding, fake: bool = False) -> Observed:
+def observe(kind: str, target: Target, registered: bool, finding=None, fake: bool = False) -> Observed:
     as_parameter = kind == "untrained"
     make = prepared(target, registered, as_parameter)
     inputs = target.inputs
     assert inputs is not None, f"{target.qualname} has no {INPUTS_NAME} entry"
     if kind == "device":
-        return check_device(make, inputs, returned="is returned by forward" in finding.evidence, fake=fake)
+        return check_device(make, inputs, returned=finding is not None and "is returned by forward" in finding.evidence,
+                            fake=fake)
     if kind == "lost":
         return check_lost(make, inputs, target.names)
     if kind == "random":
@@ -526,3 +527,37 @@ def test_consequence_gone_after_the_fix(path, finding, fixed_dir):
         assert not observed.shown, f"after the fix {target.qualname}.{finding.attr} still shows {observed.shown}"
         if kind == "device":  # forward now works after the moves where it failed before
             assert not [m for m in observed.missing if m.startswith("(other failure)")], observed.missing
+
+
+# Correct classes of fixtures/negative (attributes registered as written): each check must show nothing.
+NEGATIVE_CONTROLS = (
+    ("Registered", "device", "x"),
+    ("BufferClass", "device", "table"),
+    ("RunningCount", "lost", "count"),
+    ("RandomIndexBuffer", "random", "indices"),
+    ("Registered", "untrained", "w"),
+    ("BufferClass", "untrained", "w"),
+    ("Registered", "untrained-container", "scales"),
+    ("Registered", "untrained-container", "gates"),
+    ("Registered", "weights", "blocks"),
+    ("Registered", "weights", "heads"),
+    ("DropoutsInModuleList", "mode", "dropouts"),
+)
+NEGATIVE_FILE = FIXTURES / "negative" / "registered.py"
+
+
+def test_every_consequence_kind_has_a_negative_control():
+    assert {kind for _, kind, _ in NEGATIVE_CONTROLS} == set(KINDS)
+
+
+@pytest.mark.parametrize(
+    "qualname, kind, attr", NEGATIVE_CONTROLS, ids=[f"{k}:{q}.{a}" for q, k, a in NEGATIVE_CONTROLS]
+)
+def test_negative_class_shows_no_consequence(qualname, kind, attr):
+    module = _load_cached(NEGATIVE_FILE)
+    build = builders(NEGATIVE_FILE)[qualname]
+    assert attr not in vars(build()), f"{qualname}.{attr} is a plain attribute, not registered"
+    target = Target(qualname, build, (attr,), example_inputs(module, qualname))
+    observed = observe(kind, target, registered=False, fake=kind == "device")
+    assert not observed.shown, f"the correct {qualname}.{attr} shows {observed.shown}"
+    assert not [m for m in observed.missing if m.startswith("(other failure)")], observed.missing
