@@ -8,9 +8,11 @@ the check must tell the two apart) and after the real fixer (``flake8_nnparam.fi
 Consequence kinds, read from the finding (``consequence_kind``):
 
 - ``device`` (MPR002/MPR007, evidence "is combined with / multiplied / compared / passed / indexed /
-  returned ..."): forward runs on CPU float32, then must fail with a device or dtype error after
-  ``model.to('meta')`` with meta inputs, or after ``model.double()`` with float64 inputs (for "is
-  returned by forward", the output may instead be left on cpu / in float32). When neither shows it
+  returned ...", "takes device state in ..."): forward runs on CPU float32, then must fail with a
+  device or dtype error after ``model.to('meta')`` with meta inputs, or after ``model.double()`` with
+  float64 inputs (for "is returned by forward" and "is indexed by a device tensor" the output may
+  instead be left on cpu / in float32: meta answers a meta index into a CPU tensor on cpu, where CUDA
+  raises "indices should be either on cpu or on the same device"). When neither shows it
   (the meta device accepts a meta index into a CPU tensor, and a CPU operand of a meta matmul), the
   run is repeated on a fake CUDA device: ``FakeTensorMode(allow_non_fake_inputs=True)``, the module's
   registered tensors replaced by fake ``cuda`` tensors, under ``torch.no_grad()`` (on this CPU-only
@@ -43,7 +45,13 @@ keyed by the class's ``__qualname__`` (``make_model.<locals>.Local`` for a class
 a zero-argument callable returning the positional arguments of one CPU float32 forward call (a single
 tensor is accepted as well). It sits after the last class so the ``# expect`` lines keep their numbers;
 every class with a default-on finding must have an entry (``test_every_finding_class_has_inputs``).
-``fixtures/negative/registered.py`` carries the same dict for its classes used as negative controls.
+A class whose constructor needs arguments gets them from ``EXAMPLE_INIT = {"ClassName": dict(n=4)}``
+(keyword arguments). ``fixtures/negative/registered.py`` carries the same dict for its classes used as
+negative controls (``NEGATIVE_CONTROLS``: one or more correct classes per consequence kind, which must
+show nothing). The evaluation cases (``evaluation/cases``, ``evaluation/holdout``) are optional: a case
+file that ends with ``EXAMPLE_INPUTS`` has all its default-on findings checked like the fixtures'; the
+ones given inputs are those whose evidence the fixtures do not cover (updated in place, returned by
+forward, indexed by a device tensor, ``gather``/``bucketize`` operands, RNN hidden states, Dropout lists).
 """
 
 from __future__ import annotations
@@ -62,21 +70,27 @@ from flake8_nnparam.detection import analyze
 from flake8_nnparam.detection.container_rules import MODE_CONSEQUENCE, WEIGHTS_CONSEQUENCE
 from flake8_nnparam.fix import apply_fixes
 
-from .conftest import FIXTURES, fixture_files
+from .conftest import FIXTURES, ROOT, fixture_files
 from .test_fix import buffer_style
 from .test_runtime import _instance_attrs, analysed, builders, unregistered_state
 
 torch = pytest.importorskip("torch")
 nn = torch.nn
 
+# Uses whose failure may show as an output left behind: forward returns the tensor, or a meta index
+# into a CPU tensor (which meta accepts and answers on cpu, where CUDA raises "indices should be either
+# on cpu or on the same device as the indexed tensor").
+LEFT_BEHIND_EVIDENCE = ("is returned by forward", "is indexed by a device tensor")
 KINDS = ("device", "lost", "random", "untrained", "untrained-container", "weights", "mode")
 # What a device or dtype failure says: the meta device, the CPU/CUDA mix, or a float32/float64 mix.
 DEVICE_ERROR = re.compile(
     r"device|expected scalar type|dtype|Double|Float|same type|found at least two devices", re.IGNORECASE
 )
 INPUTS_NAME = "EXAMPLE_INPUTS"
+INIT_NAME = "EXAMPLE_INIT"
+EVALUATION_DIRS = (ROOT / "evaluation" / "cases", ROOT / "evaluation" / "holdout")
 # What fake CUDA raises for an op it cannot run without a CUDA build (e.g. some view and index kernels).
-FAKE_UNSUPPORTED = "PyTorch is not linked with support for cuda devices"
+FAKE_UNSUPPORTED = ("PyTorch is not linked with support for cuda devices", "Torch not compiled with CUDA enabled")
 
 
 # --- which consequence a finding claims ----------------------------------------------------------
@@ -95,7 +109,7 @@ def consequence_kind(finding) -> str:
             return "lost"
         if evidence.startswith("is drawn at random at construction"):
             return "random"
-        if evidence.startswith("is "):
+        if evidence.startswith(("is ", "takes device state")):
             return "device"
     raise AssertionError(f"no consequence kind for {code} with evidence {evidence!r}")
 
@@ -113,6 +127,19 @@ def _finding_cases(kind_dir: str) -> list:
 
 
 POSITIVE = _finding_cases("positive")
+
+
+def evaluation_files() -> list[Path]:
+    """The evaluation cases given example inputs (optional there: a case without them is not checked)."""
+    return [p for d in EVALUATION_DIRS for p in sorted(d.glob("*.py")) if INPUTS_NAME in p.read_text()]
+
+
+EVALUATION = [
+    pytest.param(path, f, id=f"{path.parent.name}/{path.name}:{f.line}:{f.code}:{f.attr}")
+    for path in evaluation_files()
+    for f in default_on(path)
+]
+CHECKED = POSITIVE + EVALUATION
 
 # Findings whose claimed consequence does not hold at runtime: (file name, line, code) -> reason.
 # Each is a bug report for the rules engineer; the test is xfail(strict=True) until the engine changes.
@@ -149,11 +176,20 @@ def example_inputs(module, qualname: str):
     return call
 
 
+def module_builders(path: Path) -> dict:
+    """``test_runtime.builders``, with the construction keyword arguments of ``EXAMPLE_INIT`` bound."""
+    init = getattr(_load_cached(path), INIT_NAME, {})
+    return {
+        name: functools.partial(build, **init[name]) if name in init else build
+        for name, build in builders(path).items()
+    }
+
+
 def targets(path: Path, finding, module=None) -> list[Target]:
     """The classes (and their attributes) a finding is about: its class, or every class a helper serves."""
     module = module if module is not None else _load_cached(path)
     qualname = analysed(path).class_at(finding.line)
-    available = builders(path)
+    available = module_builders(path)
     chosen = [qualname] if qualname is not None else list(available)
     found = []
     for name in chosen:
@@ -287,6 +323,17 @@ def _cpu_forward(make, inputs):
         pytest.fail(f"forward fails on CPU float32 before any move: {type(error).__name__}: {error}")
 
 
+def _map_tensors(fn, value):
+    """``value`` with every tensor inside (nested lists, tuples, dict values) replaced by ``fn(tensor)``."""
+    if isinstance(value, torch.Tensor):
+        return fn(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_map_tensors(fn, v) for v in value)
+    if isinstance(value, dict):
+        return {k: _map_tensors(fn, v) for k, v in value.items()}
+    return value
+
+
 def _run(model, args):
     try:
         return None, model(*args)
@@ -303,7 +350,7 @@ def _fake_cuda(make, inputs):
     with mode, torch.no_grad(), warnings.catch_warnings():
         warnings.filterwarnings("ignore", "PyTorch was compiled without cuDNN")  # the fake LSTM's cuDNN check
         model._apply(lambda t: torch.empty_like(t, device="cuda"))
-        fake = [torch.empty_like(a, device="cuda") if isinstance(a, torch.Tensor) else a for a in args]
+        fake = _map_tensors(lambda a: torch.empty_like(a, device="cuda"), args)
         return _run(model, fake)
 
 
@@ -317,7 +364,7 @@ def check_device(make, inputs, returned: bool, fake: bool = False) -> Observed:
     )
     for label, move, convert, followed in runs:
         model = move(make())
-        args = [convert(a) if isinstance(a, torch.Tensor) else a for a in inputs()]
+        args = _map_tensors(convert, inputs())
         error, output = _run(model, args)
         if error is not None:
             message = f"after .{'to(meta)' if label == 'meta' else 'double()'}: {type(error).__name__}: {error}"
@@ -327,7 +374,7 @@ def check_device(make, inputs, returned: bool, fake: bool = False) -> Observed:
     via = "meta/float64" if shown else ""
     if not shown or fake:
         error, _ = _fake_cuda(make, inputs)
-        if error is not None and FAKE_UNSUPPORTED in str(error):
+        if error is not None and any(text in str(error) for text in FAKE_UNSUPPORTED):
             pass  # an op fake CUDA cannot run on a CPU-only build: no verdict from this run
         elif error is not None:
             message = f"on a fake CUDA device: {type(error).__name__}: {error}"
@@ -435,8 +482,8 @@ def observe(kind: str, target: Target, registered: bool, finding=None, fake: boo
     inputs = target.inputs
     assert inputs is not None, f"{target.qualname} has no {INPUTS_NAME} entry"
     if kind == "device":
-        return check_device(make, inputs, returned=finding is not None and "is returned by forward" in finding.evidence,
-                            fake=fake)
+        left_behind = finding is not None and finding.evidence.startswith(LEFT_BEHIND_EVIDENCE)
+        return check_device(make, inputs, returned=left_behind, fake=fake)
     if kind == "lost":
         return check_lost(make, inputs, target.names)
     if kind == "random":
@@ -457,22 +504,25 @@ def test_there_are_default_on_findings_to_check():
     assert len(POSITIVE) >= 50
 
 
-@pytest.mark.parametrize("path, finding", POSITIVE)
+@pytest.mark.parametrize("path, finding", CHECKED)
 def test_every_finding_names_a_consequence_kind(path, finding):
     assert consequence_kind(finding) in KINDS
 
 
-@pytest.mark.parametrize("path", fixture_files("positive"), ids=lambda p: f"positive/{p.name}")
+@pytest.mark.parametrize(
+    "path", fixture_files("positive") + evaluation_files(), ids=lambda p: f"{p.parent.name}/{p.name}"
+)
 def test_every_finding_class_has_inputs(path):
     module = _load_cached(path)
     table = getattr(module, INPUTS_NAME, None)
     assert isinstance(table, dict), f"{path.name} has no {INPUTS_NAME} dict"
     needed = {t.qualname for f in default_on(path) for t in targets(path, f)}
     assert needed <= set(table), f"no inputs for {sorted(needed - set(table))}"
-    assert set(table) <= set(builders(path)), f"inputs for unknown classes {sorted(set(table) - set(builders(path)))}"
+    unknown = set(table) - set(builders(path))
+    assert not unknown, f"inputs for unknown classes {sorted(unknown)}"
 
 
-@pytest.mark.parametrize("path, finding", POSITIVE)
+@pytest.mark.parametrize("path, finding", CHECKED)
 def test_consequence_holds(request, path, finding):
     _xfail_known(request, path, finding)
     kind = consequence_kind(finding)
@@ -482,7 +532,7 @@ def test_consequence_holds(request, path, finding):
         assert observed.shown
 
 
-@pytest.mark.parametrize("path, finding", POSITIVE)
+@pytest.mark.parametrize("path, finding", CHECKED)
 def test_consequence_gone_when_registered_by_hand(request, path, finding):
     """The control: the same check on the same class with the attribute registered must show nothing."""
     kind = consequence_kind(finding)
@@ -510,7 +560,7 @@ def fixed_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("fixed_fixtures")
 
 
-@pytest.mark.parametrize("path, finding", POSITIVE)
+@pytest.mark.parametrize("path, finding", CHECKED)
 def test_consequence_gone_after_the_fix(path, finding, fixed_dir):
     fixed_path, applied = _fixed(path, fixed_dir)
     if (finding.line, finding.code, finding.attr) not in applied:
@@ -518,7 +568,7 @@ def test_consequence_gone_after_the_fix(path, finding, fixed_dir):
     kind = consequence_kind(finding)
     module = _load_cached(fixed_path)
     for original in targets(path, finding):
-        build = builders(fixed_path)[original.qualname]
+        build = module_builders(fixed_path)[original.qualname]
         model = build()
         names = tuple(_instance_attrs(model, finding.attr)) or original.names
         assert all(name not in vars(model) for name in names), f"the fix left {names} plain"
