@@ -19,3 +19,7 @@ class FocalLoss(nn.Module):
         at = self.alpha.gather(0, target.view(-1))
         loss = -1 * at * (1 - pt) ** self.gamma * logpt
         return loss.mean() if self.size_average else loss.sum()
+
+
+# Example construction keyword arguments and forward inputs (tests/test_consequences.py).
+EXAMPLE_INPUTS = {"FocalLoss": lambda: (torch.randn(4, 2), torch.tensor([0, 1, 1, 0]))}

@@ -15,3 +15,8 @@ class StatefulGRU(nn.Module):
         out, h = self.gru(x, self.h)
         self.h = h.detach()
         return out
+
+
+# Example construction keyword arguments and forward inputs (tests/test_consequences.py).
+EXAMPLE_INIT = {"StatefulGRU": dict(input_size=4, hidden_size=4, batch_size=1)}
+EXAMPLE_INPUTS = {"StatefulGRU": lambda: (torch.randn(1, 3, 4),)}

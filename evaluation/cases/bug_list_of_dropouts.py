@@ -14,3 +14,7 @@ class MCDropoutNet(nn.Module):
         for d in self.drops:
             x = d(self.fc(x))
         return x
+
+
+# Example construction keyword arguments and forward inputs (tests/test_consequences.py).
+EXAMPLE_INPUTS = {"MCDropoutNet": lambda: (torch.randn(2, 16),)}

@@ -12,3 +12,8 @@ class Quantizer(nn.Module):
     def forward(self, x):
         idx = torch.bucketize(x, self.bounds)
         return self.levels[idx]
+
+
+# Example construction keyword arguments and forward inputs (tests/test_consequences.py).
+EXAMPLE_INIT = {"Quantizer": dict(levels=5)}
+EXAMPLE_INPUTS = {"Quantizer": lambda: (torch.randn(2, 3),)}

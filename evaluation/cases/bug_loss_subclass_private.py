@@ -12,3 +12,8 @@ class DistanceWeightedLoss(_Loss):
         err = (pred - target).abs()
         bins = target.long().clamp(0, len(self.bin_weights) - 1)
         return (err * self.bin_weights[bins]).mean()
+
+
+# Example construction keyword arguments and forward inputs (tests/test_consequences.py).
+EXAMPLE_INIT = {"DistanceWeightedLoss": dict(n_bins=4)}
+EXAMPLE_INPUTS = {"DistanceWeightedLoss": lambda: (torch.rand(5) * 3, torch.rand(5) * 3)}

@@ -17,3 +17,8 @@ class Denoiser(ConfigMixin, nn.Module):
     def forward(self, x, t):
         a = self.alphas_cumprod[t].view(-1, 1, 1, 1)
         return self.net(x * a.sqrt())
+
+
+# Example construction keyword arguments and forward inputs (tests/test_consequences.py).
+EXAMPLE_INIT = {"Denoiser": dict(timesteps=10)}
+EXAMPLE_INPUTS = {"Denoiser": lambda: (torch.randn(2, 3, 4, 4), torch.tensor([1, 7]))}

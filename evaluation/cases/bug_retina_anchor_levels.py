@@ -21,3 +21,7 @@ class AnchorHead(nn.Module):
 
     def forward(self, feats):
         return [self.cls(f) for f in feats], self.cell_anchors
+
+
+# Example construction keyword arguments and forward inputs (tests/test_consequences.py).
+EXAMPLE_INPUTS = {"AnchorHead": lambda: ([torch.randn(1, 256, 4, 4)],)}

@@ -21,3 +21,8 @@ class PredictionLayer(nn.Module):
 
     def forward(self, x):
         return self.conf_layer(x), self.priors
+
+
+# Example construction keyword arguments and forward inputs (tests/test_consequences.py).
+EXAMPLE_INIT = {"PredictionLayer": dict(in_channels=4, aspect_ratios=[1.0], scales=[1.0], conv_h=2, conv_w=2)}
+EXAMPLE_INPUTS = {"PredictionLayer": lambda: (torch.randn(1, 4, 2, 2),)}

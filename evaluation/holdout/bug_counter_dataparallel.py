@@ -12,3 +12,7 @@ class Simple(nn.Module):
     def forward(self, x):
         self.counter += 1
         return x * self.counter
+
+
+# Example construction keyword arguments and forward inputs (tests/test_consequences.py).
+EXAMPLE_INPUTS = {"Simple": lambda: (torch.randn(2, 3),)}

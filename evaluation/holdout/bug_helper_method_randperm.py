@@ -15,3 +15,8 @@ class RandomConnect(nn.Module):
 
     def forward(self, x):
         return (x[:, self.indices] * self.weight).sum(-1)
+
+
+# Example construction keyword arguments and forward inputs (tests/test_consequences.py).
+EXAMPLE_INIT = {"RandomConnect": dict(n_in=6, n_out=3, fan_in=2)}
+EXAMPLE_INPUTS = {"RandomConnect": lambda: (torch.randn(2, 6),)}
