@@ -193,9 +193,17 @@ FIXTURES = {
 }
 
 
+def noise_png(size: int, seed: int) -> str:
+    """An incompressible image payload of about ``size`` bytes (a plot of real data compresses little)."""
+    import random
+
+    payload = random.Random(seed).randbytes(size)
+    return base64.b64encode(b"\x89PNG\r\n\x1a\n" + payload).decode("ascii")
+
+
 def large(n_models: int = 40) -> str:
-    """A long research notebook: many cells, large image outputs (about 3 MB), as a load benchmark."""
-    nb = model_split(png(320, 240))
+    """A long research notebook: 370 cells, 40 plots of about 60 kB each (3.3 MB), as a load benchmark."""
+    nb = model_split(png(48, 32))
     base = nb["cells"][1:]
     for i in range(n_models):
         for cell in base:
@@ -203,7 +211,7 @@ def large(n_models: int = 40) -> str:
             if cell["cell_type"] == "code" and cell.get("outputs"):
                 for output in cell["outputs"]:
                     if "image/png" in output.get("data", {}):
-                        output["data"]["image/png"] = png(320, 240, seed=i)
+                        output["data"]["image/png"] = noise_png(60_000, seed=i)
             nb["cells"].append(cell)
     return write_nbformat(nb)
 

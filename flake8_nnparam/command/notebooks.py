@@ -260,10 +260,6 @@ def _blank(cell: CodeCell, reason: str) -> None:
     cell.masked = set(range(len(cell.raw_lines)))
 
 
-def _syntax_reason(exc: SyntaxError) -> str:
-    return f"SyntaxError: {exc.msg}"
-
-
 @dataclass
 class VirtualModule:
     """The code cells joined into one Python text, and the map from its lines back to the cells."""
@@ -281,28 +277,28 @@ class VirtualModule:
             code = CodeCell(index + 1, index, split_lines(cell_source(cell)))
             _mask(code)
             cells.append(code)
-        errors: list[tuple[CodeCell, int, str]] = []
-        text = cls._join(cells)
-        try:
-            ast.parse(text)
-        except (SyntaxError, ValueError):
-            # Find the cells that do not parse on their own (the kernel compiles each cell alone).
-            for code in cells:
-                if code.skipped:
-                    continue
-                try:
-                    ast.parse("".join(code.lines))
-                except SyntaxError as exc:
-                    line = exc.lineno or 1
-                    errors.append((code, line, _syntax_reason(exc)))
-                    _blank(code, "syntax error")
-                except (ValueError, RecursionError) as exc:
-                    errors.append((code, 1, f"{type(exc).__name__}: {exc}"))
-                    _blank(code, "cannot parse")
-            text = cls._join(cells)
-        except RecursionError:
-            pass  # reported by the normal parse, with the notebook's name
-        return cls(cells, text, errors)
+        return cls(cells, cls._join(cells), [])
+
+    def isolate_broken_cells(self) -> bool:
+        """Leave out the cells that do not parse on their own (the kernel compiles each cell alone),
+        so the others can be analysed; True when some were found."""
+        found = False
+        for code in self.cells:
+            if code.skipped:
+                continue
+            try:
+                ast.parse("".join(code.lines))
+            except SyntaxError as exc:
+                self.errors.append((code, exc.lineno or 1, f"SyntaxError: {exc.msg}"))
+            except (ValueError, RecursionError, MemoryError) as exc:
+                self.errors.append((code, 1, f"{type(exc).__name__}: {exc}"))
+            else:
+                continue
+            _blank(code, "does not parse")
+            found = True
+        if found:
+            self.text = self._join(self.cells)
+        return found
 
     @staticmethod
     def _join(cells: list[CodeCell]) -> str:
@@ -551,14 +547,17 @@ def check_notebook(path: str | None, display: str, data: bytes, extra_bases: fro
     if not is_python(notebook):
         return report
     module = VirtualModule.build(notebook)
-    for cell, line, reason in module.errors:
-        report.errors.append(f"{display}:cell {cell.number}:{line}: cannot analyse this cell: {reason}; the other cells are linted")
     if not module.cells:
         return report
-    source = SourceFile(display, None, data, module.text, "utf-8")
     mode = settings.mode
     inner = dataclasses.replace(settings, mode="fix") if mode == "diff" else settings
-    result = check_source(source, extra_bases, inner)
+    source = SourceFile(display, None, data, module.text, "utf-8")
+    result = check_source(source, extra_bases, inner)  # one parse when every cell is valid Python
+    if any(e.startswith(f"{display}: cannot analyse: SyntaxError") for e in result.errors) and module.isolate_broken_cells():
+        source = SourceFile(display, None, data, module.text, "utf-8")
+        result = check_source(source, extra_bases, inner)
+    for cell, line, reason in module.errors:
+        report.errors.append(f"{display}:cell {cell.number}:{line}: cannot analyse this cell: {reason}; the other cells are linted")
     report.errors.extend(module.relabel(e) for e in result.errors)
     report.notes.extend(result.notes)
     report.findings = [module.cell_finding(f) for f in result.findings]
