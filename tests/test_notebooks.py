@@ -209,6 +209,38 @@ def test_fix_keeps_crlf_string_sources_key_order_and_missing_final_newline(nbdir
     assert not after.endswith(b"\n") and list(json.loads(after)) == ["nbformat", "nbformat_minor", "metadata", "cells"]
 
 
+@pytest.mark.parametrize(
+    "dump",
+    [
+        lambda nb: json.dumps(nb, separators=(",", ":")),  # compact, \\uXXXX escapes, no final newline
+        lambda nb: json.dumps(nb, indent="\t", ensure_ascii=False) + "\n\n",
+    ],
+    ids=["compact-ascii", "tabs"],
+)
+def test_fix_keeps_other_json_layouts(nbdir, dump):
+    notebook = json.loads((nbdir / "model_split.ipynb").read_text(encoding="utf-8"))
+    (nbdir / "nb.ipynb").write_text(dump(notebook), encoding="utf-8")
+    before = (nbdir / "nb.ipynb").read_text(encoding="utf-8")
+    assert run("--fix", "nb.ipynb", cwd=nbdir).returncode == 0
+    after = (nbdir / "nb.ipynb").read_text(encoding="utf-8")
+    old = json.dumps("        self.mask = torch.tril(torch.ones(n, n))\n")
+    new = json.dumps('        self.register_buffer("mask", torch.tril(torch.ones(n, n)), persistent=False)\n')
+    expected = before.replace(old, new)
+    for old, new in (("self.blocks = [nn.Linear(n, n) for _ in range(depth)]", "self.blocks = nn.ModuleList([nn.Linear(n, n) for _ in range(depth)])"),
+                     ("self.scale = torch.randn(n, requires_grad=True)", "self.scale = nn.Parameter(torch.randn(n, requires_grad=True))")):
+        expected = expected.replace(old, new)
+    assert after == expected != before
+
+
+def test_a_cell_with_a_nul_byte_is_left_out(nbdir):
+    notebook = json.loads((nbdir / "model_split.ipynb").read_text(encoding="utf-8"))
+    notebook["cells"][6]["source"] = ["x = '\0'\n"]
+    (nbdir / "nb.ipynb").write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    proc = run("nb.ipynb", cwd=nbdir)
+    assert proc.returncode == 2 and "nb.ipynb:cell 7:1: cannot analyse this cell: " in proc.stderr and "null bytes" in proc.stderr
+    assert cell_findings(proc.stdout) == {"nb.ipynb": MODEL_SPLIT}
+
+
 def test_fix_is_idempotent(nbdir):
     assert run("--fix", ".", cwd=nbdir).returncode == 2  # the syntax-error cell stays an error
     fixed = {p.name: p.read_bytes() for p in nbdir.glob("*.ipynb")}

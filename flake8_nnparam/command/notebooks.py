@@ -553,7 +553,8 @@ def check_notebook(path: str | None, display: str, data: bytes, extra_bases: fro
     inner = dataclasses.replace(settings, mode="fix") if mode == "diff" else settings
     source = SourceFile(display, None, data, module.text, "utf-8")
     result = check_source(source, extra_bases, inner)  # one parse when every cell is valid Python
-    if any(e.startswith(f"{display}: cannot analyse: SyntaxError") for e in result.errors) and module.isolate_broken_cells():
+    unparsable = (f"{display}: cannot analyse: SyntaxError", f"{display}: cannot analyse: ValueError")
+    if any(e.startswith(unparsable) for e in result.errors) and module.isolate_broken_cells():
         source = SourceFile(display, None, data, module.text, "utf-8")
         result = check_source(source, extra_bases, inner)
     for cell, line, reason in module.errors:
