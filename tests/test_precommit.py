@@ -109,7 +109,8 @@ def test_shipped_hooks_follow_the_convention():
     hooks = shipped_hooks()
     assert list(hooks) == ["flake8-nnparam", "flake8-nnparam-fix"]
     for hook in hooks.values():
-        assert hook["language"] == "python" and hook["types"] == ["python"] and hook["name"]
+        assert hook["language"] == "python" and hook["types_or"] == ["python", "jupyter"] and hook["name"]
+        assert "types" not in hook  # `types` would need both tags at once: no file has them
     assert hooks["flake8-nnparam"]["entry"] == "flake8-nnparam"
     assert hooks["flake8-nnparam-fix"]["entry"] == "flake8-nnparam --fix"
 
@@ -122,6 +123,24 @@ def test_commit_with_bad_module_is_blocked(local_repo, env):
     assert "model.py:8:9: MPR002 self.mask" in output
     assert "flake8-nnparam" in output and "Failed" in output
     assert sh(["git", "rev-parse", "--verify", "-q", "HEAD"], local_repo, env).returncode != 0
+
+
+def test_commit_with_a_bad_notebook_is_blocked(local_repo, env):
+    shutil.copy(ROOT / "fixtures" / "notebooks" / "model_split.ipynb", local_repo / "nb.ipynb")
+    proc = commit(local_repo, env, "nb.ipynb")
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0, output
+    assert "nb.ipynb:cell 3:5:9: MPR002 self.mask" in output
+    assert sh(["git", "rev-parse", "--verify", "-q", "HEAD"], local_repo, env).returncode != 0
+
+
+def test_fix_hook_rewrites_a_staged_notebook(local_repo, env):
+    shutil.copy(ROOT / "fixtures" / "notebooks" / "crlf.ipynb", local_repo / "nb.ipynb")
+    sh(["git", "add", "nb.ipynb"], local_repo, env, check=True)
+    proc = pre_commit("run", "--hook-stage", "manual", "flake8-nnparam-fix", cwd=local_repo, env=env)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1 and "files were modified by this hook" in output, output
+    assert "nn.Parameter(torch.randn(n, n, requires_grad=True))" in (local_repo / "nb.ipynb").read_text()
 
 
 def test_commit_with_clean_module_passes(local_repo, env):

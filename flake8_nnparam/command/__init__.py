@@ -4,7 +4,8 @@ Same engine, codes and messages as the flake8 plugin. Exit status: 0 clean, 1 fi
 2 usage errors or files that could not be analysed (reported on stderr; the others go on).
 
 ``args`` reads the arguments and configuration, ``files`` finds and reads the files, ``project``
-resolves base classes across them, ``runner`` lints (and fixes) each file, ``formats`` prints.
+resolves base classes across them, ``runner`` lints (and fixes) each file, ``notebooks`` does it for
+the code cells of ``.ipynb`` files, ``formats`` prints.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Sequence
 from .args import UsageError, build_parser, find_config, load_config, settings as build_settings
 from .files import discover, source_from_bytes
 from .formats import FORMATTERS, explain_rows, format_explain, sorted_rows
+from .notebooks import check_notebook, is_notebook
 from .project import ProjectIndex
 from .runner import (
     Progress,
@@ -65,7 +67,11 @@ def run(argv: Sequence[str] | None = None) -> int:
         display = args.stdin_filename or "stdin"
         data = sys.stdin.buffer.read()
         source = source_from_bytes(display, None, data)
-        reports = [check_source(source, frozenset(), settings)]
+        if is_notebook(display):
+            source.encoding = "utf-8"  # the notebook's JSON text, BOM included, is what --fix prints
+            reports = [check_notebook(None, display, data, frozenset(), settings, check_source)]
+        else:
+            reports = [check_source(source, frozenset(), settings)]
         files: list[str] = []
     else:
         files, errors = discover(args.paths, excludes)

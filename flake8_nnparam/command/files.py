@@ -19,6 +19,10 @@ SKIPPED_DIRS = frozenset(
 )
 
 
+# What a directory walk lints: Python files and Jupyter notebooks (see ``notebooks``).
+LINTED_SUFFIXES = (".py", ".ipynb")
+
+
 class AnalysisError(Exception):
     """A file that could not be read, decoded or parsed; the message says why."""
 
@@ -54,6 +58,10 @@ def source_from_bytes(display: str, path: str | None, data: bytes) -> SourceFile
 
 
 def read_source(path: str, display: str | None = None) -> SourceFile:
+    return source_from_bytes(display or path, path, read_bytes(path))
+
+
+def read_bytes(path: str) -> bytes:
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             raise AnalysisError("cannot read: not a regular file")  # a FIFO or device would block or never end
@@ -65,7 +73,7 @@ def read_source(path: str, display: str | None = None) -> SourceFile:
         else:
             reason = exc.strerror or str(exc)
         raise AnalysisError(f"cannot read: {reason}") from None
-    return source_from_bytes(display or path, path, data)
+    return data
 
 
 def parse_source(source: SourceFile) -> ast.Module:
@@ -169,7 +177,7 @@ class GitIgnore:
 
 
 def discover(paths: Sequence[str], excludes: Excludes) -> tuple[list[str], list[str]]:
-    """(.py files under ``paths``, errors for paths that do not exist).
+    """(.py and .ipynb files under ``paths``, errors for paths that do not exist).
 
     Paths named on the command line are linted even when a ``.gitignore`` ignores them (as ruff
     does); what a walk finds below them is filtered by every ``.gitignore`` from the project root down.
@@ -205,7 +213,7 @@ def discover(paths: Sequence[str], excludes: Excludes) -> tuple[list[str], list[
                 for name in sorted(names):
                     full = os.path.join(root_dir, name)
                     if (
-                        name.endswith(".py")
+                        name.endswith(LINTED_SUFFIXES)
                         and not excludes.matches(full)
                         and not (gitignore and gitignore.ignored(full, is_dir=False))
                     ):

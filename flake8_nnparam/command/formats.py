@@ -22,18 +22,28 @@ def _github_escape(text: str, property_value: bool = False) -> str:
 
 def sorted_rows(reports: Sequence[FileReport]) -> list[tuple[str, Finding]]:
     rows = [(r.display, f) for r in reports for f in r.findings]
-    rows.sort(key=lambda row: (row[0], row[1].line, row[1].col, row[1].code))
+    rows.sort(key=lambda row: (row[0], _cell(row[1]) or 0, row[1].line, row[1].col, row[1].code))
     return rows
 
 
+def _cell(finding: Finding) -> int | None:
+    """The notebook cell of a finding (its ``line`` counts inside that cell), None in a .py file."""
+    return getattr(finding, "cell", None) or None
+
+
 def format_text(rows) -> str:
-    return "".join(f"{path}:{f.line}:{f.col + 1}: {f.message}\n" for path, f in rows)
+    """``path:line:col: message``; in a notebook ``path:cell N:line:col: message``, as ruff prints it."""
+    return "".join(
+        f"{path}:{'' if _cell(f) is None else f'cell {_cell(f)}:'}{f.line}:{f.col + 1}: {f.message}\n"
+        for path, f in rows
+    )
 
 
 def format_json(rows) -> str:
     items = [
         {
             "path": path,
+            "cell": _cell(f),
             "line": f.line,
             "column": f.col + 1,
             "end_line": f.end_line or f.line,
@@ -49,9 +59,11 @@ def format_json(rows) -> str:
 
 
 def format_github(rows) -> str:
+    # A notebook's annotation carries the line inside the cell, and the cell at the head of the message.
     return "".join(
         f"::warning file={_github_escape(path, True)},line={f.line},col={f.col + 1},"
-        f"title={_github_escape(f.code, True)}::{_github_escape(f.message)}\n"
+        f"title={_github_escape(f.code, True)}::"
+        f"{'' if _cell(f) is None else f'cell {_cell(f)}, line {f.line}: '}{_github_escape(f.message)}\n"
         for path, f in rows
     )
 
@@ -94,8 +106,7 @@ def sarif_log(rows) -> dict:
         }
         if f.code in rule_index:
             result["ruleIndex"] = rule_index[f.code]
-        if f.evidence:
-            result["properties"] = {"evidence": f.evidence}
+        properties = {"evidence": f.evidence} if f.evidence else {}
         if f.use_line:  # the use that breaks, shown beside the binding by SARIF viewers
             result["relatedLocations"] = [
                 {
@@ -104,6 +115,12 @@ def sarif_log(rows) -> dict:
                     "message": {"text": f"self.{f.attr} {f.evidence}"},
                 }
             ]
+        if _cell(f) is not None:
+            # SARIF has no notebook cells: the region counts lines inside this cell.
+            properties.update(cell=_cell(f), lineInCell=f.line)
+            result["message"]["text"] = f"cell {_cell(f)}, line {f.line}: {f.message}"
+        if properties:
+            result["properties"] = properties
         results.append(result)
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

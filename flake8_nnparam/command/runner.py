@@ -12,6 +12,7 @@ from ..detection import Finding, analyze
 from .args import Settings, UsageError
 from .files import AnalysisError, SourceFile, parse_source, read_source
 from .noqa import file_is_noqa, is_noqa, noqa_line_mapping
+from .notebooks import is_notebook
 from .project import FileIndex, index_text
 
 _PROGRESS_MIN_FILES = 10
@@ -31,6 +32,8 @@ class FileReport:
 
 def index_worker(args) -> tuple[str, FileIndex | None, str | None]:
     path, module_bases = args
+    if is_notebook(path):
+        return path, notebook_index(path, module_bases), None  # a notebook's errors are reported by its check
     try:
         source = read_source(path)
     except AnalysisError as exc:
@@ -151,6 +154,8 @@ def check_source(source: SourceFile, extra_bases: frozenset[str], settings: Sett
 
 def check_worker(args) -> FileReport:
     path, display, extra_bases, settings = args
+    if is_notebook(path):
+        return notebook_report(path, display, extra_bases, settings)
     try:
         source = read_source(path, display)
     except AnalysisError as exc:
@@ -209,3 +214,26 @@ def map_files(func, items: list, jobs: int, progress: Progress) -> list:
     finally:
         pool.join()
     return results
+
+
+def notebook_report(path: str, display: str, extra_bases: frozenset[str], settings: Settings) -> FileReport:
+    """A ``.ipynb`` file: its code cells go through ``check_source`` as one module (see ``notebooks``)."""
+    from .files import read_bytes
+    from .notebooks import check_notebook
+
+    try:
+        data = read_bytes(path)
+    except AnalysisError as exc:
+        return FileReport(display, errors=[f"{display}: {exc}"])
+    return check_notebook(path, display, data, extra_bases, settings, check_source)
+
+
+def notebook_index(path: str, module_bases: frozenset[str]) -> FileIndex | None:
+    from .files import read_bytes
+    from .notebooks import NotebookError, VirtualModule, load
+
+    try:
+        _, notebook = load(read_bytes(path))
+    except (AnalysisError, NotebookError):
+        return None
+    return index_text(path, VirtualModule.build(notebook).text, module_bases)
