@@ -8,7 +8,7 @@ the check must tell the two apart) and after the real fixer (``flake8_nnparam.fi
 Consequence kinds, read from the finding (``consequence_kind``):
 
 - ``device`` (MPR002/MPR007, evidence "is combined with / multiplied / compared / passed / indexed /
-  returned ...", "takes device state in ..."): forward runs on CPU float32, then must fail with a
+  returned ...", "takes tensors that follow the module in ..."): forward runs on CPU float32, then must fail with a
   device or dtype error after ``model.to('meta')`` with meta inputs, or after ``model.double()`` with
   float64 inputs (for "is returned by forward" and "is indexed by a device tensor" the output may
   instead be left on cpu / in float32: meta answers a meta index into a CPU tensor on cpu, where CUDA
@@ -109,7 +109,7 @@ def consequence_kind(finding) -> str:
             return "lost"
         if evidence.startswith("is drawn at random at construction"):
             return "random"
-        if evidence.startswith(("is ", "takes device state")):
+        if evidence.startswith(("is ", "takes tensors that follow the module")):
             return "device"
     raise AssertionError(f"no consequence kind for {code} with evidence {evidence!r}")
 

@@ -68,7 +68,7 @@ def test_directory_walk_lints_notebooks_with_cell_positions(nbdir):
         "./model_split.ipynb": MODEL_SPLIT,
         "./syntax_error.ipynb": SYNTAX_ERROR,
     }
-    assert "./model_split.ipynb:cell 3:5:9: MPR002 self.mask is multiplied with device state (@) in forward (cell 3, line 9)" in proc.stdout
+    assert "./model_split.ipynb:cell 3:5:9: MPR002 self.mask is multiplied (@) with tensors that follow the module in forward (cell 3, line 9)" in proc.stdout
     assert proc.stderr.splitlines() == [
         "./syntax_error.ipynb:cell 2:1: cannot analyse this cell: SyntaxError: invalid syntax; the other cells are linted"
     ]
