@@ -28,6 +28,7 @@ from .module_classes import is_torch_module_name
 from . import tables
 
 SUMMARY_KIND = "summary"
+RESULT_KIND = "result"
 # Directories whose files are never project sources (the command skips them too).
 SKIPPED_DIRS = frozenset(
     {"venv", ".venv", "build", "dist", "__pycache__", "node_modules", ".tox", "site-packages", ".git"}
@@ -167,6 +168,19 @@ def summarize(tree: ast.AST, functions: bool = True) -> dict:
         "functions": _function_summaries(body, statements, imports) if functions else None,
     }
     return summary
+
+
+def _finding_to_json(finding) -> dict:
+    from dataclasses import asdict
+
+    return asdict(finding)
+
+
+def _finding_from_json(data: dict):
+    from .analyzer import Finding, Fix
+
+    fix = data.get("fix")
+    return Finding(**{**data, "fix": Fix(**fix) if fix else None})
 
 
 # --- the project root -----------------------------------------------------------------
@@ -326,8 +340,8 @@ class ProjectIndex:
             return None
 
     def _function_names(self, path: str, summary: dict):
-        if summary["functions"] is not None:
-            return summary["functions"]
+        if summary["functions"] is not None or path not in self._trees:
+            return self.functions(path)
         return {s.name for s in getattr(self._trees[path], "body", []) if isinstance(s, _FUNCTION_NODES)}
 
     def functions(self, path: str) -> dict:
@@ -336,8 +350,60 @@ class ProjectIndex:
         if summary is None:
             return {}
         if summary["functions"] is None:
-            summary["functions"] = summarize(self._trees[path])["functions"]
+            tree = self._trees.get(path)
+            if tree is None:
+                try:
+                    with open(path, "rb") as handle:
+                        tree = ast.parse(decode_source(handle.read()), filename=path)
+                except (OSError, SyntaxError, ValueError, UnicodeDecodeError, LookupError, RecursionError):
+                    summary["functions"] = {}
+                    return {}
+            summary["functions"] = summarize(tree)["functions"]
         return summary["functions"]
+
+    # --- whole-file results (the command's warm re-run) ------------------------------
+    def cached_result(self, path: str, key: str):
+        """``(findings, extra)`` stored for ``path`` by ``store_result`` when the file's bytes, the
+        settings ``key`` and every cross-file answer the analysis used are unchanged; else None."""
+        cache = self.cache
+        if cache is None:
+            return None
+        path = os.path.realpath(path)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        relpath = os.path.relpath(path, self.root)
+        entry = cache.read(RESULT_KIND, relpath)
+        if entry is None or not Cache.fresh_by_stat(entry, st):
+            return None
+        payload = entry["payload"]
+        try:
+            if payload["key"] != key or not FileView(self, path).still_valid(payload["answers"]):
+                return None
+            findings = [_finding_from_json(f) for f in payload["findings"]]
+        except (KeyError, TypeError, ValueError):
+            return None
+        cache.hits += 1
+        return findings, payload.get("extra")
+
+    def store_result(self, path: str, data: bytes, key: str, view: "FileView | None", findings, extra=None) -> None:
+        cache = self.cache
+        if cache is None:
+            return
+        path = os.path.realpath(path)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return
+        digest = sha1_of(data)
+        payload = {
+            "key": key,
+            "answers": view.answers if view is not None else {},
+            "findings": [_finding_to_json(f) for f in findings],
+            "extra": extra,
+        }
+        cache.write(RESULT_KIND, os.path.relpath(path, self.root), st, digest, payload)
 
     # --- modules --------------------------------------------------------------------
     def _search_dirs(self, from_path: str) -> list[str]:
