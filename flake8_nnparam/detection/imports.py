@@ -24,7 +24,9 @@ class ImportTable:
     # Conventional spellings assumed in snippets that use torch without importing it (forum-post style).
     CONVENTIONAL = {"torch": "torch", "nn": "torch.nn", "F": "torch.nn.functional"}
 
-    def __init__(self, statements: Iterable[ast.stmt], module_body: list[ast.stmt]) -> None:
+    def __init__(
+        self, statements: Iterable[ast.stmt], module_body: list[ast.stmt], assume_conventional: bool = True
+    ) -> None:
         self.names: dict[str, str] = {}
         self.refs: dict[str, tuple[str, int, str | None]] = {}
         self.star: list[tuple[str, int]] = []
@@ -47,7 +49,7 @@ class ImportTable:
                     self.refs[alias.asname or alias.name] = (module, node.level, alias.name)
                     if module and not node.level:
                         self.names[alias.asname or alias.name] = f"{module}.{alias.name}"
-        if not self.mentions_torch():
+        if assume_conventional and not self.mentions_torch():
             for name, qualified in self.CONVENTIONAL.items():
                 self.names.setdefault(name, qualified)
         # Module-level aliases: ``Base = nn.Module``, ``Linear = torch.nn.Linear``.
