@@ -115,12 +115,47 @@ def test_cross_file_can_be_turned_off(project):
     assert [code for _, _, code in parse_rows(proc.stdout)] == ["MPR003"]
 
 
-@pytest.mark.xfail(strict=True, reason="the command still resolves bases with its own regex index")
 def test_the_command_reports_what_the_plugin_reports(project):
     plugin = run_flake8("--select", "MPR", PACKAGE, cwd=project)
     command = run_command(PACKAGE, cwd=project)
     assert parse_rows(command.stdout) == parse_rows(plugin.stdout) == expected_rows()
     assert "Traceback" not in command.stderr
+    parallel = run_command("-j", "2", PACKAGE, cwd=project)
+    assert parse_rows(parallel.stdout) == expected_rows()
+    target = f"{PACKAGE}/models/heads.py"
+    stdin = run_command("-", "--stdin-filename", target, cwd=project, input=(project / target).read_text())
+    assert parse_rows(stdin.stdout) == [r for r in expected_rows() if r[0] == target]
+
+
+def test_command_warm_run_reads_no_unchanged_file_and_sees_a_changed_base(project):
+    _age(project)
+    cold = run_command(PACKAGE, cwd=project)
+    warm = run_command(PACKAGE, cwd=project)
+    assert parse_rows(warm.stdout) == parse_rows(cold.stdout) == expected_rows()
+    assert warm.stderr == cold.stderr  # the unreadable and unparsable files are still named
+    probe = (
+        "import sys, flake8_nnparam.command.files as files, flake8_nnparam.detection.project as project\n"
+        "reads = []\n"
+        "real_read = files.read_source\n"
+        "def counting(path, display=None):\n"
+        "    reads.append(path)\n"
+        "    return real_read(path, display)\n"
+        "import flake8_nnparam.command.runner as runner\n"
+        "runner.read_source = counting\n"
+        "from flake8_nnparam.command import run\n"
+        "code = run(['-j', '1', sys.argv[1]])\n"
+        "print('READS', sorted(set(reads)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe, PACKAGE], cwd=project, capture_output=True, text=True, env=clean_env())
+    reads = proc.stdout.rsplit("READS", 1)[1]
+    assert "blocks.py" not in reads and "heads.py" not in reads  # unchanged: the cached result is used
+    assert "broken.py" in reads  # files that could not be analysed are tried again (and reported)
+    base = project / PACKAGE / "layers" / "base.py"
+    base.write_text(base.read_text().replace("class BaseBlock(nn.Module):", "class BaseBlock:"))
+    changed = run_command(PACKAGE, cwd=project)
+    assert len(parse_rows(changed.stdout)) < len(expected_rows())  # dependants see the changed base
+    no_cache = run_command("--no-cache", PACKAGE, cwd=project)
+    assert parse_rows(no_cache.stdout) == parse_rows(changed.stdout)
 
 
 # --- the cache ---------------------------------------------------------------------------
