@@ -438,10 +438,10 @@ class ProjectIndex:
         for directory in candidates:
             target = os.path.join(directory, *module.split(".")) if module else directory
             for path in (target + ".py", os.path.join(target, "__init__.py")):
-                if self.inside(path) and os.path.isfile(path):
+                if os.path.isfile(path) and self.inside(path):  # stat first: realpath only for real files
                     found = path
                     break
-            if found is None and module and self.inside(os.path.join(target, "x")) and os.path.isdir(target):
+            if found is None and module and os.path.isdir(target) and self.inside(os.path.join(target, "x")):
                 found = target  # a namespace package: only its submodules can be looked up
             if found:
                 break
@@ -493,9 +493,9 @@ class ProjectIndex:
     def _submodule(self, directory: str, name: str) -> list[Symbol]:
         target = os.path.join(directory, name)
         for path in (target + ".py", os.path.join(target, "__init__.py")):
-            if self.inside(path) and os.path.isfile(path):
+            if os.path.isfile(path) and self.inside(path):
                 return [Symbol(path, "", "module")]
-        if self.inside(os.path.join(target, "x")) and os.path.isdir(target):
+        if os.path.isdir(target) and self.inside(os.path.join(target, "x")):
             return [Symbol(target, "", "module")]
         return []
 
