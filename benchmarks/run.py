@@ -45,7 +45,11 @@ OUT = CACHE / "out"
 PREFIX = "MPR"
 IMPORT_TARGET_MS = 30.0
 OVERHEAD_TARGET_PCT = 5.0
-STANDALONE_TARGET_X = 2.0
+IN_PROCESS_TARGET_PCT = 2.0
+STANDALONE_TARGET_X = 1.5
+WARM_TARGET_X = 0.2
+CACHE_NAME = ".nnparam_cache"
+PROJECT_FILES = 2000
 
 
 @dataclass(frozen=True)
@@ -258,6 +262,8 @@ class Row:
     payload: dict = field(default_factory=dict)  # JSON a python -c row printed on its last line
     failed: str = ""
     note: str = ""
+    clear_cache: Path | None = None  # a project root whose .nnparam_cache is deleted before each run (cold)
+    cwd: Path | None = None
 
     @property
     def median(self) -> float:
@@ -279,9 +285,11 @@ def run_once(row: Row, env: dict[str, str]) -> None:
     # that forked it (Linux records the pre-exec image), which for this script grows with the outputs read.
     cmd = [GNU_TIME, "-f", "%M", "-o", str(rss_path), *row.cmd] if GNU_TIME else row.cmd
     stdin = open(row.stdin, "rb") if row.stdin else subprocess.DEVNULL
+    if row.clear_cache is not None:
+        shutil.rmtree(row.clear_cache / CACHE_NAME, ignore_errors=True)
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=SOURCES, stdin=stdin, stdout=out, stderr=err, env=env)
+        proc = subprocess.Popen(cmd, cwd=row.cwd or SOURCES, stdin=stdin, stdout=out, stderr=err, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
     if row.stdin:
@@ -355,6 +363,7 @@ import ast, json, sys, time, warnings
 from collections import Counter
 warnings.simplefilter("ignore")
 from flake8_nnparam.plugin import NNParamChecker
+NNParamChecker.cross_file = sys.argv[2] != "off"
 codes = Counter()
 files = 0
 plugin_s = 0.0
@@ -368,7 +377,7 @@ for path in open(sys.argv[1]).read().splitlines():
     lines = source.decode("utf-8", "replace").splitlines(keepends=True)
     files += 1
     t0 = time.process_time()
-    for _, _, message, _ in NNParamChecker(tree, lines).run():
+    for _, _, message, _ in NNParamChecker(tree, lines, path).run():
         codes[message.split()[0]] += 1
     plugin_s += time.process_time() - t0
 print(json.dumps({"files": files, "plugin_s": plugin_s, "codes": codes}))
@@ -400,6 +409,38 @@ def import_ms(python: str, pre: str, runs: int, env: dict[str, str]) -> tuple[fl
         totals.append(total / 1000)
         heavy = proc.stdout.strip()
     return statistics.median(totals), min(totals), heavy
+
+
+def synthetic_project(n_files: int) -> tuple[Path, str]:
+    """A package of ``n_files`` modules whose last model derives, through six files, from nn.Module."""
+    root = CACHE / f"project{n_files}"
+    target = root / "bigpkg" / "models" / "model_final.py"
+    if target.exists():
+        return root, str(target.relative_to(root))
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "bigpkg" / "models").mkdir(parents=True)
+    (root / "bigpkg" / "__init__.py").write_text("")
+    (root / "bigpkg" / "models" / "__init__.py").write_text("")
+    (root / "bigpkg" / "models" / "base_0.py").write_text(
+        "import torch.nn as nn\n\n\nclass Base0(nn.Module):\n    pass\n"
+    )
+    for i in range(1, 6):
+        (root / "bigpkg" / "models" / f"base_{i}.py").write_text(
+            f"from .base_{i - 1} import Base{i - 1}\n\n\nclass Base{i}(Base{i - 1}):\n    pass\n"
+        )
+    for i in range(n_files - 9):
+        (root / "bigpkg" / f"mod_{i:04d}.py").write_text(
+            "import torch\nfrom torch import nn\n\n\n"
+            f"class Layer{i}(nn.Module):\n    def __init__(self, n=4):\n        super().__init__()\n"
+            "        self.proj = nn.Linear(n, n)\n\n    def forward(self, x):\n        return self.proj(x)\n\n\n"
+            f"def helper_{i}(x):\n    return torch.relu(x) * {i}\n" * 3
+        )
+    target.write_text(
+        "import torch\n\nfrom .base_5 import Base5\n\n\nclass Final(Base5):\n"
+        "    def __init__(self, n=4):\n        super().__init__()\n        self.mask = torch.tril(torch.ones(n, n))\n\n"
+        "    def forward(self, x):\n        return x @ self.mask\n"
+    )
+    return root, str(target.relative_to(root))
 
 
 def pick_model_file(files: list[str]) -> str:
@@ -490,20 +531,28 @@ def main() -> int:
     flake8_args = ["-j", "1", "--isolated", *roots]
     rows = [
         Row("a", "(a) flake8, default checks, no plugin", [str(PLAIN_VENV / "bin" / "flake8"), *flake8_args]),
-        Row("b", "(b) flake8 + plugin", [str(plugin_bin / "flake8"), *flake8_args]),
+        Row("b", "(b) flake8 + plugin, cold cache", [str(plugin_bin / "flake8"), *flake8_args], clear_cache=SOURCES),
+        Row("bw", "(b) flake8 + plugin, warm cache", [str(plugin_bin / "flake8"), *flake8_args]),
         Row("c", f"(c) flake8 --select {PREFIX}", [str(plugin_bin / "flake8"), "--select", PREFIX, *flake8_args]),
     ]
     cli_ok, cli_reason, jobs_flag, isolate = standalone_command()
     cli = [sys.executable, "-m", "flake8_nnparam", *isolate]
     if cli_ok:
         single = [jobs_flag, "1"] if jobs_flag else []
-        rows.append(Row("d", "(d) python -m flake8_nnparam" + (f" {jobs_flag} 1" if jobs_flag else ""),
+        rows.append(Row("d", "(d) python -m flake8_nnparam" + (f" {jobs_flag} 1" if jobs_flag else "") + ", cold",
+                        [*cli, *single, *roots], ok_codes=(0, 1, 2), clear_cache=SOURCES))
+        rows.append(Row("dw", "(d) python -m flake8_nnparam" + (f" {jobs_flag} 1" if jobs_flag else "") + ", warm",
                         [*cli, *single, *roots], ok_codes=(0, 1, 2)))
         if jobs_flag:
             rows.append(Row("dj", f"(d) python -m flake8_nnparam {jobs_flag} {args.jobs}",
                             [*cli, jobs_flag, str(args.jobs), *roots], ok_codes=(0, 1, 2)))
     rows.append(Row("e", "(e) ast.parse floor (python -c)", [sys.executable, "-c", FLOOR, str(file_list)]))
-    rows.append(Row("i", "(i) plugin work in-process (no parse)", [sys.executable, "-c", PLUGIN_IN_PROCESS, str(file_list)]))
+    rows.append(Row("i0", "(i) plugin in-process, one file at a time",
+                    [sys.executable, "-c", PLUGIN_IN_PROCESS, str(file_list), "off"]))
+    rows.append(Row("i", "(i) plugin in-process, cross-file, cold cache",
+                    [sys.executable, "-c", PLUGIN_IN_PROCESS, str(file_list), "on"], clear_cache=SOURCES))
+    rows.append(Row("iw", "(i) plugin in-process, cross-file, warm cache",
+                    [sys.executable, "-c", PLUGIN_IN_PROCESS, str(file_list), "on"]))
 
     log(f"{len(rows)} rows x {args.runs} runs, interleaved ...")
     for run in range(args.runs):
@@ -534,6 +583,17 @@ def main() -> int:
     if cli_ok:
         latency.append(Row("hd", "python -m flake8_nnparam -", [*cli, *single, "-", "--stdin-filename", "model.py"],
                            ok_codes=(0, 1, 2), stdin=str(SOURCES / model)))
+    project_root, project_file = synthetic_project(PROJECT_FILES)
+    editor_args = ["-", "--stdin-display-name", project_file, "-j", "1", "--isolated"]
+    editor_stdin = str(project_root / project_file)
+    latency += [
+        Row("hp", f"editor, {PROJECT_FILES}-file project, no plugin", [str(PLAIN_VENV / "bin" / "flake8"), *editor_args],
+            stdin=editor_stdin, cwd=project_root),
+        Row("hpc", f"editor, {PROJECT_FILES}-file project, cold cache", [str(plugin_bin / "flake8"), *editor_args],
+            stdin=editor_stdin, cwd=project_root, clear_cache=project_root),
+        Row("hpw", f"editor, {PROJECT_FILES}-file project, warm cache", [str(plugin_bin / "flake8"), *editor_args],
+            stdin=editor_stdin, cwd=project_root),
+    ]
     for _ in range(args.latency_runs):
         for row in latency:
             if not row.failed:
@@ -551,12 +611,12 @@ def main() -> int:
             continue
         mn = min(row.walls)
         extra = ""
-        if row.key in ("a", "b", "c", "d", "dj"):
+        if row.key in ("a", "b", "bw", "c", "d", "dw", "dj"):
             mpr = sum(n for c, n in row.codes.items() if c.startswith(PREFIX))
             extra = f"{sum(row.codes.values()):,} ({PREFIX}: {mpr:,})"
         elif row.key == "e":
             extra = f"{row.payload.get('unparsable', '?')} files ast rejects"
-        elif row.key == "i":
+        elif row.key in ("i", "i0", "iw"):
             extra = (f"{PREFIX}: {sum(row.payload.get('codes', {}).values()):,}; "
                      f"plugin {row.payload.get('plugin_s', 0):.2f} s cpu")
         elif row.key == "f":
@@ -588,10 +648,11 @@ def main() -> int:
     # ------------------------------------------------------------------ findings by code
     print()
     print(f"== {PREFIX} findings by code (a speed-up that loses findings shows here)")
-    cols = [r for r in rows if r.key in ("b", "c", "d", "dj") and not r.failed]
+    cols = [r for r in rows if r.key in ("b", "bw", "c", "d", "dw", "dj") and not r.failed]
     inproc = Counter(by["i"].payload.get("codes", {})) if not by["i"].failed else Counter()
     codes = sorted({c for r in cols for c in r.codes if c.startswith(PREFIX)} | set(inproc))
     header = "".join(f"{'(' + r.key.rstrip('j') + (' -j' if r.key == 'dj' else '') + ')':>10}" for r in cols)
+    header = header.replace("(bw)", "(b warm)").replace("(dw)", "(d warm)")
     print(f"{'code':<8}{header}{'(i)':>10}")
     for code in codes:
         print(f"{code:<8}" + "".join(f"{r.codes.get(code, 0):>10,}" for r in cols) + f"{inproc.get(code, 0):>10,}")
@@ -612,19 +673,33 @@ def main() -> int:
         print(f"(b)/(a) plugin overhead on plain flake8: wall {overhead:+.1f}%, cpu {cpu_overhead:+.1f}%  "
               f"(target <= {OVERHEAD_TARGET_PCT:.0f}%: {verdict} on wall; medians of whole runs, noise of a shared "
               f"machine included)")
-        if not by["i"].failed:
-            est = by["i"].payload["plugin_s"] / by["a"].cpu * 100
-            print(f"    in-process plugin work (i) {by['i'].payload['plugin_s']:.2f} s cpu = {est:.1f}% of (a)'s cpu: "
-                  f"the overhead with the least noise (plus {imp_warm:.0f} ms import)")
+        if not by["bw"].failed:
+            print(f"(b warm)/(a): wall {(by['bw'].median / by['a'].median - 1) * 100:+.1f}%, "
+                  f"cpu {(by['bw'].cpu / by['a'].cpu - 1) * 100:+.1f}%")
+        for key in ("i0", "i", "iw"):
+            if not by[key].failed:
+                est = by[key].payload["plugin_s"] / by["a"].cpu * 100
+                verdict = "met" if est <= IN_PROCESS_TARGET_PCT else "NOT met"
+                print(f"    {by[key].label}: {by[key].payload['plugin_s']:.2f} s cpu = {est:.1f}% of (a)'s cpu "
+                      f"(target <= {IN_PROCESS_TARGET_PCT:.0f}%: {verdict}; plus {imp_warm:.0f} ms import)")
     if "d" in by and not by["d"].failed:
         ratio = by["d"].median / floor
         print(f"(d)/(e) standalone vs ast.parse floor: {ratio:.2f}x  "
               f"(target <= {STANDALONE_TARGET_X:.0f}x: {'met' if ratio <= STANDALONE_TARGET_X else 'NOT met'})")
+        if "dw" in by and not by["dw"].failed:
+            warm = by["dw"].median / floor
+            print(f"    warm re-run, nothing changed: {warm:.2f}x floor "
+                  f"(target <= {WARM_TARGET_X}x: {'met' if warm <= WARM_TARGET_X else 'NOT met'})")
         if "dj" in by and not by["dj"].failed:
             print(f"    -j {args.jobs}: {by['dj'].median / floor:.2f}x floor, speed-up {by['d'].median / by['dj'].median:.2f}x "
                   f"over -j 1 ({os.cpu_count()} cpus)")
     else:
         print(f"(d)/(e) standalone vs ast.parse floor: not measured ({cli_reason or 'command failed'})")
+    names = {r.key: r for r in latency}
+    if all(k in names and not names[k].failed for k in ("hp", "hpc", "hpw")):
+        print(f"editor latency, one file of a {PROJECT_FILES}-file project: plain flake8 {names['hp'].median * 1000:.0f} ms, "
+              f"with the plugin {names['hpc'].median * 1000:.0f} ms cold cache, {names['hpw'].median * 1000:.0f} ms warm "
+              f"(findings: {sum(names['hpw'].codes.values())})")
     print(f"import time: {imp_cold:.1f} ms cold, median (target < {IMPORT_TARGET_MS:.0f} ms: "
           f"{'met' if imp_cold < IMPORT_TARGET_MS else 'NOT met'}; min {imp_cold_min:.1f} ms)")
     print(f"peak RSS{'' if GNU_TIME else ' (wait4, includes this script at fork time)'}: (a) {by['a'].rss_kb / 1024:.0f} MB, (b) {by['b'].rss_kb / 1024:.0f} MB"

@@ -9,6 +9,7 @@ change safely is reported back as skipped, with the reason, and left alone.
 
 from __future__ import annotations
 
+import ast
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from . import BUFFER_STYLES
 from .detection import Finding
+from .detection.imports import ImportTable
 
 
 STATE_DICT_NOTE = (
@@ -69,70 +71,38 @@ class FileChangedError(Exception):
     """The file on disk is no longer what was read, so the fix was not written."""
 
 
-def _dotted(node: cst.BaseExpression) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if not isinstance(node, cst.Name):
-        return None
-    parts.append(node.value)
-    return ".".join(reversed(parts))
-
-
 class NNSpelling:
-    """How this file can spell ``torch.nn.<Name>``, from its module-level imports.
+    """How this file can spell ``torch.nn.<Name>``, asked of the engine's import resolver.
 
     Preference: a directly imported name (``from torch.nn import Parameter``), then an alias of
     ``torch.nn`` (``nn``, ``tnn``), then ``<torch>.nn``; otherwise ``from torch import nn`` is added.
+    Only module-level statements count (an import inside a function is not in scope everywhere).
     """
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, source: str) -> None:
+        try:
+            body = ast.parse(source).body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            body = []
+        statements = [s for s in body if isinstance(s, (ast.Import, ast.ImportFrom, ast.Assign))]
+        imports = ImportTable(statements, body, assume_conventional=False)
         self.direct: dict[str, str] = {}
-        self.nn_alias: str | None = None
-        self.torch_alias: str | None = None
-        self.bound: set[str] = set()
-        for stmt in module.body:
-            if isinstance(stmt, cst.SimpleStatementLine):
-                for small in stmt.body:
-                    self._scan_small(small)
-            elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
-                self.bound.add(stmt.name.value)
+        for name, modules in _NN_SUBMODULES.items():
+            for module in modules:
+                found = imports.spellings_of(f"{module}.{name}")
+                if found:
+                    self.direct.setdefault(name, found[0])
+        self.nn_alias: str | None = next(iter(imports.spellings_of("torch.nn")), None)
+        self.torch_alias: str | None = next(iter(imports.spellings_of("torch")), None)
+        self.bound: set[str] = set(imports.names) | set(imports.refs)
+        for stmt in body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self.bound.add(stmt.name)
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
+                    if isinstance(target, ast.Name):
+                        self.bound.add(target.id)
         self.needs_import: str | None = None  # "nn" or "torch" once a spelling required an import
-
-    def _scan_small(self, small: cst.BaseSmallStatement) -> None:
-        if isinstance(small, cst.Import):
-            for alias in small.names:
-                name = _dotted(alias.name)
-                asname = _dotted(alias.asname.name) if alias.asname else None
-                if asname:
-                    self.bound.add(asname)
-                    if name == "torch":
-                        self.torch_alias = self.torch_alias or asname
-                    elif name == "torch.nn":
-                        self.nn_alias = self.nn_alias or asname
-                elif name:
-                    head = name.split(".", 1)[0]
-                    self.bound.add(head)
-                    if head == "torch":
-                        self.torch_alias = self.torch_alias or "torch"
-        elif isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None:
-            module = _dotted(small.module)
-            if isinstance(small.names, cst.ImportStar):
-                return
-            for alias in small.names:
-                name = _dotted(alias.name) or ""
-                local = _dotted(alias.asname.name) if alias.asname else name
-                self.bound.add(local)
-                if module == "torch" and name == "nn":
-                    self.nn_alias = self.nn_alias or local
-                elif name in _NN_SUBMODULES and module in _NN_SUBMODULES[name]:
-                    self.direct.setdefault(name, local)
-        elif isinstance(small, (cst.Assign, cst.AnnAssign)):
-            targets = small.targets if isinstance(small, cst.Assign) else [small]
-            for t in targets:
-                if isinstance(t.target, cst.Name):
-                    self.bound.add(t.target.value)
 
     def spell(self, name: str) -> str | None:
         """Source text for ``torch.nn.<name>``; None when no spelling and no safe import exists."""
@@ -485,7 +455,7 @@ def apply_fixes(source: str, findings: Sequence[Finding], buffer_style: str = "r
             result.skipped.append((finding, "two findings on one statement"))
             continue
         targets[key] = finding
-    spelling = NNSpelling(module)
+    spelling = NNSpelling(source)
     rewriter = _Rewriter(targets, spelling, buffer_style)
     try:
         new_module = MetadataWrapper(module, unsafe_skip_copy=True).visit(rewriter)

@@ -3,6 +3,11 @@
 It never lets an exception escape (that would abort the user's whole flake8 run), and it imports the
 engine only when a file passes the text prefilter, so flake8 runs on projects without PyTorch code pay
 next to nothing for having it installed.
+
+Names the file imports from its own project (a Module base, a helper) are answered by the engine's
+project index, found from flake8's ``filename`` (the ``--stdin-display-name`` for stdin and editors)
+and built lazily, once per process, from the files on disk; the linted file itself is always the tree
+flake8 hands over, so an unsaved buffer is linted as it is.
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ import sys
 from typing import Any, Iterator
 
 from . import __version__
-from .detection.prefilter import DEFAULT_OFF_BAND, default_off_enabled, may_contain_findings
+from .detection.prefilter import DEFAULT_OFF_BAND, default_off_enabled, may_contain_findings, may_subclass
+
+_NO_FILE = ("stdin", "-", "")
+_FALSE = ("0", "false", "no", "off")
 
 _warned_unknown_codes = False
 
@@ -54,12 +62,16 @@ class NNParamChecker:
     # Default-off codes are reported only when a select names them (MPR9, MPR90, MPR901), never for a
     # bare ``--select MPR``: flake8 would otherwise let that explicit select override the default ignore.
     selected: frozenset[str] = frozenset()
+    use_cache: bool = True
+    cross_file: bool = True
 
-    def __init__(self, tree: ast.AST, lines: list[str]) -> None:
+    def __init__(self, tree: ast.AST, lines: list[str], filename: str = "stdin") -> None:
         # flake8 classifies a plugin by its parameters: asking for ``tree`` makes this an AST plugin
-        # that flake8 calls once per file with the tree it already parsed.
+        # that flake8 calls once per file with the tree it already parsed. ``filename`` only locates the
+        # project; the file is never re-read (stdin, editors' unsaved buffers).
         self.tree = tree
         self.lines = lines
+        self.filename = filename
 
     @classmethod
     def add_options(cls, option_manager: Any) -> None:
@@ -71,6 +83,26 @@ class NNParamChecker:
             help="Extra base classes to treat as torch.nn.Module subclasses, e.g. my_pkg.layers.BaseBlock "
             "(matched by qualified or plain name).",
         )
+        option_manager.add_option(
+            "--nnparam-cache",
+            default="true",
+            parse_from_config=True,
+            help="Keep per-file summaries of the project in .nnparam_cache/ at the project root "
+            "(default true; 'nnparam-cache = false' in the config, or --nnparam-no-cache, disables it).",
+        )
+        option_manager.add_option(
+            "--nnparam-no-cache",
+            action="store_true",
+            default=False,
+            parse_from_config=True,
+            help="Do not read or write .nnparam_cache/.",
+        )
+        option_manager.add_option(
+            "--nnparam-cross-file",
+            default="true",
+            parse_from_config=True,
+            help="Resolve base classes and helpers imported from other files of the project (default true).",
+        )
         option_manager.extend_default_ignore([DEFAULT_OFF_BAND])
 
     @classmethod
@@ -79,18 +111,32 @@ class NNParamChecker:
         if isinstance(bases, str):
             bases = [b.strip() for b in bases.split(",")]
         cls.extra_bases = frozenset(b for b in bases if b)
+        cls.use_cache = str(getattr(options, "nnparam_cache", "true")).strip().lower() not in _FALSE and not getattr(
+            options, "nnparam_no_cache", False
+        )
+        cls.cross_file = str(getattr(options, "nnparam_cross_file", "true")).strip().lower() not in _FALSE
         cls.selected = frozenset(
             [*(getattr(options, "select", None) or []), *(getattr(options, "extend_select", None) or [])]
         )
         _warn_unknown_codes(options)
 
+    def _project_view(self):
+        """The project as this file sees it, or None (stdin without a display name, option off)."""
+        if not self.cross_file or not self.filename or self.filename in _NO_FILE:
+            return None
+        from .detection.project import ProjectIndex
+
+        index = ProjectIndex.for_file(self.filename, extra_bases=self.extra_bases, use_cache=self.use_cache)
+        return index.view(self.filename, self.tree)
+
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        if not may_contain_findings("".join(self.lines), self.extra_bases):
+        source = "".join(self.lines)
+        if not may_contain_findings(source, self.extra_bases) and not (self.cross_file and may_subclass(source)):
             return
         from .detection.analyzer import analyze, not_analysed
 
         try:
-            findings = analyze(self.tree, None, self.extra_bases)
+            findings = analyze(self.tree, source, self.extra_bases, project=self._project_view())
         except RecursionError:
             findings = [not_analysed("nesting too deep")]
         except Exception as exc:  # noqa: BLE001 - an escaping exception would abort flake8 for everyone

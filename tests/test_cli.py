@@ -256,7 +256,8 @@ def test_fix_applies_and_second_run_is_a_no_op(project):
     assert proc.returncode == 0 and "fixed" not in err(proc)
     assert (project / "model.py").read_bytes() == fixed
     assert run(".", cwd=project).returncode == 0
-    assert sorted(p.name for p in project.iterdir()) == ["clean.py", "model.py"]
+    # No temporary file is left behind; the cache directory is the only addition.
+    assert sorted(p.name for p in project.iterdir()) == [".nnparam_cache", "clean.py", "model.py"]
 
 
 def test_fix_keeps_crlf_bom_and_coding_cookie(tmp_path):
@@ -574,9 +575,12 @@ def test_bases_from_other_files_are_resolved(tmp_path):
     )
     found = {(p, line) for p, line, _ in codes(run(".", cwd=tmp_path))}
     assert found == {("./models/block.py", 7), ("./models/deeper.py", 7), ("./app.py", 8), ("./app.py", 16)}
-    # linted alone, the base is unknown: nothing to report
-    assert run("models/block.py", cwd=tmp_path).returncode == 0
-    # the plugin's option, given on the command line, does the same for one file
+    # linted alone (pre-commit passes only the changed files), the base is read from disk
+    assert [line for _, line, _ in codes(run("models/block.py", cwd=tmp_path))] == [7]
+    assert [line for _, line, _ in codes(run("--no-cache", "models/block.py", cwd=tmp_path))] == [7]
+    # the plugin's option, given on the command line, names a base the project cannot show
+    (tmp_path / "models" / "base.py").write_text("class BaseBlock:\n    pass\n")
+    assert run("--no-cache", "models/block.py", cwd=tmp_path).returncode == 0
     proc = run("--module-bases", "BaseBlock", "models/block.py", cwd=tmp_path)
     assert [line for _, line, _ in codes(proc)] == [7]
 

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from flake8_nnparam.command.args import Selection, Settings
 from flake8_nnparam.command.files import AnalysisError, SourceFile, decode_source, parse_source
 from flake8_nnparam.command.noqa import noqa_line_mapping
-from flake8_nnparam.command.project import index_text
+from flake8_nnparam.detection.project import summarize
 from flake8_nnparam.command.runner import FileReport, check_source
 from flake8_nnparam.detection import DEFAULT_OFF_BAND, analyze
 from flake8_nnparam.fix import apply_fixes
@@ -122,7 +122,10 @@ def _run_cli_functions(source: str) -> list[FileReport]:
         parse_source(src)
     except AnalysisError:
         pass
-    index_text("generated.py", text, frozenset())
+    try:
+        summarize(ast.parse(text))  # the project index's view of the file never raises on valid Python
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        pass
     noqa_line_mapping(text)
     return [check_source(src, frozenset(), _cli_settings(mode)) for mode in ("lint", "diff", "fix")]
 

@@ -23,6 +23,7 @@ import pytest
 from flake8_nnparam.command.args import Selection, Settings
 from flake8_nnparam.command.files import decode_source, read_source
 from flake8_nnparam.command.runner import check_source
+from flake8_nnparam.detection.cache import CACHE_DIR_NAME
 from flake8_nnparam.detection import analyze
 from flake8_nnparam.fix import apply_fixes
 
@@ -319,7 +320,7 @@ def test_fix_replaces_atomically_keeping_mode_encoding_and_line_endings(tmp_path
     assert proc.returncode == 0, proc.stderr
     assert path.read_bytes() == expected
     assert stat.S_IMODE(os.stat(path).st_mode) == mode
-    assert sorted(p.name for p in tmp_path.iterdir()) == [name], "no temporary file left behind"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != CACHE_DIR_NAME) == [name], "no temporary file left behind"
     old_lines, new_lines = data.splitlines(keepends=True), expected.splitlines(keepends=True)
     endings = lambda lines: [line[len(line.rstrip(b"\r\n")):] for line in lines]  # noqa: E731
     assert endings(new_lines)[: len(old_lines) - 1] == endings(old_lines)[:-1]
@@ -336,7 +337,7 @@ def test_file_changed_between_read_and_write_is_not_overwritten(tmp_path):
     assert path.read_text() == edited
     assert report.fixed == 0 and report.findings
     assert len(report.errors) == 1 and "changed on disk" in report.errors[0] and "not fixed" in report.errors[0]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.py"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != CACHE_DIR_NAME) == ["m.py"]
 
 
 @pytest.mark.parametrize("step", ["os.fsync", "os.chmod", "os.replace"])
@@ -355,7 +356,7 @@ def test_interrupt_at_any_step_of_the_write_leaves_the_old_file(tmp_path, monkey
         check_source(source, frozenset(), settings)
     monkeypatch.undo()
     assert path.read_text() == MODEL
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.py"], "temporary file left behind"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != CACHE_DIR_NAME) == ["m.py"], "temporary file left behind"
 
 
 def test_write_failure_is_reported_per_file_and_the_others_are_fixed(tmp_path, monkeypatch):
@@ -477,7 +478,7 @@ def test_sigint_mid_fix_leaves_every_file_fully_old_or_fully_new(tmp_path, jobs)
         assert text in (old, new), f"{path.name} is neither the original nor the fixed version"
         ast.parse(text)
         states["old" if text == old else "new"] += 1
-    leftovers = [p.name for p in tmp_path.iterdir() if p.name not in {f.name for f in files}]
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name not in {f.name for f in files} | {CACHE_DIR_NAME}]
     assert leftovers == [], f"temporary files left behind: {leftovers}"
     assert states["new"] >= 1
 

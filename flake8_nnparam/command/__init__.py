@@ -3,9 +3,9 @@
 Same engine, codes and messages as the flake8 plugin. Exit status: 0 clean, 1 findings,
 2 usage errors or files that could not be analysed (reported on stderr; the others go on).
 
-``args`` reads the arguments and configuration, ``files`` finds and reads the files, ``project``
-resolves base classes across them, ``runner`` lints (and fixes) each file, ``notebooks`` does it for
-the code cells of ``.ipynb`` files, ``formats`` prints.
+``args`` reads the arguments and configuration, ``files`` finds and reads the files, ``runner`` lints
+(and fixes) each file with the engine's project index (names from other files, and the cache),
+``notebooks`` does it for the code cells of ``.ipynb`` files, ``formats`` prints.
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ from .args import UsageError, build_parser, find_config, load_config, settings a
 from .files import discover, source_from_bytes
 from .formats import FORMATTERS, explain_rows, format_explain, sorted_rows
 from .notebooks import check_notebook, is_notebook
-from .project import ProjectIndex
 from .runner import (
     Progress,
     check_source,
     check_worker,
-    index_worker,
     map_files,
     on_sigint,
     parse_jobs,
+    _with_project,
+    project_for,
 )
 
 __all__ = ["main", "run"]
@@ -67,24 +67,20 @@ def run(argv: Sequence[str] | None = None) -> int:
         display = args.stdin_filename or "stdin"
         data = sys.stdin.buffer.read()
         source = source_from_bytes(display, None, data)
+        project = project_for(display, settings) if args.stdin_filename else None
         if is_notebook(display):
             source.encoding = "utf-8"  # the notebook's JSON text, BOM included, is what --fix prints
-            reports = [check_notebook(None, display, data, frozenset(), settings, check_source)]
+            reports = [check_notebook(None, display, data, frozenset(), settings, _with_project(project))]
         else:
-            reports = [check_source(source, frozenset(), settings)]
+            reports = [check_source(source, frozenset(), settings, project)]
         files: list[str] = []
     else:
         files, errors = discover(args.paths, excludes)
         jobs = parse_jobs(args.jobs, len(files))
-        progress = Progress(len(files) * 2, "checking")
-        # Index every file from its text (cheap), then parse and lint each once, knowing which of its
-        # bases are Module classes defined in other linted files.
-        indexed = map_files(index_worker, [(f, settings.module_bases) for f in files], jobs, progress)
-        failed = {path: reason for path, _, reason in indexed if reason}
-        errors.extend(f"{path}: {reason}" for path, reason in failed.items())
-        project = ProjectIndex(index for _, index, _ in indexed if index is not None)
-        tasks = [(f, f, project.extra_bases_for(f), settings) for f in files if f not in failed]
-        reports = map_files(check_worker, tasks, jobs, progress)
+        progress = Progress(len(files), "checking")
+        # Each file is parsed once; a name it imports from another file of the project is resolved by
+        # the project index, which reads that file (or its cached summary) on first need.
+        reports = map_files(check_worker, [(f, f, settings) for f in files], jobs, progress)
         progress.close()
 
     for report in reports:

@@ -17,7 +17,7 @@ from .files import Excludes
 FORMATS = ("text", "json", "github", "sarif")
 VALID_CODE = re.compile(r"^[A-Z]{1,3}[0-9]{0,3}$")
 CONFIG_SECTION = "flake8-nnparam"
-CONFIG_KEYS = ("select", "ignore", "module-bases", "exclude", "buffer-style", "respect-gitignore")
+CONFIG_KEYS = ("select", "ignore", "module-bases", "exclude", "buffer-style", "respect-gitignore", "cache")
 
 
 class UsageError(Exception):
@@ -70,6 +70,7 @@ class Settings:
     buffer_style: str
     mode: str  # "lint", "diff", "fix", "explain"
     disable_noqa: bool = False
+    use_cache: bool = True  # .nnparam_cache/ at the project root
 
 
 def find_config(start: str) -> str | None:
@@ -129,6 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--stdin-filename", help="the name to report for '-' (stdin)")
     parser.add_argument("-j", "--jobs", default="auto", help="parallel processes, or 'auto' (default)")
     parser.add_argument("--disable-noqa", action="store_true", help="report findings on '# noqa' lines too")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write .nnparam_cache/ "
+                        "(per-file results and project summaries, at the project root)")
     parser.add_argument("--config", help="pyproject.toml to read instead of searching upwards")
     parser.add_argument("--no-config", action="store_true", help="ignore pyproject.toml")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -162,4 +165,8 @@ def settings(args, config: dict, config_dir: str) -> tuple[Settings, Excludes]:
     else:
         excludes = Excludes.build(_name_list(config.get("exclude")), config_dir, gitignore)
     mode = "diff" if args.diff else "fix" if args.fix else "explain" if args.explain else "lint"
-    return Settings(Selection(select, ignore), bases, style, mode, args.disable_noqa), excludes
+    cache = config.get("cache", True)
+    if not isinstance(cache, bool):
+        raise UsageError(f"cache: must be true or false, not {cache!r}")
+    use_cache = cache and not args.no_cache
+    return Settings(Selection(select, ignore), bases, style, mode, args.disable_noqa, use_cache), excludes

@@ -14,9 +14,7 @@ from typing import Iterable, Sequence
 
 from pathspec import GitIgnoreSpec
 
-SKIPPED_DIRS = frozenset(
-    {"venv", ".venv", "build", "dist", "__pycache__", "node_modules", ".tox", "site-packages", ".git"}
-)
+from ..detection.project import SKIPPED_DIRS
 
 
 # What a directory walk lints: Python files and Jupyter notebooks (see ``notebooks``).

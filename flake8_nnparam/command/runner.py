@@ -12,8 +12,8 @@ from ..detection import Finding, analyze
 from .args import Settings, UsageError
 from .files import AnalysisError, SourceFile, parse_source, read_source
 from .noqa import file_is_noqa, is_noqa, noqa_line_mapping
+from ..detection.project import ProjectIndex
 from .notebooks import is_notebook
-from .project import FileIndex, index_text
 
 _PROGRESS_MIN_FILES = 10
 
@@ -28,17 +28,6 @@ class FileReport:
     new_text: str | None = None  # fixed source, for stdin
     notes: list[str] = field(default_factory=list)
     candidates: list = field(default_factory=list)  # --explain: every candidate with its decision
-
-
-def index_worker(args) -> tuple[str, FileIndex | None, str | None]:
-    path, module_bases = args
-    if is_notebook(path):
-        return path, notebook_index(path, module_bases), None  # a notebook's errors are reported by its check
-    try:
-        source = read_source(path)
-    except AnalysisError as exc:
-        return path, None, str(exc)
-    return path, index_text(path, source.text, module_bases), None
 
 
 _INTERRUPTED = False
@@ -65,17 +54,52 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def check_source(source: SourceFile, extra_bases: frozenset[str], settings: Settings) -> FileReport:
-    """Lint one file (every file is parsed, so syntax errors are reported) and, in diff/fix mode, fix it."""
+def _result_key(settings: Settings) -> str:
+    """What a cached result depends on besides the file and the cross-file answers it recorded."""
+    return "bases=" + ",".join(sorted(settings.module_bases))
+
+
+def _noqa_texts(source: SourceFile, findings: list[Finding]) -> dict:
+    """What the noqa test reads for each finding's line, so a cached result is filtered like a fresh one."""
+    lines = source.text.splitlines(keepends=True)
+    mapping = noqa_line_mapping(source.text) if findings else {}
+    return {
+        "file_noqa": "flake8" in source.text and file_is_noqa(lines),
+        "lines": {
+            str(f.line): mapping.get(f.line) or (lines[f.line - 1] if 0 < f.line <= len(lines) else "") for f in findings
+        },
+    }
+
+
+def _filter(findings: list[Finding], noqa: dict, settings: Settings) -> list[Finding]:
+    if not settings.disable_noqa and noqa["file_noqa"]:
+        return []
+    findings = [f for f in findings if settings.selection.enabled(f.code)]
+    if not settings.disable_noqa:
+        findings = [f for f in findings if not is_noqa(f.code, noqa["lines"].get(str(f.line), ""))]
+    return findings
+
+
+def check_source(
+    source: SourceFile, extra_bases: frozenset[str], settings: Settings, project: ProjectIndex | None = None
+) -> FileReport:
+    """Lint one file (every file is parsed, so syntax errors are reported) and, in diff/fix mode, fix it.
+
+    ``project`` resolves names defined in other files (the file is located by its path, or for stdin
+    by its display name); a file read from disk has its result cached for the next run."""
     report = FileReport(source.display)
     try:
         tree = parse_source(source)
+        where = source.path or source.display
+        view = project.view(where, tree) if project is not None else None
         if settings.mode == "explain":
             from ..detection.analyzer import analyze_candidates
 
-            report.candidates = analyze_candidates(tree, extra_bases | settings.module_bases)
+            report.candidates = analyze_candidates(tree, extra_bases | settings.module_bases, view)
             return report
-        findings = analyze(tree, source.text, extra_bases | settings.module_bases)
+        findings = analyze(tree, source.text, extra_bases | settings.module_bases, project=view)
+        if project is not None and source.path is not None and source.fallback_reason is None:
+            project.store_result(source.path, source.data, _result_key(settings), view, findings, _noqa_texts(source, findings))
         if not findings:
             return report
         lines = source.text.splitlines(keepends=True)
@@ -152,15 +176,26 @@ def check_source(source: SourceFile, extra_bases: frozenset[str], settings: Sett
     return report
 
 
+def project_for(path: str, settings: Settings) -> ProjectIndex:
+    """The process-wide project index ``path`` belongs to (the same one the flake8 plugin builds)."""
+    return ProjectIndex.for_file(path, extra_bases=settings.module_bases, use_cache=settings.use_cache)
+
+
 def check_worker(args) -> FileReport:
-    path, display, extra_bases, settings = args
+    path, display, settings = args
+    project = project_for(path, settings)
     if is_notebook(path):
-        return notebook_report(path, display, extra_bases, settings)
+        return notebook_report(path, display, settings, project)
+    if settings.mode == "lint":
+        cached = project.cached_result(path, _result_key(settings))
+        if cached is not None:  # unchanged, and so is every cross-file answer it used: nothing is read
+            findings, noqa = cached
+            return FileReport(display, findings=_filter(findings, noqa, settings))
     try:
         source = read_source(path, display)
     except AnalysisError as exc:
         return FileReport(display, errors=[f"{display}: {exc}"])
-    return check_source(source, extra_bases, settings)  # parsed here once: syntax errors are reported
+    return check_source(source, frozenset(), settings, project)  # parsed here once: syntax errors are reported
 
 
 def parse_jobs(value: str, n_files: int) -> int:
@@ -216,7 +251,7 @@ def map_files(func, items: list, jobs: int, progress: Progress) -> list:
     return results
 
 
-def notebook_report(path: str, display: str, extra_bases: frozenset[str], settings: Settings) -> FileReport:
+def notebook_report(path: str, display: str, settings: Settings, project: ProjectIndex | None) -> FileReport:
     """A ``.ipynb`` file: its code cells go through ``check_source`` as one module (see ``notebooks``)."""
     from .files import read_bytes
     from .notebooks import check_notebook
@@ -225,15 +260,9 @@ def notebook_report(path: str, display: str, extra_bases: frozenset[str], settin
         data = read_bytes(path)
     except AnalysisError as exc:
         return FileReport(display, errors=[f"{display}: {exc}"])
-    return check_notebook(path, display, data, extra_bases, settings, check_source)
+    return check_notebook(path, display, data, frozenset(), settings, _with_project(project))
 
 
-def notebook_index(path: str, module_bases: frozenset[str]) -> FileIndex | None:
-    from .files import read_bytes
-    from .notebooks import NotebookError, VirtualModule, load
-
-    try:
-        _, notebook = load(read_bytes(path))
-    except (AnalysisError, NotebookError):
-        return None
-    return index_text(path, VirtualModule.build(notebook).text, module_bases)
+def _with_project(project: ProjectIndex | None):
+    """``check_source`` with the project index bound, as the notebook checker calls it."""
+    return lambda source, extra_bases, settings: check_source(source, extra_bases, settings, project)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from . import tables
 from .imports import ImportTable, iter_statements
 from .module_classes import ClassInfo, ModuleClassIndex, is_torch_module_name
-from .prefilter import DEFAULT_OFF_BAND, may_contain_findings
+from .prefilter import DEFAULT_OFF_BAND, may_contain_findings, may_subclass
 from .container_rules import decide_container
 from .rule import Decision, Fix
 from .rules import RULES_BY_CODE
@@ -1181,12 +1181,15 @@ def _owner_managed(module_classes: list[ClassInfo]) -> set[str]:
     return names
 
 
-def analyze_candidates(tree: ast.AST, extra_bases: frozenset[str] = frozenset()) -> list[Candidate]:
-    """Every candidate of one parsed file with its decision (reported or silenced, and why)."""
+def analyze_candidates(tree: ast.AST, extra_bases: frozenset[str] = frozenset(), project=None) -> list[Candidate]:
+    """Every candidate of one parsed file with its decision (reported or silenced, and why).
+
+    ``project`` (a ``project.FileView``, or None) answers for names defined in other files of the project.
+    """
     body = getattr(tree, "body", [])
     statements = list(iter_statements(body))
     imports = ImportTable(statements, body)
-    index = ModuleClassIndex(statements, imports, extra_bases)
+    index = ModuleClassIndex(statements, imports, extra_bases, project)
     module_classes = index.module_classes()
     if not module_classes:
         return []
@@ -1199,12 +1202,19 @@ def analyze_candidates(tree: ast.AST, extra_bases: frozenset[str] = frozenset())
     return candidates
 
 
-def analyze(tree: ast.AST, source: str | None = None, extra_bases: frozenset[str] = frozenset()) -> list[Finding]:
-    """All findings for one parsed file, sorted by position. Raises only on engine bugs."""
+def analyze(
+    tree: ast.AST, source: str | None = None, extra_bases: frozenset[str] = frozenset(), project=None
+) -> list[Finding]:
+    """All findings for one parsed file, sorted by position. Raises only on engine bugs.
+
+    ``project`` (a ``project.FileView``) answers for names defined in other files of the project; a
+    file without a torch marker is then still analysed when a class could derive from a project Module.
+    """
     if source is not None and not may_contain_findings(source, extra_bases):
-        return []
+        if project is None or not may_subclass(source):
+            return []
     findings: dict[tuple[int, int, str], Finding] = {}
-    for candidate in analyze_candidates(tree, extra_bases):
+    for candidate in analyze_candidates(tree, extra_bases, project):
         if candidate.decision.code is None:
             continue
         finding = _finding(candidate)

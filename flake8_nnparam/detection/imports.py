@@ -14,26 +14,42 @@ _TORCH_ROOTS = ("torch", "lightning", "pytorch_lightning")
 
 
 class ImportTable:
-    """Maps names bound by imports (and simple aliases such as ``Base = nn.Module``)."""
+    """Maps names bound by imports (and simple aliases such as ``Base = nn.Module``).
+
+    ``names`` holds what resolves without the project (absolute imports, torch aliases); ``refs`` holds
+    every import as written, relative ones too, as ``local -> (module, level, name)`` (``name`` is None
+    for ``import a.b``), and ``star`` the ``from m import *`` modules: the project index follows those.
+    """
 
     # Conventional spellings assumed in snippets that use torch without importing it (forum-post style).
     CONVENTIONAL = {"torch": "torch", "nn": "torch.nn", "F": "torch.nn.functional"}
 
-    def __init__(self, statements: Iterable[ast.stmt], module_body: list[ast.stmt]) -> None:
+    def __init__(
+        self, statements: Iterable[ast.stmt], module_body: list[ast.stmt], assume_conventional: bool = True
+    ) -> None:
         self.names: dict[str, str] = {}
+        self.refs: dict[str, tuple[str, int, str | None]] = {}
+        self.star: list[tuple[str, int]] = []
         for node in statements:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:
                         self.names[alias.asname] = alias.name
+                        self.refs[alias.asname] = (alias.name, 0, None)
                     else:
                         head = alias.name.split(".", 1)[0]
                         self.names.setdefault(head, head)
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                        self.refs.setdefault(head, (head, 0, None))
+            elif isinstance(node, ast.ImportFrom):
+                module = node.module or ""
                 for alias in node.names:
-                    if alias.name != "*":
-                        self.names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-        if not self.mentions_torch():
+                    if alias.name == "*":
+                        self.star.append((module, node.level))
+                        continue
+                    self.refs[alias.asname or alias.name] = (module, node.level, alias.name)
+                    if module and not node.level:
+                        self.names[alias.asname or alias.name] = f"{module}.{alias.name}"
+        if assume_conventional and not self.mentions_torch():
             for name, qualified in self.CONVENTIONAL.items():
                 self.names.setdefault(name, qualified)
         # Module-level aliases: ``Base = nn.Module``, ``Linear = torch.nn.Linear``.
@@ -62,6 +78,10 @@ class ImportTable:
         parts.append(base)
         return ".".join(reversed(parts))
 
+    def spellings_of(self, qualified: str) -> list[str]:
+        """Local names bound to ``qualified`` by an import or alias (``nn`` for ``torch.nn``)."""
+        return [local for local, target in self.names.items() if target == qualified]
+
     def mentions_torch(self) -> bool:
         return any(v.split(".", 1)[0] in _TORCH_ROOTS for v in self.names.values())
 
@@ -76,3 +96,17 @@ def iter_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             children = getattr(stmt, field, None)
             if children:
                 stack.extend(reversed(children))
+
+
+def dotted_name(node: ast.AST) -> str | None:
+    """``a.b.C`` for a Name/Attribute chain (``Base[T]`` reads as ``Base``), else None."""
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from . import tables
-from .imports import ImportTable
+from .imports import ImportTable, dotted_name
 
 
 def is_torch_module_name(qualified: str | None) -> bool:
@@ -63,8 +63,16 @@ class ClassInfo:
 class ModuleClassIndex:
     """Every class of a file, with whether it is a Module (directly, by alias, or via in-file bases)."""
 
-    def __init__(self, statements: Iterable[ast.stmt], imports: ImportTable, extra_bases: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        statements: Iterable[ast.stmt],
+        imports: ImportTable,
+        extra_bases: frozenset[str] = frozenset(),
+        project=None,
+    ):
+        """``project``: a ``project.FileView`` that answers for names defined in other files, or None."""
         self.imports = imports
+        self.project = project
         self.classes: list[ClassInfo] = []
         by_name: dict[str, list[ClassInfo]] = {}
         extra_last = {name.rsplit(".", 1)[-1] for name in extra_bases}
@@ -83,15 +91,22 @@ class ModuleClassIndex:
                 if isinstance(base, ast.Subscript):  # Generic[...] style bases
                     base = base.value
                 qualified = imports.qualify(base)
+                resolved = True
                 if is_torch_module_name(qualified):
                     info.is_module = True
                     if not qualified.endswith(".Module") and qualified.startswith(tables.MODULE_NAMESPACES):
                         info.extends_torch_layer = True
                 elif qualified is None and isinstance(base, ast.Name) and base.id in by_name:
                     info.in_file_bases.extend(c for c in by_name[base.id] if c is not info)
+                else:
+                    resolved = False
                 last = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", None)
                 if last and (last in extra_last or (qualified and qualified in extra_bases)):
                     info.is_module = True
+                elif project is not None and not resolved and not info.is_module:
+                    dotted = dotted_name(base)  # defined in another file: the project index knows
+                    if dotted and project.is_module(dotted):
+                        info.is_module = True
         changed = True
         while changed:
             changed = False
@@ -110,4 +125,6 @@ class ModuleClassIndex:
         """A class of this file that is a Module, or a configured / project-wide Module class."""
         if name in self.by_name:
             return any(c.is_module for c in self.by_name[name])
-        return name in self.extra_names
+        if name in self.extra_names:
+            return True
+        return self.project is not None and name[:1].isupper() and self.project.is_module(name)

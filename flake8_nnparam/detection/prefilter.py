@@ -15,6 +15,11 @@ def may_contain_findings(source: str, extra_bases: frozenset[str] = frozenset())
     return any(name.rsplit(".", 1)[-1] in source for name in extra_bases)
 
 
+def may_subclass(source: str) -> bool:
+    """Without a torch marker, a finding needs a class whose base is imported from the project."""
+    return "class " in source and "import " in source
+
+
 def default_off_enabled(code: str, selected: frozenset[str]) -> bool:
     """Default-off codes show only when a select names them by a prefix at least as long as the band."""
     return any(len(s) >= len(DEFAULT_OFF_BAND) and code.startswith(s) for s in selected)

@@ -1,0 +1,131 @@
+"""The on-disk cache of per-file results: ``.nnparam_cache/`` at the project root.
+
+One JSON file per source file and kind (``summary`` for the project index, ``findings`` for the
+command), named by a hash of the file's path relative to the root and holding that path, the size,
+``st_mtime_ns`` and sha1 of the bytes it was computed from. A lookup trusts size + mtime only when the
+entry was written well after the file's last modification (git's "racy" rule); otherwise, or when they
+differ, it hashes the bytes and compares. Writes go to a temporary file in the same directory and are
+renamed into place with ``os.replace``, so concurrent flake8 workers never read half an entry; the last
+writer wins. Anything unreadable, corrupt or from another engine version is a miss. A root where the
+cache directory cannot be created (read-only checkout) simply runs without a cache.
+
+The directory holds a ``.gitignore`` of ``*`` (like ruff's ``.ruff_cache``) and a ``CACHEDIR.TAG``;
+deleting it at any time is safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from typing import Any
+
+from .. import __version__
+
+CACHE_DIR_NAME = ".nnparam_cache"
+_RACY_NS = 2_000_000_000  # an mtime this close to the entry's writing could hide a same-size edit
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# flake8-nnparam cache: safe to delete.\n"
+
+_FINGERPRINT: str | None = None
+
+
+def engine_fingerprint() -> str:
+    """Version plus the size and mtime of the engine's sources: an edited engine never reads old entries."""
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        here = os.path.dirname(os.path.abspath(__file__))
+        digest = hashlib.sha1(__version__.encode())
+        for name in sorted(os.listdir(here)):
+            if name.endswith(".py"):
+                st = os.stat(os.path.join(here, name))
+                digest.update(f"{name}:{st.st_size}:{st.st_mtime_ns};".encode())
+        _FINGERPRINT = digest.hexdigest()[:16]
+    return _FINGERPRINT
+
+
+def sha1_of(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
+
+
+class Cache:
+    """Entries of one project root; ``Cache.open`` returns None when the root cannot hold a cache."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+        self.hits = 0
+        self.misses = 0
+        self.writes = 0
+
+    @classmethod
+    def open(cls, root: str) -> "Cache | None":
+        base = os.path.join(root, CACHE_DIR_NAME)
+        directory = os.path.join(base, engine_fingerprint())
+        try:
+            if not os.path.isdir(directory):
+                os.makedirs(directory, exist_ok=True)
+                for name, text in ((".gitignore", "*\n"), ("CACHEDIR.TAG", _TAG)):
+                    marker = os.path.join(base, name)
+                    if not os.path.exists(marker):
+                        _write_atomically(base, marker, text.encode())
+            if not os.access(directory, os.W_OK | os.X_OK):
+                return None
+        except OSError:
+            return None
+        return cls(directory)
+
+    def _entry_path(self, kind: str, relpath: str) -> str:
+        return os.path.join(self.directory, f"{kind}-{hashlib.sha1(relpath.encode()).hexdigest()[:24]}.json")
+
+    def read(self, kind: str, relpath: str) -> dict | None:
+        """The raw entry for ``relpath`` (not yet checked against the file), or None."""
+        try:
+            with open(self._entry_path(kind, relpath), "rb") as handle:
+                entry = json.loads(handle.read())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict) or entry.get("path") != relpath or "payload" not in entry:
+            return None
+        return entry
+
+    @staticmethod
+    def fresh_by_stat(entry: dict | None, st: os.stat_result) -> bool:
+        """Size and mtime match, and the entry was written long enough after the edit to trust them."""
+        return (
+            entry is not None
+            and entry.get("size") == st.st_size
+            and entry.get("mtime_ns") == st.st_mtime_ns
+            and isinstance(entry.get("written_ns"), int)
+            and entry["written_ns"] - st.st_mtime_ns > _RACY_NS
+        )
+
+    def write(self, kind: str, relpath: str, st: os.stat_result, sha1: str, payload: Any) -> None:
+        entry = {
+            "path": relpath,
+            "size": st.st_size,
+            "mtime_ns": st.st_mtime_ns,
+            "sha1": sha1,
+            "written_ns": time.time_ns(),
+            "payload": payload,
+        }
+        try:
+            _write_atomically(self.directory, self._entry_path(kind, relpath), json.dumps(entry).encode())
+            self.writes += 1
+        except (OSError, TypeError, ValueError):
+            pass  # a full disk or a vanished directory costs a re-parse next time, nothing more
+
+
+def _write_atomically(directory: str, path: str, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would lock other users of a shared checkout out
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,660 @@
+"""The project view: what the rules need to know about names defined in other files of the project.
+
+A ``ProjectIndex`` covers one project root. It reads nothing up front: a question about a name (is
+this base a Module? what does this helper return?) resolves the name through the asking file's
+imports, relative or absolute, to the file that defines it, and summarises that file from its ``ast``
+(once per process, and once per content through the on-disk cache, see ``cache.py``). A summary holds
+a file's imports, classes with their bases as written, module-level aliases, what its module-level
+functions return and which arguments they move to a device, and which ``self`` attributes its
+classes' ``_apply`` / ``state_dict`` / ... overrides touch.
+
+It never reads outside the root, never follows into virtualenvs, ``site-packages``, hidden or build
+directories, and treats a file it cannot read, decode or parse as one that defines nothing.
+
+The flake8 plugin and the standalone command ask the same index, so they report the same findings.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import os
+import stat
+import tokenize
+from dataclasses import dataclass
+from .cache import Cache, sha1_of
+from .imports import ImportTable, dotted_name, iter_statements
+from .module_classes import is_torch_module_name
+from . import tables
+
+SUMMARY_KIND = "summary"
+RESULT_KIND = "result"
+# Directories whose files are never project sources (the command skips them too).
+SKIPPED_DIRS = frozenset(
+    {"venv", ".venv", "build", "dist", "__pycache__", "node_modules", ".tox", "site-packages", ".git"}
+)
+# Files that mark a project root when the file is not under the directory flake8 runs in.
+ROOT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg", "tox.ini", ".flake8")
+# Methods whose override means the owning class handles some state itself.
+STATE_METHODS = frozenset(
+    {"_apply", "state_dict", "load_state_dict", "named_buffers", "named_parameters", "buffers", "parameters"}
+) | tables.SELF_MANAGED_METHODS
+_FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """What a name resolves to: a class or function of ``path``, or the module (file or package dir) itself."""
+
+    path: str
+    name: str  # "" for a module
+    kind: str  # "class", "function", "module"
+
+
+# --- summaries ------------------------------------------------------------------------
+
+
+def decode_source(data: bytes) -> str:
+    """Decode like the interpreter: BOM, then a coding cookie, then UTF-8 (raises on failure)."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding)
+
+
+def _attribute_paths(func, self_name: str | None) -> list[str]:
+    """``a.b`` for every ``self.a.b`` the function mentions (every prefix counts as touched)."""
+    if self_name is None:
+        return []
+    found = set()
+    for node in ast.walk(func):
+        if isinstance(node, ast.Attribute):
+            dotted = dotted_name(node)
+            if dotted and dotted.startswith(self_name + "."):
+                found.add(dotted[len(self_name) + 1 :])
+    return sorted(found)
+
+
+def _first_param(func) -> str | None:
+    args = func.args.posonlyargs + func.args.args
+    return args[0].arg if args else None
+
+
+def _kind_name(value) -> str | None:
+    from .values import CONTAINER, MODULE, PARAM, REGISTERED, TENSOR
+
+    if value is None:
+        return None
+    return {TENSOR: "tensor", PARAM: "parameter", MODULE: "module", REGISTERED: "module", CONTAINER: "container"}.get(
+        value.kind
+    )
+
+
+def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], imports: ImportTable) -> dict:
+    functions = [stmt for stmt in body if isinstance(stmt, _FUNCTION_NODES)]
+    if not functions:
+        return {}
+    from .analyzer import _moved_parameters  # the one definition of "moves to a device"
+    from .module_classes import ModuleClassIndex
+    from .tensors import ExpressionInference
+    from .values import merge
+
+    inference = ExpressionInference(imports, ModuleClassIndex(statements, imports))
+    summaries = {}
+    for func in functions:
+        params = [a.arg for a in func.args.posonlyargs + func.args.args]
+        env: dict = {}
+        result = None
+        returned_calls: list[str] = []
+        try:
+            moved = _moved_parameters(func)
+            for stmt in iter_statements(func.body):
+                if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                    env[stmt.targets[0].id] = inference.infer(stmt.value, env, None, {})
+                elif isinstance(stmt, ast.Return) and stmt.value is not None:
+                    value = inference.infer(stmt.value, env, None, {})
+                    result = merge(result, value)
+                    if value is None and isinstance(stmt.value, ast.Call):
+                        callee = dotted_name(stmt.value.func)
+                        if callee and callee not in env:
+                            returned_calls.append(callee)
+        except (RecursionError, Exception):  # noqa: BLE001 - a summary is best effort, never a crash
+            moved, result, returned_calls = set(), None, []
+        summaries[func.name] = {
+            "returns": _kind_name(result),
+            "returns_call": returned_calls,
+            "moves": [i for i, p in enumerate(params) if p in moved],
+        }
+    return summaries
+
+
+def summarize(tree: ast.AST, functions: bool = True) -> dict:
+    """The project index's view of one file, as JSON-ready data."""
+    body = getattr(tree, "body", [])
+    statements = list(iter_statements(body))
+    imports = ImportTable(statements, body)
+    classes: dict[str, dict] = {}
+    for node in statements:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        entry = classes.setdefault(node.name, {"bases": [], "torch": 0, "overrides": {}})
+        for base in node.bases:
+            dotted = dotted_name(base)
+            if dotted is None:
+                continue
+            qualified = imports.qualify(base.value if isinstance(base, ast.Subscript) else base)
+            if is_torch_module_name(qualified):
+                layer = not qualified.endswith(".Module") and qualified.startswith(tables.MODULE_NAMESPACES)
+                entry["torch"] = max(entry["torch"], 2 if layer else 1)
+            else:
+                entry["bases"].append(dotted)
+        for stmt in node.body:
+            if isinstance(stmt, _FUNCTION_NODES) and stmt.name in STATE_METHODS:
+                entry["overrides"][stmt.name] = _attribute_paths(stmt, _first_param(stmt))
+    aliases = {}
+    for stmt in body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, (ast.Attribute, ast.Name))
+        ):
+            target = dotted_name(stmt.value)
+            if target and target != stmt.targets[0].id:
+                aliases[stmt.targets[0].id] = target
+    summary = {
+        "imports": {local: list(ref) for local, ref in imports.refs.items()},
+        "star": [list(s) for s in imports.star],
+        "aliases": aliases,
+        "classes": classes,
+        "functions": _function_summaries(body, statements, imports) if functions else None,
+    }
+    return summary
+
+
+def _finding_to_json(finding) -> dict:
+    from dataclasses import asdict
+
+    return asdict(finding)
+
+
+def _finding_from_json(data: dict):
+    from .analyzer import Finding, Fix
+
+    fix = data.get("fix")
+    return Finding(**{**data, "fix": Fix(**fix) if fix else None})
+
+
+# --- the project root -----------------------------------------------------------------
+
+
+def _is_under(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
+
+
+def find_root(path: str, cwd: str | None = None) -> str:
+    """The project a file belongs to: the directory flake8 runs in when the file is inside it, else the
+    nearest ancestor with a project marker, else the directory above the file's top package."""
+    path = os.path.realpath(path)
+    directory = os.path.dirname(path)
+    cwd = os.path.realpath(cwd or os.getcwd())
+    if _is_under(directory, cwd) and cwd not in (os.sep, os.path.realpath(os.path.expanduser("~"))):
+        return cwd
+    top = directory
+    while os.path.isfile(os.path.join(top, "__init__.py")) and os.path.dirname(top) != top:
+        top = os.path.dirname(top)
+    home = os.path.realpath(os.path.expanduser("~"))
+    probe = directory
+    while probe != home:
+        if any(os.path.exists(os.path.join(probe, m)) for m in ROOT_MARKERS):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            break
+        probe = parent
+    return top
+
+
+# --- the index ------------------------------------------------------------------------
+
+
+class ProjectIndex:
+    """Lazily built, per-process view of one project root (see the module docstring)."""
+
+    _registry: dict[tuple, "ProjectIndex"] = {}
+
+    def __init__(self, root: str, extra_bases: frozenset[str] = frozenset(), use_cache: bool = True) -> None:
+        self.root = os.path.realpath(root)
+        self.extra_bases = extra_bases
+        self.extra_last = {b.rsplit(".", 1)[-1] for b in extra_bases}
+        self.use_cache = use_cache
+        self._cache: Cache | None | bool = False  # False: not opened yet
+        self._summaries: dict[str, dict | None] = {}
+        self._trees: dict[str, ast.AST] = {}  # files handed over in memory (the linted file, a buffer)
+        self._inside_memo: dict[str, bool] = {}
+        self._module_memo: dict[tuple, str | None] = {}
+        self._class_memo: dict[tuple[str, str], bool] = {}
+        self.parsed: list[str] = []  # files this process parsed (tests count them)
+        self.unreadable: dict[str, str] = {}
+
+    # --- construction -------------------------------------------------------------
+    @classmethod
+    def for_file(
+        cls, path: str, cwd: str | None = None, extra_bases: frozenset[str] = frozenset(), use_cache: bool = True
+    ) -> "ProjectIndex":
+        """The process-wide index of the project ``path`` belongs to (one per root and settings)."""
+        root = find_root(path, cwd)
+        key = (root, extra_bases, use_cache)
+        index = cls._registry.get(key)
+        if index is None:
+            index = cls._registry[key] = cls(root, extra_bases, use_cache)
+        return index
+
+    @classmethod
+    def forget_all(cls) -> None:
+        cls._registry.clear()
+
+    def view(self, path: str, tree: ast.AST | None = None) -> "FileView":
+        """The questions one file asks; ``tree`` is its content as linted (a buffer may differ from disk)."""
+        path = os.path.realpath(path)
+        if tree is not None:
+            # One in-memory file at a time: a long run must not keep every tree it linted alive. A file
+            # linted earlier is read back from disk (or the cache) if a later file asks about it.
+            for previous in self._trees:
+                self._summaries.pop(previous, None)
+            self._trees = {path: tree}
+            self._summaries.pop(path, None)
+        return FileView(self, path)
+
+    @property
+    def cache(self) -> Cache | None:
+        if self._cache is False:
+            self._cache = Cache.open(self.root) if self.use_cache else None
+        return self._cache
+
+    # --- files ----------------------------------------------------------------------
+    def inside(self, path: str) -> bool:
+        """Under the root and not in a virtualenv, site-packages, hidden or build directory."""
+        known = self._inside_memo.get(path)
+        if known is not None:
+            return known
+        real = os.path.realpath(path)
+        result = _is_under(real, self.root) and real != self.root
+        if result:
+            parts = os.path.relpath(real, self.root).split(os.sep)[:-1]
+            result = not any(p.startswith(".") or p in SKIPPED_DIRS or p.endswith(".egg-info") for p in parts)
+        self._inside_memo[path] = result
+        return result
+
+    def summary(self, path: str) -> dict | None:
+        """The summary of a project file (None when it is outside, unreadable or unparsable)."""
+        if path in self._summaries:
+            return self._summaries[path]
+        tree = self._trees.get(path)
+        if tree is not None:
+            result = summarize(tree, functions=False)  # the linted file: its functions only if asked
+        elif os.path.isdir(path):
+            result = None
+        else:
+            result = self._load(path) if self.inside(path) else None
+        self._summaries[path] = result
+        return result
+
+    def _load(self, path: str) -> dict | None:
+        try:
+            st = os.stat(path)
+            if not stat.S_ISREG(st.st_mode):
+                raise OSError("not a regular file")
+        except OSError as exc:
+            self.unreadable[path] = str(exc)
+            return None
+        relpath = os.path.relpath(os.path.realpath(path), self.root)
+        cache = self.cache
+        entry = cache.read(SUMMARY_KIND, relpath) if cache is not None else None
+        if entry is not None and Cache.fresh_by_stat(entry, st):
+            cache.hits += 1
+            return entry["payload"]
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            self.unreadable[path] = exc.strerror or str(exc)
+            return None
+        digest = sha1_of(data)
+        if entry is not None and entry.get("sha1") == digest:
+            cache.hits += 1
+            cache.write(SUMMARY_KIND, relpath, st, digest, entry["payload"])  # refresh the stat fast path
+            return entry["payload"]
+        summary = self.summarize_bytes(path, data)
+        if cache is not None:
+            cache.misses += 1
+            cache.write(SUMMARY_KIND, relpath, st, digest, summary)
+        return summary
+
+    def summarize_bytes(self, path: str, data: bytes, tree: ast.AST | None = None) -> dict | None:
+        try:
+            if tree is None:
+                tree = ast.parse(decode_source(data), filename=path)
+            self.parsed.append(path)
+            return summarize(tree)
+        except (SyntaxError, ValueError, UnicodeDecodeError, LookupError, MemoryError, RecursionError) as exc:
+            self.unreadable[path] = f"{type(exc).__name__}: {exc}"
+            return None
+
+    def _function_names(self, path: str, summary: dict):
+        if summary["functions"] is not None or path not in self._trees:
+            return self.functions(path)
+        return {s.name for s in getattr(self._trees[path], "body", []) if isinstance(s, _FUNCTION_NODES)}
+
+    def functions(self, path: str) -> dict:
+        """Module-level function summaries of a project file (computed on demand for in-memory files)."""
+        summary = self.summary(path)
+        if summary is None:
+            return {}
+        if summary["functions"] is None:
+            tree = self._trees.get(path)
+            if tree is None:
+                try:
+                    with open(path, "rb") as handle:
+                        tree = ast.parse(decode_source(handle.read()), filename=path)
+                except (OSError, SyntaxError, ValueError, UnicodeDecodeError, LookupError, RecursionError):
+                    summary["functions"] = {}
+                    return {}
+            summary["functions"] = summarize(tree)["functions"]
+        return summary["functions"]
+
+    # --- whole-file results (the command's warm re-run) ------------------------------
+    def cached_result(self, path: str, key: str):
+        """``(findings, extra)`` stored for ``path`` by ``store_result`` when the file's bytes, the
+        settings ``key`` and every cross-file answer the analysis used are unchanged; else None."""
+        cache = self.cache
+        if cache is None:
+            return None
+        path = os.path.realpath(path)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        relpath = os.path.relpath(path, self.root)
+        entry = cache.read(RESULT_KIND, relpath)
+        if entry is None or not Cache.fresh_by_stat(entry, st):
+            return None
+        payload = entry["payload"]
+        try:
+            if payload["key"] != key or not FileView(self, path).still_valid(payload["answers"]):
+                return None
+            findings = [_finding_from_json(f) for f in payload["findings"]]
+        except (KeyError, TypeError, ValueError):
+            return None
+        cache.hits += 1
+        return findings, payload.get("extra")
+
+    def store_result(self, path: str, data: bytes, key: str, view: "FileView | None", findings, extra=None) -> None:
+        cache = self.cache
+        if cache is None:
+            return
+        path = os.path.realpath(path)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return
+        digest = sha1_of(data)
+        payload = {
+            "key": key,
+            "answers": view.answers if view is not None else {},
+            "findings": [_finding_to_json(f) for f in findings],
+            "extra": extra,
+        }
+        cache.write(RESULT_KIND, os.path.relpath(path, self.root), st, digest, payload)
+
+    # --- modules --------------------------------------------------------------------
+    def _search_dirs(self, from_path: str) -> list[str]:
+        """Where an absolute import can be found: above the top package, then each ancestor up to the root."""
+        directory = os.path.dirname(from_path)
+        top = directory
+        while os.path.isfile(os.path.join(top, "__init__.py")) and _is_under(os.path.dirname(top), self.root):
+            top = os.path.dirname(top)
+        dirs = [top]
+        probe = directory
+        while _is_under(probe, self.root):
+            if probe not in dirs:
+                dirs.append(probe)
+            if probe == self.root:
+                break
+            probe = os.path.dirname(probe)
+        return dirs
+
+    def find_module(self, from_path: str, module: str, level: int) -> str | None:
+        """The file (or namespace package directory) that ``module`` names when imported in ``from_path``."""
+        key = (os.path.dirname(from_path), module, level)
+        if key in self._module_memo:
+            return self._module_memo[key]
+        if level:
+            base = os.path.dirname(from_path)
+            for _ in range(level - 1):
+                base = os.path.dirname(base)
+            candidates = [base]
+        else:
+            candidates = self._search_dirs(from_path) if module else []
+        found = None
+        for directory in candidates:
+            target = os.path.join(directory, *module.split(".")) if module else directory
+            for path in (target + ".py", os.path.join(target, "__init__.py")):
+                if os.path.isfile(path) and self.inside(path):  # stat first: realpath only for real files
+                    found = path
+                    break
+            if found is None and module and os.path.isdir(target) and self.inside(os.path.join(target, "x")):
+                found = target  # a namespace package: only its submodules can be looked up
+            if found:
+                break
+        self._module_memo[key] = found
+        return found
+
+    # --- names ----------------------------------------------------------------------
+    def resolve(self, path: str, dotted: str) -> list[Symbol]:
+        """What ``dotted``, as written in ``path``, refers to among the project's classes, functions and modules."""
+        return self._resolve_in(os.path.realpath(path), dotted.split("."), set())
+
+    def _resolve_in(self, path: str, parts: list[str], seen: set, skip_class: str | None = None) -> list[Symbol]:
+        found = self._lookup(path, parts[0], seen, skip_class)
+        for attr in parts[1:]:
+            found = [s for module in found if module.kind == "module" for s in self._lookup(module.path, attr, seen)]
+        return found
+
+    def _lookup(self, path: str, name: str, seen: set, skip_class: str | None = None) -> list[Symbol]:
+        key = (path, name)
+        if key in seen:
+            return []  # a circular import
+        seen.add(key)
+        if os.path.isdir(path):  # namespace package
+            return self._submodule(path, name)
+        summary = self.summary(path)
+        if summary is None:
+            return []
+        if name in summary["classes"] and name != skip_class:
+            return [Symbol(path, name, "class")]
+        if name in self._function_names(path, summary):
+            return [Symbol(path, name, "function")]
+        if name in summary["aliases"]:
+            return self._resolve_in(path, summary["aliases"][name].split("."), seen)
+        ref = summary["imports"].get(name)
+        if ref is not None:
+            return self._follow(path, ref)
+        if os.path.basename(path) == "__init__.py":
+            found = self._submodule(os.path.dirname(path), name)
+            if found:
+                return found
+        for module, level in summary["star"]:
+            target = self.find_module(path, module, level)
+            if target is not None:
+                found = self._lookup(target, name, seen)
+                if found:
+                    return found
+        return []
+
+    def _submodule(self, directory: str, name: str) -> list[Symbol]:
+        target = os.path.join(directory, name)
+        for path in (target + ".py", os.path.join(target, "__init__.py")):
+            if os.path.isfile(path) and self.inside(path):
+                return [Symbol(path, "", "module")]
+        if os.path.isdir(target) and self.inside(os.path.join(target, "x")):
+            return [Symbol(target, "", "module")]
+        return []
+
+    def _follow(self, path: str, ref, seen: set | None = None) -> list[Symbol]:
+        seen = set() if seen is None else seen
+        module, level, name = ref
+        if name is None:  # ``import a.b`` binds ``a``; ``import a.b as x`` binds ``a.b``
+            target = self.find_module(path, module, level)
+            return [Symbol(target, "", "module")] if target else []
+        target = self.find_module(path, module, level) if module or level else None
+        if target is not None:
+            found = self._lookup(target, name, seen)
+            if found:
+                return found
+        sub = self.find_module(path, f"{module}.{name}" if module else name, level)
+        return [Symbol(sub, "", "module")] if sub else []
+
+    # --- answers --------------------------------------------------------------------
+    def class_is_module(self, path: str, name: str, _stack: frozenset = frozenset()) -> bool:
+        """A project class that derives from ``torch.nn.Module`` (or a configured base) at any depth."""
+        key = (path, name)
+        if key in self._class_memo:
+            return self._class_memo[key]
+        if key in _stack:
+            return False
+        summary = self.summary(path)
+        info = summary["classes"].get(name) if summary else None
+        result = False
+        if info is not None:
+            result = bool(info["torch"])
+            for base in info["bases"]:
+                if result:
+                    break
+                if base.rsplit(".", 1)[-1] in self.extra_last or base in self.extra_bases:
+                    result = True
+                    break
+                skip = name if base.split(".", 1)[0] == name else None
+                result = any(
+                    s.kind == "class" and self.class_is_module(s.path, s.name, _stack | {key})
+                    for s in self._resolve_in(path, base.split("."), set(), skip_class=skip)
+                )
+        if not _stack or result:
+            self._class_memo[key] = result
+        return result
+
+    def is_module(self, path: str, dotted: str) -> bool:
+        """Is ``dotted`` (a base or callee as written in ``path``) a Module class of the project?"""
+        return any(s.kind == "class" and self.class_is_module(s.path, s.name) for s in self.resolve(path, dotted))
+
+    def return_kind(self, path: str, dotted: str, _depth: int = 0) -> str | None:
+        """What calling ``dotted`` returns: "tensor", "parameter", "module", "container", or None if unknown.
+
+        A class call returns "module" when the class is a Module; a function returning another call
+        is followed (a few levels)."""
+        for symbol in self.resolve(path, dotted):
+            if symbol.kind == "class":
+                return "module" if self.class_is_module(symbol.path, symbol.name) else None
+            if symbol.kind == "function":
+                info = self.functions(symbol.path)[symbol.name]
+                if info["returns"] is not None:
+                    return info["returns"]
+                if _depth < 4:
+                    for callee in info["returns_call"]:
+                        kind = self.return_kind(symbol.path, callee, _depth + 1)
+                        if kind is not None:
+                            return kind
+        return None
+
+    def moves_argument(self, path: str, dotted: str, index: int) -> bool:
+        """Does the project function ``dotted`` move its positional argument ``index`` to a device?"""
+        return any(
+            s.kind == "function" and index in self.functions(s.path)[s.name]["moves"]
+            for s in self.resolve(path, dotted)
+        )
+
+    def overrides(self, path: str, dotted: str) -> dict[str, list[str]]:
+        """State methods (``_apply``, ``state_dict``, ...) a project class or its project bases override,
+        each with the ``self`` attribute paths it touches."""
+        result: dict[str, list[str]] = {}
+        stack = [s for s in self.resolve(path, dotted) if s.kind == "class"]
+        seen: set = set()
+        while stack:
+            symbol = stack.pop(0)
+            if (symbol.path, symbol.name) in seen:
+                continue
+            seen.add((symbol.path, symbol.name))
+            info = self.summary(symbol.path)["classes"][symbol.name]
+            for method, attrs in info["overrides"].items():
+                result.setdefault(method, attrs)
+            for base in info["bases"]:
+                stack.extend(s for s in self.resolve(symbol.path, base) if s.kind == "class")
+        return result
+
+    def module_class_names(self, path: str) -> frozenset[str]:
+        """Names used in ``path`` (as bases, or imported capitalised names) that are project Module classes."""
+        path = os.path.realpath(path)
+        summary = self.summary(path)
+        if summary is None:
+            return frozenset()
+        names = set()
+        for info in summary["classes"].values():
+            for base in info["bases"]:
+                if base.split(".", 1)[0] not in summary["classes"] and self.is_module(path, base):
+                    names.add(base.rsplit(".", 1)[-1])
+        for local, ref in summary["imports"].items():
+            if ref[2] is not None and local[:1].isupper() and local not in names and self.is_module(path, local):
+                names.add(local)
+        return frozenset(names)
+
+
+class FileView:
+    """The project as one file sees it; every answer is memoised and recorded in ``answers``.
+
+    The recorded answers let a cached result be reused exactly when every cross-file answer it was
+    computed from is still the same.
+    """
+
+    def __init__(self, index: ProjectIndex, path: str) -> None:
+        self.index = index
+        self.path = path
+        self.answers: dict[str, object] = {}
+
+    def _ask(self, key: str, compute):
+        if key in self.answers:
+            return self.answers[key]
+        try:
+            answer = compute()
+        except (RecursionError, Exception):  # noqa: BLE001 - a broken project file never breaks the lint
+            answer = None
+        self.answers[key] = answer
+        return answer
+
+    def is_module(self, dotted: str) -> bool:
+        return bool(self._ask(f"is_module:{dotted}", lambda: self.index.is_module(self.path, dotted)))
+
+    def return_kind(self, dotted: str) -> str | None:
+        return self._ask(f"return_kind:{dotted}", lambda: self.index.return_kind(self.path, dotted))
+
+    def moves_argument(self, dotted: str, index: int) -> bool:
+        return bool(self._ask(f"moves:{dotted}:{index}", lambda: self.index.moves_argument(self.path, dotted, index)))
+
+    def overrides(self, dotted: str) -> dict[str, list[str]]:
+        return self._ask(f"overrides:{dotted}", lambda: self.index.overrides(self.path, dotted)) or {}
+
+    def still_valid(self, answers: dict) -> bool:
+        """Would every recorded answer be the same today?"""
+        for key, answer in answers.items():
+            what, _, rest = key.partition(":")
+            if what == "is_module":
+                now = self.is_module(rest)
+            elif what == "return_kind":
+                now = self.return_kind(rest)
+            elif what == "moves":
+                dotted, _, i = rest.rpartition(":")
+                now = self.moves_argument(dotted, int(i))
+            elif what == "overrides":
+                now = self.overrides(rest)
+            else:
+                return False
+            if now != answer and not (now in (None, False, {}) and answer in (None, False, {})):
+                return False
+        return True

@@ -1,0 +1,399 @@
+"""The project index: names resolved across files, the same findings in every face, and the cache.
+
+``fixtures/project`` is a multi-file package (bases, helpers and an owning model in other files,
+relative and absolute imports, re-exports, an alias, a circular import, a file that does not parse, one
+that does not decode, a base from an installed package). Every test copies it to a temporary directory
+(so the cache is written there, not into the repository) and runs from that copy's root.
+"""
+
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flake8_nnparam.detection import analyze
+from flake8_nnparam.detection.cache import CACHE_DIR_NAME, Cache
+from flake8_nnparam.detection.project import ProjectIndex, find_root
+
+from .conftest import FIXTURES, clean_env, expectations, run_command, run_flake8
+
+PROJECT = FIXTURES / "project"
+PACKAGE = "netpkg"
+
+
+def expected_rows() -> list[tuple[str, int, str]]:
+    rows = []
+    for path in sorted((PROJECT / PACKAGE).rglob("*.py")):
+        rel = path.relative_to(PROJECT).as_posix()
+        try:
+            pairs = expectations(path)
+        except UnicodeDecodeError:
+            continue
+        rows.extend((rel, line, code) for line, code in pairs)
+    return sorted(rows)
+
+
+def parse_rows(output: str) -> list[tuple[str, int, str]]:
+    rows = []
+    for line in output.splitlines():
+        parts = line.split(":", 3)
+        if len(parts) == 4 and parts[3].strip().startswith("MPR"):
+            rows.append((parts[0].replace(os.sep, "/"), int(parts[1]), parts[3].split()[0]))
+    return sorted(rows)
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(PROJECT, root, ignore=shutil.ignore_patterns(CACHE_DIR_NAME, "__pycache__"))
+    ProjectIndex.forget_all()
+    yield root
+    ProjectIndex.forget_all()
+
+
+def lint_in_process(root: Path, use_cache: bool = True) -> tuple[list, ProjectIndex]:
+    rows = []
+    index = None
+    for path in sorted((root / PACKAGE).rglob("*.py")):
+        try:
+            source = path.read_text()
+            tree = ast.parse(source)
+        except (SyntaxError, UnicodeDecodeError):
+            continue
+        index = ProjectIndex.for_file(str(path), cwd=str(root), use_cache=use_cache)
+        view = index.view(str(path), tree)
+        rel = path.relative_to(root).as_posix()
+        rows.extend((rel, f.line, f.code) for f in analyze(tree, source, project=view))
+    return sorted(rows), index
+
+
+def test_fixture_expectations_in_process(project):
+    rows, _ = lint_in_process(project)
+    assert rows == expected_rows()
+    assert len(rows) >= 9
+
+
+def test_without_the_project_the_cross_file_findings_are_missing():
+    """The fixture is a real test: one file at a time finds only what needs no other file."""
+    path = PROJECT / PACKAGE / "blocks.py"
+    source = path.read_text()
+    assert {f.code for f in analyze(ast.parse(source), source)} == {"MPR003"}
+
+
+def test_real_flake8_matches_expectations_serial_parallel_and_stdin(project):
+    serial = run_flake8("--select", "MPR", PACKAGE, cwd=project)
+    assert serial.returncode == 1, serial.stderr
+    assert parse_rows(serial.stdout) == expected_rows()
+    parallel = run_flake8("-j", "2", "--select", "MPR", PACKAGE, cwd=project)
+    assert parse_rows(parallel.stdout) == expected_rows(), parallel.stderr
+    target = f"{PACKAGE}/models/heads.py"
+    stdin = run_flake8(
+        "--select", "MPR", "-", "--stdin-display-name", target,
+        cwd=project, input=(project / target).read_text(),
+    )
+    assert parse_rows(stdin.stdout) == [r for r in expected_rows() if r[0] == target]
+    assert "Traceback" not in serial.stderr + parallel.stderr + stdin.stderr
+
+
+def test_flake8_no_cache_option_writes_nothing(project):
+    proc = run_flake8("--select", "MPR", "--nnparam-no-cache", PACKAGE, cwd=project)
+    assert parse_rows(proc.stdout) == expected_rows()
+    assert not (project / CACHE_DIR_NAME).exists()
+    (project / "setup.cfg").write_text("[flake8]\nselect = MPR\nnnparam-cache = false\n")
+    proc = run_flake8(PACKAGE, cwd=project)
+    assert parse_rows(proc.stdout) == expected_rows()
+    assert not (project / CACHE_DIR_NAME).exists()
+
+
+def test_cross_file_can_be_turned_off(project):
+    proc = run_flake8("--select", "MPR", "--nnparam-cross-file", "false", f"{PACKAGE}/blocks.py", cwd=project)
+    assert [code for _, _, code in parse_rows(proc.stdout)] == ["MPR003"]
+
+
+def test_the_command_reports_what_the_plugin_reports(project):
+    plugin = run_flake8("--select", "MPR", PACKAGE, cwd=project)
+    command = run_command(PACKAGE, cwd=project)
+    assert parse_rows(command.stdout) == parse_rows(plugin.stdout) == expected_rows()
+    assert "Traceback" not in command.stderr
+    parallel = run_command("-j", "2", PACKAGE, cwd=project)
+    assert parse_rows(parallel.stdout) == expected_rows()
+    target = f"{PACKAGE}/models/heads.py"
+    stdin = run_command("-", "--stdin-filename", target, cwd=project, input=(project / target).read_text())
+    assert parse_rows(stdin.stdout) == [r for r in expected_rows() if r[0] == target]
+
+
+def test_command_warm_run_reads_no_unchanged_file_and_sees_a_changed_base(project):
+    _age(project)
+    cold = run_command(PACKAGE, cwd=project)
+    warm = run_command(PACKAGE, cwd=project)
+    assert parse_rows(warm.stdout) == parse_rows(cold.stdout) == expected_rows()
+    assert warm.stderr == cold.stderr  # the unreadable and unparsable files are still named
+    probe = (
+        "import sys, flake8_nnparam.command.files as files, flake8_nnparam.detection.project as project\n"
+        "reads = []\n"
+        "real_read = files.read_source\n"
+        "def counting(path, display=None):\n"
+        "    reads.append(path)\n"
+        "    return real_read(path, display)\n"
+        "import flake8_nnparam.command.runner as runner\n"
+        "runner.read_source = counting\n"
+        "from flake8_nnparam.command import run\n"
+        "code = run(['-j', '1', sys.argv[1]])\n"
+        "print('READS', sorted(set(reads)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe, PACKAGE], cwd=project, capture_output=True, text=True, env=clean_env())
+    reads = proc.stdout.rsplit("READS", 1)[1]
+    assert "blocks.py" not in reads and "heads.py" not in reads  # unchanged: the cached result is used
+    assert "broken.py" in reads  # files that could not be analysed are tried again (and reported)
+    base = project / PACKAGE / "layers" / "base.py"
+    base.write_text(base.read_text().replace("class BaseBlock(nn.Module):", "class BaseBlock:"))
+    changed = run_command(PACKAGE, cwd=project)
+    assert len(parse_rows(changed.stdout)) < len(expected_rows())  # dependants see the changed base
+    no_cache = run_command("--no-cache", PACKAGE, cwd=project)
+    assert parse_rows(no_cache.stdout) == parse_rows(changed.stdout)
+
+
+# --- the cache ---------------------------------------------------------------------------
+
+
+def test_cache_is_git_ignorable_and_marked(project):
+    lint_in_process(project)
+    cache_dir = project / CACHE_DIR_NAME
+    assert (cache_dir / ".gitignore").read_text() == "*\n"
+    assert (cache_dir / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+
+
+def _age(root: Path, seconds: int = 60) -> None:
+    """Make every file look edited a minute ago, so the size + mtime fast path may be trusted."""
+    for path in root.rglob("*.py"):
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
+
+
+def test_warm_run_parses_no_file_and_a_changed_file_is_read_again(project):
+    _age(project)
+    cold_rows, cold = lint_in_process(project)
+    assert cold.parsed, "the cold run summarises the files it needs"
+    ProjectIndex.forget_all()
+    warm_rows, warm = lint_in_process(project)
+    assert warm_rows == cold_rows
+    assert warm.parsed == []
+    assert warm.cache.hits > 0 and warm.cache.misses == 0
+
+    base = project / PACKAGE / "layers" / "base.py"
+    base.write_text(base.read_text().replace("class BaseBlock(nn.Module):", "class BaseBlock:"))
+    ProjectIndex.forget_all()
+    changed_rows, changed = lint_in_process(project)
+    assert [os.path.basename(p) for p in changed.parsed] == ["base.py"]
+    assert len(changed_rows) < len(cold_rows)  # nothing derives from a Module through BaseBlock now
+
+
+def test_same_size_edit_within_the_mtime_tick_is_caught_by_the_hash(project):
+    """An entry written right after an edit is verified by hash: a same-size edit is not missed."""
+    base = project / PACKAGE / "layers" / "base.py"
+    base.write_text(base.read_text())  # edited just now, then linted at once
+    st = base.stat()
+    lint_in_process(project)
+    text = base.read_text().replace("class BaseBlock(nn.Module):", "class BaseBlock(xx.Module):")
+    base.write_text(text)  # a second edit within the filesystem's mtime granularity
+    os.utime(base, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same mtime
+    ProjectIndex.forget_all()
+    rows, index = lint_in_process(project)
+    assert "base.py" in [os.path.basename(p) for p in index.parsed]
+    assert len(rows) < len(expected_rows())
+
+
+def test_corrupt_cache_entries_are_ignored(project):
+    _age(project)
+    lint_in_process(project)
+    entries = list((project / CACHE_DIR_NAME).glob("*/*.json"))
+    assert entries
+    for i, entry in enumerate(entries):
+        entry.write_bytes([b"", b"{not json", b"[]", b'{"path": 3}', json.dumps({"path": "x"}).encode()][i % 5])
+    ProjectIndex.forget_all()
+    rows, index = lint_in_process(project)
+    assert rows == expected_rows()
+    assert index.parsed
+
+
+def test_no_cache_where_the_cache_directory_cannot_be_made(project):
+    (project / CACHE_DIR_NAME).write_text("a file where the directory would go\n")
+    assert Cache.open(str(project)) is None
+    rows, index = lint_in_process(project)
+    assert rows == expected_rows()
+    assert index.cache is None
+
+
+def test_read_only_project_runs_without_a_cache(project, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "makedirs", refuse)
+    rows, index = lint_in_process(project)
+    assert rows == expected_rows()
+    assert not (project / CACHE_DIR_NAME).exists()
+
+
+def test_concurrent_writers_leave_whole_entries(project):
+    """Eight processes summarising the same project at once: every entry parses, the lint is right."""
+    script = (
+        "import sys, ast, pathlib\n"
+        "from flake8_nnparam.detection.project import ProjectIndex\n"
+        "root = pathlib.Path(sys.argv[1])\n"
+        "for p in sorted(root.rglob('*.py')):\n"
+        "    ProjectIndex.for_file(str(p), cwd=str(root)).is_module(str(p), 'BaseBlock')\n"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, str(project)], env=clean_env(), stderr=subprocess.PIPE)
+        for _ in range(8)
+    ]
+    for proc in procs:
+        assert proc.wait(timeout=120) == 0, proc.stderr.read()
+    for entry in (project / CACHE_DIR_NAME).glob("*/*.json"):
+        json.loads(entry.read_bytes())
+    assert not list((project / CACHE_DIR_NAME).glob("*/.tmp-*"))
+    rows, _ = lint_in_process(project)
+    assert rows == expected_rows()
+
+
+# --- boundaries ---------------------------------------------------------------------------
+
+
+def test_never_reads_outside_the_root_nor_virtualenvs(tmp_path):
+    root = tmp_path / "proj"
+    outside = tmp_path / "elsewhere"
+    for directory in (root / "app", root / ".venv" / "lib" / "site-packages" / "vendor", root / "site-packages", outside):
+        directory.mkdir(parents=True)
+    module_base = "import torch.nn as nn\n\n\nclass Base(nn.Module):\n    pass\n"
+    (root / ".venv" / "lib" / "site-packages" / "vendor" / "__init__.py").write_text(module_base)
+    (root / "site-packages" / "vendor.py").write_text(module_base)
+    (outside / "vendor.py").write_text(module_base)
+    (root / "app" / "linked.py").symlink_to(outside / "vendor.py")
+    (root / "app" / "model.py").write_text(
+        "import torch\nfrom vendor import Base\nfrom .linked import Base as Linked\n"
+        "class A(Base):\n    def __init__(self):\n        super().__init__()\n        self.t = torch.ones(2)\n"
+        "class B(Linked):\n    def __init__(self):\n        super().__init__()\n        self.t = torch.ones(2)\n"
+    )
+    model = str(root / "app" / "model.py")
+    index = ProjectIndex(str(root))
+    assert not index.is_module(model, "Base")
+    assert not index.is_module(model, "Linked")
+    assert not index.inside(str(outside / "vendor.py"))
+    assert not index.inside(str(root / "app" / "linked.py"))
+    assert not index.inside(str(root / "site-packages" / "vendor.py"))
+    assert index.parsed == [os.path.realpath(model)]  # the asking file only
+
+
+def test_find_root_is_the_working_directory_or_the_nearest_project_marker(tmp_path):
+    pkg = tmp_path / "repo" / "src" / "pkg" / "sub"
+    pkg.mkdir(parents=True)
+    for d in (pkg, pkg.parent):
+        (d / "__init__.py").write_text("")
+    (tmp_path / "repo" / "pyproject.toml").write_text("")
+    target = str(pkg / "m.py")
+    assert find_root(target, cwd=str(tmp_path / "repo")) == os.path.realpath(tmp_path / "repo")
+    assert find_root(target, cwd=str(tmp_path / "other")) == os.path.realpath(tmp_path / "repo")
+
+
+def test_index_answers_helpers_and_overrides(project):
+    index = ProjectIndex(str(project))
+    user = project / PACKAGE / "uses_helpers.py"
+    user.write_text(
+        "from .layers.helpers import causal_mask, make_encoder, to_device\n"
+        "from .layers import base\n"
+    )
+    (project / PACKAGE / "owner.py").write_text(
+        "import torch.nn as nn\n\n\nclass Owner(nn.Module):\n"
+        "    def _apply(self, fn):\n        self.head.mask = fn(self.head.mask)\n        return super()._apply(fn)\n"
+    )
+    path = str(user)
+    assert index.return_kind(path, "causal_mask") == "tensor"
+    assert index.return_kind(path, "make_encoder") == "module"
+    assert index.return_kind(path, "base.Encoder") == "module"
+    assert index.return_kind(path, "base.Config") is None
+    assert index.return_kind(path, "nowhere") is None
+    assert index.moves_argument(path, "to_device", 0)
+    assert not index.moves_argument(path, "to_device", 1)
+    assert not index.moves_argument(path, "causal_mask", 0)
+    overrides = index.overrides(str(project / PACKAGE / "owner.py"), "Owner")
+    assert set(overrides) == {"_apply"} and "head.mask" in overrides["_apply"]
+
+
+def test_unreadable_and_unparsable_files_define_nothing(project):
+    index = ProjectIndex(str(project))
+    user = str(project / PACKAGE / "broken_user.py")
+    assert not index.is_module(user, "Base")
+    assert not index.is_module(user, "Other")
+    (project / PACKAGE / "loop.py").symlink_to(project / PACKAGE / "loop.py")
+    (project / PACKAGE / "fifo.py").unlink(missing_ok=True)
+    os.mkfifo(project / PACKAGE / "fifo.py")
+    (project / PACKAGE / "asks.py").write_text("from .loop import A\nfrom .fifo import B\n")
+    asks = str(project / PACKAGE / "asks.py")
+    assert not index.is_module(asks, "A") and not index.is_module(asks, "B")
+    assert set(map(os.path.basename, index.unreadable)) >= {"broken.py", "latin.py"}
+
+
+# --- pre-commit and the editor ------------------------------------------------------------
+
+
+def _git(repo: Path, *args, env):
+    proc = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+@pytest.mark.parametrize("no_concurrency", [False, True], ids=["batched", "serial"])
+def test_precommit_flake8_hook_on_changed_files_finds_cross_file_bases(project, tmp_path, no_concurrency):
+    """pre-commit passes only the changed files, split over processes: the bases come from disk."""
+    pytest.importorskip("pre_commit")
+    env = {k: v for k, v in clean_env().items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
+    env.update(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
+    if no_concurrency:
+        env["PRE_COMMIT_NO_CONCURRENCY"] = "1"
+    flake8 = Path(sys.executable).parent / "flake8"
+    (project / ".pre-commit-config.yaml").write_text(
+        "repos:\n- repo: local\n  hooks:\n  - id: flake8\n    name: flake8\n    language: system\n"
+        f"    entry: {flake8} --select MPR\n    types: [python]\n"
+    )
+    _git(project, "init", "-q", env=env)
+    for key, value in (("user.name", "T"), ("user.email", "t@example.com"), ("commit.gpgsign", "false")):
+        _git(project, "config", key, value, env=env)
+    _git(project, "add", ".", env=env)
+    _git(project, "commit", "-q", "--no-verify", "-m", "base", env=env)
+    changed = [f"{PACKAGE}/blocks.py", f"{PACKAGE}/models/heads.py", f"{PACKAGE}/models/absolute.py"]
+    for rel in changed:
+        with open(project / rel, "a") as handle:
+            handle.write("\n# touched\n")
+    _git(project, "add", *changed, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run"], cwd=project, env=env, capture_output=True, text=True, timeout=180
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert parse_rows(proc.stdout) == [r for r in expected_rows() if r[0] in changed]
+
+
+def test_pylsp_buffer_of_a_project_file_gets_cross_file_findings(project):
+    """The editor lints an unsaved buffer of a file whose base lives in another file on disk."""
+    pytest.importorskip("pylsp.plugins.flake8_lint")
+    from .test_lsp import LanguageServer, flake8_settings, has_code, ours
+
+    server = LanguageServer(project)
+    try:
+        server.request("initialize", {"processId": None, "rootUri": project.as_uri(), "capabilities": {}})
+        server.notify("initialized")
+        server.notify("workspace/didChangeConfiguration", {"settings": flake8_settings()})
+        path = project / PACKAGE / "models" / "heads.py"
+        text = path.read_text().replace("self.heads = [Encoder(n), Encoder(n)]", "self.heads = [Encoder(n)]\n        self.extra = [Encoder(n)]")
+        uri = path.as_uri()
+        server.notify(
+            "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}
+        )
+        diagnostics = ours(server.diagnostics(uri, has_code("MPR003")))
+        assert sorted((d["code"], d["range"]["start"]["line"]) for d in diagnostics) == [("MPR003", 8), ("MPR003", 9)]
+    finally:
+        server.close()
