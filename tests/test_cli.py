@@ -654,7 +654,7 @@ def test_explain_prints_every_candidate_with_its_decision_and_reason(tmp_path):
     assert proc.returncode == 0, err(proc)
     lines = out(proc).splitlines()
     assert lines == [
-        "m.py:8:9: M.mask: MPR002 reported: is passed with tensors that follow the module to .masked_fill() in forward (line 15)",
+        "m.py:8:9: M.mask: MPR002 reported: is passed to .masked_fill() of a tensor that follows the module in forward (line 15)",
         "m.py:9:9: M.cache: MPR907 not selected: re-bound in forward (line 14) before its construction value "
         "meets tensors that follow the module",
         "m.py:10:9: M.order: MPR907 not selected: read only as an index, through metadata, in control flow or on "
@@ -670,5 +670,5 @@ def test_json_findings_carry_their_evidence_and_use_line(tmp_path):
     (tmp_path / "m.py").write_text(EXPLAIN_MODEL)
     (finding,) = json.loads(out(run("--format", "json", "m.py", cwd=tmp_path)))
     assert finding["code"] == "MPR002" and finding["use_line"] == 15
-    assert finding["evidence"] == "is passed with tensors that follow the module to .masked_fill() in forward (line 15)"
+    assert finding["evidence"] == "is passed to .masked_fill() of a tensor that follows the module in forward (line 15)"
     assert finding["message"].startswith("MPR002 self.mask " + finding["evidence"] + ": after model.to('cuda')")

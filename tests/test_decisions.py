@@ -455,3 +455,59 @@ def test_a_tensor_made_in_a_hook_the_subclass_overrides():
     """
     code, evidence, _ = decisions(body)["window"]
     assert code == "MPR002" and "is combined with tensors that follow the module" in evidence
+
+
+def test_names_registered_in_a_loop_over_a_class_list_are_registered():
+    body = """
+    class M(nn.Module):
+        _buffer_names = ("covar", "utility")
+        def __init__(self):
+            super().__init__()
+            for key in self._buffer_names:
+                self.register_buffer(key, None)
+            self.covar = torch.eye(3)
+        def forward(self, x):
+            return x @ self.covar
+    """
+    code, evidence, _ = decisions(body)["covar"]
+    assert code is None and "registered by name" in evidence
+
+
+def test_assigning_a_property_runs_its_setter():
+    body = """
+    class M(nn.Module):
+        def __init__(self, y):
+            super().__init__()
+            self.baseline = torch.zeros(3)
+        @property
+        def baseline(self):
+            return self._baseline
+        @baseline.setter
+        def baseline(self, value):
+            self.register_buffer("_baseline", value)
+        def forward(self, x):
+            return x + self.baseline
+    """
+    code, evidence, _ = decisions(body)["baseline"]
+    assert code is None and "property" in evidence
+
+
+def test_a_result_computed_on_the_device_no_longer_carries_the_attribute():
+    body = """
+    def conv(x, bias):
+        return x + bias
+    class M(nn.Module):
+        def __init__(self, spinor=False):
+            super().__init__()
+            if spinor:
+                self.kernel = nn.Parameter(torch.zeros(4))
+            else:
+                self.kernel = torch.zeros(4)
+            self.spinor = spinor
+        def forward(self, x):
+            if self.spinor:
+                x = some_op(x, self.kernel)
+            return x
+    """
+    code, evidence, _ = decisions(body)["kernel"]
+    assert code == "MPR903", evidence

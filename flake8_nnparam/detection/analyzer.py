@@ -9,7 +9,7 @@ import ast
 from dataclasses import dataclass
 
 from . import tables
-from .imports import ImportTable, iter_statements
+from .imports import ImportTable, dotted_name, iter_statements
 from .module_classes import ClassInfo, ModuleClassIndex, is_torch_module_name
 from .prefilter import DEFAULT_OFF_BAND, may_contain_findings, may_subclass
 from .container_rules import decide_container
@@ -558,7 +558,39 @@ class _Evidence:
             if owner is not None:
                 self.mutated.add(owner)
 
+    def _loop_names(self, source: ast.AST, self_name: str) -> list[str] | None:
+        """``("a", "b")``, or ``self._buffer_names`` / ``Cls._buffer_names`` set to one in a class body."""
+        if isinstance(source, (ast.Tuple, ast.List)):
+            names = [_str_const(e) for e in source.elts]
+            return names if names and all(names) else None
+        attr = _self_attr(source, self_name) if isinstance(source, ast.Attribute) else None
+        if attr is None and isinstance(source, ast.Attribute) and isinstance(source.value, ast.Name):
+            attr = source.attr
+        if attr is None:
+            return None
+        for cls in self._info.mro():
+            for stmt in cls.node.body:
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+                if any(isinstance(t, ast.Name) and t.id == attr for t in targets) and stmt.value is not None:
+                    return self._loop_names(stmt.value, self_name)
+        return None
+
     def _scan_loop(self, loop: ast.For, self_name: str, in_construction: bool) -> None:
+        if isinstance(loop.target, ast.Name):
+            names = None
+            for node in ast.walk(loop):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in tables.REGISTRATION_METHODS
+                    and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == self_name
+                    and node.args
+                    and isinstance(node.args[0], ast.Name)
+                    and node.args[0].id == loop.target.id
+                ):
+                    names = names if names is not None else self._loop_names(loop.iter, self_name) or []
+                    self.registered.update(names)  # for key in self._buffer_names: self.register_buffer(key, None)
         source_attr = _base_self_attr(loop.iter, self_name)
         if source_attr is None:
             return
@@ -799,7 +831,7 @@ class _ClassWalker:
             if node is None and func.id not in env:
                 node = self.module_functions.get(func.id)
             if node is None:
-                return None
+                return self._project_return(func) if func.id not in env else None
             mapped_self = None
             if self_name is not None:
                 params = [a.arg for a in node.args.posonlyargs + node.args.args]
@@ -809,6 +841,23 @@ class _ClassWalker:
             if mapped_self is not None:
                 return self._run_function(node, mapped_self)
             return self._run_function(node, None)
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id not in env:
+            return self._project_return(func)  # helpers.make_table(n), with helpers a module of the project
+        return None
+
+    def _project_return(self, func: ast.AST) -> Value | None:
+        """What a helper defined in another file of the project returns (the project index reads it)."""
+        project = self.inference.index.project
+        dotted = dotted_name(func)
+        if project is None or dotted is None or (self.inference.imports.qualify(func) or "").startswith("torch"):
+            return None
+        kind = project.return_kind(dotted)
+        if kind == "tensor":
+            return Value(TENSOR)
+        if kind == "module":
+            return Value(MODULE)
+        if kind == "parameter":
+            return Value(PARAM)
         return None
 
     # --- statements ----------------------------------------------------------------
@@ -1041,6 +1090,18 @@ class Candidate:
     end_line: int = 0
 
 
+def _is_property(info: ClassInfo, attr: str) -> bool:
+    """``@property`` / ``@x.setter`` named ``attr`` in the class or an in-file base."""
+    for cls in info.mro():
+        method = cls.methods.get(attr)
+        for deco in getattr(method, "decorator_list", ()):
+            if (isinstance(deco, ast.Name) and deco.id in ("property", "cached_property")) or (
+                isinstance(deco, ast.Attribute) and deco.attr in ("setter", "getter", "cached_property")
+            ):
+                return True
+    return False
+
+
 def _one_dim(stmt: ast.stmt, imports: ImportTable) -> bool:
     """``torch.arange(n)``, ``torch.linspace(...)``, ``torch.tensor([1., 2.])``: a 1-D table."""
     value = getattr(stmt, "value", None)
@@ -1126,6 +1187,8 @@ def _class_candidates(info: ClassInfo, inference: ExpressionInference, module_fu
             reason = "the torch layer this class extends registers it"
         elif attr in tables.FRAMEWORK_PLAIN_ATTRIBUTES:
             reason = "the framework reads it as a plain tensor on purpose"
+        elif _is_property(info, attr):
+            reason = "a property of the class: assigning it runs the setter"
         else:
             considered.append(binding)
             continue

@@ -126,6 +126,12 @@ def is_device_helper_name(name: str) -> bool:
     return "device" in lowered or "cuda" in lowered or lowered.startswith(("move", "to_"))
 
 
+def _combined(sources: frozenset[str]) -> frozenset[str]:
+    """The result of an operation: computed with device state, it is on the device (a mismatch was
+    noted where it happened), so it no longer carries the attributes that went into it."""
+    return _DEVICE if DEVICE in sources else sources
+
+
 def guard_text(test: ast.AST) -> str:
     """``if self.spinor:`` and ``if spinor:`` read alike: the test's source without ``self.``."""
     return ast.unparse(test).replace("self.", "")
@@ -312,7 +318,7 @@ class _MethodEval:
             for side in (node.left, node.right):
                 if isinstance(side, ast.Attribute) and isinstance(side.value, ast.Name) and side.value.id == self.self_name:
                     self._note({side.attr}, "weight", node.lineno, "is used as a weight (@)")
-        return left | right
+        return _combined(left | right)
 
     def _ev_Compare(self, node: ast.Compare) -> frozenset[str]:
         sides = [self.ev(node.left)] + [self.ev(c) for c in node.comparators]
@@ -323,7 +329,7 @@ class _MethodEval:
         result = _EMPTY
         for s in sides:
             result |= s
-        return result
+        return _combined(result)
 
     def _ev_BoolOp(self, node: ast.BoolOp) -> frozenset[str]:
         result = _EMPTY
@@ -426,7 +432,11 @@ class _MethodEval:
         if callee is not None and node.func.id not in self.env:
             return self._call_into(callee, node, args, joined, bound=False)
         name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
-        if DEVICE in joined and is_device_helper_name(name):  # to_device(x, self.t), move_to(self.t, x.device)
+        device_arg = any(
+            (isinstance(a, ast.Attribute) and a.attr == "device") or (isinstance(a, ast.Name) and "device" in a.id.lower())
+            for a in list(node.args) + [k.value for k in node.keywords]
+        )
+        if (DEVICE in joined or device_arg) and is_device_helper_name(name):  # to_device(x, self.t), move_to(t, x.device)
             self._note(self._attrs(joined), "moved", line, f"is moved at use by {name}()")
             return _DEVICE
         device_kw = next((k.value for k in node.keywords if k.arg == "device"), None)
@@ -455,7 +465,7 @@ class _MethodEval:
         name = ast.unparse(node.func)
         if DEVICE in joined and self._attrs(joined):
             self._note(self._attrs(joined), "breaks", line, f"is passed with tensors that follow the module to {name}()")
-        return joined
+        return _combined(joined)
 
     def _method_call(self, node: ast.Call, func: ast.Attribute, line: int) -> frozenset[str]:
         method = func.attr
@@ -495,12 +505,12 @@ class _MethodEval:
                 return self._call_into(callee, node, args, joined, bound=False)
         if not receiver and not isinstance(owner, (ast.Subscript, ast.Call)):
             return self._function_call(node, line)  # helper.compute(x, self.t): an unknown callable
-        what = f"is passed with tensors that follow the module to .{method}()"
+        what = f"is passed to .{method}() of a tensor that follows the module"
         if DEVICE in receiver:
             self._note(self._attrs(joined), "breaks", line, what)
         if DEVICE in joined:
             self._note(self._attrs(receiver), "breaks", line, f"takes tensors that follow the module in .{method}()")
-        return receiver | joined
+        return _combined(receiver | joined)
 
     def _move(self, node: ast.Call, method: str, receiver: frozenset[str], line: int) -> frozenset[str]:
         attrs = self._attrs(receiver)
@@ -624,15 +634,20 @@ class _MethodEval:
                 self._assign(elt.value if isinstance(elt, ast.Starred) else elt, sources, stmt)
             return
         if isinstance(target, ast.Name):
-            # Inside a branch the value may or may not be replaced: keep what it may hold on either path.
-            self.env[target.id] = (self.env.get(target.id, _EMPTY) | sources) if self.guards else sources
+            self.env[target.id] = sources
 
     def _branch(self, body, guard: str, refreshed: set[str]) -> None:
-        """Run one branch; its re-bindings last beyond it only when the test refreshes that attribute."""
+        """Run one branch; its re-bindings last beyond it only when the test refreshes that attribute.
+
+        A local assigned in the branch may or may not hold the new value afterwards: it keeps both."""
         before = dict(self.rebound_here)
+        env_before = dict(self.env)
         self.guards.append(guard)
         self.run(body)
         self.guards.pop()
+        for name, value in list(self.env.items()):
+            if env_before.get(name) is not value:
+                self.env[name] = env_before.get(name, _EMPTY) | value
         for attr in list(self.rebound_here):
             if attr in refreshed or "device" in refreshed or self.rebound_here[attr] is before.get(attr):
                 continue
