@@ -1196,6 +1196,7 @@ def _class_candidates(info: ClassInfo, inference: ExpressionInference, module_fu
     tensor_attrs = {b.attr for b in considered if b.value.kind == TENSOR or TENSOR in b.value.elements}
     view = _class_view(info, walker, evidence, tensor_attrs, inference.imports)
     view.computed = {b.attr for b in considered if b.computed_name and b.attr in tensor_attrs}
+    view.dicts = {b.attr for b in considered if b.value.kind == CONTAINER and b.value.container == "dict"}
     uses = collect_uses(view, evidence.runtime_functions, inference.imports, module_functions)
     evidence.periodic = view.periodic
     for binding in considered:

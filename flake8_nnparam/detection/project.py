@@ -88,6 +88,19 @@ def _kind_name(value) -> str | None:
     )
 
 
+def _own_statements(body: list[ast.stmt]):
+    """The function's own statements at any depth, not those of functions or classes defined inside it
+    (``def make_mask_fn(): def fn(...): return t; return fn`` returns a function, not a tensor)."""
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        yield stmt
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            stack.extend(reversed(getattr(stmt, name, None) or []))
+
+
 def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], imports: ImportTable) -> dict:
     functions = [stmt for stmt in body if isinstance(stmt, _FUNCTION_NODES)]
     if not functions:
@@ -106,7 +119,7 @@ def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], import
         returned_calls: list[str] = []
         try:
             moved = _moved_parameters(func)
-            for stmt in iter_statements(func.body):
+            for stmt in _own_statements(func.body):
                 if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                     env[stmt.targets[0].id] = inference.infer(stmt.value, env, None, {})
                 elif isinstance(stmt, ast.Return) and stmt.value is not None:

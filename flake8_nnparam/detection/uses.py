@@ -87,6 +87,7 @@ class ClassView:
     one_dim: set[str] = field(default_factory=set)  # 1-D tables: an integer index gives a 0-dim value
     computed: set[str] = field(default_factory=set)  # setattr(self, f"mask_{s}", t): read by getattr(self, name)
     periodic: bool = False  # the class calls torch.sin/cos after construction (Fourier features)
+    dicts: set[str] = field(default_factory=set)  # candidates that are dicts (subscripts are key lookups)
     memo: dict = field(default_factory=dict)  # (helper, argument sources) -> its returned sources
     class_names: set[str] = field(default_factory=set)  # the class and its in-file bases, by name
     methods: set[str] = field(default_factory=set)  # the class's own method names
@@ -281,8 +282,8 @@ class _MethodEval:
     def _ev_Subscript(self, node: ast.Subscript) -> frozenset[str]:
         value = self.ev(node.value)
         index = self._ev_index(node.slice)
-        if DEVICE in index:
-            self._note(self._attrs(value), "breaks", node.lineno, "is indexed by a device tensor")
+        if DEVICE in index:  # a dict is looked up by key, not indexed on a device
+            self._note(self._attrs(value) - self.view.dicts, "breaks", node.lineno, "is indexed by a device tensor")
         attrs = self._attrs(value)
         if attrs and self._is_integer_index(node.slice):
             value = value - (attrs & self.view.one_dim)  # a 1-D table at an integer: a 0-dim value
