@@ -17,7 +17,7 @@ from .rule import Decision, Fix
 from .rules import RULES_BY_CODE
 from .tensor_rules import decide_tensor
 from .tensors import ExpressionInference
-from .uses import AttrUses, ClassView, collect_uses, guard_text, is_device_helper_name
+from .uses import AttrUses, ClassView, collect_uses, guard_text, is_device_helper_name, is_in_place
 from .values import CONTAINER, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge
 
 _FunctionNode = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -60,11 +60,6 @@ def _cached(node: ast.AST, key: str, compute):
 def _walk(node: ast.AST) -> list[ast.AST]:
     """``ast.walk(node)`` as a list, computed once per function node."""
     return _cached(node, "_nnparam_nodes", lambda n: list(ast.walk(n)))
-
-
-def _is_in_place(method: str) -> bool:
-    """``mul_``, ``copy_``: a tensor method that changes the tensor itself."""
-    return method.endswith("_") and not method.startswith("_")
 
 
 def _moved_operands(call: ast.Call) -> list[ast.AST]:
@@ -213,10 +208,8 @@ class _Evidence:
         self.dynamic_registration = False
         self.parameter_attrs: set[str] = set()
         self.device_aware: set[str] = set()
-        self.mutated: set[str] = set()
         self.learn_hints_grad: set[str] = set()  # .requires_grad_(), .requires_grad = True
         self.learn_hints_init: set[str] = set()  # nn.init.*(self.w), self.w.data.uniform_() during construction
-        self.used_as_weight: set[str] = set()
         self.frozen: set[str] = set()
         self.wrapped: set[str] = set()
         self.elements_registered: set[str] = set()
@@ -340,11 +333,6 @@ class _Evidence:
                     self._scan_target(node, target, self_name, in_construction, imports)
             elif isinstance(node, ast.For):
                 self._scan_loop(node, self_name, in_construction)
-            elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
-                for side in (node.left, node.right):
-                    attr = _self_attr(side, self_name)
-                    if attr:
-                        self.used_as_weight.add(attr)
             elif isinstance(node, (ast.ListComp, ast.GeneratorExp, ast.DictComp, ast.SetComp)):
                 if not in_construction and any(self._is_device_call(n) for n in ast.walk(node)):
                     for gen in node.generators:
@@ -504,17 +492,10 @@ class _Evidence:
                             self.learn_hints_grad.add(receiver_attr)
                     elif func.attr in tables.INIT_METHODS and in_construction:
                         self.learn_hints_init.add(receiver_attr)
-                    elif _is_in_place(func.attr) and not in_construction:
-                        self.mutated.add(receiver_attr)
                 elif func.attr in tables.INIT_METHODS and in_construction:
                     self.learn_hints_init.add(base_attr)  # self.weight.data.uniform_(-s, s)
         qualified = imports.qualify(func)
         if qualified:
-            if qualified in tables.WEIGHT_USES:
-                for arg in call.args[1:] + [kw.value for kw in call.keywords if kw.arg in ("weight", "bias")]:
-                    attr = _self_attr(arg, self_name)
-                    if attr:
-                        self.used_as_weight.add(attr)
             if qualified.startswith("torch.nn.init."):
                 for arg in call.args[:1]:
                     attr = _base_self_attr(arg, self_name)
@@ -539,24 +520,15 @@ class _Evidence:
                 self.parameter_attrs.add(attr)
             if isinstance(value, ast.Call) and (imports.qualify(value.func) or "") in tables.BUFFER_CLASSES:
                 self.registered.add(attr)
-            if not in_construction:
-                if isinstance(stmt, ast.AugAssign):
-                    self.mutated.add(attr)
-                elif value is not None and any(
-                    self._is_device_call(n) or _is_device_helper_call(n) for n in ast.walk(value)
-                ):
-                    self.device_aware.add(attr)
-                else:
-                    self.mutated.add(attr)
+            if not in_construction and not isinstance(stmt, ast.AugAssign) and value is not None and any(
+                self._is_device_call(n) or _is_device_helper_call(n) for n in ast.walk(value)
+            ):
+                self.device_aware.add(attr)
             return
         if isinstance(target, ast.Attribute) and target.attr == "requires_grad":
             owner = _self_attr(target.value, self_name)
             if owner is not None and isinstance(value, ast.Constant):
                 (self.learn_hints_grad if value.value else self.frozen).add(owner)
-        elif isinstance(target, ast.Subscript) and not in_construction:
-            owner = _self_attr(target.value, self_name)
-            if owner is not None:
-                self.mutated.add(owner)
 
     def _loop_names(self, source: ast.AST, self_name: str) -> list[str] | None:
         """``("a", "b")``, or ``self._buffer_names`` / ``Cls._buffer_names`` set to one in a class body."""
@@ -1064,7 +1036,7 @@ class _ClassWalker:
                     env[func.value.id] = owner.but(requires_grad=flag, frozen=not flag)
                 elif func.attr in tables.INIT_METHODS:
                     env[func.value.id] = owner.but(initialised=True)
-                elif _is_in_place(func.attr):
+                elif is_in_place(func.attr):
                     env[func.value.id] = owner.but(filled=True)
             if isinstance(func.value, ast.Name) and func.value.id == self_name and func.attr in ("add_module", "register_module"):
                 return

@@ -121,6 +121,11 @@ def effective_breaks(uses: AttrUses, parameter_guard: str | None = None) -> list
     return result
 
 
+def is_in_place(method: str) -> bool:
+    """``mul_``, ``copy_``: a tensor method that changes the tensor itself."""
+    return method.endswith("_") and not method.startswith("_")
+
+
 def is_device_helper_name(name: str) -> bool:
     """``to_device``, ``move_to``, ``cuda_if_available``: a project helper that places a tensor."""
     lowered = name.lower()
@@ -491,7 +496,7 @@ class _MethodEval:
         for a in args:
             joined |= a
         base = _root_self_attr(owner, self.self_name)
-        if method.endswith("_") and not method.startswith("_") and base is not None:
+        if is_in_place(method) and base is not None:
             self._note({base}, "updated", line, f"is updated in place ({method})")
             return receiver | joined
         if method in _SAME_DEVICE_FREE:
