@@ -397,3 +397,24 @@ def test_pylsp_buffer_of_a_project_file_gets_cross_file_findings(project):
         assert sorted((d["code"], d["range"]["start"]["line"]) for d in diagnostics) == [("MPR003", 8), ("MPR003", 9)]
     finally:
         server.close()
+
+
+def test_an_override_in_a_base_of_another_file_handles_the_attribute_it_touches(tmp_path):
+    """Registered another way (issue 9): a project base whose ``_apply`` moves ``self.table``."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "base.py").write_text(
+        "from torch import nn\n\n\nclass Managed(nn.Module):\n"
+        "    def _apply(self, fn, recurse=True):\n        self.table = fn(self.table)\n"
+        "        return super()._apply(fn, recurse)\n"
+    )
+    (tmp_path / "pkg" / "model.py").write_text(
+        "import torch\n\nfrom .base import Managed\n\n\nclass M(Managed):\n    def __init__(self):\n"
+        "        super().__init__()\n        self.table = torch.ones(4)\n        self.other = torch.ones(4)\n\n"
+        "    def forward(self, x):\n        return x * self.table + self.other\n"
+    )
+    ours = run_command("--no-cache", "--select", "MPR,MPR9", "pkg/model.py", cwd=tmp_path)
+    theirs = run_flake8("--select", "MPR,MPR9", "pkg/model.py", cwd=tmp_path)
+    for proc in (ours, theirs):
+        found = sorted((line.split(": ", 1)[1].split(" ", 1)[0], int(line.split(":")[1])) for line in proc.stdout.splitlines())
+        assert found == [("MPR002", 10), ("MPR905", 9)], proc.stdout

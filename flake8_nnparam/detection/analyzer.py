@@ -231,6 +231,7 @@ class _Evidence:
         self._info = info
         self._construction = construction
         self._imports = imports
+        self._project = None  # set by the caller: a project.FileView for bases in other files
         runtime = self._runtime_methods(info, construction)
         for cls in info.mro():
             for name in cls.methods:
@@ -270,13 +271,33 @@ class _Evidence:
         return None
 
     def manager_of(self, attr: str) -> str | None:
-        """The override (``_apply``, ``state_dict``, ...) that handles ``attr`` itself, if any."""
+        """The override (``_apply``, ``state_dict``, ...) that handles ``attr`` itself, if any: in the
+        class or an in-file base, an owning model's ``_apply``, or a base in another file of the project."""
         if attr in self.owner_managed:
             return "_apply (of the owning model)"
         for name, method in self._managers.items():
             if attr in _attrs_read(method) or _reads_generically(method):
                 return name
+        for name, touched in self._project_overrides().items():
+            if name in tables.SELF_MANAGED_METHODS and any(path.split(".", 1)[0] == attr for path in touched):
+                return name
         return None
+
+    def _project_overrides(self) -> dict[str, list[str]]:
+        """Overrides of state methods in bases defined in other files (the project index reads them)."""
+        cached = self.__dict__.get("_overrides")
+        if cached is None:
+            cached = {}
+            project = self._project
+            if project is not None:
+                for cls in self._info.mro():
+                    for base in cls.bases:
+                        dotted = dotted_name(base)
+                        if dotted and not (self._imports.qualify(base) or "").startswith("torch"):
+                            for name, touched in project.overrides(dotted).items():
+                                cached.setdefault(name, touched)
+            self.__dict__["_overrides"] = cached
+        return cached
 
     @staticmethod
     def _runtime_methods(info: ClassInfo, construction: set[ast.AST]) -> set[ast.AST]:
@@ -1145,6 +1166,7 @@ def _class_candidates(info: ClassInfo, inference: ExpressionInference, module_fu
         return []
     evidence = _Evidence(info, walker.construction, inference.imports, module_functions)
     evidence.owner_managed = owner_managed
+    evidence._project = inference.index.project
     candidates: list[Candidate] = []
     considered: list[Binding] = []
     for binding in walker.bindings:
