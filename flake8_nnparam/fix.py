@@ -182,41 +182,52 @@ def write_atomically(path: str, original: bytes, new: bytes) -> None:
     with open(path, "rb") as handle:
         if handle.read() != original:
             raise FileChangedError(f"{path} changed on disk since it was read; not written")
+    with _signals_held():  # Ctrl-C or a pool's SIGTERM lands after the write: no half state, no temp file
+        _write(path, st, new)
+
+
+def _write(path: str, st: os.stat_result, new: bytes) -> None:
     directory = os.path.dirname(os.path.abspath(path))
-    in_place = st.st_nlink > 1
-    tmp = None
-    if not in_place:
-        fd, tmp = tempfile.mkstemp(prefix=".nnparam-", suffix=".tmp", dir=directory)
-    if tmp is not None:
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(new)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, st.st_mode & 0o7777)
-            if _keeps_owner(tmp, st):
-                os.replace(tmp, path)
-                return
-            in_place = True
-        except BaseException:
-            _unlink(tmp)
-            raise
+    if st.st_nlink > 1:
+        _write_in_place(path, new)
+        return
+    fd, tmp = tempfile.mkstemp(prefix=".nnparam-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(new)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, st.st_mode & 0o7777)
+        if _keeps_owner(tmp, st):
+            os.replace(tmp, path)
+            return
+    except BaseException:
         _unlink(tmp)
-    _write_in_place(path, new)
+        raise
+    _unlink(tmp)
+    _write_in_place(path, new)  # this user cannot give a new file the owner: keep the inode
+
+
+class _signals_held:
+    """Block SIGINT and SIGTERM for the duration (they are delivered when it ends)."""
+
+    def __enter__(self):
+        self.previous = None
+        if hasattr(signal, "pthread_sigmask"):
+            self.previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, self.previous)
+        return False
 
 
 def _write_in_place(path: str, new: bytes) -> None:
-    blocked = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked) if hasattr(signal, "pthread_sigmask") else None
-    try:
-        with open(path, "r+b") as handle:
-            handle.write(new)
-            handle.truncate()
-            handle.flush()
-            os.fsync(handle.fileno())
-    finally:
-        if previous is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    with open(path, "r+b") as handle:
+        handle.write(new)
+        handle.truncate()
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def _unlink(path: str) -> None:
