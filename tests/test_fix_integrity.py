@@ -20,7 +20,7 @@ IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 def command(*args, cwd, preexec_fn=None, env=None):
     return subprocess.run(
-        [sys.executable, "-m", "flake8_nnparam", "--no-config", *args],
+        [sys.executable, "-m", "flake8_nnparam", "--no-config", "--no-cache", *args],
         cwd=cwd, capture_output=True, text=True, timeout=120, env=env or clean_env(), preexec_fn=preexec_fn,
     )
 
@@ -148,7 +148,7 @@ def _command_as(uid, gid, args, cwd) -> tuple[int, str]:
             sys.stdout = open(os.devnull, "w")
             os.chdir(cwd)
             _as_user(uid, gid)()
-            code = cli.main(["--no-config", *args])
+            code = cli.main(["--no-config", "--no-cache", *args])
         finally:
             sys.stderr.flush()
             os._exit(code)
