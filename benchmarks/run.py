@@ -50,6 +50,8 @@ STANDALONE_TARGET_X = 1.5
 WARM_TARGET_X = 0.2
 CACHE_NAME = ".nnparam_cache"
 PROJECT_FILES = 2000
+FIX_TARGET_X = 2.0  # --fix on a copy of the corpus vs lint of the same files
+FIX_COPY = CACHE / "fix-copy"
 
 
 @dataclass(frozen=True)
@@ -255,6 +257,7 @@ class Row:
     cmd: list[str]
     ok_codes: tuple[int, ...] = (0, 1)
     stdin: str | None = None  # file path fed on stdin
+    before: object = None  # called before each timed run, untimed (the --fix row restores its copy)
     walls: list[float] = field(default_factory=list)
     cpus: list[float] = field(default_factory=list)  # user + system seconds of the process tree
     rss_kb: int = 0
@@ -276,6 +279,22 @@ class Row:
 
 FINDING = re.compile(r":\d+:\d+: ([A-Z]+\d+)\b")
 GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
+def _fresh_copy(roots: list[str]) -> None:
+    """The --fix row rewrites files: it runs on a copy of the corpus, restored before every run."""
+    shutil.rmtree(FIX_COPY, ignore_errors=True)
+    for root in roots:
+        shutil.copytree(SOURCES / root, FIX_COPY / root, symlinks=True)
+
+
+def _changed_files(roots: list[str]) -> int:
+    count = 0
+    for root in roots:
+        for path in (FIX_COPY / root).rglob("*.py"):
+            original = SOURCES / root / path.relative_to(FIX_COPY / root)
+            count += original.is_file() and path.read_bytes() != original.read_bytes()
+    return count
 
 
 def run_once(row: Row, env: dict[str, str]) -> None:
@@ -508,6 +527,7 @@ def main() -> int:
         import flake8_nnparam  # noqa: F401 - only checks it is installed
     except ImportError:
         sys.exit(f"run this with the Python that has flake8-nnparam installed (not {sys.executable})")
+    SOURCES.mkdir(parents=True, exist_ok=True)  # the checks below run there, before the corpus is fetched
     if PREFIX not in _flake8_extensions(sys.executable):
         sys.exit(f"the plugin is not registered with flake8 in {sys.executable}")
 
@@ -546,6 +566,10 @@ def main() -> int:
         if jobs_flag:
             rows.append(Row("dj", f"(d) python -m flake8_nnparam {jobs_flag} {args.jobs}",
                             [*cli, jobs_flag, str(args.jobs), *roots], ok_codes=(0, 1, 2)))
+        copy_roots = [str(FIX_COPY / r) for r in roots]
+        rows.append(Row("g", "(g) python -m flake8_nnparam --fix --unsafe-fixes, on a fresh copy of the corpus",
+                        [*cli, *single, "--no-cache", "--fix", "--unsafe-fixes", *copy_roots], ok_codes=(0, 1, 2),
+                        before=lambda: _fresh_copy(roots)))
     rows.append(Row("e", "(e) ast.parse floor (python -c)", [sys.executable, "-c", FLOOR, str(file_list)]))
     rows.append(Row("i0", "(i) plugin in-process, one file at a time",
                     [sys.executable, "-c", PLUGIN_IN_PROCESS, str(file_list), "off"]))
@@ -560,6 +584,8 @@ def main() -> int:
             if row.failed:
                 continue
             log(f"  run {run + 1}/{args.runs} {row.label}")
+            if row.before is not None:
+                row.before()
             run_once(row, env)
 
     libcst_row = None
@@ -700,6 +726,11 @@ def main() -> int:
         print(f"editor latency, one file of a {PROJECT_FILES}-file project: plain flake8 {names['hp'].median * 1000:.0f} ms, "
               f"with the plugin {names['hpc'].median * 1000:.0f} ms cold cache, {names['hpw'].median * 1000:.0f} ms warm "
               f"(findings: {sum(names['hpw'].codes.values())})")
+    if "g" in by and not by["g"].failed and "d" in by and not by["d"].failed:
+        ratio = by["g"].median / by["d"].median
+        changed = _changed_files(roots)
+        print(f"(g)/(d) --fix --unsafe-fixes vs lint: {ratio:.2f}x, {by['g'].median:.1f} s vs {by['d'].median:.1f} s; "
+              f"{changed} file(s) rewritten (target <= {FIX_TARGET_X:.0f}x: {'met' if ratio <= FIX_TARGET_X else 'NOT met'})")
     print(f"import time: {imp_cold:.1f} ms cold, median (target < {IMPORT_TARGET_MS:.0f} ms: "
           f"{'met' if imp_cold < IMPORT_TARGET_MS else 'NOT met'}; min {imp_cold_min:.1f} ms)")
     print(f"peak RSS{'' if GNU_TIME else ' (wait4, includes this script at fork time)'}: (a) {by['a'].rss_kb / 1024:.0f} MB, (b) {by['b'].rss_kb / 1024:.0f} MB"

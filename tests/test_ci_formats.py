@@ -151,3 +151,53 @@ def test_sarif_uri_is_a_percent_encoded_uri_reference(tmp_path):
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
     assert all(URI_REFERENCE_CHARS.match(uri) for uri in uris), uris
     assert uris == {"my%20models/model.py", "ratio%2050%25.py"}
+
+
+# --- fixes in JSON and SARIF ------------------------------------------------------------
+
+
+def test_json_carries_each_fix_its_kind_and_edits_or_the_reason(tree):
+    items = json.loads(run("--format", "json", "model.py", cwd=tree).stdout)
+    by_code = {item["code"]: item for item in items}
+    mask, weight = by_code["MPR002"], by_code["MPR001"]
+    assert mask["fixable"] and mask["fix"]["applicability"] == "safe" and mask["message"].endswith("[safe fix]")
+    assert mask["fix"]["new_state_dict_keys"] == [] and mask["fix"]["checkpoint"] is None
+    assert weight["fix"]["applicability"] == "unsafe" and "[unsafe fix: adds the Parameter 'w'" in weight["message"]
+    assert weight["fix"]["new_state_dict_keys"] == ["w"] and "strict=False" in weight["fix"]["checkpoint"]
+    (edit,) = mask["fix"]["edits"]
+    line = (tree / "model.py").read_text().splitlines()[edit["location"]["row"] - 1]
+    assert line[edit["location"]["column"] - 1:].startswith("self.mask")
+    assert edit["content"].startswith('self.register_buffer("mask", ')
+
+
+def test_json_says_why_a_finding_has_no_fix(tmp_path):
+    (tmp_path / "m.py").write_text(
+        "import torch\nfrom torch import nn\n\n\nclass M(nn.Module):\n    def __init__(self):\n"
+        "        super().__init__()\n        self.anchors = [torch.ones(2) * s for s in (1, 2)]\n\n"
+        "    def forward(self, x):\n        return [x * a for a in self.anchors]\n"
+    )
+    (item,) = json.loads(run("--format", "json", "m.py", cwd=tmp_path).stdout)
+    assert item["fixable"] is False and item["fix"] is None
+    assert "no container that registers tensors" in item["no_fix_reason"]
+    assert item["message"].endswith(f"[no fix: {item['no_fix_reason']}]")
+
+
+def test_sarif_carries_fixes_that_apply_to_the_file(tree):
+    log = json.loads(run("--format", "sarif", "model.py", cwd=tree).stdout)
+    assert schema_errors(log) == []
+    run_ = log["runs"][0]
+    assert run_["columnKind"] == "unicodeCodePoints"
+    source = (tree / "model.py").read_text()
+    for result in run_["results"]:
+        (fix,) = result["fixes"]
+        assert result["properties"]["fixApplicability"] in fix["description"]["text"]
+        lines = source.splitlines(keepends=True)
+        for change in fix["artifactChanges"]:
+            assert unquote(change["artifactLocation"]["uri"]) == "model.py"
+            for replacement in change["replacements"]:
+                region = replacement["deletedRegion"]
+                start = sum(map(len, lines[: region["startLine"] - 1])) + region["startColumn"] - 1
+                end = sum(map(len, lines[: region["endLine"] - 1])) + region["endColumn"] - 1
+                patched = source[:start] + replacement["insertedContent"]["text"] + source[end:]
+                compile(patched, "model.py", "exec")
+                assert "register_buffer" in patched or "nn.Parameter(" in patched

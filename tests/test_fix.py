@@ -1,9 +1,11 @@
-"""``.in.py`` / ``.out.py`` pairs: the fixer writes exactly the expected file, and a second pass is a no-op."""
+"""``.in.py`` / ``.out.py`` pairs: the fixer writes exactly the expected file, and a second pass is a no-op;
+``fixable`` is true exactly for the findings a fix removes; safe and unsafe fixes as in ruff."""
 
 import ast
 import os
 import re
 import stat
+from collections import Counter
 
 import pytest
 
@@ -22,9 +24,9 @@ def buffer_style(source: str) -> str:
     return match.group(1) if match else "register_buffer"
 
 
-def fix(source: str, style: str | None = None):
-    findings = analyze(ast.parse(source), source)
-    return apply_fixes(source, findings, style or buffer_style(source))
+def fix(source: str, style: str | None = None, unsafe: bool = True):
+    findings = analyze(ast.parse(source), source, buffer_style=style or buffer_style(source))
+    return apply_fixes(source, findings, unsafe)
 
 
 def expected_path(path):
@@ -35,6 +37,7 @@ def test_there_are_pairs_for_every_fix_kind():
     names = {p.name.split(".")[0] for p in PAIRS}
     assert {"parameters", "buffers", "containers", "nn_buffer_style", "unfixable"} <= names
     assert {"import_tnn", "import_direct_names", "import_torch_only", "import_none"} <= names
+    assert {"setattr", "chained_and_tuples", "before_init", "branches", "legacy_and_in_place", "helper"} <= names
     for path in PAIRS:
         assert expected_path(path).exists(), path
 
@@ -62,22 +65,89 @@ def test_crlf_line_endings_survive(path):
 
 def test_unfixable_cases_are_reported_with_reasons():
     source = (FIX_DIR / "unfixable.in.py").read_text()
-    result = fix(source)
-    reasons = {f.attr: reason for f, reason in result.skipped}
-    assert not result.applied
-    # The engine itself offers no fix for chained and tuple targets or bindings in module-level helpers.
-    without_fix = {f.attr for f in analyze(ast.parse(source), source) if f.fix is None}
-    assert {"a", "b", "c", "d", "helper_table"} <= without_fix
-    assert "in place" in reasons["weight"]
+    findings = analyze(ast.parse(source), source)
+    assert findings and all(f.fix is None for f in findings)
+    reasons = {f.attr: f.no_fix for f in findings}
     assert "defines offsets" in reasons["offsets"]
-    assert "not strings" in reasons["by_index"]
+    assert "string keys" in reasons["by_index"]
+    assert "no container that registers tensors" in reasons["anchors"]
+    assert "learned weight from a fixed tensor" in reasons["cls_token"]
     assert "Module.__init__" in reasons["early"]
+    assert "starred" in reasons["first"]
+    for finding in findings:  # the message says why, too
+        assert finding.message.endswith(f"[no fix: {finding.no_fix}]")
+
+
+def _all_fixture_files():
+    files = sorted(FIXTURES.rglob("*.py"))
+    root = FIXTURES.parent / "evaluation"
+    return files + sorted(root.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", _all_fixture_files(), ids=lambda p: str(p.relative_to(FIXTURES.parent)))
+def test_fixable_is_exactly_what_fix_with_unsafe_fixes_removes(path):
+    source = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        pytest.skip("not valid Python")
+    findings = [f for f in analyze(tree, source) if not f.code.startswith("MPR9")]
+    result = apply_fixes(source, findings, unsafe_fixes=True)
+    assert not result.skipped, result.skipped
+    after = Counter((f.code, f.attr) for f in analyze(ast.parse(result.source), result.source)
+                    if not f.code.startswith("MPR9"))
+    fixable = Counter((f.code, f.attr) for f in findings if f.fix is not None)
+    unfixable = Counter((f.code, f.attr) for f in findings if f.fix is None)
+    assert not (after & fixable), f"fixable findings still reported after --fix --unsafe-fixes: {after & fixable}"
+    assert after == unfixable, "a finding without a fix changed, or the fix created one"
+    for finding in findings:
+        if finding.fix is not None:
+            assert finding.fix.edits and finding.message.endswith(("[safe fix]", f"[unsafe fix: {finding.fix.unsafe_because}]"))
+        else:
+            assert finding.no_fix and finding.message.endswith(f"[no fix: {finding.no_fix}]")
+
+
+def test_fix_applies_only_safe_fixes_unless_told():
+    source = (FIX_DIR / "before_init.in.py").read_text()
+    findings = analyze(ast.parse(source), source)
+    safe = apply_fixes(source, findings, unsafe_fixes=False)
+    assert {f.attr for f in safe.applied} == {"early", "offset"}
+    assert [f.attr for f in safe.held_back] == ["weight"]
+    assert all(f.fix.safe and not f.fix.new_keys for f in safe.applied)
+    everything = apply_fixes(source, findings, unsafe_fixes=True)
+    assert everything.source == expected_path(FIX_DIR / "before_init.in.py").read_text()
+    weight = next(f for f in findings if f.attr == "weight")
+    assert not weight.fix.safe and weight.fix.new_keys == ("weight",)
+    assert "strict=False" in weight.fix.checkpoint and "fresh initialisation" in weight.fix.checkpoint
+
+
+def test_messages_follow_the_buffer_style():
+    source = (FIX_DIR / "buffers.in.py").read_text()
+    messages = [f.message for f in analyze(ast.parse(source), source, buffer_style="nn.Buffer") if f.code == "MPR002"]
+    assert messages and not any("register_buffer" in m for m in messages)
+    assert any('self.pe = nn.Buffer(..., persistent=False)' in m for m in messages)
+
+
+def test_a_very_long_expression_does_not_silence_the_other_fixes(tmp_path):
+    operands = " + ".join(["x"] * 600)
+    source = (
+        "import torch\nfrom torch import nn\n\n\nclass M(nn.Module):\n    def __init__(self, n=4):\n"
+        "        super().__init__()\n        x = torch.ones(n)\n        self.long = " + operands + "\n"
+        "        self.mask = torch.tril(torch.ones(n, n))\n\n    def forward(self, y):\n"
+        "        return y @ self.mask + self.long\n"
+    )
+    findings = analyze(ast.parse(source), source)
+    assert {f.attr for f in findings} == {"long", "mask"}
+    assert all(f.fix is not None for f in findings)
+    result = apply_fixes(source, findings)
+    assert {f.attr for f in result.applied} == {"long", "mask"} and not result.skipped
+    assert 'self.register_buffer("mask"' in result.source and 'self.register_buffer("long", x + x' in result.source
 
 
 def test_only_the_given_findings_are_fixed():
     source = (FIX_DIR / "buffers.in.py").read_text()
     findings = [f for f in analyze(ast.parse(source), source) if f.attr == "running"]
-    result = apply_fixes(source, findings)
+    result = apply_fixes(source, findings, unsafe_fixes=True)
     assert [f.attr for f in result.applied] == ["running"]
     changed = [(a, b) for a, b in zip(source.splitlines(), result.source.splitlines()) if a != b]
     assert changed == [
@@ -105,11 +175,12 @@ def test_nn_name_taken_falls_back_to_torch_import():
     assert "self.w = torch.nn.Parameter(randn(3, requires_grad=True))" in result.source
 
 
-def test_unparsable_for_libcst_is_skipped_not_raised():
+def test_edits_that_no_longer_match_the_file_are_skipped_with_the_reason():
     source = (FIX_DIR / "parameters.in.py").read_text()
     findings = analyze(ast.parse(source), source)
-    result = apply_fixes(source + "\n\x00", findings)
-    assert not result.applied and result.skipped
+    result = apply_fixes("x = 1\n", findings)
+    assert not result.applied and len(result.skipped) == len(findings)
+    assert all("do not match the file" in reason for _, reason in result.skipped)
 
 
 def test_write_atomically_keeps_mode_and_refuses_changed_files(tmp_path):
@@ -125,12 +196,12 @@ def test_write_atomically_keeps_mode_and_refuses_changed_files(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["m.py"]
 
 
-def test_a_none_branch_is_not_wrapped():
-    # nn.Parameter(None) is an empty Parameter, not None: such a value is reported, not rewritten.
+def test_a_none_branch_is_kept_out_of_the_parameter():
+    # nn.Parameter(None) is an empty Parameter, not None: only the tensor branch is wrapped.
     source = (
         "import torch\nfrom torch import nn\n\n\nclass M(nn.Module):\n    def __init__(self, learn=True):\n"
         "        super().__init__()\n        self.w = torch.randn(3, requires_grad=True) if learn else None\n"
+        "    def forward(self, x):\n        return x * self.w\n"
     )
     result = fix(source)
-    assert not result.applied and result.source == source
-    assert any("None" in reason for _, reason in result.skipped)
+    assert "self.w = nn.Parameter(torch.randn(3, requires_grad=True)) if learn else None" in result.source

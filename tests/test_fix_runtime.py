@@ -1,8 +1,13 @@
-"""Runtime proof with real torch: each fix registers what the original leaked, and changes nothing else."""
+"""Runtime proof with real torch, for every class a fix pair changes: the leaked state is registered,
+``.to(torch.float64)`` converts it, forward is unchanged under the same seed, a checkpoint saved before a
+safe fix loads strictly after it, and one saved before an unsafe fix loads with ``strict=False`` and
+reports exactly the keys the fix says it adds."""
 
 import ast
+import fnmatch
 import importlib.util
 import itertools
+import re
 
 import pytest
 
@@ -16,6 +21,12 @@ from .test_fix import PAIRS, buffer_style, expected_path  # noqa: E402
 _counter = itertools.count()
 
 
+def load_text(tmp_path_factory, text: str, name: str):
+    path = tmp_path_factory.mktemp("fixed") / name
+    path.write_text(text)
+    return load(path)
+
+
 def load(path):
     spec = importlib.util.spec_from_file_location(f"_nnparam_fix_fixture_{next(_counter)}", path)
     module = importlib.util.module_from_spec(spec)
@@ -23,23 +34,32 @@ def load(path):
     return module
 
 
-def applied_by_class(path):
-    """{class name: [attr, ...]} for the findings the fixer rewrites."""
+def fixes_of(path, unsafe: bool):
     source = path.read_text()
-    tree = ast.parse(source)
-    result = apply_fixes(source, analyze(tree, source), buffer_style(source))
-    classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
-    found: dict[str, list[str]] = {}
-    for finding in result.applied:
-        owner = next(c for c in classes if c.lineno <= finding.line <= c.end_lineno)
-        found.setdefault(owner.name, []).append(finding.attr)
-    return found
+    findings = analyze(ast.parse(source), source, buffer_style=buffer_style(source))
+    return apply_fixes(source, findings, unsafe)
 
 
-def registered_names(module: torch.nn.Module) -> set[str]:
-    names = {n for n, _ in module.named_parameters()} | {n for n, _ in module.named_buffers()}
-    names |= {n for n, _ in module.named_modules() if n}
-    return names
+def _glob(attr: str) -> str:
+    return re.sub(r"\{[^}]*\}", "*", attr)  # mask{i} -> mask*
+
+
+def classes_with(module, attrs):
+    """{class name: attrs the original instance holds unregistered} for every constructible class."""
+    out = {}
+    for name, cls in vars(module).items():
+        if not (isinstance(cls, type) and issubclass(cls, torch.nn.Module)) or cls.__module__ != module.__name__:
+            continue
+        instance = cls()
+        held = sorted(k for k in vars(instance) if any(fnmatch.fnmatch(k, _glob(a)) for a in attrs))
+        if held:
+            out[name] = held
+    return out
+
+
+def registered_names(module) -> set[str]:
+    names = {n for n, _ in module.named_parameters()} | {n for n, _ in module.named_buffers(remove_duplicate=False)}
+    return names | {n for n, _ in module.named_modules() if n}
 
 
 def tensors_of(module, attr):
@@ -50,17 +70,16 @@ def tensors_of(module, attr):
         return list(value.parameters()) + list(value.buffers())
     if isinstance(value, dict):
         value = list(value.values())
-    out = []
-    for item in value:
-        out.extend(item.parameters() if isinstance(item, torch.nn.Module) else [item])
-    return out
+    return [t for item in value for t in (item.parameters() if isinstance(item, torch.nn.Module) else [item])]
 
 
-CASES = [
-    (path, cls, attrs)
-    for path in PAIRS
-    for cls, attrs in applied_by_class(path).items()
-]
+CASES = []
+for _path in PAIRS:
+    _result = fixes_of(_path, unsafe=True)
+    if _result.applied:
+        _attrs = {f.attr for f in _result.applied}
+        for _cls, _held in classes_with(load(_path), _attrs).items():
+            CASES.append((_path, _cls, _held))
 
 
 def test_every_fixed_fixture_has_runtime_cases():
@@ -68,22 +87,18 @@ def test_every_fixed_fixture_has_runtime_cases():
     assert fixed == {p for p in PAIRS if p.read_text() != expected_path(p).read_text()}
 
 
+def _build(module, cls):
+    torch.manual_seed(0)
+    return getattr(module, cls)()
+
+
 @pytest.mark.parametrize("path,cls,attrs", CASES, ids=[f"{p.name}:{c}" for p, c, _ in CASES])
 def test_fix_registers_leaked_state_and_keeps_forward(path, cls, attrs):
     original_module, fixed_module = load(path), load(expected_path(path))
-    torch.manual_seed(0)
-    original = getattr(original_module, cls)()
-    torch.manual_seed(0)
-    fixed = getattr(fixed_module, cls)()
+    original, fixed = _build(original_module, cls), _build(fixed_module, cls)
     for attr in attrs:
-        leaked = {n for n in registered_names(original) if n == attr or n.startswith(attr + ".")}
-        assert not leaked, f"{cls}.{attr} was already registered in the original"
-        assert attr not in original.state_dict()
-        kept = {n for n in registered_names(fixed) if n == attr or n.startswith(attr + ".")}
-        assert kept, f"{cls}.{attr} is still not registered after the fix"
-    for attr in attrs:
-        before = [t for t in tensors_of(original, attr) if t.is_floating_point()]
-        assert all(t.dtype == torch.float32 for t in before)
+        assert not {n for n in registered_names(original) if n == attr or n.startswith(attr + ".")}, attr
+        assert {n for n in registered_names(fixed) if n == attr or n.startswith(attr + ".")}, f"{cls}.{attr} not registered"
 
     torch.manual_seed(1)
     x = original_module.example_input()
@@ -102,8 +117,33 @@ def test_fix_registers_leaked_state_and_keeps_forward(path, cls, attrs):
         assert all(t.dtype == torch.float32 for t in after_original), attr
 
 
-@pytest.mark.parametrize("path", [p for p in PAIRS], ids=lambda p: p.name)
+@pytest.mark.parametrize("path,cls,attrs", CASES, ids=[f"{p.name}:{c}" for p, c, _ in CASES])
+def test_old_checkpoints_load_as_the_fix_says(path, cls, attrs, tmp_path_factory):
+    original = _build(load(path), cls)
+    checkpoint = original.state_dict()
+    # Only the safe fixes: the old checkpoint loads strictly.
+    safe_text = fixes_of(path, unsafe=False).source
+    safe = _build(load_text(tmp_path_factory, safe_text, path.name), cls)
+    safe.load_state_dict(checkpoint, strict=True)
+    # Every fix: strict=False reports exactly the keys the unsafe fixes say they add, and nothing unexpected.
+    result = fixes_of(path, unsafe=True)
+    fixed = _build(load(expected_path(path)), cls)
+    report = fixed.load_state_dict(checkpoint, strict=False)
+    assert report.unexpected_keys == []
+    claimed = {
+        k for f in result.applied if not f.fix.safe for k in f.fix.new_keys
+        if any(fnmatch.fnmatch(a, _glob(k.split(".")[0])) for a in attrs)
+    }
+    new = set(fixed.state_dict()) - set(checkpoint)
+    assert set(report.missing_keys) == new
+    for key in new:
+        assert any(fnmatch.fnmatch(key, _glob(c)) for c in claimed), f"{key} added but not announced"
+    for claim in claimed:
+        assert any(fnmatch.fnmatch(key, _glob(claim)) for key in new), f"{claim} announced but not added"
+
+
+@pytest.mark.parametrize("path", PAIRS, ids=lambda p: p.name)
 def test_relinting_fixed_file_leaves_nothing_to_fix(path):
     fixed = expected_path(path).read_text()
-    result = apply_fixes(fixed, analyze(ast.parse(fixed), fixed), buffer_style(fixed))
-    assert not result.applied
+    findings = analyze(ast.parse(fixed), fixed, buffer_style=buffer_style(fixed))
+    assert not [f for f in findings if f.fix is not None]

@@ -39,6 +39,10 @@ def nbdir(tmp_path):
 
 
 def run(*args, cwd, stdin=None):
+    # These tests are about notebook mechanics, so --fix and --diff apply every fix (the safe/unsafe split
+    # is tested in test_fix.py and test_cli.py).
+    if ("--fix" in args or "--diff" in args) and "--unsafe-fixes" not in args:
+        args = (*args, "--unsafe-fixes")
     return run_command(*args, cwd=cwd, input=stdin)
 
 
@@ -118,7 +122,7 @@ def test_stdin_notebook_with_display_name(nbdir):
     proc = run_command("-", "--stdin-filename", "nb.ipynb", cwd=nbdir, input=data, text=False)
     assert proc.returncode == 1
     assert cell_findings(proc.stdout.decode()) == {"nb.ipynb": CRLF}
-    fixed = run_command("--fix", "-", "--stdin-filename", "nb.ipynb", cwd=nbdir, input=data, text=False)
+    fixed = run_command("--fix", "--unsafe-fixes", "-", "--stdin-filename", "nb.ipynb", cwd=nbdir, input=data, text=False)
     assert json.loads(fixed.stdout)["cells"][1] == json.loads(data)["cells"][1]
     assert "nn.Parameter(torch.randn(n, n, requires_grad=True))" in code_cells(json.loads(fixed.stdout))[0]
 

@@ -135,12 +135,14 @@ def test_commit_with_a_bad_notebook_is_blocked(local_repo, env):
 
 
 def test_fix_hook_rewrites_a_staged_notebook(local_repo, env):
-    shutil.copy(ROOT / "fixtures" / "notebooks" / "crlf.ipynb", local_repo / "nb.ipynb")
+    shutil.copy(ROOT / "fixtures" / "notebooks" / "model_split.ipynb", local_repo / "nb.ipynb")
     sh(["git", "add", "nb.ipynb"], local_repo, env, check=True)
     proc = pre_commit("run", "--hook-stage", "manual", "flake8-nnparam-fix", cwd=local_repo, env=env)
     output = proc.stdout + proc.stderr
     assert proc.returncode == 1 and "files were modified by this hook" in output, output
-    assert "nn.Parameter(torch.randn(n, n, requires_grad=True))" in (local_repo / "nb.ipynb").read_text()
+    fixed = (local_repo / "nb.ipynb").read_text()
+    assert 'self.register_buffer(\\"mask\\"' in fixed  # the hook applies the safe fixes only
+    assert "unsafe fix(es) held back" in output
 
 
 def test_commit_with_clean_module_passes(local_repo, env):

@@ -267,25 +267,24 @@ def test_directory_named_like_a_python_file_given_explicitly_is_walked(tmp_path)
 # --- libcst rejects what Python accepts -----------------------------------------------
 
 
-def test_fix_of_a_file_libcst_rejects_reports_and_leaves_it_alone(tmp_path):
+def test_fix_of_a_file_libcst_rejects_is_fixed_like_any_other(tmp_path):
+    # Fixes are text edits the engine computes on Python's ast: a file libcst rejects is no obstacle.
     source = module_with(LIBCST_REJECTS)
     (tmp_path / "m.py").write_text(source)
     (tmp_path / SIBLING).write_text(MODEL)
     proc = command("--fix", ".", cwd=tmp_path)
     no_traceback(proc)
-    assert (tmp_path / "m.py").read_text() == source
-    assert "./m.py: cannot fix" in proc.stderr, proc.stderr
+    assert "register_buffer" in (tmp_path / "m.py").read_text()
     assert "register_buffer" in (tmp_path / SIBLING).read_text()
-    assert proc.returncode == 2
+    assert proc.returncode == 0, proc.stderr
 
 
-def test_apply_fixes_treats_any_libcst_rejection_as_cannot_analyse():
+def test_apply_fixes_on_a_file_libcst_rejects():
     source = module_with(LIBCST_REJECTS)
     findings = analyze(ast.parse(source), source)
     assert findings and findings[0].fix is not None
     result = apply_fixes(source, findings)
-    assert not result.applied and result.source == source
-    assert all("libcst cannot parse" in reason for _, reason in result.skipped)
+    assert result.applied and not result.skipped and "register_buffer" in result.source
 
 
 # --- writing fixes safely --------------------------------------------------------------

@@ -94,13 +94,17 @@ def run(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR if errors else EXIT_CLEAN
     rows = sorted_rows(reports)
     out = sys.stdout
-    if settings.mode != "lint":
-        from ..fix import STATE_DICT_NOTE
+    held_back = sum(len(r.held_back) for r in reports)
     if settings.mode == "diff":
-        diffs = [r.diff for r in sorted(reports, key=lambda r: r.display) if r.diff]
+        diffs = [r for r in sorted(reports, key=lambda r: r.display) if r.diff]
         if diffs:
-            out.write("".join(f"# {line}\n" for line in _wrap(STATE_DICT_NOTE)))
-            out.write("".join(diffs))
+            notes = [n for r in diffs for n in r.checkpoint_notes]
+            if notes:
+                out.write("# What these unsafe fixes mean for checkpoints saved before them:\n")
+                out.write("".join(f"# {line}\n" for note in notes for line in _wrap(note)))
+            out.write("".join(r.diff for r in diffs))
+        if held_back:
+            out.write("".join(f"# {line}\n" for line in _wrap(_held_back_text(held_back))))
     elif settings.mode == "fix" and args.paths == ["-"]:
         report = reports[0]
         out.flush()
@@ -112,11 +116,20 @@ def run(argv: Sequence[str] | None = None) -> int:
             sys.stderr.write(FORMATTERS["text"](rows))
     else:
         out.write(FORMATTERS[args.format](rows) if rows or args.format in ("json", "sarif") else "")
+    for report in reports:
+        for note in report.notes:
+            print(note, file=sys.stderr)
     if settings.mode == "fix":
         fixed = sum(r.fixed for r in reports)
         if fixed:
             changed = sum(1 for r in reports if r.fixed)
-            print(f"flake8-nnparam: fixed {fixed} finding(s) in {changed} file(s). {STATE_DICT_NOTE}", file=sys.stderr)
+            safe = sum(r.safe_fixed for r in reports)
+            print(f"flake8-nnparam: fixed {fixed} finding(s) in {changed} file(s): {safe} safe, {fixed - safe} unsafe.",
+                  file=sys.stderr)
+            for note in (n for r in reports for n in r.checkpoint_notes):
+                print(f"  unsafe: {note}", file=sys.stderr)
+    if held_back and settings.mode == "fix":
+        print(f"flake8-nnparam: {_held_back_text(held_back)}", file=sys.stderr)
     for error in errors:
         print(error, file=sys.stderr)
     out.flush()
@@ -125,6 +138,14 @@ def run(argv: Sequence[str] | None = None) -> int:
     if settings.mode == "diff":
         return EXIT_FINDINGS if rows else EXIT_CLEAN
     return EXIT_FINDINGS if rows else EXIT_CLEAN
+
+
+def _held_back_text(count: int) -> str:
+    return (
+        f"{count} unsafe fix(es) held back: they add state_dict() keys or Parameters, so a checkpoint saved before "
+        "them no longer loads strictly and the new state starts from a fresh initialisation; "
+        "show them with --diff --unsafe-fixes, apply them with --fix --unsafe-fixes."
+    )
 
 
 def _wrap(text: str, width: int = 96) -> list[str]:

@@ -71,6 +71,7 @@ class Settings:
     mode: str  # "lint", "diff", "fix", "explain"
     disable_noqa: bool = False
     use_cache: bool = True  # .nnparam_cache/ at the project root
+    unsafe_fixes: bool = False  # also apply (or show) fixes that add state_dict() keys or Parameters
 
 
 def find_config(start: str) -> str | None:
@@ -124,7 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a unified diff of the fixes; write nothing")
-    mode.add_argument("--fix", action="store_true", help="apply the fixes in place")
+    mode.add_argument("--fix", action="store_true", help="apply the safe fixes in place (those that change "
+                      "neither state_dict() keys nor parameters())")
+    parser.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, also the unsafe fixes: "
+                        "they add state_dict() keys or Parameters, so checkpoints saved before them load only "
+                        "with strict=False")
     mode.add_argument("--explain", action="store_true", help="print every candidate the rules weighed, with its "
                       "decision and evidence (the use that breaks, or why it stays silent)")
     parser.add_argument("--stdin-filename", help="the name to report for '-' (stdin)")
@@ -169,4 +174,4 @@ def settings(args, config: dict, config_dir: str) -> tuple[Settings, Excludes]:
     if not isinstance(cache, bool):
         raise UsageError(f"cache: must be true or false, not {cache!r}")
     use_cache = cache and not args.no_cache
-    return Settings(Selection(select, ignore), bases, style, mode, args.disable_noqa, use_cache), excludes
+    return Settings(Selection(select, ignore), bases, style, mode, args.disable_noqa, use_cache, args.unsafe_fixes), excludes

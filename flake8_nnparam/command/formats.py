@@ -39,6 +39,27 @@ def format_text(rows) -> str:
     )
 
 
+def _edits(fix) -> list[dict]:
+    """A fix's edits with 1-based lines and columns (columns in characters, as ruff's JSON)."""
+    return [
+        {"location": {"row": e.line, "column": e.col + 1}, "end_location": {"row": e.end_line, "column": e.end_col + 1},
+         "content": e.text}
+        for e in fix.edits
+    ]
+
+
+def _json_fix(f: Finding) -> dict | None:
+    if f.fix is None:
+        return None
+    return {
+        "applicability": f.fix.applicability,
+        "message": f.fix.description,
+        "new_state_dict_keys": list(f.fix.new_keys),
+        "checkpoint": f.fix.checkpoint or None,
+        "edits": _edits(f.fix) if _cell(f) is None else None,  # a notebook's edits are in its virtual module
+    }
+
+
 def format_json(rows) -> str:
     items = [
         {
@@ -52,10 +73,34 @@ def format_json(rows) -> str:
             "fixable": f.fix is not None,
             "evidence": f.evidence,
             "use_line": f.use_line or None,
+            "fix": _json_fix(f),
+            "no_fix_reason": f.no_fix or None,
         }
         for path, f in rows
     ]
     return json.dumps(items, indent=2) + "\n"
+
+
+def _sarif_fix(path: str, f: Finding) -> dict:
+    text = f"{f.fix.applicability} fix: {f.fix.description}"
+    if f.fix.checkpoint:
+        text += f" ({f.fix.checkpoint})"
+    return {
+        "description": {"text": text},
+        "artifactChanges": [
+            {
+                "artifactLocation": _sarif_artifact(path),
+                "replacements": [
+                    {
+                        "deletedRegion": {"startLine": e.line, "startColumn": e.col + 1,
+                                          "endLine": e.end_line, "endColumn": e.end_col + 1},
+                        "insertedContent": {"text": e.text},
+                    }
+                    for e in f.fix.edits
+                ],
+            }
+        ],
+    }
 
 
 def format_github(rows) -> str:
@@ -119,8 +164,13 @@ def sarif_log(rows) -> dict:
             # SARIF has no notebook cells: the region counts lines inside this cell.
             properties.update(cell=_cell(f), lineInCell=f.line)
             result["message"]["text"] = f"cell {_cell(f)}, line {f.line}: {f.message}"
-        if properties:
-            result["properties"] = properties
+        if f.fix is not None:
+            if _cell(f) is None:  # a notebook's edits are in its virtual module: no file region to give
+                result["fixes"] = [_sarif_fix(path, f)]
+            properties.update(fixable=True, fixApplicability=f.fix.applicability)
+        else:
+            properties.update(fixable=False, **({"noFixReason": f.no_fix} if f.no_fix else {}))
+        result["properties"] = properties
         results.append(result)
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -135,6 +185,7 @@ def sarif_log(rows) -> dict:
                         "rules": rules,
                     }
                 },
+                "columnKind": "unicodeCodePoints",
                 "results": results,
             }
         ],

@@ -561,6 +561,8 @@ def check_notebook(path: str | None, display: str, data: bytes, extra_bases: fro
         report.errors.append(f"{display}:cell {cell.number}:{line}: cannot analyse this cell: {reason}; the other cells are linted")
     report.errors.extend(module.relabel(e) for e in result.errors)
     report.notes.extend(result.notes)
+    report.held_back = result.held_back  # unsafe fixes not applied, and what the applied ones mean
+    report.checkpoint_notes = [module.relabel(n) for n in result.checkpoint_notes]
     report.findings = [module.cell_finding(f) for f in result.findings]
     if result.new_text is None:
         return report
@@ -597,6 +599,7 @@ def check_notebook(path: str | None, display: str, data: bytes, extra_bases: fro
             report.errors.append(f"{display}: not fixed: cannot write: {exc.strerror or exc}")
             return report
     report.fixed = result.fixed
+    report.safe_fixed = result.safe_fixed
     return report
 
 

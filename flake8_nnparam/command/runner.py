@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 import os
 import signal
@@ -26,7 +27,10 @@ class FileReport:
     diff: str = ""
     fixed: int = 0
     new_text: str | None = None  # fixed source, for stdin
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # fixable findings left unfixed, with the reason
+    held_back: list[Finding] = field(default_factory=list)  # unsafe fixes not applied (no --unsafe-fixes)
+    checkpoint_notes: list[str] = field(default_factory=list)  # what each applied unsafe fix means
+    safe_fixed: int = 0
     candidates: list = field(default_factory=list)  # --explain: every candidate with its decision
 
 
@@ -49,14 +53,35 @@ def _internal_error(exc: BaseException) -> str:
     return "internal error " + (text if len(text) <= 200 else text[:197] + "...")
 
 
-def _ignore_sigint() -> None:
-    """Pool workers leave Ctrl-C to the parent, which stops them: no traceback from every worker."""
+_PARENT: int | None = None  # in a pool worker: the pid of the command that started it
+
+
+def _ignore_sigint(parent: int | None = None) -> None:
+    """Set up a pool worker: Ctrl-C is the parent's to handle (no traceback from every worker), and
+    the worker dies with the parent (``kill -9`` of the command must not leave workers rewriting files):
+    a parent-death signal on Linux, and a check of the parent before each write everywhere."""
+    global _PARENT
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _PARENT = parent
+    if parent is not None and sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+        if os.getppid() != parent:  # the parent died before the signal was armed
+            os._exit(1)
+
+
+def _parent_gone() -> bool:
+    return _PARENT is not None and os.getppid() != _PARENT
 
 
 def _result_key(settings: Settings) -> str:
     """What a cached result depends on besides the file and the cross-file answers it recorded."""
-    return "bases=" + ",".join(sorted(settings.module_bases))
+    return "bases=" + ",".join(sorted(settings.module_bases)) + ";buffer-style=" + settings.buffer_style
 
 
 def _noqa_texts(source: SourceFile, findings: list[Finding]) -> dict:
@@ -80,6 +105,9 @@ def _filter(findings: list[Finding], noqa: dict, settings: Settings) -> list[Fin
     return findings
 
 
+_MAX_FIX_PASSES = 4
+
+
 def check_source(
     source: SourceFile, extra_bases: frozenset[str], settings: Settings, project: ProjectIndex | None = None
 ) -> FileReport:
@@ -97,14 +125,13 @@ def check_source(
 
             report.candidates = analyze_candidates(tree, extra_bases | settings.module_bases, view)
             return report
-        findings = analyze(tree, source.text, extra_bases | settings.module_bases, project=view)
+        findings = analyze(tree, source.text, extra_bases | settings.module_bases, project=view,
+                           buffer_style=settings.buffer_style)
         if project is not None and source.path is not None and source.fallback_reason is None:
             project.store_result(source.path, source.data, _result_key(settings), view, findings, _noqa_texts(source, findings))
         if not findings:
             return report
-        lines = source.text.splitlines(keepends=True)
-        if not settings.disable_noqa and "flake8" in source.text and file_is_noqa(lines):
-            return report
+        findings = _filter(findings, _noqa_texts(source, findings), settings)
     except AnalysisError as exc:
         report.errors.append(f"{source.display}: {exc}")
         return report
@@ -115,16 +142,9 @@ def check_source(
         _raise_if_interrupted()
         report.errors.append(f"{source.display}: cannot analyse: {_internal_error(exc)}")
         return report
-    findings = [f for f in findings if settings.selection.enabled(f.code)]
-    if findings and not settings.disable_noqa:
-        mapping = noqa_line_mapping(source.text)
-        findings = [
-            f
-            for f in findings
-            if not is_noqa(f.code, mapping.get(f.line) or (lines[f.line - 1] if 0 < f.line <= len(lines) else ""))
-        ]
     report.findings = findings
     if settings.mode == "lint" or not any(f.fix for f in findings):
+        report.held_back = [f for f in findings if f.fix is not None and not f.fix.safe]
         return report
     if source.fallback_reason is not None:
         report.errors.append(
@@ -134,16 +154,36 @@ def check_source(
         return report
     from ..fix import FileChangedError, ReadOnlyError, apply_fixes, write_atomically
 
+    def relint(text: str) -> list[Finding]:
+        tree = ast.parse(text)
+        view = project.view(source.path or source.display, tree) if project is not None else None
+        found = analyze(tree, text, extra_bases | settings.module_bases, project=view, buffer_style=settings.buffer_style)
+        fake = SourceFile(source.display, None, b"", text, source.encoding)
+        return _filter(found, _noqa_texts(fake, found), settings) if found else []
+
+    text, applied, remaining = source.text, [], findings
     try:
-        result = apply_fixes(source.text, findings, settings.buffer_style)
+        for _ in range(_MAX_FIX_PASSES):  # as ruff: fixes that overlapped apply on the next pass
+            result = apply_fixes(text, remaining, settings.unsafe_fixes)
+            applied += result.applied
+            if not result.changed:
+                break
+            text = result.source
+            remaining = relint(text)
+            if not any(f.fix and (f.fix.safe or settings.unsafe_fixes) for f in remaining):
+                break
+        final = apply_fixes(text, remaining, settings.unsafe_fixes) if applied else result
     except Exception as exc:  # noqa: BLE001 - report, never a traceback
-        _raise_if_interrupted()  # Ctrl-C inside libcst can surface as another exception
+        _raise_if_interrupted()
         report.errors.append(f"{source.display}: cannot fix: {_internal_error(exc)}")
         return report
-    unparsable = {reason for _, reason in result.skipped if reason.startswith("libcst cannot parse")}
-    if unparsable:
-        report.errors.append(f"{source.display}: cannot fix: {sorted(unparsable)[0]}")
-    if not result.changed:
+    report.held_back = final.held_back
+    for finding, reason in final.skipped:
+        report.notes.append(f"{source.display}:{finding.line}:{finding.col + 1}: {finding.code} not fixed: {reason}")
+    report.checkpoint_notes = [
+        f"{source.display}:{f.line}: {f.fix.checkpoint}" for f in applied if f.fix is not None and f.fix.checkpoint
+    ]
+    if not applied:
         return report
     if settings.mode == "diff":
         name = os.path.normpath(source.display).replace(os.sep, "/")
@@ -152,16 +192,20 @@ def check_source(
             line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
             for line in difflib.unified_diff(
                 source.text.splitlines(keepends=True),
-                result.source.splitlines(keepends=True),
+                text.splitlines(keepends=True),
                 old_name,
                 new_name,
             )
         )
+        report.fixed = len(applied)
         return report
-    new_data = result.source.encode(source.encoding)
+    new_data = text.encode(source.encoding)
     if source.path is None:
-        report.new_text = result.source
+        report.new_text = text
     else:
+        if _parent_gone():
+            report.errors.append(f"{source.display}: not fixed: the command that started this worker has exited")
+            return report
         try:
             write_atomically(source.path, source.data, new_data)
         except (FileChangedError, ReadOnlyError) as exc:
@@ -170,9 +214,9 @@ def check_source(
         except OSError as exc:
             report.errors.append(f"{source.display}: not fixed: cannot write: {exc.strerror or exc}")
             return report
-    applied = set(id(f) for f in result.applied)
     report.fixed = len(applied)
-    report.findings = [f for f in findings if id(f) not in applied]
+    report.safe_fixed = sum(1 for f in applied if f.fix is not None and f.fix.safe)
+    report.findings = remaining
     return report
 
 
@@ -236,7 +280,7 @@ def map_files(func, items: list, jobs: int, progress: Progress) -> list:
         return results
     import multiprocessing
 
-    pool = multiprocessing.Pool(min(jobs, len(items)), initializer=_ignore_sigint)
+    pool = multiprocessing.Pool(min(jobs, len(items)), initializer=_ignore_sigint, initargs=(os.getpid(),))
     try:
         results = []
         for result in pool.imap(func, items, chunksize=max(1, len(items) // (jobs * 8))):

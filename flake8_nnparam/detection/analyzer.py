@@ -6,14 +6,16 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from . import tables
 from .imports import ImportTable, dotted_name, iter_statements
 from .module_classes import ClassInfo, ModuleClassIndex, is_torch_module_name
 from .prefilter import DEFAULT_OFF_BAND, may_contain_findings, may_subclass
 from .container_rules import decide_container
-from .rule import Decision, Fix
+from .fix_edits import ClassCode, FixBuilder, Target, fix_suffix, no_fix_reason
+from .rule import Decision, Edit, Fix
 from .rules import RULES_BY_CODE
 from .tensor_rules import decide_tensor
 from .tensors import ExpressionInference
@@ -32,9 +34,10 @@ class Finding:
     message: str  # starts with the code
     attr: str
     end_line: int = 0
-    fix: Fix | None = None
+    fix: Fix | None = None  # complete: its edits are what --fix writes
     evidence: str = ""  # the consequence and where it shows, or why the candidate is only default-off
     use_line: int = 0  # the line of the use that breaks, when there is one
+    no_fix: str = ""  # why a default-on finding has no fix
 
 
 @dataclass
@@ -45,7 +48,8 @@ class Binding:
     reportable: bool  # first binding on its path (later ones update it)
     computed_name: bool = False
     via_setattr: bool = False
-    fixable: bool = False  # a single ``self.attr = value`` target in a method of the class
+    function: ast.AST | None = None  # the function that binds it (a method, or a helper given the module)
+    receiver: str | None = None  # that function's name for the module (``self``)
 
 
 def _cached(node: ast.AST, key: str, compute):
@@ -934,7 +938,7 @@ class _ClassWalker:
     def _assign(self, target, value, stmt, env, bound, self_name) -> None:
         attr = _self_attr(target, self_name)
         if attr is not None:
-            self._bind(attr, value, stmt, bound)
+            self._bind(attr, value, stmt, bound, receiver=self_name)
         elif isinstance(target, ast.Name):
             env[target.id] = value
         elif isinstance(target, (ast.Tuple, ast.List)):
@@ -975,7 +979,8 @@ class _ClassWalker:
             if owner is not None and owner.kind == TENSOR and isinstance(getattr(stmt, "value", None), ast.Constant):
                 env[target.value.id] = owner.but(requires_grad=bool(stmt.value.value))
 
-    def _bind(self, attr, value, stmt, bound, computed: bool = False, via_setattr: bool = False) -> None:
+    def _bind(self, attr, value, stmt, bound, computed: bool = False, via_setattr: bool = False,
+              receiver: str | None = None) -> None:
         if value is None:
             self.attrs[attr] = None
             return
@@ -987,11 +992,7 @@ class _ClassWalker:
         if value.kind in (TENSOR, CONTAINER, PARAM, REGISTERED, MODULE):
             bound.add(attr)
             self._bound_in.setdefault(attr, function)
-        in_method = bool(self._stack) and any(self._stack[-1] in c.methods.values() for c in self.info.mro())
-        single_target = (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1) or isinstance(stmt, ast.AnnAssign)
-        target = stmt.targets[0] if isinstance(stmt, ast.Assign) else getattr(stmt, "target", None)
-        fixable = in_method and single_target and isinstance(target, ast.Attribute) and not via_setattr
-        self.bindings.append(Binding(attr, value, stmt, reportable, computed, via_setattr, fixable))
+        self.bindings.append(Binding(attr, value, stmt, reportable, computed, via_setattr, function, receiver))
 
     def _fill(self, container: Value, value: Value, target_value=None, extend: bool = False) -> None:
         """``container.append(value)`` (or ``extend``/``+=`` with a container value)."""
@@ -1031,10 +1032,13 @@ class _ClassWalker:
                 name = _str_const(name_node)
                 value = self._infer(value_node, env, self_name)
                 if name is not None:
-                    self._bind(name, value, stmt, bound, via_setattr=True)
+                    self._bind(name, value, stmt, bound, via_setattr=True, receiver=self_name)
                 elif value is not None:
                     display = _name_pattern(name_node)
-                    self.bindings.append(Binding(display, value, stmt, True, computed_name=True, via_setattr=True))
+                    function = self._stack[-1] if self._stack else None
+                    self.bindings.append(
+                        Binding(display, value, stmt, True, True, True, function=function, receiver=self_name)
+                    )
                 return
         if isinstance(func, ast.Attribute):
             owner_attr = _self_attr(func.value, self_name)
@@ -1154,7 +1158,10 @@ def _decide(binding: Binding, evidence: _Evidence, uses: dict[str, AttrUses]) ->
     return None
 
 
-def _class_candidates(info: ClassInfo, inference: ExpressionInference, module_functions, owner_managed: set[str]) -> list[Candidate]:
+def _class_candidates(
+    info: ClassInfo, inference: ExpressionInference, module_functions, owner_managed: set[str],
+    fixes: FixBuilder | None = None,
+) -> list[Candidate]:
     """Every binding construction makes that could be unregistered state, each with its decision."""
     walker = _ClassWalker(info, inference, module_functions)
     walker.run()
@@ -1193,14 +1200,43 @@ def _class_candidates(info: ClassInfo, inference: ExpressionInference, module_fu
     view.dicts = {b.attr for b in considered if b.value.kind == CONTAINER and b.value.container == "dict"}
     uses = collect_uses(view, evidence.runtime_functions, inference.imports, module_functions)
     evidence.periodic = view.periodic
-    for binding in considered:
-        decision = _decide(binding, evidence, uses)
-        if decision is None:
-            continue
-        if decision.fix is not None and not binding.fixable:
-            decision = Decision(decision.code, decision.evidence, decision.fields, None, decision.use_line)
+    decided = [(b, d) for b in considered if (d := _decide(b, evidence, uses)) is not None]
+    for binding, decision in _complete_fixes(decided, info, walker, fixes):
         candidates.append(_candidate(info, binding, decision))
     return candidates
+
+
+def _complete_fixes(decided: list[tuple[Binding, Decision]], info: ClassInfo, walker: "_ClassWalker",
+                    fixes: FixBuilder | None) -> list[tuple[Binding, Decision]]:
+    """Give each default-on decision its complete fix, or the reason it has none: the one place where
+    fixability is decided. The findings of one statement (chained or tuple targets) share one fix."""
+    by_stmt: dict[int, list[tuple[Binding, Decision]]] = {}
+    for binding, decision in decided:
+        if decision.reported_by_default and decision.fix is not None:
+            by_stmt.setdefault(id(binding.stmt), []).append((binding, decision))
+    code = ClassCode(
+        [c.node for c in info.mro()],
+        [(m, r) for c in info.mro() for m in c.methods.values() if (r := _first_param(m))],
+        walker.construction,
+    )
+    completed: dict[int, tuple[Fix | None, str]] = {}
+    for key, group in by_stmt.items():
+        if fixes is None:
+            completed[key] = (None, "the engine was not given the source text")
+            continue
+        binding = group[0][0]
+        targets = [Target(b.attr, d.fix, d.code) for b, d in group]
+        completed[key] = fixes.complete(binding.stmt, binding.function, binding.receiver, True, targets, code)
+    out = []
+    for binding, decision in decided:
+        if not decision.reported_by_default:
+            out.append((binding, replace(decision, fix=None)))
+        elif decision.fix is None:
+            out.append((binding, replace(decision, no_fix=no_fix_reason(decision))))
+        else:
+            fix, reason = completed[id(binding.stmt)]
+            out.append((binding, replace(decision, fix=fix, no_fix=reason)))
+    return out
 
 
 def _candidate(info: ClassInfo, binding: Binding, decision: Decision) -> Candidate:
@@ -1209,12 +1245,19 @@ def _candidate(info: ClassInfo, binding: Binding, decision: Decision) -> Candida
     return Candidate(binding.attr, stmt.lineno, stmt.col_offset, info.node.name, decision, end)
 
 
-def _finding(candidate: Candidate) -> Finding:
+_REGISTER_BUFFER = re.compile(r'self\.register_buffer\("(?P<attr>[^"]*)", (?P<args>\.\.\.[^)]*)\)')
+
+
+def _finding(candidate: Candidate, buffer_style: str = "register_buffer") -> Finding:
     decision = candidate.decision
     message = RULES_BY_CODE[decision.code].format(candidate.attr, **decision.fields)
+    if buffer_style == "nn.Buffer":  # messages follow the style the fixes are written in
+        message = _REGISTER_BUFFER.sub(lambda m: f"self.{m['attr']} = nn.Buffer({m['args']})", message)
+    if decision.reported_by_default:
+        message += fix_suffix(decision.fix, decision.no_fix)
     return Finding(
         candidate.line, candidate.col, decision.code, message, candidate.attr, candidate.end_line,
-        decision.fix, decision.evidence, decision.use_line,
+        decision.fix, decision.evidence, decision.use_line, decision.no_fix,
     )
 
 
@@ -1239,8 +1282,12 @@ def _owner_managed(module_classes: list[ClassInfo]) -> set[str]:
     return names
 
 
-def analyze_candidates(tree: ast.AST, extra_bases: frozenset[str] = frozenset(), project=None) -> list[Candidate]:
-    """Every candidate of one parsed file with its decision (reported or silenced, and why).
+def analyze_candidates(
+    tree: ast.AST, extra_bases: frozenset[str] = frozenset(), project=None, source: str | None = None,
+    buffer_style: str = "register_buffer",
+) -> list[Candidate]:
+    """Every candidate of one parsed file with its decision (reported or silenced, and why); with the
+    source text, default-on decisions carry their complete fix (edits) or the reason they have none.
 
     ``project`` (a ``project.FileView``, or None) answers for names defined in other files of the project.
     """
@@ -1255,27 +1302,31 @@ def analyze_candidates(tree: ast.AST, extra_bases: frozenset[str] = frozenset(),
     module_functions = {stmt.name: stmt for stmt in body if isinstance(stmt, _FunctionNode)}
     owner_managed = _owner_managed(module_classes)
     candidates: list[Candidate] = []
+    fixes = FixBuilder(body, source, buffer_style) if source is not None else None
     for info in module_classes:
-        candidates += _class_candidates(info, inference, module_functions, owner_managed)
+        candidates += _class_candidates(info, inference, module_functions, owner_managed, fixes)
     return candidates
 
 
 def analyze(
-    tree: ast.AST, source: str | None = None, extra_bases: frozenset[str] = frozenset(), project=None
+    tree: ast.AST, source: str | None = None, extra_bases: frozenset[str] = frozenset(), project=None,
+    buffer_style: str = "register_buffer",
 ) -> list[Finding]:
     """All findings for one parsed file, sorted by position. Raises only on engine bugs.
 
     ``project`` (a ``project.FileView``) answers for names defined in other files of the project; a
     file without a torch marker is then still analysed when a class could derive from a project Module.
+    With ``source`` (the text ``tree`` was parsed from), each default-on finding carries its complete
+    fix, written in ``buffer_style``, or the reason it has none.
     """
     if source is not None and not may_contain_findings(source, extra_bases):
         if project is None or not may_subclass(source):
             return []
     findings: dict[tuple[int, int, str], Finding] = {}
-    for candidate in analyze_candidates(tree, extra_bases, project):
+    for candidate in analyze_candidates(tree, extra_bases, project, source, buffer_style):
         if candidate.decision.code is None:
             continue
-        finding = _finding(candidate)
+        finding = _finding(candidate, buffer_style)
         # A subclass re-walks its in-file base's __init__: the same statement is reported once, preferring a
         # default-on decision (the subclass's forward may show the consequence the base alone does not).
         key = (finding.line, finding.col, finding.attr)

@@ -192,8 +192,13 @@ def _finding_to_json(finding) -> dict:
 def _finding_from_json(data: dict):
     from .analyzer import Finding, Fix
 
+    from .rule import Edit
+
     fix = data.get("fix")
-    return Finding(**{**data, "fix": Fix(**fix) if fix else None})
+    if fix:
+        fix = Fix(**{**fix, "edits": tuple(Edit(**e) for e in fix.get("edits", ())),
+                     "new_keys": tuple(fix.get("new_keys", ()))})
+    return Finding(**{**data, "fix": fix or None})
 
 
 # --- the project root -----------------------------------------------------------------

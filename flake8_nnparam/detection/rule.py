@@ -32,12 +32,48 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """Replace the source from (``line``, ``col``) to (``end_line``, ``end_col``) with ``text``.
+
+    Lines are 1-based, columns 0-based and counted in characters (not UTF-8 bytes, as ``ast`` counts
+    them); an insertion has an empty span.
+    """
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Fix:
-    """What the fixer should write for a finding; ``kind`` is one of parameter, buffer, container."""
+    """A finding's fix. A rule's decision names what to write (``kind``: parameter, buffer, container);
+    the engine completes it (``detection.fix_edits``) with the edits and their safety, so that the
+    fixer only applies edits and never decides again.
+
+    ``safe``, as in ruff: the fix changes neither ``state_dict()`` keys nor ``parameters()`` (a
+    ``persistent=False`` buffer). An unsafe fix adds checkpoint keys or Parameters; ``checkpoint``
+    says what that means for checkpoints saved before it.
+    """
 
     kind: str
     persistent: bool = True
     container: str = ""  # ModuleList, ModuleDict, ParameterList, ParameterDict
+    edits: tuple[Edit, ...] = ()
+    safe: bool = False
+    description: str = ""  # what the fix writes, for messages and SARIF
+    checkpoint: str = ""  # what an unsafe fix means for existing checkpoints
+    new_keys: tuple[str, ...] = ()  # state_dict() keys the fix adds (``name.*`` for a container)
+    unsafe_because: str = ""  # one line: what makes it unsafe
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.edits)
+
+    @property
+    def applicability(self) -> str:
+        return "safe" if self.safe else "unsafe"
 
 
 @dataclass(frozen=True)
@@ -53,6 +89,7 @@ class Decision:
     fields: dict = field(default_factory=dict)
     fix: Fix | None = None
     use_line: int = 0
+    no_fix: str = ""  # why a default-on finding has no fix (set by the engine when it completes fixes)
 
     @property
     def reported_by_default(self) -> bool:
