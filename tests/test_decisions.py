@@ -511,3 +511,18 @@ def test_a_result_computed_on_the_device_no_longer_carries_the_attribute():
     """
     code, evidence, _ = decisions(body)["kernel"]
     assert code == "MPR903", evidence
+
+
+def test_a_copy_of_another_modules_weight_is_a_tensor_but_any_detach_is_not():
+    body = """
+    class M(nn.Module):
+        def __init__(self, teacher: nn.Module, state):
+            super().__init__()
+            self.w = teacher.weight.detach().clone()
+            self.snapshot = state.detach()
+        def forward(self, x):
+            return x @ self.w + self.snapshot
+    """
+    found = decisions(body)
+    assert found["w"][0] == "MPR002"
+    assert "snapshot" not in found  # a TensorDict also has detach(): not known to be a tensor

@@ -352,8 +352,14 @@ class ExpressionInference:
                 return self._tensor_method(receiver, func.attr, call)
             if receiver is not None and receiver.kind == MODULE and func.attr in tables.MODULE_SELF_METHODS:
                 return receiver  # nn.Linear(a, b).to(device) is still the module
-            if receiver is None and not is_self_call and func.attr == "detach" and not call.args:
-                return tensor()  # model.weight.detach(): only tensors have detach()
+            if (
+                receiver is None
+                and func.attr == "detach"
+                and not call.args
+                and isinstance(func.value, ast.Attribute)
+                and func.value.attr in ("weight", "bias", "data")
+            ):
+                return tensor()  # model.weight.detach(): another module's Parameter, copied
             if func.attr in ("sample", "rsample") and isinstance(func.value, ast.Call):
                 owner = self.imports.qualify(func.value.func) or ""
                 if owner.startswith("torch.distributions."):
