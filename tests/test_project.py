@@ -158,6 +158,74 @@ def test_command_warm_run_reads_no_unchanged_file_and_sees_a_changed_base(projec
     assert parse_rows(no_cache.stdout) == parse_rows(changed.stdout)
 
 
+def _command_in_process(root: Path, monkeypatch, *args: str) -> list:
+    """The command's findings, run in this process from ``root`` (a fresh index, as a new run has)."""
+    from flake8_nnparam.command import runner
+    from flake8_nnparam.command.args import build_parser, settings as build_settings
+
+    monkeypatch.chdir(root)
+    ProjectIndex.forget_all()
+    settings, _ = build_settings(build_parser().parse_args(["--no-config", *args, "."]), {}, str(root))
+    rows = []
+    for path in sorted(root.rglob("*.py")):
+        if CACHE_DIR_NAME in path.parts:
+            continue
+        rel = path.relative_to(root).as_posix()
+        rows.extend((rel, f.line, f.code) for f in runner.check_worker((rel, rel, settings)).findings)
+    return sorted(rows)
+
+
+def test_warm_results_are_validated_by_a_stat_of_what_their_answers_read(project, monkeypatch):
+    """Unchanged files, and unchanged files their answers read: no question is asked again."""
+    from flake8_nnparam.detection import project as project_module
+
+    _age(project)
+    cold = _command_in_process(project, monkeypatch)
+    assert cold == expected_rows()
+
+    def no_questions(self, answers):
+        raise AssertionError("re-resolved the recorded answers of an unchanged file")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(project_module.FileView, "still_valid", no_questions)
+        assert _command_in_process(project, monkeypatch) == cold
+
+    # Touched (new mtime) but not changed: the answers are asked again, found the same, and recorded
+    # with the new fingerprint, so the next run is back on the fast path.
+    base = project / PACKAGE / "layers" / "base.py"
+    os.utime(base, ns=(base.stat().st_atime_ns, base.stat().st_mtime_ns + 5_000_000_000))
+    asked = []
+    real = project_module.FileView.still_valid
+    with monkeypatch.context() as patched:
+        patched.setattr(project_module.FileView, "still_valid", lambda self, a: asked.append(self.path) or real(self, a))
+        assert _command_in_process(project, monkeypatch) == cold
+    assert asked, "a result whose dependency was touched is checked again"
+    with monkeypatch.context() as patched:
+        patched.setattr(project_module.FileView, "still_valid", no_questions)
+        assert _command_in_process(project, monkeypatch) == cold
+
+
+def test_a_new_file_that_an_import_now_finds_invalidates_warm_results(tmp_path, monkeypatch):
+    """An answer depends on files that were absent too: a base module created later is seen."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "model.py").write_text(
+        "import torch\nfrom .base import Base\n\n\nclass M(Base):\n    def __init__(self):\n"
+        "        super().__init__()\n        self.mask = torch.ones(3)\n\n    def forward(self, x):\n"
+        "        return x.cuda() * self.mask\n"
+    )
+    _age(tmp_path)
+    assert _command_in_process(tmp_path, monkeypatch) == []
+    base = tmp_path / "pkg" / "base.py"
+    base.write_text("import torch.nn as nn\n\n\nclass Base(nn.Module):\n    pass\n")
+    os.utime(base, ns=(base.stat().st_atime_ns, base.stat().st_mtime_ns - 60_000_000_000))  # model.py as it was
+    found = _command_in_process(tmp_path, monkeypatch)
+    assert [(rel, code) for rel, _, code in found] == [("pkg/model.py", "MPR002")]
+    assert _command_in_process(tmp_path, monkeypatch) == found  # and warm again
+    base.unlink()
+    assert _command_in_process(tmp_path, monkeypatch) == []
+
+
 # --- the cache ---------------------------------------------------------------------------
 
 

@@ -20,9 +20,10 @@ import ast
 import io
 import os
 import stat
+import time
 import tokenize
 from dataclasses import dataclass
-from .cache import Cache, sha1_of
+from .cache import _RACY_NS, Cache, sha1_of
 from .imports import ImportTable, dotted_name, iter_statements
 from .module_classes import is_torch_module_name
 from . import tables
@@ -201,6 +202,35 @@ def _finding_from_json(data: dict):
     return Finding(**{**data, "fix": fix or None})
 
 
+# --- what an answer depends on ---------------------------------------------------------
+
+
+def _stat(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except (OSError, ValueError):
+        return None
+
+
+def _content_fingerprint(st: os.stat_result | None, now_ns: int | None = None):
+    """``[size, mtime_ns, inode]`` of a file whose bytes an answer read; "" when it is not a regular file;
+    None when it was modified too recently for its stat to vouch for its bytes (git's "racy" rule)."""
+    if st is None or not stat.S_ISREG(st.st_mode):
+        return ""
+    if now_ns is not None and now_ns - st.st_mtime_ns <= _RACY_NS:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def _probe_fingerprint(st: os.stat_result | None) -> str:
+    """Whether a path an answer looked for is a file, a directory or absent (the inode catches a
+    replaced file or a retargeted symlink)."""
+    if st is None:
+        return ""
+    kind = "f" if stat.S_ISREG(st.st_mode) else "d" if stat.S_ISDIR(st.st_mode) else "o"
+    return f"{kind}:{st.st_ino}"
+
+
 # --- the project root -----------------------------------------------------------------
 
 
@@ -208,18 +238,36 @@ def _is_under(path: str, directory: str) -> bool:
     return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
+_ROOTS: dict[tuple[str, str], str] = {}
+_REAL: dict[str, str] = {}
+
+
+def _real_dir(path: str) -> str:
+    """``realpath`` of the working directory or home, once per process and spelling."""
+    real = _REAL.get(path)
+    if real is None:
+        real = _REAL[path] = os.path.realpath(path)
+    return real
+
+
 def find_root(path: str, cwd: str | None = None) -> str:
     """The project a file belongs to: the directory flake8 runs in when the file is inside it, else the
     nearest ancestor with a project marker, else the directory above the file's top package."""
-    path = os.path.realpath(path)
-    directory = os.path.dirname(path)
-    cwd = os.path.realpath(cwd or os.getcwd())
-    if _is_under(directory, cwd) and cwd not in (os.sep, os.path.realpath(os.path.expanduser("~"))):
+    directory = os.path.dirname(os.path.realpath(path))
+    key = (directory, cwd or os.getcwd())
+    root = _ROOTS.get(key)
+    if root is None:
+        root = _ROOTS[key] = _find_root(directory, _real_dir(key[1]))
+    return root
+
+
+def _find_root(directory: str, cwd: str) -> str:
+    home = _real_dir(os.path.expanduser("~"))
+    if _is_under(directory, cwd) and cwd not in (os.sep, home):
         return cwd
     top = directory
     while os.path.isfile(os.path.join(top, "__init__.py")) and os.path.dirname(top) != top:
         top = os.path.dirname(top)
-    home = os.path.realpath(os.path.expanduser("~"))
     probe = directory
     while probe != home:
         if any(os.path.exists(os.path.join(probe, m)) for m in ROOT_MARKERS):
@@ -248,8 +296,14 @@ class ProjectIndex:
         self._summaries: dict[str, dict | None] = {}
         self._trees: dict[str, ast.AST] = {}  # files handed over in memory (the linted file, a buffer)
         self._inside_memo: dict[str, bool] = {}
-        self._module_memo: dict[tuple, str | None] = {}
-        self._class_memo: dict[tuple[str, str], bool] = {}
+        self._module_memo: dict[tuple, tuple[str | None, frozenset]] = {}
+        self._class_memo: dict[tuple[str, str], tuple[bool, frozenset]] = {}
+        self._root_memo: dict[tuple[str, str | None], str] = {}
+        # What answers depend on (see ``_deps``): a stack of collectors, one per question being answered,
+        # and the fingerprint of each file and probed path as this process first saw it.
+        self._collecting: list[set] = []
+        self._seen: dict[tuple[str, str], object] = {}
+        self._now: dict[str, object] = {}  # fingerprints as of this run, for validating recorded ones
         self.parsed: list[str] = []  # files this process parsed (tests count them)
         self.unreadable: dict[str, str] = {}
 
@@ -269,6 +323,8 @@ class ProjectIndex:
     @classmethod
     def forget_all(cls) -> None:
         cls._registry.clear()
+        _ROOTS.clear()
+        _REAL.clear()
 
     def view(self, path: str, tree: ast.AST | None = None) -> "FileView":
         """The questions one file asks; ``tree`` is its content as linted (a buffer may differ from disk)."""
@@ -280,6 +336,7 @@ class ProjectIndex:
                 self._summaries.pop(previous, None)
             self._trees = {path: tree}
             self._summaries.pop(path, None)
+            self._seen.pop(("c", path), None)  # its content is the tree's now (noted on first use)
         return FileView(self, path)
 
     @property
@@ -287,6 +344,74 @@ class ProjectIndex:
         if self._cache is False:
             self._cache = Cache.open(self.root) if self.use_cache else None
         return self._cache
+
+    # --- dependencies ---------------------------------------------------------------
+    # Every question a file asks (``FileView._ask``) collects what its answer read: the content of files
+    # ("c", summaries and functions) and the existence of paths ("p", module lookups). Memoised answers
+    # keep their dependencies, so a later file that reuses one records them too. A cached result stores
+    # the fingerprints of its dependencies; a warm run validates it by a stat of each (once per run).
+    def _note_content(self, path: str, st: os.stat_result | None = None) -> None:
+        key = ("c", path)
+        if key not in self._seen:
+            self._seen[key] = _content_fingerprint(st if st is not None else _stat(path), time.time_ns())
+        if self._collecting:
+            self._collecting[-1].add(key)
+
+    def _kind(self, path: str) -> str:
+        """"f" (a file), "d" (a directory), "o" (something else) or "" (absent), recorded as a dependency."""
+        key = ("p", path)
+        fingerprint = self._seen.get(key)
+        if fingerprint is None:
+            fingerprint = self._seen[key] = _probe_fingerprint(_stat(path))
+        if self._collecting:
+            self._collecting[-1].add(key)
+        return fingerprint[:1]
+
+    def _merge(self, deps) -> None:
+        if self._collecting:
+            self._collecting[-1].update(deps)
+
+    def _open_collector(self) -> int:
+        self._collecting.append(set())
+        return len(self._collecting) - 1
+
+    def _close_collector(self, depth: int) -> frozenset:
+        """What was collected since ``_open_collector`` returned ``depth`` (also after an exception),
+        merged into the enclosing collector."""
+        deps = frozenset().union(*self._collecting[depth:])
+        del self._collecting[depth:]
+        self._merge(deps)
+        return deps
+
+    def fingerprints(self, deps, own_path: str) -> dict:
+        """The recorded fingerprints of ``deps``, by path relative to the root (``own_path`` is the
+        file whose result this is: its own bytes are checked by the entry itself)."""
+        result: dict[str, dict] = {"c": {}, "p": {}}
+        for key in deps:
+            kind, path = key
+            if kind == "c" and path == own_path:
+                continue
+            result[kind][os.path.relpath(path, self.root)] = self._seen.get(key)
+        return result
+
+    def unchanged(self, recorded: dict) -> bool:
+        """Does every file and path of ``recorded`` (from ``fingerprints``) look the same now?"""
+        now = self._now
+        try:
+            for kind in ("c", "p"):
+                for rel, fingerprint in recorded[kind].items():
+                    if fingerprint is None:
+                        return False  # recorded too soon after an edit: ask again
+                    key = (kind, rel)
+                    current = now.get(key)
+                    if current is None:
+                        st = _stat(os.path.join(self.root, rel))
+                        current = now[key] = _content_fingerprint(st) if kind == "c" else _probe_fingerprint(st)
+                    if current != fingerprint:
+                        return False
+        except (KeyError, TypeError, AttributeError):
+            return False
+        return True
 
     # --- files ----------------------------------------------------------------------
     def inside(self, path: str) -> bool:
@@ -305,11 +430,14 @@ class ProjectIndex:
     def summary(self, path: str) -> dict | None:
         """The summary of a project file (None when it is outside, unreadable or unparsable)."""
         if path in self._summaries:
+            if self._collecting:
+                self._note_content(path)
             return self._summaries[path]
         tree = self._trees.get(path)
         if tree is not None:
+            self._note_content(path)
             result = summarize(tree, functions=False)  # the linted file: its functions only if asked
-        elif os.path.isdir(path):
+        elif self._kind(path) == "d":
             result = None
         else:
             result = self._load(path) if self.inside(path) else None
@@ -319,9 +447,11 @@ class ProjectIndex:
     def _load(self, path: str) -> dict | None:
         try:
             st = os.stat(path)
+            self._note_content(path, st)
             if not stat.S_ISREG(st.st_mode):
                 raise OSError("not a regular file")
         except OSError as exc:
+            self._note_content(path)
             self.unreadable[path] = str(exc)
             return None
         relpath = os.path.relpath(os.path.realpath(path), self.root)
@@ -397,8 +527,16 @@ class ProjectIndex:
             return None
         payload = entry["payload"]
         try:
-            if payload["key"] != key or not FileView(self, path).still_valid(payload["answers"]):
+            if payload["key"] != key:
                 return None
+            answers, deps = payload["answers"], payload.get("deps")
+            if answers and not (deps is not None and self.unchanged(deps)):
+                # Something an answer read changed (or may have): ask the questions again.
+                view = FileView(self, path)
+                if not view.still_valid(answers):
+                    return None
+                refreshed = {**payload, "deps": self.fingerprints(view.deps, path)}
+                cache.write(RESULT_KIND, relpath, st, entry["sha1"], refreshed)  # fast again next time
             findings = [_finding_from_json(f) for f in payload["findings"]]
         except (KeyError, TypeError, ValueError):
             return None
@@ -418,6 +556,7 @@ class ProjectIndex:
         payload = {
             "key": key,
             "answers": view.answers if view is not None else {},
+            "deps": self.fingerprints(view.deps, path) if view is not None else {"c": {}, "p": {}},
             "findings": [_finding_to_json(f) for f in findings],
             "extra": extra,
         }
@@ -428,7 +567,7 @@ class ProjectIndex:
         """Where an absolute import can be found: above the top package, then each ancestor up to the root."""
         directory = os.path.dirname(from_path)
         top = directory
-        while os.path.isfile(os.path.join(top, "__init__.py")) and _is_under(os.path.dirname(top), self.root):
+        while self._kind(os.path.join(top, "__init__.py")) == "f" and _is_under(os.path.dirname(top), self.root):
             top = os.path.dirname(top)
         dirs = [top]
         probe = directory
@@ -443,8 +582,19 @@ class ProjectIndex:
     def find_module(self, from_path: str, module: str, level: int) -> str | None:
         """The file (or namespace package directory) that ``module`` names when imported in ``from_path``."""
         key = (os.path.dirname(from_path), module, level)
-        if key in self._module_memo:
-            return self._module_memo[key]
+        known = self._module_memo.get(key)
+        if known is not None:
+            self._merge(known[1])
+            return known[0]
+        depth = self._open_collector()
+        try:
+            found = self._find_module(from_path, module, level)
+        finally:
+            deps = self._close_collector(depth)
+        self._module_memo[key] = (found, deps)
+        return found
+
+    def _find_module(self, from_path: str, module: str, level: int) -> str | None:
         if level:
             base = os.path.dirname(from_path)
             for _ in range(level - 1):
@@ -456,14 +606,13 @@ class ProjectIndex:
         for directory in candidates:
             target = os.path.join(directory, *module.split(".")) if module else directory
             for path in (target + ".py", os.path.join(target, "__init__.py")):
-                if os.path.isfile(path) and self.inside(path):  # stat first: realpath only for real files
+                if self._kind(path) == "f" and self.inside(path):  # stat first: realpath only for real files
                     found = path
                     break
-            if found is None and module and os.path.isdir(target) and self.inside(os.path.join(target, "x")):
+            if found is None and module and self._kind(target) == "d" and self.inside(os.path.join(target, "x")):
                 found = target  # a namespace package: only its submodules can be looked up
             if found:
                 break
-        self._module_memo[key] = found
         return found
 
     # --- names ----------------------------------------------------------------------
@@ -482,7 +631,7 @@ class ProjectIndex:
         if key in seen:
             return []  # a circular import
         seen.add(key)
-        if os.path.isdir(path):  # namespace package
+        if self._kind(path) == "d":  # namespace package
             return self._submodule(path, name)
         summary = self.summary(path)
         if summary is None:
@@ -511,9 +660,9 @@ class ProjectIndex:
     def _submodule(self, directory: str, name: str) -> list[Symbol]:
         target = os.path.join(directory, name)
         for path in (target + ".py", os.path.join(target, "__init__.py")):
-            if os.path.isfile(path) and self.inside(path):
+            if self._kind(path) == "f" and self.inside(path):
                 return [Symbol(path, "", "module")]
-        if os.path.isdir(target) and self.inside(os.path.join(target, "x")):
+        if self._kind(target) == "d" and self.inside(os.path.join(target, "x")):
             return [Symbol(target, "", "module")]
         return []
 
@@ -535,10 +684,22 @@ class ProjectIndex:
     def class_is_module(self, path: str, name: str, _stack: frozenset = frozenset()) -> bool:
         """A project class that derives from ``torch.nn.Module`` (or a configured base) at any depth."""
         key = (path, name)
-        if key in self._class_memo:
-            return self._class_memo[key]
+        known = self._class_memo.get(key)
+        if known is not None:
+            self._merge(known[1])
+            return known[0]
         if key in _stack:
             return False
+        depth = self._open_collector()
+        try:
+            result = self._class_is_module(path, name, key, _stack)
+        finally:
+            deps = self._close_collector(depth)
+        if not _stack or result:
+            self._class_memo[key] = (result, deps)
+        return result
+
+    def _class_is_module(self, path: str, name: str, key: tuple, _stack: frozenset) -> bool:
         summary = self.summary(path)
         info = summary["classes"].get(name) if summary else None
         result = False
@@ -555,8 +716,6 @@ class ProjectIndex:
                     s.kind == "class" and self.class_is_module(s.path, s.name, _stack | {key})
                     for s in self._resolve_in(path, base.split("."), set(), skip_class=skip)
                 )
-        if not _stack or result:
-            self._class_memo[key] = result
         return result
 
     def is_module(self, path: str, dotted: str) -> bool:
@@ -635,14 +794,18 @@ class FileView:
         self.index = index
         self.path = path
         self.answers: dict[str, object] = {}
+        self.deps: set = set()  # what the answers read (see ``ProjectIndex.fingerprints``)
 
     def _ask(self, key: str, compute):
         if key in self.answers:
             return self.answers[key]
+        depth = self.index._open_collector()
         try:
             answer = compute()
         except (RecursionError, Exception):  # noqa: BLE001 - a broken project file never breaks the lint
             answer = None
+        finally:
+            self.deps |= self.index._close_collector(depth)
         self.answers[key] = answer
         return answer
 
