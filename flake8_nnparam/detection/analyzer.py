@@ -1171,6 +1171,8 @@ def _class_candidates(
         for b in walker.bindings
     ):
         return []
+    if not info.is_module:  # a class only the project index could tell, asked now: not a Module
+        return []
     evidence = _Evidence(info, walker.construction, inference.imports, module_functions)
     evidence.owner_managed = owner_managed
     evidence._project = inference.index.project
@@ -1295,16 +1297,23 @@ def analyze_candidates(
     statements = list(iter_statements(body))
     imports = ImportTable(statements, body)
     index = ModuleClassIndex(statements, imports, extra_bases, project)
-    module_classes = index.module_classes()
+    # Classes whose bases are defined in other files are included unresolved: the project index is asked
+    # (and reads those files) only for a class whose construction binds something that could be a finding.
+    module_classes = index.possible_module_classes()
     if not module_classes:
         return []
     inference = ExpressionInference(imports, index)
     module_functions = {stmt.name: stmt for stmt in body if isinstance(stmt, _FunctionNode)}
-    owner_managed = _owner_managed(module_classes)
+    owner_managed = _owner_managed([c for c in module_classes if "_apply" in c.methods and c.is_module])
     candidates: list[Candidate] = []
     fixes = FixBuilder(body, source, buffer_style) if source is not None else None
     for info in module_classes:
-        candidates += _class_candidates(info, inference, module_functions, owner_managed, fixes)
+        try:
+            candidates += _class_candidates(info, inference, module_functions, owner_managed, fixes)
+        except Exception:
+            if info.is_module:
+                raise
+            # not a Module after all: eager resolution would never have walked it
     return candidates
 
 

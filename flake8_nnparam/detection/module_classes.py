@@ -29,11 +29,51 @@ def is_torch_module_name(qualified: str | None) -> bool:
 class ClassInfo:
     node: ast.ClassDef
     bases: list[ast.expr]
-    is_module: bool = False
     # True when a base is a torch layer other than Module (it registers weight/bias itself).
     extends_torch_layer: bool = False
     in_file_bases: list["ClassInfo"] = field(default_factory=list)
     methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
+    direct: bool = False  # a base is a torch Module class, or a configured one
+    # Bases defined in other files, as written: the project index is asked about them on first need
+    # (``is_module``), so a class that could hold no finding never makes it read another file.
+    project_bases: list[str] = field(default_factory=list)
+    project: object = field(default=None, repr=False)
+    _module: bool | None = field(default=None, repr=False)
+
+    @property
+    def is_module(self) -> bool:
+        """A Module: directly, through a project base, or through an in-file base that is one."""
+        if self._module is None:
+            self._module = self._derives(set())
+        return self._module
+
+    @is_module.setter
+    def is_module(self, value: bool) -> None:
+        self._module = value
+
+    def _derives(self, visiting: set[int]) -> bool:
+        if self._module is not None:
+            return self._module
+        if id(self) in visiting:
+            return False
+        visiting.add(id(self))
+        if self.direct or any(self.project.is_module(dotted) for dotted in self.project_bases):
+            self._module = True  # True holds whatever else is found; False only once all is explored
+            return True
+        if any(base._derives(visiting) for base in self.in_file_bases):
+            self._module = True
+            return True
+        return False
+
+    def may_be_module(self, visiting: set[int] | None = None) -> bool:
+        """Without asking the project index: a Module, or a class only the index can tell."""
+        visiting = set() if visiting is None else visiting
+        if self._module is not None or self.direct or self.project_bases:
+            return self._module is not False
+        if id(self) in visiting:
+            return False
+        visiting.add(id(self))
+        return any(base.may_be_module(visiting) for base in self.in_file_bases)
 
     def mro(self) -> list["ClassInfo"]:
         """This class then its in-file bases, breadth first, each once (computed once)."""
@@ -93,7 +133,7 @@ class ModuleClassIndex:
                 qualified = imports.qualify(base)
                 resolved = True
                 if is_torch_module_name(qualified):
-                    info.is_module = True
+                    info.direct = True
                     if not qualified.endswith(".Module") and qualified.startswith(tables.MODULE_NAMESPACES):
                         info.extends_torch_layer = True
                 elif qualified is None and isinstance(base, ast.Name) and base.id in by_name:
@@ -102,24 +142,26 @@ class ModuleClassIndex:
                     resolved = False
                 last = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", None)
                 if last and (last in extra_last or (qualified and qualified in extra_bases)):
-                    info.is_module = True
-                elif project is not None and not resolved and not info.is_module:
+                    info.direct = True
+                elif project is not None and not resolved and not info.direct:
                     dotted = dotted_name(base)  # defined in another file: the project index knows
-                    if dotted and project.is_module(dotted):
-                        info.is_module = True
+                    if dotted:
+                        info.project_bases.append(dotted)
+                        info.project = project
         changed = True
         while changed:
             changed = False
             for info in self.classes:
-                if not info.is_module and any(b.is_module for b in info.in_file_bases):
-                    info.is_module = True
-                    changed = True
                 if not info.extends_torch_layer and any(b.extends_torch_layer for b in info.in_file_bases):
                     info.extends_torch_layer = True
                     changed = True
 
     def module_classes(self) -> list[ClassInfo]:
         return [c for c in self.classes if c.is_module]
+
+    def possible_module_classes(self) -> list[ClassInfo]:
+        """The Modules, and the classes whose bases only the project index can tell (``is_module`` asks)."""
+        return [c for c in self.classes if c.may_be_module()]
 
     def is_module_class_name(self, name: str) -> bool:
         """A class of this file that is a Module, or a configured / project-wide Module class."""
