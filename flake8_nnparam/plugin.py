@@ -54,6 +54,41 @@ def _warn_unknown_codes(options: Any) -> None:
         sys.stderr.write(f"flake8-nnparam: warning: {named} {verb} no flake8-nnparam code; valid codes are {codes}\n")
 
 
+class _LazyView:
+    """A ``project.FileView`` created on its first question (most files never ask one)."""
+
+    def __init__(self, checker: "NNParamChecker") -> None:
+        self._checker = checker
+        self._view = None
+        self._adopted = None
+
+    def _get(self):
+        if self._view is None:
+            from .detection.project import ProjectIndex
+
+            checker = self._checker
+            index = ProjectIndex.for_file(checker.filename, extra_bases=checker.extra_bases, use_cache=checker.use_cache)
+            self._view = index.view(checker.filename, checker.tree)
+            if self._adopted is not None:
+                self._view.adopt(*self._adopted)
+        return self._view
+
+    def adopt(self, statements, imports) -> None:
+        self._adopted = (statements, imports)
+
+    def is_module(self, dotted: str) -> bool:
+        return self._get().is_module(dotted)
+
+    def return_kind(self, dotted: str):
+        return self._get().return_kind(dotted)
+
+    def moves_argument(self, dotted: str, index: int) -> bool:
+        return self._get().moves_argument(dotted, index)
+
+    def overrides(self, dotted: str):
+        return self._get().overrides(dotted)
+
+
 class NNParamChecker:
     name = "flake8-nnparam"
     version = __version__
@@ -121,13 +156,11 @@ class NNParamChecker:
         _warn_unknown_codes(options)
 
     def _project_view(self):
-        """The project as this file sees it, or None (stdin without a display name, option off)."""
+        """The project as this file sees it, or None (stdin without a display name, option off); found
+        and set up on the first question, so a file that asks none costs nothing more."""
         if not self.cross_file or not self.filename or self.filename in _NO_FILE:
             return None
-        from .detection.project import ProjectIndex
-
-        index = ProjectIndex.for_file(self.filename, extra_bases=self.extra_bases, use_cache=self.use_cache)
-        return index.view(self.filename, self.tree)
+        return _LazyView(self)
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         source = "".join(self.lines)

@@ -113,6 +113,8 @@ class ModuleClassIndex:
         """``project``: a ``project.FileView`` that answers for names defined in other files, or None."""
         self.imports = imports
         self.project = project
+        if project is not None and hasattr(project, "adopt") and isinstance(statements, list):
+            project.adopt(statements, imports)  # the project index summarises this file from them
         self.classes: list[ClassInfo] = []
         by_name: dict[str, list[ClassInfo]] = {}
         extra_last = {name.rsplit(".", 1)[-1] for name in extra_bases}

@@ -140,11 +140,13 @@ def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], import
     return summaries
 
 
-def summarize(tree: ast.AST, functions: bool = True) -> dict:
-    """The project index's view of one file, as JSON-ready data."""
+def summarize(tree: ast.AST, functions: bool = True, statements=None, imports: ImportTable | None = None) -> dict:
+    """The project index's view of one file, as JSON-ready data (``statements`` and ``imports``: the
+    analysis's own, when it has built them for this tree)."""
     body = getattr(tree, "body", [])
-    statements = list(iter_statements(body))
-    imports = ImportTable(statements, body)
+    if statements is None or imports is None:
+        statements = list(iter_statements(body))
+        imports = ImportTable(statements, body)
     classes: dict[str, dict] = {}
     for node in statements:
         if not isinstance(node, ast.ClassDef):
@@ -181,6 +183,8 @@ def summarize(tree: ast.AST, functions: bool = True) -> dict:
         "classes": classes,
         "functions": _function_summaries(body, statements, imports) if functions else None,
     }
+    if not functions:  # what ``_lookup`` needs of them, until a question needs their summaries
+        summary["function_names"] = [stmt.name for stmt in body if isinstance(stmt, _FUNCTION_NODES)]
     return summary
 
 
@@ -295,10 +299,11 @@ class ProjectIndex:
         self._cache: Cache | None | bool = False  # False: not opened yet
         self._summaries: dict[str, dict | None] = {}
         self._trees: dict[str, ast.AST] = {}  # files handed over in memory (the linted file, a buffer)
+        self._adopted: dict[str, tuple] = {}  # its statements and import table, as the analysis built them
         self._inside_memo: dict[str, bool] = {}
         self._module_memo: dict[tuple, tuple[str | None, frozenset]] = {}
         self._class_memo: dict[tuple[str, str], tuple[bool, frozenset]] = {}
-        self._root_memo: dict[tuple[str, str | None], str] = {}
+        self._real_memo: dict[str, str] = {}
         # What answers depend on (see ``_deps``): a stack of collectors, one per question being answered,
         # and the fingerprint of each file and probed path as this process first saw it.
         self._collecting: list[set] = []
@@ -330,11 +335,11 @@ class ProjectIndex:
         """The questions one file asks; ``tree`` is its content as linted (a buffer may differ from disk)."""
         path = os.path.realpath(path)
         if tree is not None:
-            # One in-memory file at a time: a long run must not keep every tree it linted alive. A file
-            # linted earlier is read back from disk (or the cache) if a later file asks about it.
-            for previous in self._trees:
-                self._summaries.pop(previous, None)
+            # One in-memory file at a time: a long run must not keep every tree it linted alive. The
+            # summary of a file linted earlier stays (its classes and imports); its function summaries,
+            # if a later file asks, are read back from disk (or the cache).
             self._trees = {path: tree}
+            self._adopted = {}
             self._summaries.pop(path, None)
             self._seen.pop(("c", path), None)  # its content is the tree's now (noted on first use)
         return FileView(self, path)
@@ -436,7 +441,8 @@ class ProjectIndex:
         tree = self._trees.get(path)
         if tree is not None:
             self._note_content(path)
-            result = summarize(tree, functions=False)  # the linted file: its functions only if asked
+            # The linted file: its functions only if asked; its import table as the analysis built it.
+            result = summarize(tree, False, *self._adopted.get(path, ()))
         elif self._kind(path) == "d":
             result = None
         else:
@@ -488,9 +494,9 @@ class ProjectIndex:
             return None
 
     def _function_names(self, path: str, summary: dict):
-        if summary["functions"] is not None or path not in self._trees:
-            return self.functions(path)
-        return {s.name for s in getattr(self._trees[path], "body", []) if isinstance(s, _FUNCTION_NODES)}
+        if summary["functions"] is None and "function_names" in summary:
+            return summary["function_names"]
+        return self.functions(path)
 
     def functions(self, path: str) -> dict:
         """Module-level function summaries of a project file (computed on demand for in-memory files)."""
@@ -618,7 +624,10 @@ class ProjectIndex:
     # --- names ----------------------------------------------------------------------
     def resolve(self, path: str, dotted: str) -> list[Symbol]:
         """What ``dotted``, as written in ``path``, refers to among the project's classes, functions and modules."""
-        return self._resolve_in(os.path.realpath(path), dotted.split("."), set())
+        real = self._real_memo.get(path)
+        if real is None:
+            real = self._real_memo[path] = os.path.realpath(path)
+        return self._resolve_in(real, dotted.split("."), set())
 
     def _resolve_in(self, path: str, parts: list[str], seen: set, skip_class: str | None = None) -> list[Symbol]:
         found = self._lookup(path, parts[0], seen, skip_class)
@@ -820,6 +829,11 @@ class FileView:
 
     def overrides(self, dotted: str) -> dict[str, list[str]]:
         return self._ask(f"overrides:{dotted}", lambda: self.index.overrides(self.path, dotted)) or {}
+
+    def adopt(self, statements: list, imports: ImportTable) -> None:
+        """The analysis's statements and import table of this file's tree, for its summary."""
+        if self.path in self.index._trees and self.path not in self.index._summaries:
+            self.index._adopted[self.path] = (statements, imports)
 
     def still_valid(self, answers: dict) -> bool:
         """Would every recorded answer be the same today?"""
