@@ -127,11 +127,12 @@ def check_source(
             return report
         findings = analyze(tree, source.text, extra_bases | settings.module_bases, project=view,
                            buffer_style=settings.buffer_style)
+        noqa = _noqa_texts(source, findings)
         if project is not None and source.path is not None and source.fallback_reason is None:
-            project.store_result(source.path, source.data, _result_key(settings), view, findings, _noqa_texts(source, findings))
+            project.store_result(source.path, source.data, _result_key(settings), view, findings, noqa)
         if not findings:
             return report
-        findings = _filter(findings, _noqa_texts(source, findings), settings)
+        findings = _filter(findings, noqa, settings)
     except AnalysisError as exc:
         report.errors.append(f"{source.display}: {exc}")
         return report

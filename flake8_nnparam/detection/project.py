@@ -392,11 +392,13 @@ class ProjectIndex:
         """The recorded fingerprints of ``deps``, by path relative to the root (``own_path`` is the
         file whose result this is: its own bytes are checked by the entry itself)."""
         result: dict[str, dict] = {"c": {}, "p": {}}
+        prefix = self.root.rstrip(os.sep) + os.sep
         for key in deps:
             kind, path = key
             if kind == "c" and path == own_path:
                 continue
-            result[kind][os.path.relpath(path, self.root)] = self._seen.get(key)
+            rel = path[len(prefix):] if path.startswith(prefix) and ".." not in path else os.path.relpath(path, self.root)
+            result[kind][rel] = self._seen.get(key)
         return result
 
     def unchanged(self, recorded: dict) -> bool:
