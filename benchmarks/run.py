@@ -711,7 +711,7 @@ def main() -> int:
     if "d" in by and not by["d"].failed:
         ratio = by["d"].median / floor
         print(f"(d)/(e) standalone vs ast.parse floor: {ratio:.2f}x  "
-              f"(target <= {STANDALONE_TARGET_X:.0f}x: {'met' if ratio <= STANDALONE_TARGET_X else 'NOT met'})")
+              f"(target <= {STANDALONE_TARGET_X:g}x: {'met' if ratio <= STANDALONE_TARGET_X else 'NOT met'})")
         if "dw" in by and not by["dw"].failed:
             warm = by["dw"].median / floor
             print(f"    warm re-run, nothing changed: {warm:.2f}x floor "
