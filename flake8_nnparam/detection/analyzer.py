@@ -845,8 +845,14 @@ class _ClassWalker:
     def _project_return(self, func: ast.AST) -> Value | None:
         """What a helper defined in another file of the project returns (the project index reads it)."""
         project = self.inference.index.project
+        if project is None:
+            return None
+        imports = self.inference.imports
         dotted = dotted_name(func)
-        if project is None or dotted is None or (self.inference.imports.qualify(func) or "").startswith("torch"):
+        head = dotted.split(".", 1)[0] if dotted else None
+        if head is None or (head not in imports.refs and not imports.star):  # only imported names live elsewhere
+            return None
+        if (imports.qualify(func) or "").startswith("torch"):
             return None
         kind = project.return_kind(dotted)
         if kind == "tensor":
