@@ -9,7 +9,7 @@ Per file, each under its own try/except so one failure never hides the next:
 - the flake8 plugin (``NNParamChecker(tree, lines).run()`` with MPR999 on) and the command's
   ``check_source`` in lint mode: their "internal error" reports are counted too;
 - ``libcst.parse_module``: every file libcst rejects although Python accepts it is listed with the
-  reason (the engine does not need libcst; only fixes do, and they treat it as "cannot fix");
+  reason (for reference: neither the engine nor the fixes need libcst any more);
 - for files with fixable findings, ``apply_fixes``: exceptions, output that does not parse, and
   a second fix that is not a no-op.
 

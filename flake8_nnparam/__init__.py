@@ -2,5 +2,5 @@
 
 __version__ = "0.1.0"
 
-# How a buffer fix is written; here (not in fix.py) so the command can offer it without importing libcst.
+# How a buffer fix is written; here so the command's arguments can offer it without importing the engine.
 BUFFER_STYLES = ("register_buffer", "nn.Buffer")

@@ -178,6 +178,7 @@ def test_nn_name_taken_falls_back_to_torch_import():
 def test_edits_that_no_longer_match_the_file_are_skipped_with_the_reason():
     source = (FIX_DIR / "parameters.in.py").read_text()
     findings = analyze(ast.parse(source), source)
+    assert findings
     result = apply_fixes("x = 1\n", findings)
     assert not result.applied and len(result.skipped) == len(findings)
     assert all("do not match the file" in reason for _, reason in result.skipped)

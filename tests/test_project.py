@@ -322,7 +322,9 @@ def test_concurrent_writers_leave_whole_entries(project):
     ]
     for proc in procs:
         assert proc.wait(timeout=120) == 0, proc.stderr.read()
-    for entry in (project / CACHE_DIR_NAME).glob("*/*.json"):
+    entries = list((project / CACHE_DIR_NAME).glob("*/*.json"))
+    assert entries, "no cache entry was written"
+    for entry in entries:
         json.loads(entry.read_bytes())
     assert not list((project / CACHE_DIR_NAME).glob("*/.tmp-*"))
     rows, _ = lint_in_process(project)

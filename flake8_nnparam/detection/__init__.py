@@ -9,7 +9,7 @@ from importlib import import_module
 _EXPORTS = {
     "Finding": ".analyzer",
     "Fix": ".analyzer",
-    "Edit": ".analyzer",
+    "Edit": ".rule",
     "analyze": ".analyzer",
     "may_contain_findings": ".prefilter",
     "RULES": ".rules",

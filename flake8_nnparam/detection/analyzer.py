@@ -15,7 +15,7 @@ from .module_classes import ClassInfo, ModuleClassIndex, is_torch_module_name
 from .prefilter import DEFAULT_OFF_BAND, may_contain_findings, may_subclass
 from .container_rules import decide_container
 from .fix_edits import ClassCode, FixBuilder, Target, fix_suffix, no_fix_reason
-from .rule import Decision, Edit, Fix
+from .rule import Decision, Fix
 from .rules import RULES_BY_CODE
 from .tensor_rules import decide_tensor
 from .tensors import ExpressionInference

@@ -78,10 +78,6 @@ class ImportTable:
         parts.append(base)
         return ".".join(reversed(parts))
 
-    def spellings_of(self, qualified: str) -> list[str]:
-        """Local names bound to ``qualified`` by an import or alias (``nn`` for ``torch.nn``)."""
-        return [local for local, target in self.names.items() if target == qualified]
-
     def mentions_torch(self) -> bool:
         return any(v.split(".", 1)[0] in _TORCH_ROOTS for v in self.names.values())
 

@@ -16,8 +16,9 @@ def may_contain_findings(source: str, extra_bases: frozenset[str] = frozenset())
 
 
 def may_subclass(source: str) -> bool:
-    """Without a torch marker, a finding needs a class whose base is imported from the project."""
-    return "class " in source and "import " in source
+    """Without a torch marker, a finding needs a class whose base is imported from the project (and,
+    like every finding, a ``self``)."""
+    return "self" in source and "class " in source and "import " in source
 
 
 def default_off_enabled(code: str, selected: frozenset[str]) -> bool:

@@ -777,22 +777,6 @@ class ProjectIndex:
                 stack.extend(s for s in self.resolve(symbol.path, base) if s.kind == "class")
         return result
 
-    def module_class_names(self, path: str) -> frozenset[str]:
-        """Names used in ``path`` (as bases, or imported capitalised names) that are project Module classes."""
-        path = os.path.realpath(path)
-        summary = self.summary(path)
-        if summary is None:
-            return frozenset()
-        names = set()
-        for info in summary["classes"].values():
-            for base in info["bases"]:
-                if base.split(".", 1)[0] not in summary["classes"] and self.is_module(path, base):
-                    names.add(base.rsplit(".", 1)[-1])
-        for local, ref in summary["imports"].items():
-            if ref[2] is not None and local[:1].isupper() and local not in names and self.is_module(path, local):
-                names.add(local)
-        return frozenset(names)
-
 
 class FileView:
     """The project as one file sees it; every answer is memoised and recorded in ``answers``.
