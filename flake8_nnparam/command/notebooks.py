@@ -588,15 +588,11 @@ def check_notebook(path: str | None, display: str, data: bytes, extra_bases: fro
     if path is None:
         report.new_text = new_text
     else:
-        from ..fix import FileChangedError, ReadOnlyError, write_atomically
+        from .runner import write_fixed
 
-        try:
-            write_atomically(path, data, new_data)
-        except (FileChangedError, ReadOnlyError) as exc:
-            report.errors.append(f"{display}: not fixed: {exc}")
-            return report
-        except OSError as exc:
-            report.errors.append(f"{display}: not fixed: cannot write: {exc.strerror or exc}")
+        error = write_fixed(path, display, data, new_data)
+        if error is not None:
+            report.errors.append(error)
             return report
     report.fixed = result.fixed
     report.safe_fixed = result.safe_fixed

@@ -75,6 +75,21 @@ def _ignore_sigint(parent: int | None = None) -> None:
             os._exit(1)
 
 
+def write_fixed(path: str, display: str, old: bytes, new: bytes) -> str | None:
+    """Write a fixed file atomically (``.py`` or notebook); the error line to report, or None."""
+    from ..fix import FileChangedError, ReadOnlyError, write_atomically
+
+    if _parent_gone():
+        return f"{display}: not fixed: the command that started this worker has exited"
+    try:
+        write_atomically(path, old, new)
+    except (FileChangedError, ReadOnlyError) as exc:
+        return f"{display}: not fixed: {exc}"
+    except OSError as exc:
+        return f"{display}: not fixed: cannot write: {exc.strerror or exc}"
+    return None
+
+
 def _parent_gone() -> bool:
     return _PARENT is not None and os.getppid() != _PARENT
 
@@ -153,7 +168,7 @@ def check_source(
             "linted as latin-1 like flake8, but a rewrite could corrupt it: fix its encoding or coding cookie first"
         )
         return report
-    from ..fix import FileChangedError, ReadOnlyError, apply_fixes, write_atomically
+    from ..fix import apply_fixes
 
     def relint(text: str) -> list[Finding]:
         tree = ast.parse(text)
@@ -204,16 +219,9 @@ def check_source(
     if source.path is None:
         report.new_text = text
     else:
-        if _parent_gone():
-            report.errors.append(f"{source.display}: not fixed: the command that started this worker has exited")
-            return report
-        try:
-            write_atomically(source.path, source.data, new_data)
-        except (FileChangedError, ReadOnlyError) as exc:
-            report.errors.append(f"{source.display}: not fixed: {exc}")
-            return report
-        except OSError as exc:
-            report.errors.append(f"{source.display}: not fixed: cannot write: {exc.strerror or exc}")
+        error = write_fixed(source.path, source.display, source.data, new_data)
+        if error is not None:
+            report.errors.append(error)
             return report
     report.fixed = len(applied)
     report.safe_fixed = sum(1 for f in applied if f.fix is not None and f.fix.safe)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 
 from . import tables
 from .imports import ImportTable, dotted_name, iter_statements
+from .imports import first_param as _first_param
+from .imports import self_attr as _self_attr
 from .module_classes import ClassInfo, ModuleClassIndex, is_torch_module_name
 from .prefilter import DEFAULT_OFF_BAND, may_contain_findings, may_subclass
 from .container_rules import decide_container
@@ -74,17 +76,6 @@ def _moved_operands(call: ast.Call) -> list[ast.AST]:
     return operands
 
 
-def _self_attr(node: ast.AST, self_name: str | None) -> str | None:
-    if (
-        self_name
-        and isinstance(node, ast.Attribute)
-        and isinstance(node.value, ast.Name)
-        and node.value.id == self_name
-    ):
-        return node.attr
-    return None
-
-
 def _base_self_attr(node: ast.AST, self_name: str) -> str | None:
     """``self.x`` for ``self.x``, ``self.x[0]``, ``self.x.data``, ``self.x.to(d).float()``."""
     while True:
@@ -117,14 +108,6 @@ def _name_pattern(node: ast.AST) -> str:
                 parts.append("{" + ast.unparse(value.value) + "}")
         return "".join(parts)
     return "{" + ast.unparse(node) + "}"
-
-
-def _first_param(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
-    for deco in func.decorator_list:
-        if isinstance(deco, ast.Name) and deco.id in ("staticmethod", "classmethod"):
-            return None
-    args = func.args.posonlyargs + func.args.args
-    return args[0].arg if args else None
 
 
 def _str_const(node: ast.AST | None) -> str | None:

@@ -18,6 +18,7 @@ import ast
 import re
 from dataclasses import dataclass, replace
 
+from .imports import self_attr as _self_attr
 from .rule import Decision, Edit, Fix
 
 _NN_HOMES = {
@@ -186,20 +187,6 @@ class NNSpelling:
 
 
 # --------------------------------------------------------------------------- the class's code
-def _self_attr(node: ast.AST, receiver: str) -> str | None:
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
-        return node.attr
-    return None
-
-
-def _first_param(func) -> str | None:
-    for deco in func.decorator_list:
-        if isinstance(deco, ast.Name) and deco.id in ("staticmethod", "classmethod"):
-            return None
-    args = func.args.posonlyargs + func.args.args
-    return args[0].arg if args else None
-
-
 def _parents(func: ast.AST) -> dict[ast.AST, ast.AST]:
     cached = func.__dict__.get("_nnparam_parents")
     if cached is None:

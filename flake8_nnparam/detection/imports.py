@@ -94,6 +94,22 @@ def iter_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
                 stack.extend(reversed(children))
 
 
+def first_param(func) -> str | None:
+    """The receiver of a method (``self``), or None for a static or class method or no parameters."""
+    for deco in func.decorator_list:
+        if isinstance(deco, ast.Name) and deco.id in ("staticmethod", "classmethod"):
+            return None
+    args = func.args.posonlyargs + func.args.args
+    return args[0].arg if args else None
+
+
+def self_attr(node: ast.AST, self_name: str | None) -> str | None:
+    """``x`` for ``self.x`` (``self`` spelled ``self_name``), else None."""
+    if self_name and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == self_name:
+        return node.attr
+    return None
+
+
 def dotted_name(node: ast.AST) -> str | None:
     """``a.b.C`` for a Name/Attribute chain (``Base[T]`` reads as ``Base``), else None."""
     if isinstance(node, ast.Subscript):

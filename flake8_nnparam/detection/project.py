@@ -25,6 +25,7 @@ import tokenize
 from dataclasses import dataclass
 from .cache import _RACY_NS, Cache, sha1_of
 from .imports import ImportTable, dotted_name, iter_statements
+from .imports import first_param as _first_param
 from .module_classes import is_torch_module_name
 from . import tables
 
@@ -72,11 +73,6 @@ def _attribute_paths(func, self_name: str | None) -> list[str]:
             if dotted and dotted.startswith(self_name + "."):
                 found.add(dotted[len(self_name) + 1 :])
     return sorted(found)
-
-
-def _first_param(func) -> str | None:
-    args = func.args.posonlyargs + func.args.args
-    return args[0].arg if args else None
 
 
 def _kind_name(value) -> str | None:
