@@ -111,9 +111,9 @@ CASES = {
         """,
         "temperature", "MPR002", "is combined with tensors that follow the module", "return x / self.temperature",
     ),
-    "a tensor passed to the constructor, annotated Tensor": (
+    "a tensor passed to the constructor of a loss, annotated Tensor": (
         """
-        class M(nn.Module):
+        class WeightedLoss(nn.Module):
             def __init__(self, weight: torch.Tensor):
                 super().__init__()
                 self.weight_table = weight
@@ -121,6 +121,40 @@ CASES = {
                 return x * self.weight_table
         """,
         "weight_table", "MPR002", "is combined with tensors that follow the module", "return x * self.weight_table",
+    ),
+    "a tensor passed to the constructor of a model that builds weights": (
+        """
+        class GCN(nn.Module):
+            def __init__(self, adj: torch.Tensor, n):
+                super().__init__()
+                self.adj = adj
+                self.lin = nn.Linear(n, n)
+            def forward(self, x):
+                return self.adj @ self.lin(x)
+        """,
+        "adj", "MPR002", "is multiplied (@) with tensors that follow the module", "return self.adj @ self.lin(x)",
+    ),
+    "a tensor made on a device read off an example tensor": (
+        """
+        class Cell(nn.Module):
+            def __init__(self, x_example):
+                super().__init__()
+                self.h = torch.zeros(4, device=x_example.device)
+            def forward(self, x):
+                return x + self.h
+        """,
+        "h", "MPR002", "is combined with tensors that follow the module", "return x + self.h",
+    ),
+    "a tensor moved to a hard-coded device at construction": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.mask = torch.ones(n).cuda()
+            def forward(self, x):
+                return x * self.mask
+        """,
+        "mask", "MPR002", "is combined with tensors that follow the module", "return x * self.mask",
     ),
     "read in a helper that forward calls": (
         """
@@ -346,6 +380,59 @@ CASES = {
                 return x * self.table
         """,
         "table", "MPR905", "overrides _apply", None,
+    ),
+    # --- placed on purpose: MPR908 -------------------------------------------------------------------
+    "made on the device the class is configured with": (
+        """
+        class Env(nn.Module):
+            def __init__(self, n, device=None):
+                super().__init__()
+                self.lin = nn.Linear(n, n)
+                self.state = torch.zeros(n, device=device)
+            def forward(self, x):
+                return self.lin(x) + self.state
+        """,
+        "state", "MPR908", "the device the class is configured with", None,
+    ),
+    "moved at construction to self.device, through a local and zeros_like": (
+        """
+        class Env(nn.Module):
+            def __init__(self, n, device):
+                super().__init__()
+                self.device = device
+                self.lin = nn.Linear(n, n)
+                first = torch.zeros(n).to(self.device)
+                self.steps = torch.zeros_like(first)
+            def forward(self, x):
+                self.steps += 1
+                return self.lin(x) * self.steps
+        """,
+        "steps", "MPR908", "the device the class is configured with", None,
+    ),
+    "made on a package's global device": (
+        """
+        import flair
+        class Decoder(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.lin = nn.Linear(n, n)
+                self.counts = torch.zeros(n).to(flair.device)
+            def forward(self, x):
+                self.counts += x.sum(0)
+                return self.lin(x)
+        """,
+        "counts", "MPR908", "the device the class is configured with", None,
+    ),
+    "the caller's tensor kept by an object that builds no weights": (
+        """
+        class Penalty(nn.Module):
+            def __init__(self, init_point: torch.Tensor):
+                super().__init__()
+                self.init_point = init_point
+            def forward(self, x):
+                return (x - self.init_point).norm()
+        """,
+        "init_point", "MPR908", "stored as given, in a class that builds no weights", None,
     ),
     "nn.Parameter(...).requires_grad_(flag) is still a Parameter": (
         """

@@ -8,7 +8,7 @@ from typing import Callable
 from . import tables
 from .imports import ImportTable
 from .module_classes import ModuleClassIndex, is_torch_module_name
-from .values import CONTAINER, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge, tensor
+from .values import CONTAINER, DEVICE, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge, tensor
 
 Env = dict  # local name -> Value
 
@@ -58,6 +58,12 @@ def _scalar_name(name: str) -> bool:
         or lowered.startswith(("n_", "num_"))
         or lowered.endswith(("_dim", "_size", "_scale", "_temperature", "_eps"))
     )
+
+
+def _device_name(name: str) -> bool:
+    """``device``, ``dev``, ``target_device``: a name that conventionally holds a device."""
+    lowered = name.lower()
+    return lowered in ("device", "dev") or lowered.endswith("_device")
 
 
 def _module_state(class_name: str, call: ast.Call) -> str:
@@ -132,6 +138,24 @@ class ExpressionInference:
                 return kw.value
         return None
 
+    # --- devices -------------------------------------------------------------------
+    def _configuration_root(self, node: ast.AST, env: Env, self_name: str | None) -> bool:
+        """``self``, ``self.cfg`` or an imported module (``flair``): where a configured device is kept.
+
+        Not a tensor or a local (``x_example.device``, ``self.weight.device`` at construction): those name
+        the device some tensor happens to be on, not one the class was told to use."""
+        while isinstance(node, ast.Attribute):
+            if node.attr in ("weight", "bias", "data") or node.attr.endswith(("weight", "bias")):
+                return False
+            node = node.value
+        if not isinstance(node, ast.Name) or node.id in env:
+            return False
+        return node.id == self_name or node.id in self.imports.refs
+
+    def _configured_device(self, node: ast.AST | None, env: Env, self_name, attrs) -> bool:
+        value = self.infer(node, env, self_name, attrs) if node is not None else None
+        return value is not None and value.kind == DEVICE and value.pinned
+
     # --- entry point ---------------------------------------------------------------
     def infer(self, node: ast.AST | None, env: Env, self_name: str | None, attrs: dict[str, Value]) -> Value | None:
         if node is None:
@@ -141,8 +165,12 @@ class ExpressionInference:
         if isinstance(node, ast.Call):
             return self._infer_call(node, env, self_name, attrs)
         if isinstance(node, ast.Name):
+            if node.id not in env and _device_name(node.id):
+                return Value(DEVICE, pinned=True)  # a constructor argument or a global the code is configured with
             return env.get(node.id)
         if isinstance(node, ast.Attribute):
+            if _device_name(node.attr):
+                return Value(DEVICE, pinned=self._configuration_root(node.value, env, self_name))
             if self_name and isinstance(node.value, ast.Name) and node.value.id == self_name:
                 value = attrs.get(node.attr)
                 return value.but(alias=True) if value is not None and value.kind != CONTAINER else value
@@ -151,7 +179,11 @@ class ExpressionInference:
                 return Value(PARAM, alias=True)  # self.fc.weight: an existing Parameter
             if base is not None and base.kind in (TENSOR, PARAM):
                 if node.attr in tables.TENSOR_ATTRIBUTES:
-                    return tensor(complex=base.complex if node.attr not in ("real", "imag") else False, integral=base.integral)
+                    return tensor(
+                        complex=base.complex if node.attr not in ("real", "imag") else False,
+                        integral=base.integral,
+                        pinned=base.pinned,
+                    )
                 return None
             return None
         if isinstance(node, ast.Subscript):
@@ -159,7 +191,7 @@ class ExpressionInference:
             if base is None:
                 return None
             if base.kind in (TENSOR, PARAM):
-                return tensor(complex=base.complex, integral=base.integral, random=base.random)
+                return tensor(complex=base.complex, integral=base.integral, random=base.random, pinned=base.pinned)
             if base.kind == CONTAINER:
                 if MODULE in base.elements:
                     return Value(MODULE)
@@ -190,6 +222,7 @@ class ExpressionInference:
                     scalar=all(v.scalar for v in operands),
                     random=any(v.random for v in operands),
                     random_init=any(v.random_init for v in operands),
+                    pinned=all(v.pinned for v in operands),
                 )
             return None
         if isinstance(node, ast.UnaryOp):
@@ -349,7 +382,7 @@ class ExpressionInference:
             if not is_self_call:
                 receiver = self.infer(func.value, env, self_name, attrs)
             if receiver is not None and receiver.kind in (TENSOR, PARAM):
-                return self._tensor_method(receiver, func.attr, call)
+                return self._tensor_method(receiver, func.attr, call, env, self_name, attrs)
             if receiver is not None and receiver.kind == MODULE and func.attr in tables.MODULE_SELF_METHODS:
                 return receiver  # nn.Linear(a, b).to(device) is still the module
             if (
@@ -369,6 +402,17 @@ class ExpressionInference:
         return None
 
     def _torch_call(self, qualified: str, call: ast.Call, env: Env, self_name, attrs) -> Value | None:
+        if qualified == "torch.device":
+            argument = call.args[0] if call.args else self._kw(call, "type")
+            return Value(DEVICE, pinned=self._configured_device(argument, env, self_name, attrs))
+        value = self._torch_value(qualified, call, env, self_name, attrs)
+        if value is not None and value.kind == TENSOR and self._configured_device(
+            self._kw(call, "device"), env, self_name, attrs
+        ):
+            return value.but(pinned=True)
+        return value
+
+    def _torch_value(self, qualified: str, call: ast.Call, env: Env, self_name, attrs) -> Value | None:
         if qualified in tables.PARAMETER_CLASSES or qualified in tables.BUFFER_CLASSES:
             inner = self.infer(call.args[0], env, self_name, attrs) if call.args else None
             return Value(PARAM, scalar=inner is not None and inner.kind == TENSOR and inner.scalar)
@@ -419,7 +463,9 @@ class ExpressionInference:
             if last.endswith("_like") and call.args:
                 src = self.infer(call.args[0], env, self_name, attrs)
                 if src is not None and src.kind == TENSOR:
-                    value = value.but(integral=src.integral and last != "rand_like", complex=src.complex)
+                    value = value.but(
+                        integral=src.integral and last != "rand_like", complex=src.complex, pinned=src.pinned
+                    )
             if last in ("tensor", "as_tensor", "asarray", "scalar_tensor") and call.args:
                 arg = call.args[0]
                 arg_value = self.infer(arg, env, self_name, attrs)
@@ -468,13 +514,28 @@ class ExpressionInference:
                 or (last in tables.FULL_REDUCTIONS and len(call.args) == 1 and not call.keywords),
                 random=any(v.random for v in tensors),
                 random_init=any(v.random_init for v in tensors),
+                pinned=bool(tensors) and all(v.pinned for v in tensors),
             )
             if last in ("view_as_real", "real", "imag", "angle", "abs"):
                 value = value.but(complex=False)
             return self._apply_dtype(value, dtype_node)
         return None
 
-    def _tensor_method(self, receiver: Value, method: str, call: ast.Call) -> Value | None:
+    def _tensor_method(self, receiver: Value, method: str, call: ast.Call, env=None, self_name=None, attrs=None) -> Value | None:
+        value = self._method_value(receiver, method, call)
+        if value is None or value.kind != TENSOR:
+            return value
+        if method == "to":
+            targets = [*call.args, *(kw.value for kw in call.keywords if kw.arg in ("device", "other"))]
+            devices = [self.infer(t, env or {}, self_name, attrs or {}) for t in targets]
+            devices = [d for d in devices if d is not None and d.kind in (DEVICE, TENSOR, PARAM)]
+            if devices or any(isinstance(t, ast.Constant) and isinstance(t.value, str) for t in targets):
+                return value.but(pinned=bool(devices) and all(d.kind == DEVICE and d.pinned for d in devices))
+        elif method in tables.DEVICE_METHODS and method != "type":
+            return value.but(pinned=False)  # .cuda(), .cpu(): a hard-coded device
+        return value
+
+    def _method_value(self, receiver: Value, method: str, call: ast.Call) -> Value | None:
         if method in tables.NON_TENSOR_METHODS:
             return None
         base = receiver if receiver.kind == TENSOR else tensor(scalar=receiver.scalar)
@@ -511,7 +572,7 @@ class ExpressionInference:
                 for a in call.args:
                     if self._dtype_name(a) in tables.INTEGRAL_DTYPES | tables.COMPLEX_DTYPES | frozenset({"float", "float32", "float64", "float16", "bfloat16", "double", "half"}):
                         dtype = a
-            result = base if method in ("to", "type") else tensor()
+            result = base if method in ("to", "type") else tensor(pinned=base.pinned)
             return self._apply_dtype(result, dtype)
         if method in ("view_as_real",):
             return base.but(complex=False)

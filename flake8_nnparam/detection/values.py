@@ -11,6 +11,7 @@ CONTAINER = "container"  # Python list/tuple/dict/set
 REGISTERED = "registered"  # nn.ModuleList, nn.ParameterDict, ...
 FUNCTION = "function"
 NUMBER = "number"  # a Python int or float
+DEVICE = "device"  # a torch.device or a device string; ``pinned``: one the class is configured with
 
 
 @dataclass
@@ -30,6 +31,9 @@ class Value:
     param_alternative: bool = False  # another branch of the same expression is an nn.Parameter
     alias: bool = False  # read back from an attribute already bound on self (a reference, not new state)
     filled: bool = False  # a local tensor written into by index assignment (computed, not a fresh weight)
+    # Placed at construction on a device the class is configured with (``device=device``, ``.to(self.device)``,
+    # ``device=pkg.device``), not the default device, not one read off a tensor, not a hard-coded "cuda".
+    pinned: bool = False
     # Containers (mutable: filling a container after binding updates the one object).
     container: str | None = None  # "list", "tuple", "dict", "set"
     elements: set[str] = field(default_factory=set)
@@ -57,6 +61,8 @@ def merge(a: Value | None, b: Value | None) -> Value | None:
     if b is None:
         return a
     if a.kind == b.kind:
+        if a.kind == DEVICE:
+            return a.but(pinned=a.pinned and b.pinned)
         if a.kind == TENSOR:
             return a.but(
                 requires_grad=a.requires_grad or b.requires_grad,
@@ -66,6 +72,7 @@ def merge(a: Value | None, b: Value | None) -> Value | None:
                 placeholder=a.placeholder and b.placeholder,
                 random=a.random or b.random,
                 param_alternative=a.param_alternative or b.param_alternative,
+                pinned=a.pinned and b.pinned,
             )
         return a
     kinds = {a.kind, b.kind}
