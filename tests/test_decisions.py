@@ -381,6 +381,63 @@ CASES = {
         """,
         "table", "MPR905", "overrides _apply", None,
     ),
+    # --- transient state: updated in place, but re-created or refilled, so there is nothing to save ----
+    "an accumulator re-created in another method": (
+        """
+        class Decoder(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.lin = nn.Linear(n, n)
+                self.counts = torch.zeros(n)
+            def forward(self, x):
+                self.counts += 1
+                return self.lin(x)
+            def reset(self):
+                self.counts = torch.zeros(self.lin.out_features)
+        """,
+        "counts", "MPR907", "re-bound in reset", None,
+    ),
+    "scratch refilled at random each call and read for control flow": (
+        """
+        class Blocks(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.blocks = nn.ModuleList([nn.Linear(4, 4) for _ in range(n)])
+                self.keep = torch.ones(n)
+            def forward(self, x):
+                self.keep.uniform_()
+                for i, block in enumerate(self.blocks):
+                    if self.keep[i] > 0.1:
+                        x = block(x)
+                return x
+        """,
+        "keep", "MPR907", "read only as an index", None,
+    ),
+    "a running histogram moved onto the device keeps its state": (
+        """
+        class Loss(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.hist = torch.zeros(n)
+            def forward(self, x):
+                self.hist = self.hist.to(x.device)
+                self.hist += x.sum(0)
+                return x.mean()
+        """,
+        "hist", "MPR002", "is updated in place (augmented assignment)", "self.hist += x.sum(0)",
+    ),
+    "a 0-dim tensor of a numpy function of a number": (
+        """
+        import numpy as np
+        class AngularLoss(nn.Module):
+            def __init__(self, alpha=40):
+                super().__init__()
+                self.alpha = torch.tensor(np.radians(alpha))
+            def forward(self, x):
+                return x * torch.tan(self.alpha)
+        """,
+        "alpha", "MPR902", "0-dim", None,
+    ),
     # --- placed on purpose: MPR908 -------------------------------------------------------------------
     "made on the device the class is configured with": (
         """

@@ -163,7 +163,8 @@ def _tensor_container(binding, evidence, uses: AttrUses, shown: str, unused: boo
     if attr in evidence.device_aware:
         return silence("the class moves its elements at use", "MPR901", evidence="is moved at use")
     breaks = next(iter(effective_breaks(uses)), None)
-    for use, consequence in ((uses.updated, LOST_CONSEQUENCE), (breaks, DEVICE_CONSEQUENCE)):
+    updated = uses.updated if uses.reset is None else None  # re-created later: transient, nothing to save
+    for use, consequence in ((updated, LOST_CONSEQUENCE), (breaks, DEVICE_CONSEQUENCE)):
         if use is not None and not (value.scalar and use is breaks):
             where = use.where()
             return Decision("MPR007", where, {"container": shown, "evidence": where, "consequence": consequence},

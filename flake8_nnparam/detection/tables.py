@@ -120,6 +120,12 @@ INIT_METHODS = frozenset(
 )
 
 # Methods (and functions) that make a tensor follow the module's device or dtype.
+# In-place methods that overwrite the whole value without reading it: a tensor refilled this way each call is
+# scratch space, not state that accumulates (and that a checkpoint must hold).
+OVERWRITING_METHODS = frozenset({
+    "uniform_", "normal_", "bernoulli_", "random_", "exponential_", "geometric_", "cauchy_", "log_normal_",
+    "fill_", "zero_",
+})
 DEVICE_METHODS = frozenset({"to", "cuda", "cpu", "type_as", "type", "npu", "xpu", "mps"})
 
 # Methods that mean the class manages its own device and state handling.

@@ -293,7 +293,7 @@ def decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
     if placed is not None and (uses.updated is not None or uses.breaks is not None):
         reason = f"placed on {placed}"
         return silence(reason, "MPR908", placement=placed)
-    if uses.updated is not None:
+    if uses.updated is not None and uses.reset is None:
         where = uses.updated.where()
         fields = {"evidence": where, "consequence": LOST_CONSEQUENCE, "persistent": "", "alternative": ""}
         return Decision("MPR002", where, fields, Fix("buffer", persistent=True), uses.updated.line)

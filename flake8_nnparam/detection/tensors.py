@@ -362,6 +362,10 @@ class ExpressionInference:
                 if func.id == "dict" and call.keywords:
                     return self._container("dict", [k.value for k in call.keywords], env, self_name, attrs)
                 return Value(CONTAINER, container=func.id)
+        if qualified is not None and qualified.startswith("numpy.") and call.args and not call.keywords and all(
+            (v := self.infer(a, env, self_name, attrs)) is not None and v.kind == NUMBER for a in call.args
+        ):
+            return Value(NUMBER)  # np.radians(alpha) of a number is a number
         if qualified in ("collections.OrderedDict", "typing.OrderedDict") and call.args:
             inner = self.infer(call.args[0], env, self_name, attrs)  # OrderedDict([("fc", nn.Linear(...))])
             if inner is not None and inner.kind == CONTAINER:

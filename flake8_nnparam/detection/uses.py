@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from . import tables
 from .imports import ImportTable
+from .imports import self_attr as _self_attr
 
 DEVICE = "$device"
 _EMPTY: frozenset[str] = frozenset()
@@ -69,6 +70,7 @@ class AttrUses:
     moved: Use | None = None  # moved at use to the module's or the input's device
     saved_device: Use | None = None  # moved to a device saved at construction: no compensation
     rebound: Use | None = None  # replaced after construction before its construction value is used
+    reset: Use | None = None  # re-created after construction from scratch (not from itself): transient state
     device_rebinds: list = field(default_factory=list)  # re-bindings to a value on the module's device
     weight: Use | None = None  # used as a weight: F.linear(x, self.w), x @ self.w
     projection: Use | None = None  # a fixed projection: torch.sin(x @ self.B) (random Fourier features)
@@ -497,7 +499,8 @@ class _MethodEval:
             joined |= a
         base = _root_self_attr(owner, self.self_name)
         if is_in_place(method) and base is not None:
-            self._note({base}, "updated", line, f"is updated in place ({method})")
+            if method not in tables.OVERWRITING_METHODS:  # uniform_(), zero_(): the old value is not kept
+                self._note({base}, "updated", line, f"is updated in place ({method})")
             return receiver | joined
         if method in _SAME_DEVICE_FREE:
             return receiver
@@ -618,6 +621,11 @@ class _MethodEval:
                 record = self.uses[attr]
                 if record.rebound is None:
                     record.rebound = Use(stmt.lineno, self.method, "is re-bound")
+                if record.reset is None and not isinstance(stmt, ast.AugAssign) and not any(
+                    _self_attr(n, self.self_name) == attr for n in ast.walk(getattr(stmt, "value", None) or stmt)
+                    if n is not target
+                ):  # self.t = torch.zeros(...) in reset(); not self.t = self.t.to(x.device) or self.t * m
+                    record.reset = Use(stmt.lineno, self.method, "is re-created")
                 if DEVICE in sources and not self._attrs(sources):
                     record.device_rebinds.append(Use(stmt.lineno, self.method, "is re-bound on the device", tuple(self.guards)))
                 self.rebound_here[attr] = sources  # until the end of its block (see _branch)
@@ -625,7 +633,8 @@ class _MethodEval:
         if isinstance(target, ast.Subscript):
             base = _root_self_attr(target, self.self_name)
             self.ev(target.slice)
-            if base is not None:
+            replaced = base in self.view.dicts and _self_attr(target.value, self.self_name) == base
+            if base is not None and not replaced:  # self.d[key] = t replaces an item: no tensor changes
                 self._note({base}, "updated", stmt.lineno, "is updated in place (index assignment)")
             else:
                 self.ev(target.value)
@@ -734,7 +743,15 @@ class _MethodEval:
             self._branch(stmt.orelse, "not " + guard, refreshed)
             self.conditional_reads.pop()
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
-            self._bind_names(stmt.target, self.ev(stmt.iter))
+            it, target = stmt.iter, stmt.target
+            if (  # for i, block in enumerate(self.blocks): i is a Python int
+                isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate"
+                and len(it.args) == 1 and isinstance(target, ast.Tuple) and len(target.elts) == 2
+            ):
+                self._bind_names(target.elts[0], _EMPTY)
+                self._bind_names(target.elts[1], self.ev(it.args[0]))
+            else:
+                self._bind_names(target, self.ev(it))
             self.conditional_reads.append(set())
             self._branch(stmt.body + stmt.orelse, "for " + ast.unparse(stmt.target), set())
             self.conditional_reads.pop()
