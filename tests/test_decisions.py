@@ -480,7 +480,7 @@ CASES = {
         """,
         "counts", "MPR908", "the device the class is configured with", None,
     ),
-    "the caller's tensor kept by an object that builds no weights": (
+    "the caller's tensor kept by a layer that builds no weights: still moved with its model": (
         """
         class Penalty(nn.Module):
             def __init__(self, init_point: torch.Tensor):
@@ -489,7 +489,7 @@ CASES = {
             def forward(self, x):
                 return (x - self.init_point).norm()
         """,
-        "init_point", "MPR908", "stored as given, in a class that builds no weights", None,
+        "init_point", "MPR002", "is combined with tensors that follow the module", "return (x - self.init_point).norm()",
     ),
     "nn.Parameter(...).requires_grad_(flag) is still a Parameter": (
         """

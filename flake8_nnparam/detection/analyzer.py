@@ -215,7 +215,6 @@ class _Evidence:
         self.dynamic_device_aware = False
         self.reads_everything = False  # getattr(self, name) / vars(self) outside construction
         self.has_runtime_methods = False
-        self.builds_weights = True  # set by the caller from what construction binds (see builds_weights)
         self._info = info
         self._construction = construction
         self._imports = imports
@@ -1139,34 +1138,6 @@ def _class_view(info: ClassInfo, walker: "_ClassWalker", evidence: _Evidence, ca
     )
 
 
-def builds_weights(info: ClassInfo, walker: "_ClassWalker") -> bool:
-    """Construction makes Parameters or layers with weights of its own (not only keeps what the caller gave).
-
-    A class that builds none is an object around the caller's modules and data (an acquisition function, a
-    sampler, a penalty): it is used where its inputs live, and is not the model that ``.to()`` moves."""
-    if info.extends_torch_layer or _loss_like(info):
-        return True
-    for value in walker.attrs.values():
-        if value is None or value.alias:
-            continue
-        if value.kind in (PARAM, REGISTERED) or (value.kind == MODULE and value.module_state == "stateful"):
-            return True
-        if value.kind == CONTAINER and (PARAM in value.elements or "stateful" in value.module_states):
-            return True
-    return any(
-        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-        and node.func.attr in ("register_parameter", "add_module", "register_module")
-        for method in walker.construction for node in _walk(method)
-    )
-
-
-def _loss_like(info: ClassInfo) -> bool:
-    """A loss or criterion: built around its weights like a layer, and moved with ``criterion.to(device)``."""
-    names = {cls.node.name for cls in info.mro()}
-    names |= {dotted_name(base) or "" for cls in info.mro() for base in cls.bases}
-    return any(name.rsplit(".", 1)[-1].endswith(("Loss", "Criterion")) for name in names)
-
-
 def _decide(binding: Binding, evidence: _Evidence, uses: dict[str, AttrUses]) -> Decision | None:
     kind = binding.value.kind
     if kind == TENSOR:
@@ -1194,7 +1165,6 @@ def _class_candidates(
     evidence = _Evidence(info, walker.construction, inference.imports, module_functions)
     evidence.owner_managed = owner_managed
     evidence._project = inference.index.project
-    evidence.builds_weights = builds_weights(info, walker)
     candidates: list[Candidate] = []
     considered: list[Binding] = []
     for binding in walker.bindings:

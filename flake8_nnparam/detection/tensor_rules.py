@@ -212,10 +212,9 @@ RULES = (
         "self.{attr} is a plain tensor placed on {placement}; it works where the class is built, but .to() would "
         "leave it behind and state_dict() omits it: register it if instances are moved or saved",
         what="(off by default) A plain tensor whose uses would break after a move (or that is updated in place), "
-        "but which construction places on purpose: on the device the class is configured with (`device=device`, "
-        "`device=self.device`, `.to(pkg.device)`), or stored exactly as the caller passed it in a class that builds "
-        "no weights of its own (an object built around the caller's data, such as an acquisition function, an "
-        "environment or a sampler).",
+        "but which construction places on purpose on the device the class is configured with (`device=device`, "
+        "`device=self.device`, `.to(pkg.device)`): environments, simulators and samplers built on their target "
+        "device. Not `.cuda()` or `.to(\"cuda\")` (hard-coded), not a device read off a tensor (`x.device`).",
         why="Such objects are built on their target device and used there; `.to()` and `state_dict()` are not how "
         "they are used, so the consequence is hypothetical. Classes that are moved after construction should still "
         "register the tensor.",
@@ -225,22 +224,17 @@ RULES = (
             "        self.lin = nn.Linear(n, n)\n"
             "        self.mask = torch.ones(n, device=device)  # MPR908\n"
             "    def forward(self, x):\n        return self.lin(x) * self.mask\n",
-            HEADER + "class Penalty(nn.Module):\n    def __init__(self, point: torch.Tensor):\n        super().__init__()\n"
-            "        self.point = point  # MPR908\n"
-            "    def forward(self, x):\n        return (x - self.point).norm()\n",
-        ),
+            ),
     ),
 )
 
 
 
 
-def placement(value, evidence) -> str | None:
+def placement(value) -> str | None:
     """Where construction puts the tensor on purpose (see MPR908), or ``None``."""
     if value.pinned:
         return "the device the class is configured with"
-    if value.from_argument and not evidence.builds_weights:
-        return "the device of the tensor the caller passed (stored as given, in a class that builds no weights of its own)"
     return None
 
 
@@ -289,7 +283,7 @@ def decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
             return silence("never read after construction", "MPR906")
         line = uses.weight.line if uses.weight is not None else 0
         return Decision("MPR001", learned, {"evidence": learned}, Fix("parameter"), line)
-    placed = placement(value, evidence)
+    placed = placement(value)
     if placed is not None and (uses.updated is not None or uses.breaks is not None):
         reason = f"placed on {placed}"
         return silence(reason, "MPR908", placement=placed)
