@@ -438,6 +438,18 @@ CASES = {
         """,
         "alpha", "MPR902", "0-dim", None,
     ),
+    "a reduction given back a dimension is no longer 0-dim": (
+        """
+        class M(nn.Module):
+            def __init__(self, pos: torch.Tensor):
+                super().__init__()
+                self.lin = nn.Linear(3, 3)
+                self.potential = (pos.sum() / 2).unsqueeze(0)
+            def forward(self, x):
+                return self.lin(x) + self.potential
+        """,
+        "potential", "MPR002", "is combined with tensors that follow the module", "return self.lin(x) + self.potential",
+    ),
     # --- placed on purpose: MPR908 -------------------------------------------------------------------
     "made on the device the class is configured with": (
         """

@@ -126,6 +126,8 @@ OVERWRITING_METHODS = frozenset({
     "uniform_", "normal_", "bernoulli_", "random_", "exponential_", "geometric_", "cauchy_", "log_normal_",
     "fill_", "zero_",
 })
+# Methods that give a 0-dim tensor a dimension (shape [1] or more).
+DIMENSION_ADDING_METHODS = frozenset({"unsqueeze", "view", "reshape", "expand", "repeat", "atleast_1d", "flatten"})
 DEVICE_METHODS = frozenset({"to", "cuda", "cpu", "type_as", "type", "npu", "xpu", "mps"})
 
 # Methods that mean the class manages its own device and state handling.

@@ -550,6 +550,8 @@ class ExpressionInference:
             return base.but(requires_grad=True)
         if method in tables.FULL_REDUCTIONS and not call.args and not call.keywords:
             return base.but(scalar=True)
+        if method in tables.DIMENSION_ADDING_METHODS:
+            return base.but(scalar=False)  # t.sum().unsqueeze(0) has shape [1]: it takes part in device checks
         if method == "requires_grad_" and receiver.kind == PARAM and not receiver.alias:
             return receiver  # nn.Parameter(t).requires_grad_(flag) returns the Parameter itself
         if method == "requires_grad_":
