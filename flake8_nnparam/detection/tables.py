@@ -119,7 +119,6 @@ INIT_METHODS = frozenset(
     "trunc_normal_ orthogonal_ random_".split()
 )
 
-# Methods (and functions) that make a tensor follow the module's device or dtype.
 # In-place methods that overwrite the whole value without reading it: a tensor refilled this way each call is
 # scratch space, not state that accumulates (and that a checkpoint must hold).
 OVERWRITING_METHODS = frozenset({
@@ -128,6 +127,7 @@ OVERWRITING_METHODS = frozenset({
 })
 # Methods that give a 0-dim tensor a dimension (shape [1] or more).
 DIMENSION_ADDING_METHODS = frozenset({"unsqueeze", "view", "reshape", "expand", "repeat", "atleast_1d", "flatten"})
+# Methods (and functions) that make a tensor follow the module's device or dtype.
 DEVICE_METHODS = frozenset({"to", "cuda", "cpu", "type_as", "type", "npu", "xpu", "mps"})
 
 # Methods that mean the class manages its own device and state handling.

@@ -224,18 +224,10 @@ RULES = (
             "        self.lin = nn.Linear(n, n)\n"
             "        self.mask = torch.ones(n, device=device)  # MPR908\n"
             "    def forward(self, x):\n        return self.lin(x) * self.mask\n",
-            ),
+        ),
     ),
 )
-
-
-
-
-def placement(value) -> str | None:
-    """Where construction puts the tensor on purpose (see MPR908), or ``None``."""
-    if value.pinned:
-        return "the device the class is configured with"
-    return None
+_CONFIGURED_DEVICE = "the device the class is configured with"
 
 
 def learn_evidence(value, attr: str, evidence, uses: AttrUses) -> str | None:
@@ -283,10 +275,8 @@ def decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
             return silence("never read after construction", "MPR906")
         line = uses.weight.line if uses.weight is not None else 0
         return Decision("MPR001", learned, {"evidence": learned}, Fix("parameter"), line)
-    placed = placement(value)
-    if placed is not None and (uses.updated is not None or uses.breaks is not None):
-        reason = f"placed on {placed}"
-        return silence(reason, "MPR908", placement=placed)
+    if value.pinned and (uses.updated is not None or uses.breaks is not None):
+        return silence(f"placed on {_CONFIGURED_DEVICE}", "MPR908", placement=_CONFIGURED_DEVICE)
     if uses.updated is not None and uses.reset is None:
         where = uses.updated.where()
         fields = {"evidence": where, "consequence": LOST_CONSEQUENCE, "persistent": "", "alternative": ""}

@@ -525,13 +525,13 @@ class ExpressionInference:
             return self._apply_dtype(value, dtype_node)
         return None
 
-    def _tensor_method(self, receiver: Value, method: str, call: ast.Call, env=None, self_name=None, attrs=None) -> Value | None:
+    def _tensor_method(self, receiver: Value, method: str, call: ast.Call, env: Env, self_name, attrs) -> Value | None:
         value = self._method_value(receiver, method, call)
         if value is None or value.kind != TENSOR:
             return value
         if method == "to":
             targets = [*call.args, *(kw.value for kw in call.keywords if kw.arg in ("device", "other"))]
-            devices = [self.infer(t, env or {}, self_name, attrs or {}) for t in targets]
+            devices = [self.infer(t, env, self_name, attrs) for t in targets]
             devices = [d for d in devices if d is not None and d.kind in (DEVICE, TENSOR, PARAM)]
             if devices or any(isinstance(t, ast.Constant) and isinstance(t.value, str) for t in targets):
                 return value.but(pinned=bool(devices) and all(d.kind == DEVICE and d.pinned for d in devices))

@@ -11,7 +11,7 @@ CONTAINER = "container"  # Python list/tuple/dict/set
 REGISTERED = "registered"  # nn.ModuleList, nn.ParameterDict, ...
 FUNCTION = "function"
 NUMBER = "number"  # a Python int or float
-DEVICE = "device"  # a torch.device or a device string; ``pinned``: one the class is configured with
+DEVICE = "device"  # a device expression (``device``, ``self.device``, ``torch.device(...)``); see ``pinned``
 
 
 @dataclass
