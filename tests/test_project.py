@@ -488,3 +488,45 @@ def test_an_override_in_a_base_of_another_file_handles_the_attribute_it_touches(
     for proc in (ours, theirs):
         found = sorted((line.split(": ", 1)[1].split(" ", 1)[0], int(line.split(":")[1])) for line in proc.stdout.splitlines())
         assert found == [("MPR002", 10), ("MPR905", 9)], proc.stdout
+
+
+def test_a_function_of_another_file_that_moves_its_argument_compensates(tmp_path):
+    """Compensation across files (issue 9): ``rgb_to_grayscale(x, self.w)`` in a helper module that does
+    ``w[None].to(dtype=x.dtype, device=x.device)``, directly or through a device helper, is a move at use;
+    a helper that only computes with its argument is not. Real torch shows both sides after ``.to('meta')``."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "functional.py").write_text(
+        "import torch\n\n\n"
+        "def _to_device_nonblocking(t, device, dtype=None):\n    return t.to(device=device, dtype=dtype)\n\n\n"
+        "def _scale(x, w):\n    return x * w[None].to(dtype=x.dtype, device=x.device)\n\n\n"
+        "def gray(x, weights=None):\n    if weights is None:\n        return x.mean(-1)\n"
+        "    weights = _to_device_nonblocking(weights, x.device, x.dtype)\n    return (x * weights).sum(-1)\n\n\n"
+        "def scaled(x, w):\n    return _scale(x, w)\n\n\n"
+        "def plain(x, w):\n    return x * w\n"
+    )
+    (pkg / "model.py").write_text(
+        "import torch\nfrom torch import nn\n\nfrom . import functional as Fn\nfrom .functional import gray, plain\n\n\n"
+        "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.rgb = torch.tensor([0.3, 0.6, 0.1])\n"
+        "        self.scale = torch.full((3,), 2.0)\n"
+        "        self.other = torch.ones(3)\n\n"
+        "    def forward(self, x):\n"
+        "        return gray(x, weights=self.rgb) + Fn.scaled(x, self.scale).sum(-1) + plain(x, self.other).sum(-1)\n"
+    )
+    ours = run_command("--no-cache", "--select", "MPR,MPR9", "pkg/model.py", cwd=tmp_path)
+    theirs = run_flake8("--select", "MPR,MPR9", "pkg/model.py", cwd=tmp_path)
+    for proc in (ours, theirs):
+        found = sorted((line.split(": ", 1)[1].split(" ", 1)[0], int(line.split(":")[1])) for line in proc.stdout.splitlines())
+        assert found == [("MPR002", 13), ("MPR901", 11), ("MPR901", 12)], proc.stdout
+    pytest.importorskip("torch")
+    script = (
+        "import sys, torch\nsys.path.insert(0, sys.argv[1])\nfrom pkg.model import M\nfrom pkg import functional\n"
+        "m = M().to('meta')\nx = torch.ones(2, 3, device='meta')\n"
+        "print(functional.gray(x, m.rgb).device, functional.scaled(x, m.scale).device)\n"  # moved: they work
+        "try:\n    m(x)\nexcept RuntimeError as e:\n    print('plain fails:', e)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("meta meta\n") and "plain fails: Tensor on device cpu" in proc.stdout, proc.stdout

@@ -133,20 +133,55 @@ def _attrs_read(func) -> set[str]:
     return _cached(func, "_nnparam_attrs_read", compute)
 
 
-def _moved_parameters(func) -> set[str]:
-    """Parameters a function moves to a device: ``p.to(...)``, ``p.cuda()``, ``as_tensor(p, device=...)``."""
+def _moved_name(node: ast.AST) -> str | None:
+    """The name a moved operand is made from: ``p`` for ``p``, ``p[None]``, ``p.float()``, ``p.data``."""
+    while True:
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            node = node.func.value
+        elif isinstance(node, (ast.Subscript, ast.Starred)) or (isinstance(node, ast.Attribute) and node.attr != "device"):
+            node = node.value
+        else:
+            return None
+
+
+def _moved_parameters(func, functions: dict | None = None) -> set[str]:
+    """Parameters a function moves to a device: ``p.to(...)``, ``p[None].to(dtype=..., device=...)``,
+    ``p.cuda()``, ``as_tensor(p, device=...)``, ``to_device(p, x.device)``, or hands to a function of the
+    same file (``functions``, by name) that moves them."""
+
+    key = "_nnparam_moved_params_f" if functions else "_nnparam_moved_params"
 
     def compute(f):
         params = {a.arg for a in f.args.posonlyargs + f.args.args + f.args.kwonlyargs}
-        return {
-            c.id
-            for node in _walk(f)
-            if _Evidence._is_device_call(node)
-            for c in _moved_operands(node)
-            if isinstance(c, ast.Name) and c.id in params
-        }
+        f.__dict__[key] = set()  # a recursive helper moves nothing through itself
+        moved: set[str] = set()
+        for call in _walk(f):
+            if not isinstance(call, ast.Call):
+                continue
+            if _Evidence._is_device_call(call):
+                operands = _moved_operands(call)
+            elif _is_device_helper_call(call):  # to_device(p, x.device): the tensors it is given
+                operands = [a for a in call.args if not _names_device(a)]
+            elif functions and isinstance(call.func, ast.Name) and call.func.id in functions and call.func.id not in params:
+                callee = functions[call.func.id]
+                inner = _moved_parameters(callee, functions)
+                names = [a.arg for a in callee.args.posonlyargs + callee.args.args]
+                operands = [a for n, a in zip(names, call.args) if n in inner]
+                operands += [k.value for k in call.keywords if k.arg in inner]
+            else:
+                continue
+            moved |= {name for name in map(_moved_name, operands) if name in params}
+        return moved
 
-    return _cached(func, "_nnparam_moved_params", compute)
+    return _cached(func, key, compute)
+
+
+def _names_device(node: ast.AST) -> bool:
+    """``x.device``, ``device``, ``self.device``: an argument that says where, not what, to move."""
+    text = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    return "device" in text.lower() or "dtype" in text.lower()
 
 
 def _reads_generically(func) -> bool:
@@ -392,7 +427,7 @@ class _Evidence:
                     self._note_moved_arguments(node, callee, self_name, bound_method=False)
 
     def _note_moved_arguments(self, node: ast.Call, callee, self_name: str, bound_method: bool) -> None:
-        moved = _moved_parameters(callee)
+        moved = _moved_parameters(callee, self._module_functions)
         if not moved:
             return
         params = [a.arg for a in callee.args.posonlyargs + callee.args.args]
@@ -1189,6 +1224,7 @@ def _class_candidates(
     view = _class_view(info, walker, evidence, tensor_attrs, inference.imports)
     view.computed = {b.attr for b in considered if b.computed_name and b.attr in tensor_attrs}
     view.dicts = {b.attr for b in considered if b.value.kind == CONTAINER and b.value.container == "dict"}
+    view.project = inference.index.project
     uses = collect_uses(view, evidence.runtime_functions, inference.imports, module_functions)
     evidence.periodic = view.periodic
     decided = [(b, d) for b in considered if (d := _decide(b, evidence, uses)) is not None]

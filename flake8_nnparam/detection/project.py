@@ -108,6 +108,7 @@ def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], import
     from .values import merge
 
     inference = ExpressionInference(imports, ModuleClassIndex(statements, imports))
+    by_name = {func.name: func for func in functions}
     summaries = {}
     for func in functions:
         params = [a.arg for a in func.args.posonlyargs + func.args.args]
@@ -115,7 +116,7 @@ def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], import
         result = None
         returned_calls: list[str] = []
         try:
-            moved = _moved_parameters(func)
+            moved = _moved_parameters(func, by_name)
             for stmt in _own_statements(func.body):
                 if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                     env[stmt.targets[0].id] = inference.infer(stmt.value, env, None, {})
@@ -132,6 +133,7 @@ def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], import
             "returns": _kind_name(result),
             "returns_call": returned_calls,
             "moves": [i for i, p in enumerate(params) if p in moved],
+            "moves_named": sorted(moved),
         }
     return summaries
 
@@ -748,10 +750,11 @@ class ProjectIndex:
                             return kind
         return None
 
-    def moves_argument(self, path: str, dotted: str, index: int) -> bool:
-        """Does the project function ``dotted`` move its positional argument ``index`` to a device?"""
+    def moves_argument(self, path: str, dotted: str, which: int | str) -> bool:
+        """Does the project function ``dotted`` move its argument ``which`` (a position, or a keyword) to a device?"""
+        slot = "moves" if isinstance(which, int) else "moves_named"
         return any(
-            s.kind == "function" and index in self.functions(s.path)[s.name]["moves"]
+            s.kind == "function" and which in self.functions(s.path)[s.name].get(slot, ())
             for s in self.resolve(path, dotted)
         )
 
@@ -806,8 +809,8 @@ class FileView:
     def return_kind(self, dotted: str) -> str | None:
         return self._ask(f"return_kind:{dotted}", lambda: self.index.return_kind(self.path, dotted))
 
-    def moves_argument(self, dotted: str, index: int) -> bool:
-        return bool(self._ask(f"moves:{dotted}:{index}", lambda: self.index.moves_argument(self.path, dotted, index)))
+    def moves_argument(self, dotted: str, which: int | str) -> bool:
+        return bool(self._ask(f"moves:{dotted}:{which}", lambda: self.index.moves_argument(self.path, dotted, which)))
 
     def overrides(self, dotted: str) -> dict[str, list[str]]:
         return self._ask(f"overrides:{dotted}", lambda: self.index.overrides(self.path, dotted)) or {}
@@ -826,8 +829,8 @@ class FileView:
             elif what == "return_kind":
                 now = self.return_kind(rest)
             elif what == "moves":
-                dotted, _, i = rest.rpartition(":")
-                now = self.moves_argument(dotted, int(i))
+                dotted, _, which = rest.rpartition(":")
+                now = self.moves_argument(dotted, int(which) if which.isdigit() else which)
             elif what == "overrides":
                 now = self.overrides(rest)
             else:

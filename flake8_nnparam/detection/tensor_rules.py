@@ -91,7 +91,7 @@ RULES = (
     Rule(
         "MPR901",
         "moved-at-use",
-        "self.{attr} is a plain tensor {evidence}; it works, but it is copied at each use and missing from "
+        "self.{attr} is a plain tensor that {evidence}; it works, but it is copied at each use and missing from "
         "state_dict(): register it once with self.register_buffer(\"{attr}\", ..., persistent=False)",
         what="(off by default) A plain tensor attribute that the class moves at each use to the device of the "
         "input or of its own weights (`self.x.to(x.device)`, `.type_as(x)`, `device=x.device`). A move to a "

@@ -18,7 +18,7 @@ import ast
 from dataclasses import dataclass, field
 
 from . import tables
-from .imports import ImportTable
+from .imports import ImportTable, dotted_name
 from .imports import self_attr as _self_attr
 
 DEVICE = "$device"
@@ -95,6 +95,7 @@ class ClassView:
     methods: set[str] = field(default_factory=set)  # the class's own method names
     find_method: object = None  # name -> the class's method node (in-file MRO), or None
     module_functions: dict = field(default_factory=dict)  # the file's module-level functions by name
+    project: object = None  # project.FileView: what functions of other files do with their arguments
 
 
 def _diverge(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -471,9 +472,28 @@ class _MethodEval:
             self._note(self._attrs(joined), "saved_device", line, "is moved to a device saved at construction")
             return joined
         name = ast.unparse(node.func)
+        moved = self._moved_by_project_function(node, args) if DEVICE in joined and self._attrs(joined) else _EMPTY
+        if moved:  # rgb_to_grayscale(x, self.w), which does w.to(x.device): compensated where it is used
+            self._note(moved, "moved", line, f"is moved at use by {name}()")
+            joined = joined - moved
         if DEVICE in joined and self._attrs(joined):
             self._note(self._attrs(joined), "breaks", line, f"is passed with tensors that follow the module to {name}()")
         return _combined(joined)
+
+    def _moved_by_project_function(self, node: ast.Call, args: list[frozenset[str]]) -> frozenset[str]:
+        """The attributes given to a function of another project file that moves that argument to a device."""
+        dotted = dotted_name(node.func)
+        project = self.view.project
+        if project is None or not dotted or dotted.split(".", 1)[0] not in self.imports.refs:
+            return _EMPTY
+        positional = [a for a in node.args if not isinstance(a, ast.Starred)]
+        keywords = [k.arg for k in node.keywords if k.arg not in ("device", "dtype", "out")]
+        moved: set[str] = set()
+        for which, sources in zip([*range(len(positional)), *keywords], args):
+            attrs = self._attrs(sources)
+            if attrs and which is not None and project.moves_argument(dotted, which):
+                moved |= attrs
+        return frozenset(moved)
 
     def _method_call(self, node: ast.Call, func: ast.Attribute, line: int) -> frozenset[str]:
         method = func.attr
