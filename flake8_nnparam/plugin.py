@@ -82,8 +82,8 @@ class _LazyView:
     def return_kind(self, dotted: str):
         return self._get().return_kind(dotted)
 
-    def moves_argument(self, dotted: str, which: int | str) -> bool:
-        return self._get().moves_argument(dotted, which)
+    def argument_fate(self, dotted: str, which: int | str) -> str | None:
+        return self._get().argument_fate(dotted, which)
 
     def overrides(self, dotted: str):
         return self._get().overrides(dotted)

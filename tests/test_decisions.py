@@ -515,6 +515,76 @@ CASES = {
         """,
         "scale", None, "NOT A CANDIDATE", None,
     ),
+    # --- a value that never requires grad never reaches `if t.requires_grad:` ----------------------------
+    "a frozen bias read by a helper only where it requires grad": (
+        """
+        def linear_op(x, w, bias):
+            out = x @ w
+            if bias.requires_grad:
+                return out + bias
+            return out
+        class M(nn.Module):
+            def __init__(self, n, bias=True):
+                super().__init__()
+                self.w = nn.Parameter(torch.randn(n, n))
+                if bias:
+                    self.b = nn.Parameter(torch.zeros(n))
+                else:
+                    self.b = torch.zeros(n).requires_grad_(False)
+                self.scale = torch.ones(n)
+            def forward(self, x):
+                return linear_op(x, self.w, self.b) * self.scale
+        """,
+        "b", "MPR903", "disabled-parameter sentinel", None,
+    ),
+    "the same helper, but the bias is also read unguarded": (
+        """
+        def conv_op(x, w, bias):
+            if bias.requires_grad:
+                x = x + bias
+            return F.linear(x, w, bias=bias)
+        class M(nn.Module):
+            def __init__(self, n, bias=False):
+                super().__init__()
+                self.w = nn.Parameter(torch.randn(n, n))
+                if bias:
+                    self.b = nn.Parameter(torch.zeros(n))
+                else:
+                    self.b = torch.zeros(n).requires_grad_(False)
+            def forward(self, x):
+                return conv_op(x, self.w, self.b)
+        """,
+        "b", "MPR002", "F.linear() in conv_op", "return F.linear(x, w, bias=bias)",
+    ),
+    "a method that tests the attribute's requires_grad itself": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.scale = torch.ones(n)
+                self.shift = torch.zeros(n)
+            def forward(self, x):
+                if self.scale.requires_grad and x.dim() > 1:
+                    x = x * self.scale
+                if not self.shift.requires_grad:
+                    return x
+                return x + self.shift
+        """,
+        "scale", "MPR907", "in control flow", None,
+    ),
+    "a tensor made with requires_grad=True does reach the guarded use": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.scale = torch.ones(n, requires_grad=True)
+            def forward(self, x):
+                if self.scale.requires_grad:
+                    x = x * self.scale
+                return x
+        """,
+        "scale", "MPR001", "", None,
+    ),
 }
 
 

@@ -21,7 +21,7 @@ from .rule import Decision, Fix
 from .rules import RULES_BY_CODE
 from .tensor_rules import decide_tensor
 from .tensors import ExpressionInference
-from .uses import AttrUses, ClassView, collect_uses, guard_text, is_device_helper_name, is_in_place
+from .uses import AttrUses, ClassView, collect_uses, grad_test, guard_text, is_device_helper_name, is_in_place
 from .values import CONTAINER, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge
 
 _FunctionNode = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -176,6 +176,43 @@ def _moved_parameters(func, functions: dict | None = None) -> set[str]:
         return moved
 
     return _cached(func, key, compute)
+
+
+def _grad_guarded_parameters(func) -> set[str]:
+    """Parameters read only where they require grad (``if bias.requires_grad: out = out + bias``): a plain
+    tensor, which does not require grad, never reaches those reads."""
+
+    def compute(f):
+        params = {a.arg for a in f.args.posonlyargs + f.args.args + f.args.kwonlyargs}
+        guarded_reads: set[str] = set()
+        other_reads: set[str] = set()
+
+        def visit(node: ast.AST, guarded: frozenset) -> None:
+            if isinstance(node, ast.If):
+                name, positive = grad_test(node.test, lambda n: n.id if isinstance(n, ast.Name) else None)
+                visit(node.test, guarded)
+                for stmt in node.body:
+                    visit(stmt, guarded | {name} if name and positive else guarded)
+                for stmt in node.orelse:
+                    visit(stmt, guarded | {name} if name and not positive else guarded)
+                return
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.attr in _GRAD_METADATA:
+                return  # bias.requires_grad, bias.shape: no tensor operation
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "save_for_backward":
+                return  # ctx.save_for_backward(x, bias) in an autograd Function: kept, not computed with
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in params:
+                (guarded_reads if node.id in guarded else other_reads).add(node.id)
+            for child in ast.iter_child_nodes(node):
+                visit(child, guarded)
+
+        for stmt in f.body:
+            visit(stmt, frozenset())
+        return guarded_reads - other_reads
+
+    return _cached(func, "_nnparam_grad_guarded", compute)
+
+
+_GRAD_METADATA = frozenset({"requires_grad", "shape", "dtype", "ndim"})
 
 
 def _names_device(node: ast.AST) -> bool:
@@ -1225,6 +1262,8 @@ def _class_candidates(
     view.computed = {b.attr for b in considered if b.computed_name and b.attr in tensor_attrs}
     view.dicts = {b.attr for b in considered if b.value.kind == CONTAINER and b.value.container == "dict"}
     view.project = inference.index.project
+    needs_grad = {b.attr for b in considered if b.value.requires_grad} | evidence.learn_hints_grad
+    view.grad_free = {b.attr for b in considered if b.value.kind == TENSOR and b.attr not in needs_grad}
     uses = collect_uses(view, evidence.runtime_functions, inference.imports, module_functions)
     evidence.periodic = view.periodic
     decided = [(b, d) for b in considered if (d := _decide(b, evidence, uses)) is not None]

@@ -98,11 +98,22 @@ def _own_statements(body: list[ast.stmt]):
             stack.extend(reversed(getattr(stmt, name, None) or []))
 
 
+def _fate(param: str, moved: set[str], grad_only: set[str]) -> str | None:
+    return "moves" if param in moved else "grad_only" if param in grad_only else None
+
+
 def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], imports: ImportTable) -> dict:
     functions = [stmt for stmt in body if isinstance(stmt, _FUNCTION_NODES)]
-    if not functions:
+    applies = {  # class F(torch.autograd.Function) with a static forward(ctx, ...): F.apply(...) runs it
+        f"{stmt.name}.apply": method
+        for stmt in body
+        if isinstance(stmt, ast.ClassDef)
+        for method in stmt.body
+        if isinstance(method, _FUNCTION_NODES) and method.name == "forward" and _first_param(method) is None
+    }
+    if not functions and not applies:
         return {}
-    from .analyzer import _moved_parameters  # the one definition of "moves to a device"
+    from .analyzer import _grad_guarded_parameters, _moved_parameters  # the one definition of each
     from .module_classes import ModuleClassIndex
     from .tensors import ExpressionInference
     from .values import merge
@@ -110,13 +121,14 @@ def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], import
     inference = ExpressionInference(imports, ModuleClassIndex(statements, imports))
     by_name = {func.name: func for func in functions}
     summaries = {}
-    for func in functions:
-        params = [a.arg for a in func.args.posonlyargs + func.args.args]
+    for name, func in [(f.name, f) for f in functions] + list(applies.items()):
+        params = [a.arg for a in func.args.posonlyargs + func.args.args][1 if name in applies else 0:]
         env: dict = {}
         result = None
         returned_calls: list[str] = []
         try:
             moved = _moved_parameters(func, by_name)
+            grad_only = _grad_guarded_parameters(func)
             for stmt in _own_statements(func.body):
                 if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                     env[stmt.targets[0].id] = inference.infer(stmt.value, env, None, {})
@@ -128,12 +140,14 @@ def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], import
                         if callee and callee not in env:
                             returned_calls.append(callee)
         except (RecursionError, Exception):  # noqa: BLE001 - a summary is best effort, never a crash
-            moved, result, returned_calls = set(), None, []
-        summaries[func.name] = {
+            moved, grad_only, result, returned_calls = set(), set(), None, []
+        summaries[name] = {
             "returns": _kind_name(result),
             "returns_call": returned_calls,
-            "moves": [i for i, p in enumerate(params) if p in moved],
-            "moves_named": sorted(moved),
+            "arguments": {  # what it does with an argument, by position and by name (see argument_fate)
+                **{str(i): fate for i, p in enumerate(params) if (fate := _fate(p, moved, grad_only))},
+                **{p: fate for p in sorted(moved | grad_only) if (fate := _fate(p, moved, grad_only))},
+            },
         }
     return summaries
 
@@ -750,13 +764,20 @@ class ProjectIndex:
                             return kind
         return None
 
-    def moves_argument(self, path: str, dotted: str, which: int | str) -> bool:
-        """Does the project function ``dotted`` move its argument ``which`` (a position, or a keyword) to a device?"""
-        slot = "moves" if isinstance(which, int) else "moves_named"
-        return any(
-            s.kind == "function" and which in self.functions(s.path)[s.name].get(slot, ())
-            for s in self.resolve(path, dotted)
-        )
+    def argument_fate(self, path: str, dotted: str, which: int | str) -> str | None:
+        """What the project function ``dotted`` does with its argument ``which`` (a position or a keyword):
+        "moves" it to a device (``w.to(x.device)``), reads it only under ``if w.requires_grad:``
+        ("grad_only"), or None (anything else, or not a project function)."""
+        owner, _, method = dotted.rpartition(".")
+        if method == "apply" and owner:  # MyFunction.apply(x, self.bias): an autograd Function's forward
+            symbols = [(s.path, f"{s.name}.apply") for s in self.resolve(path, owner) if s.kind == "class"]
+        else:
+            symbols = [(s.path, s.name) for s in self.resolve(path, dotted) if s.kind == "function"]
+        for file, name in symbols:
+            fate = self.functions(file).get(name, {}).get("arguments", {}).get(str(which))
+            if fate:
+                return fate
+        return None
 
     def overrides(self, path: str, dotted: str) -> dict[str, list[str]]:
         """State methods (``_apply``, ``state_dict``, ...) a project class or its project bases override,
@@ -809,8 +830,8 @@ class FileView:
     def return_kind(self, dotted: str) -> str | None:
         return self._ask(f"return_kind:{dotted}", lambda: self.index.return_kind(self.path, dotted))
 
-    def moves_argument(self, dotted: str, which: int | str) -> bool:
-        return bool(self._ask(f"moves:{dotted}:{which}", lambda: self.index.moves_argument(self.path, dotted, which)))
+    def argument_fate(self, dotted: str, which: int | str) -> str | None:
+        return self._ask(f"argument:{dotted}:{which}", lambda: self.index.argument_fate(self.path, dotted, which))
 
     def overrides(self, dotted: str) -> dict[str, list[str]]:
         return self._ask(f"overrides:{dotted}", lambda: self.index.overrides(self.path, dotted)) or {}
@@ -828,9 +849,9 @@ class FileView:
                 now = self.is_module(rest)
             elif what == "return_kind":
                 now = self.return_kind(rest)
-            elif what == "moves":
+            elif what == "argument":
                 dotted, _, which = rest.rpartition(":")
-                now = self.moves_argument(dotted, int(which) if which.isdigit() else which)
+                now = self.argument_fate(dotted, int(which) if which.isdigit() else which)
             elif what == "overrides":
                 now = self.overrides(rest)
             else:

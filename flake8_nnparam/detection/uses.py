@@ -15,6 +15,7 @@ re-bindings that replace the construction value before use are recorded too.
 from __future__ import annotations
 
 import ast
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from . import tables
@@ -96,6 +97,7 @@ class ClassView:
     find_method: object = None  # name -> the class's method node (in-file MRO), or None
     module_functions: dict = field(default_factory=dict)  # the file's module-level functions by name
     project: object = None  # project.FileView: what functions of other files do with their arguments
+    grad_free: set[str] = field(default_factory=set)  # candidates that never require grad: never past `if t.requires_grad`
 
 
 def _diverge(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -122,6 +124,23 @@ def effective_breaks(uses: AttrUses, parameter_guard: str | None = None) -> list
             continue
         result.append(use)
     return result
+
+
+def grad_test(test: ast.AST, probe) -> tuple[object, bool]:
+    """``if X.requires_grad`` (also ``and``-ed with other tests): ``(probe(X), True)``; ``if not
+    X.requires_grad``: ``(probe(X), False)``; anything else ``(None, True)``."""
+    positive = True
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, positive = test.operand, False
+    if positive and isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        for value in test.values:
+            found, sign = grad_test(value, probe)
+            if found is not None and sign:
+                return found, True
+        return None, True
+    if isinstance(test, ast.Attribute) and test.attr == "requires_grad":
+        return probe(test.value), positive
+    return None, True
 
 
 def is_in_place(method: str) -> bool:
@@ -472,28 +491,35 @@ class _MethodEval:
             self._note(self._attrs(joined), "saved_device", line, "is moved to a device saved at construction")
             return joined
         name = ast.unparse(node.func)
-        moved = self._moved_by_project_function(node, args) if DEVICE in joined and self._attrs(joined) else _EMPTY
+        moved, unreached = self._project_argument_fates(node, args) if DEVICE in joined and self._attrs(joined) else (_EMPTY, _EMPTY)
         if moved:  # rgb_to_grayscale(x, self.w), which does w.to(x.device): compensated where it is used
             self._note(moved, "moved", line, f"is moved at use by {name}()")
-            joined = joined - moved
+        joined = joined - moved - unreached  # unreached: read there only under `if w.requires_grad:`
         if DEVICE in joined and self._attrs(joined):
             self._note(self._attrs(joined), "breaks", line, f"is passed with tensors that follow the module to {name}()")
         return _combined(joined)
 
-    def _moved_by_project_function(self, node: ast.Call, args: list[frozenset[str]]) -> frozenset[str]:
-        """The attributes given to a function of another project file that moves that argument to a device."""
+    def _project_argument_fates(self, node: ast.Call, args: list[frozenset[str]]) -> tuple[frozenset[str], frozenset[str]]:
+        """The attributes given to a function of another project file that moves that argument to a device,
+        and those it reads only when they require grad (which a plain tensor here never does)."""
         dotted = dotted_name(node.func)
         project = self.view.project
         if project is None or not dotted or dotted.split(".", 1)[0] not in self.imports.refs:
-            return _EMPTY
+            return _EMPTY, _EMPTY
         positional = [a for a in node.args if not isinstance(a, ast.Starred)]
         keywords = [k.arg for k in node.keywords if k.arg not in ("device", "dtype", "out")]
         moved: set[str] = set()
+        unreached: set[str] = set()
         for which, sources in zip([*range(len(positional)), *keywords], args):
             attrs = self._attrs(sources)
-            if attrs and which is not None and project.moves_argument(dotted, which):
+            if not attrs or which is None:
+                continue
+            fate = project.argument_fate(dotted, which)
+            if fate == "moves":
                 moved |= attrs
-        return frozenset(moved)
+            elif fate == "grad_only" and attrs <= self.view.grad_free:
+                unreached |= attrs
+        return frozenset(moved), frozenset(unreached)
 
     def _method_call(self, node: ast.Call, func: ast.Attribute, line: int) -> frozenset[str]:
         method = func.attr
@@ -691,6 +717,37 @@ class _MethodEval:
             else:
                 del self.rebound_here[attr]
 
+    def _grad_free_probe(self, node: ast.AST):
+        """For ``node.requires_grad``: ``("env", name)`` or ``("attr", attr)`` when ``node`` holds only
+        candidates that never require grad, else None."""
+        attr = _self_attr(node, self.self_name)
+        if attr is not None:
+            return ("attr", attr) if attr in self.view.grad_free and attr not in self.rebound_here else None
+        if isinstance(node, ast.Name):
+            sources = self.env.get(node.id, _EMPTY)
+            if sources and DEVICE not in sources and self._attrs(sources) <= self.view.grad_free:
+                return ("env", node.id)
+        return None
+
+    @contextmanager
+    def _hidden(self, probe):
+        """Within the block, the probed name or attribute holds nothing: the branch cannot see that value."""
+        if probe is None:
+            yield
+            return
+        kind, key = probe
+        table = self.env if kind == "env" else self.rebound_here
+        had, before = key in table, table.get(key)
+        table[key] = _EMPTY
+        try:
+            yield
+        finally:
+            if table.get(key) is _EMPTY:  # not re-bound inside the branch
+                if had:
+                    table[key] = before
+                else:
+                    del table[key]
+
     def _device_checked(self, test: ast.AST) -> set[str]:
         """Candidates whose device or type the test compares: ``self.w.device == x.device``, ``.is_cuda``."""
         checked: set[str] = set()
@@ -753,14 +810,17 @@ class _MethodEval:
                 self.rebound_here[attr] = marker
             guard = guard_text(stmt.test)
             refreshed = self.conditional_reads[-1]  # if self.cache is None / .shape / .device: a cache refresh
-            self._branch(stmt.body, guard, refreshed)
+            probe, positive = grad_test(stmt.test, self._grad_free_probe) if isinstance(stmt, ast.If) else (None, True)
+            with self._hidden(probe if positive else None):  # if bias.requires_grad: a plain bias never gets here
+                self._branch(stmt.body, guard, refreshed)
             for attr, before in saved.items():
                 if self.rebound_here.get(attr) is marker:
                     if before is None:
                         del self.rebound_here[attr]
                     else:
                         self.rebound_here[attr] = before
-            self._branch(stmt.orelse, "not " + guard, refreshed)
+            with self._hidden(None if positive else probe):
+                self._branch(stmt.orelse, "not " + guard, refreshed)
             self.conditional_reads.pop()
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
             it, target = stmt.iter, stmt.target
