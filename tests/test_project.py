@@ -572,3 +572,34 @@ def test_a_function_of_another_file_that_reads_an_argument_only_when_it_requires
     proc = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("meta meta\n") and "unguarded fails: Tensor on device cpu" in proc.stdout, proc.stdout
+
+
+def test_a_name_a_base_in_another_file_registers_is_updated_not_left_out(tmp_path):
+    """``self.points = t`` after a base in another file did ``self.register_buffer("points", ...)``: as
+    ``nn.Module.__setattr__`` does, the assignment updates the buffer (real torch shows it in
+    ``state_dict()`` and moved by ``.to('meta')``); a name no base registers is still reported."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "base.py").write_text(
+        "import torch\nfrom torch import nn\n\n\nclass Strategy(nn.Module):\n    def __init__(self, points):\n"
+        "        super().__init__()\n        self.register_buffer('points', points.clone())\n"
+    )
+    (pkg / "model.py").write_text(
+        "import torch\n\nfrom .base import Strategy\n\n\nclass Nearest(Strategy):\n    def __init__(self, points: torch.Tensor):\n"
+        "        super().__init__(points)\n        self.points = points\n        self.other = torch.ones(4, 3)\n\n"
+        "    def forward(self, x):\n        return x @ self.points.T + x @ self.other.T\n"
+    )
+    for proc in (run_command("--no-cache", "--select", "MPR", "pkg/model.py", cwd=tmp_path),
+                 run_flake8("--select", "MPR", "pkg/model.py", cwd=tmp_path)):
+        found = sorted((line.split(": ", 1)[1].split(" ", 1)[0], int(line.split(":")[1])) for line in proc.stdout.splitlines())
+        assert found == [("MPR002", 10)], proc.stdout
+    pytest.importorskip("torch")
+    script = (
+        "import sys, torch\nsys.path.insert(0, sys.argv[1])\nfrom pkg.model import Nearest\n"
+        "m = Nearest(torch.ones(4, 3))\nprint(sorted(m.state_dict()))\nm = m.to('meta')\n"
+        "print(m.points.device, m.other.device)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["['points']", "meta cpu"], proc.stdout

@@ -342,6 +342,11 @@ class _Evidence:
                 return name
         return None
 
+    def registered_by_project_base(self, attr: str) -> bool:
+        """A base in another file registers the name (``self.register_buffer("points", t)``): assigning a
+        tensor to it later updates that buffer, as ``nn.Module.__setattr__`` does."""
+        return any(attr in self._project_overrides().get(method, ()) for method in tables.REGISTRATION_METHODS)
+
     def _project_overrides(self) -> dict[str, list[str]]:
         """Overrides of state methods in bases defined in other files (the project index reads them)."""
         cached = self.__dict__.get("_overrides")
@@ -1245,6 +1250,8 @@ def _class_candidates(
         attr = binding.attr
         if attr in evidence.registered:
             reason = "registered by name elsewhere in the class"
+        elif evidence.registered_by_project_base(attr):
+            reason = "registered by name in a base class in another file"
         elif binding.computed_name and evidence.dynamic_registration:
             reason = "the class registers computed names"
         elif info.extends_torch_layer and attr.startswith(tables.LAYER_REGISTERED_ATTRIBUTE_PREFIXES):

@@ -75,6 +75,25 @@ def _attribute_paths(func, self_name: str | None) -> list[str]:
     return sorted(found)
 
 
+def _registrations(func, self_name: str | None) -> list[tuple[str, str]]:
+    """``(method, name)`` for every ``self.register_buffer("name", ...)`` (any registration method)."""
+    found = []
+    for node in ast.walk(func):
+        if (
+            self_name
+            and isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in tables.REGISTRATION_METHODS
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == self_name
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            found.append((node.func.attr, node.args[0].value))
+    return found
+
+
 def _kind_name(value) -> str | None:
     from .values import CONTAINER, MODULE, PARAM, REGISTERED, TENSOR
 
@@ -177,6 +196,9 @@ def summarize(tree: ast.AST, functions: bool = True, statements=None, imports: I
         for stmt in node.body:
             if isinstance(stmt, _FUNCTION_NODES) and stmt.name in STATE_METHODS:
                 entry["overrides"][stmt.name] = _attribute_paths(stmt, _first_param(stmt))
+            if isinstance(stmt, _FUNCTION_NODES):  # self.register_buffer("name", ...): listed under its method
+                for method, name in _registrations(stmt, _first_param(stmt)):
+                    entry["overrides"].setdefault(method, []).append(name)
     aliases = {}
     for stmt in body:
         if (
@@ -781,7 +803,8 @@ class ProjectIndex:
 
     def overrides(self, path: str, dotted: str) -> dict[str, list[str]]:
         """State methods (``_apply``, ``state_dict``, ...) a project class or its project bases override,
-        each with the ``self`` attribute paths it touches."""
+        each with the ``self`` attribute paths it touches, and the registration methods they call
+        (``register_buffer``, ...), each with the names they register."""
         result: dict[str, list[str]] = {}
         stack = [s for s in self.resolve(path, dotted) if s.kind == "class"]
         seen: set = set()
@@ -792,7 +815,10 @@ class ProjectIndex:
             seen.add((symbol.path, symbol.name))
             info = self.summary(symbol.path)["classes"][symbol.name]
             for method, attrs in info["overrides"].items():
-                result.setdefault(method, attrs)
+                if method in tables.REGISTRATION_METHODS:  # every class in the chain registers its own names
+                    result[method] = sorted({*result.get(method, ()), *attrs})
+                else:  # the most derived override is the one that runs
+                    result.setdefault(method, attrs)
             for base in info["bases"]:
                 stack.extend(s for s in self.resolve(symbol.path, base) if s.kind == "class")
         return result
