@@ -585,6 +585,49 @@ CASES = {
         """,
         "scale", "MPR001", "", None,
     ),
+    # --- a cache read through a local and rebuilt when it no longer fits the input ------------------------
+    "a cache refreshed through a local when its shape no longer fits": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.__setattr__("mask", torch.zeros(1, 1))
+            def forward(self, x):
+                T = x.shape[0]
+                mask = self.mask
+                if mask.shape[-1] != T:
+                    mask = torch.ones(T, T, device=x.device)
+                    self.__setattr__("mask", mask)
+                return x @ mask
+        """,
+        "mask", "MPR907", "re-bound in forward", None,
+    ),
+    "a local tested only for None keeps the construction tensor": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.mask = torch.zeros(4, 4)
+            def forward(self, x):
+                mask = self.mask
+                if mask is None:
+                    mask = torch.ones(4, 4, device=x.device)
+                return x @ mask
+        """,
+        "mask", "MPR002", "is multiplied (@)", "return x @ mask",
+    ),
+    "setattr(self, name, value) re-binds before the first use": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.state = torch.zeros(1, n)
+            def forward(self, x):
+                setattr(self, "state", x.new_zeros(x.shape[0], x.shape[1]))
+                return x + self.state
+        """,
+        "state", "MPR907", "re-bound in forward", None,
+    ),
 }
 
 

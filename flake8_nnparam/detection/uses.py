@@ -23,6 +23,8 @@ from .imports import ImportTable, dotted_name
 from .imports import self_attr as _self_attr
 
 DEVICE = "$device"
+_LOCAL = "$local:"  # a local read by an if's test (in ``refreshed``), not an attribute
+_FIT_CHECKS = frozenset({"shape", "size", "device", "dtype", "ndim", "numel", "is_cuda"})  # does the cache still fit?
 _EMPTY: frozenset[str] = frozenset()
 _DEVICE = frozenset({DEVICE})
 
@@ -434,6 +436,14 @@ class _MethodEval:
                 for attr in self.view.computed:
                     self.uses[attr].read = True
                 return frozenset(self.view.computed)
+        if isinstance(func, ast.Name) and func.id == "setattr" and len(node.args) == 3:
+            if isinstance(node.args[0], ast.Name) and node.args[0].id == self.self_name:
+                return self._set_attribute(node, node.args[1], node.args[2])
+        if (
+            isinstance(func, ast.Attribute) and func.attr == "__setattr__" and len(node.args) == 2
+            and isinstance(func.value, ast.Name) and func.value.id == self.self_name
+        ):
+            return self._set_attribute(node, node.args[0], node.args[1])
         if isinstance(func, ast.Name) and func.id in _BUILTIN_NON_TENSOR:
             for arg in node.args:
                 self.ev(arg)
@@ -441,6 +451,14 @@ class _MethodEval:
         if isinstance(func, ast.Attribute):
             return self._method_call(node, func, line)
         return self._function_call(node, line)
+
+    def _set_attribute(self, node: ast.Call, name: ast.AST, value: ast.AST) -> frozenset[str]:
+        """``setattr(self, "mask", m)`` / ``self.__setattr__("mask", m)``: an assignment to ``self.mask``."""
+        sources = self.ev(value)
+        if isinstance(name, ast.Constant) and isinstance(name.value, str):
+            target = ast.Attribute(value=ast.Name(id=self.self_name, ctx=ast.Load()), attr=name.value, ctx=ast.Store())
+            self._assign(target, sources, ast.Assign(targets=[target], value=value, lineno=node.lineno))
+        return _EMPTY
 
     def _args(self, node: ast.Call, skip: tuple[str, ...] = ("device", "dtype", "out")) -> list[frozenset[str]]:
         sources = [self.ev(a) for a in node.args]
@@ -707,8 +725,8 @@ class _MethodEval:
         self.run(body)
         self.guards.pop()
         for name, value in list(self.env.items()):
-            if env_before.get(name) is not value:
-                self.env[name] = env_before.get(name, _EMPTY) | value
+            if env_before.get(name) is not value and _LOCAL + name not in refreshed:
+                self.env[name] = env_before.get(name, _EMPTY) | value  # a refreshed cache keeps only the new value
         for attr in list(self.rebound_here):
             if attr in refreshed or "device" in refreshed or self.rebound_here[attr] is before.get(attr):
                 continue
@@ -771,6 +789,12 @@ class _MethodEval:
                     reads.add(sub.attr)
                 if sub.attr == "device":
                     reads.add("device")
+            if isinstance(sub, ast.Attribute) and sub.attr in _FIT_CHECKS or (
+                isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id == "len" and sub.args
+            ):
+                probe = sub.value if isinstance(sub, ast.Attribute) else sub.args[0]
+                if isinstance(probe, ast.Name) and self._attrs(self.env.get(probe.id, _EMPTY)):
+                    reads.add(_LOCAL + probe.id)  # mask = self.mask; if mask.shape[-1] != T: mask = build(T, x.device)
         return reads
 
     def stmt(self, stmt: ast.stmt) -> None:
