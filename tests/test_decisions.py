@@ -628,6 +628,33 @@ CASES = {
         """,
         "state", "MPR907", "re-bound in forward", None,
     ),
+    # --- a placeholder container that forward replaces before it reads it ---------------------------------
+    "a list of placeholder Parameters that forward replaces with its inputs": (
+        """
+        class M(nn.Module):
+            def __init__(self, shapes):
+                super().__init__()
+                self.inputs = [nn.Parameter(torch.empty(s)) for s in shapes]
+                self.net = nn.Linear(4, 4)
+            def forward(self, batch):
+                self.inputs = [batch[0]]
+                return self.net(torch.cat(self.inputs))
+        """,
+        "inputs", "MPR907", "re-bound in forward", None,
+    ),
+    "a list of Parameters read before forward replaces it": (
+        """
+        class M(nn.Module):
+            def __init__(self, shapes):
+                super().__init__()
+                self.inputs = [nn.Parameter(torch.ones(s)) for s in shapes]
+            def forward(self, x):
+                out = x * self.inputs[0]
+                self.inputs = [x]
+                return out
+        """,
+        "inputs", "MPR005", "", None,
+    ),
 }
 
 

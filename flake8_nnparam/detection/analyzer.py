@@ -1264,7 +1264,9 @@ def _class_candidates(
             considered.append(binding)
             continue
         candidates.append(_candidate(info, binding, Decision(None, reason)))
-    tensor_attrs = {b.attr for b in considered if b.value.kind == TENSOR or TENSOR in b.value.elements}
+    tensor_attrs = {  # containers of modules and Parameters too: is their construction value ever used?
+        b.attr for b in considered if b.value.kind == TENSOR or b.value.elements & {TENSOR, PARAM, MODULE}
+    }
     view = _class_view(info, walker, evidence, tensor_attrs, inference.imports)
     view.computed = {b.attr for b in considered if b.computed_name and b.attr in tensor_attrs}
     view.dicts = {b.attr for b in considered if b.value.kind == CONTAINER and b.value.container == "dict"}

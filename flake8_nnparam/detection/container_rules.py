@@ -126,6 +126,9 @@ def decide_container(binding, evidence, uses: AttrUses | None) -> Decision:
     is_dict = value.container == "dict"
     shown = value.container if value.container in ("list", "tuple", "dict", "set") else "list"
     unused = evidence.unused_after_construction(attr)
+    if uses is not None and uses.rebound is not None and not uses.read and value.elements & {MODULE, PARAM}:
+        reason = f"re-bound in {uses.rebound.method} (line {uses.rebound.line}) before its construction value is used"
+        return silence(reason, "MPR907", evidence=reason)  # a placeholder forward replaces: nothing of it is lost
     if MODULE in value.elements:
         if attr in evidence.device_aware:
             return silence("the class places each module itself at use", "MPR907", evidence="it places each module itself")
