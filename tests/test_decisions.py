@@ -655,6 +655,33 @@ CASES = {
         """,
         "inputs", "MPR005", "", None,
     ),
+    # --- logging records a value, it computes nothing with it ------------------------------------------
+    "a history of rewards given to self.log_dict beside the loss": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.net = nn.Linear(4, 1)
+                self.rewards = [torch.tensor([0.0])]
+            def training_step(self, batch, batch_idx):
+                loss = self.net(batch).mean()
+                self.log_dict({"reward": self.rewards[-1], "loss": loss})
+                self.logger.experiment.add_scalar("reward", self.rewards[-1] + loss)
+                return loss
+        """,
+        "rewards", "MPR007", "is combined with tensors", "self.logger.experiment.add_scalar",
+    ),
+    "torch.log is a tensor operation, not a logger": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.prior = torch.ones(4) / 4
+            def forward(self, x):
+                return x + torch.log(self.prior)
+        """,
+        "prior", "MPR002", "is combined with tensors", "return x + torch.log",
+    ),
 }
 
 

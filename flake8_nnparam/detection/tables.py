@@ -99,6 +99,12 @@ INTEGRAL_DTYPES = frozenset(
 FLOAT_DTYPES = frozenset("float float16 float32 float64 bfloat16 half double".split())
 COMPLEX_DTYPES = frozenset("complex32 complex64 complex128 cfloat cdouble chalf".split())
 
+# Logging and reporting calls (Lightning's self.log / self.log_dict, loggers, TensorBoard writers): they record
+# a value, they compute nothing with it, so a CPU tensor logged beside device tensors breaks nothing.
+LOGGING_METHODS = frozenset(
+    {"log", "log_dict", "log_metrics", "print", "add_scalar", "add_scalars", "add_histogram", "add_text",
+     "info", "debug", "warning", "save_hyperparameters"}
+)
 # Tensor methods whose result is not a tensor.
 NON_TENSOR_METHODS = frozenset(
     """

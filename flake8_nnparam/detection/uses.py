@@ -24,6 +24,7 @@ from .imports import self_attr as _self_attr
 
 DEVICE = "$device"
 _LOCAL = "$local:"  # a local read by an if's test (in ``refreshed``), not an attribute
+_MATH_ROOTS = ("torch.", "numpy.", "math.", "scipy.", "jax.")  # torch.log(t) computes: not a logger
 _FIT_CHECKS = frozenset({"shape", "size", "device", "dtype", "ndim", "numel", "is_cuda"})  # does the cache still fit?
 _EMPTY: frozenset[str] = frozenset()
 _DEVICE = frozenset({DEVICE})
@@ -474,6 +475,12 @@ class _MethodEval:
             return joined
         if isinstance(node.func, ast.Name) and node.func.id[:1].isupper():
             return joined  # SomeRecord(mask=self.mask): a constructor stores, it does not compute
+        if (
+            isinstance(node.func, ast.Attribute) and node.func.attr in tables.LOGGING_METHODS
+            and not (self.imports.qualify(node.func) or "").startswith(_MATH_ROOTS)
+            and not (isinstance(node.func.value, ast.Name) and node.func.value.id in ("torch", "F", "np", "numpy", "math"))
+        ):
+            return _EMPTY  # self.logger.experiment.add_scalar("r", self.total): recorded, not computed
         callee = self.view.module_functions.get(node.func.id) if isinstance(node.func, ast.Name) else None
         if callee is not None and node.func.id not in self.env:
             return self._call_into(callee, node, args, joined, bound=False)
@@ -624,6 +631,8 @@ class _MethodEval:
             joined |= a
         if method in self.view.stateless_modules:
             return joined
+        if method in tables.LOGGING_METHODS and method not in self.view.methods:
+            return _EMPTY  # self.log_dict({"reward": self.rewards[-1], "loss": loss}): recorded, not computed
         if method in self.view.following:
             self._note(self._attrs(joined), "breaks", line, f"is passed to self.{method}, whose weights follow the module")
             return _DEVICE
