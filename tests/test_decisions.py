@@ -682,6 +682,33 @@ CASES = {
         """,
         "prior", "MPR002", "is combined with tensors", "return x + torch.log",
     ),
+    # --- an argument annotated as a number (or a number or a tensor) makes a 0-dim tensor ---------------
+    "a threshold annotated Union[Tensor, float] wrapped in as_tensor": (
+        """
+        from typing import List, Optional, Union
+        class M(nn.Module):
+            def __init__(self, threshold: Optional[Union[torch.Tensor, float]] = None, keep: Optional[List[float]] = None):
+                super().__init__()
+                self.threshold = None if threshold is None else torch.as_tensor(threshold)
+                self.keep = torch.as_tensor(keep)
+            def forward(self, boxes):
+                return (boxes > self.threshold) * (boxes * self.keep)
+        """,
+        "threshold", "MPR902", "0-dim", None,
+    ),
+    "the same class: a list of floats makes a 1-D tensor": (
+        """
+        from typing import List, Optional, Union
+        class M(nn.Module):
+            def __init__(self, threshold: Optional[Union[torch.Tensor, float]] = None, keep: Optional[List[float]] = None):
+                super().__init__()
+                self.threshold = None if threshold is None else torch.as_tensor(threshold)
+                self.keep = torch.as_tensor(keep)
+            def forward(self, boxes):
+                return (boxes > self.threshold) * (boxes * self.keep)
+        """,
+        "keep", "MPR002", "is combined with tensors", "return (boxes > self.threshold)",
+    ),
 }
 
 

@@ -710,13 +710,28 @@ def _seed_parameters(func, imports: ImportTable) -> dict[str, Value | None]:
         )
         if arg.arg in polymorphic:
             continue  # isinstance(alpha, float) ... else: alpha is a list
-        if numeric_default or (isinstance(annotation, ast.Name) and annotation.id in ("int", "float")):
+        if numeric_default or _number_annotation(annotation):
             env[arg.arg] = Value(NUMBER)
         elif annotation is not None and is_torch_module_name(imports.qualify(annotation)):
             env[arg.arg] = Value(MODULE, alias=True)  # passed in: already owned elsewhere
         elif _tensor_annotation(annotation) or _tensor_default(default, imports):
             env[arg.arg] = Value(TENSOR, from_argument=True)  # weight: Tensor, stored as given
     return env
+
+
+def _number_annotation(annotation) -> bool:
+    """``int``, ``float``, and unions that admit a bare number: ``Union[Tensor, float]``, ``float | Tensor``,
+    ``Optional[Union[float, Tensor]]`` (the author means a scalar; ``torch.as_tensor`` of it is 0-dim).
+    Not ``List[float]`` or ``Tuple[float, ...]``: those make a 1-D tensor."""
+    if isinstance(annotation, ast.Name):
+        return annotation.id in ("int", "float")
+    if isinstance(annotation, ast.Subscript) and isinstance(annotation.value, (ast.Name, ast.Attribute)):
+        outer = annotation.value.id if isinstance(annotation.value, ast.Name) else annotation.value.attr
+        members = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
+        return outer in ("Union", "Optional") and any(_number_annotation(m) for m in members)
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return _number_annotation(annotation.left) or _number_annotation(annotation.right)
+    return False
 
 
 def _tensor_annotation(annotation) -> bool:
