@@ -535,8 +535,8 @@ def test_a_function_of_another_file_that_moves_its_argument_compensates(tmp_path
 def test_a_function_of_another_file_that_reads_an_argument_only_when_it_requires_grad(tmp_path):
     """A plain tensor (it never requires grad) given to ``op(x, w, bias)`` of another file that reads
     ``bias`` only under ``if bias.requires_grad:``, or to an autograd Function's ``apply`` that only saves
-    it for backward, never meets the input there; one read outside such a test is a use. Real torch runs
-    both sides after ``.to('meta')``."""
+    it for backward, never meets the input there; nor does an index that the function only indexes with
+    (``table[idx]``); one read outside such a test is a use. Real torch runs both sides after ``.to('meta')``."""
     pkg = tmp_path / "pkg"
     pkg.mkdir()
     (pkg / "__init__.py").write_text("")
@@ -544,18 +544,21 @@ def test_a_function_of_another_file_that_reads_an_argument_only_when_it_requires
         "import torch\n\n\n"
         "def guarded(x, bias):\n    if bias.requires_grad:\n        return x + bias\n    return x\n\n\n"
         "def unguarded(x, bias):\n    if bias.requires_grad:\n        x = x * 2\n    return x + bias\n\n\n"
+        "def rows(table, idx):\n    if idx is None:\n        return table\n    return table[idx]\n\n\n"
         "class AddBias(torch.autograd.Function):\n    @staticmethod\n    def forward(ctx, x, bias):\n"
         "        ctx.save_for_backward(x, bias)\n        if bias.requires_grad:\n            return x + bias\n"
         "        return x.clone()\n\n    @staticmethod\n    def backward(ctx, grad):\n        return grad, grad.sum(0)\n"
     )
     (pkg / "model.py").write_text(
-        "import torch\nfrom torch import nn\n\nfrom .ops import AddBias, guarded, unguarded\n\n\n"
+        "import torch\nfrom torch import nn\n\nfrom .ops import AddBias, guarded, rows, unguarded\n\n\n"
         "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
         "        self.b1 = torch.zeros(3).requires_grad_(False)\n"
         "        self.b2 = torch.zeros(3)\n"
-        "        self.b3 = torch.zeros(3)\n\n"
+        "        self.b3 = torch.zeros(3)\n"
+        "        self.idx = torch.tensor([1, 0])\n\n"
         "    def forward(self, x):\n"
-        "        return guarded(x, bias=self.b1) + AddBias.apply(x, self.b2) + unguarded(x, self.b3)\n"
+        "        y = guarded(x, bias=self.b1) + AddBias.apply(x, self.b2) + rows(x, self.idx).sum()\n"
+        "        return y + unguarded(x, self.b3)\n"
     )
     ours = run_command("--no-cache", "--select", "MPR", "pkg/model.py", cwd=tmp_path)
     theirs = run_flake8("--select", "MPR", "pkg/model.py", cwd=tmp_path)
@@ -566,12 +569,12 @@ def test_a_function_of_another_file_that_reads_an_argument_only_when_it_requires
     script = (
         "import sys, torch\nsys.path.insert(0, sys.argv[1])\nfrom pkg.model import M\nfrom pkg import ops\n"
         "m = M().to('meta')\nx = torch.ones(2, 3, device='meta')\n"
-        "print(ops.guarded(x, m.b1).device, ops.AddBias.apply(x, m.b2).device)\n"  # unreached: they work
+        "print(ops.guarded(x, m.b1).device, ops.AddBias.apply(x, m.b2).device, ops.rows(x, m.idx).device)\n"
         "try:\n    m(x)\nexcept RuntimeError as e:\n    print('unguarded fails:', e)\n"
     )
     proc = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("meta meta\n") and "unguarded fails: Tensor on device cpu" in proc.stdout, proc.stdout
+    assert proc.stdout.startswith("meta meta meta\n") and "unguarded fails: Tensor on device cpu" in proc.stdout, proc.stdout
 
 
 def test_a_name_a_base_in_another_file_registers_is_updated_not_left_out(tmp_path):

@@ -178,14 +178,21 @@ def _moved_parameters(func, functions: dict | None = None) -> set[str]:
     return _cached(func, key, compute)
 
 
-def _grad_guarded_parameters(func) -> set[str]:
-    """Parameters read only where they require grad (``if bias.requires_grad: out = out + bias``): a plain
-    tensor, which does not require grad, never reaches those reads."""
+def _parameter_fates(func) -> dict[str, str]:
+    """Parameters whose reads can never meet another tensor in an operation: "inert" when every read is an
+    index into another tensor (``rel_pos[coords]``: a CPU index works on any device), metadata
+    (``w.shape``) or a None test; "grad_only" when the other reads sit under ``if w.requires_grad:`` (a plain
+    tensor, which does not require grad, never reaches them)."""
 
     def compute(f):
         params = {a.arg for a in f.args.posonlyargs + f.args.args + f.args.kwonlyargs}
+        harmless: set[str] = set()
         guarded_reads: set[str] = set()
         other_reads: set[str] = set()
+
+        def note(name: ast.AST, into: set) -> None:
+            if isinstance(name, ast.Name) and name.id in params:
+                into.add(name.id)
 
         def visit(node: ast.AST, guarded: frozenset) -> None:
             if isinstance(node, ast.If):
@@ -197,9 +204,23 @@ def _grad_guarded_parameters(func) -> set[str]:
                     visit(stmt, guarded | {name} if name and not positive else guarded)
                 return
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.attr in _GRAD_METADATA:
-                return  # bias.requires_grad, bias.shape: no tensor operation
+                note(node.value, harmless)  # bias.requires_grad, bias.shape: no tensor operation
+                return
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "save_for_backward":
                 return  # ctx.save_for_backward(x, bias) in an autograd Function: kept, not computed with
+            if isinstance(node, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
+                for side in [node.left, *node.comparators]:
+                    note(side, harmless)  # coords is not None
+                return
+            if isinstance(node, ast.Subscript):
+                index = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+                for part in index:
+                    if isinstance(part, ast.Name):
+                        note(part, harmless)  # rel_pos[coords]: indexes another tensor
+                    else:
+                        visit(part, guarded)
+                visit(node.value, guarded)
+                return
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in params:
                 (guarded_reads if node.id in guarded else other_reads).add(node.id)
             for child in ast.iter_child_nodes(node):
@@ -207,9 +228,11 @@ def _grad_guarded_parameters(func) -> set[str]:
 
         for stmt in f.body:
             visit(stmt, frozenset())
-        return guarded_reads - other_reads
+        fates = {p: "inert" for p in harmless - guarded_reads - other_reads}
+        fates.update({p: "grad_only" for p in guarded_reads - other_reads})
+        return fates
 
-    return _cached(func, "_nnparam_grad_guarded", compute)
+    return _cached(func, "_nnparam_parameter_fates", compute)
 
 
 _GRAD_METADATA = frozenset({"requires_grad", "shape", "dtype", "ndim"})

@@ -117,8 +117,8 @@ def _own_statements(body: list[ast.stmt]):
             stack.extend(reversed(getattr(stmt, name, None) or []))
 
 
-def _fate(param: str, moved: set[str], grad_only: set[str]) -> str | None:
-    return "moves" if param in moved else "grad_only" if param in grad_only else None
+def _fate(param: str, moved: set[str], fates: dict[str, str]) -> str | None:
+    return "moves" if param in moved else fates.get(param)
 
 
 def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], imports: ImportTable) -> dict:
@@ -132,7 +132,7 @@ def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], import
     }
     if not functions and not applies:
         return {}
-    from .analyzer import _grad_guarded_parameters, _moved_parameters  # the one definition of each
+    from .analyzer import _moved_parameters, _parameter_fates  # the one definition of each
     from .module_classes import ModuleClassIndex
     from .tensors import ExpressionInference
     from .values import merge
@@ -147,7 +147,7 @@ def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], import
         returned_calls: list[str] = []
         try:
             moved = _moved_parameters(func, by_name)
-            grad_only = _grad_guarded_parameters(func)
+            fates = _parameter_fates(func)
             for stmt in _own_statements(func.body):
                 if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                     env[stmt.targets[0].id] = inference.infer(stmt.value, env, None, {})
@@ -159,13 +159,13 @@ def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], import
                         if callee and callee not in env:
                             returned_calls.append(callee)
         except (RecursionError, Exception):  # noqa: BLE001 - a summary is best effort, never a crash
-            moved, grad_only, result, returned_calls = set(), set(), None, []
+            moved, fates, result, returned_calls = set(), {}, None, []
         summaries[name] = {
             "returns": _kind_name(result),
             "returns_call": returned_calls,
             "arguments": {  # what it does with an argument, by position and by name (see argument_fate)
-                **{str(i): fate for i, p in enumerate(params) if (fate := _fate(p, moved, grad_only))},
-                **{p: fate for p in sorted(moved | grad_only) if (fate := _fate(p, moved, grad_only))},
+                **{str(i): fate for i, p in enumerate(params) if (fate := _fate(p, moved, fates))},
+                **{p: fate for p in sorted(moved | set(fates)) if (fate := _fate(p, moved, fates))},
             },
         }
     return summaries
@@ -788,8 +788,9 @@ class ProjectIndex:
 
     def argument_fate(self, path: str, dotted: str, which: int | str) -> str | None:
         """What the project function ``dotted`` does with its argument ``which`` (a position or a keyword):
-        "moves" it to a device (``w.to(x.device)``), reads it only under ``if w.requires_grad:``
-        ("grad_only"), or None (anything else, or not a project function)."""
+        "moves" it to a device (``w.to(x.device)``), uses it only as an index or through metadata ("inert"),
+        reads it only under ``if w.requires_grad:`` ("grad_only"), or None (anything else, or not a
+        project function). See ``analyzer._parameter_fates``."""
         owner, _, method = dotted.rpartition(".")
         if method == "apply" and owner:  # MyFunction.apply(x, self.bias): an autograd Function's forward
             symbols = [(s.path, f"{s.name}.apply") for s in self.resolve(path, owner) if s.kind == "class"]

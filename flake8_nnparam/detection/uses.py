@@ -526,7 +526,8 @@ class _MethodEval:
 
     def _project_argument_fates(self, node: ast.Call, args: list[frozenset[str]]) -> tuple[frozenset[str], frozenset[str]]:
         """The attributes given to a function of another project file that moves that argument to a device,
-        and those it reads only when they require grad (which a plain tensor here never does)."""
+        and those it never computes with: only an index or metadata, or read only when they require grad
+        (which a plain tensor here never does)."""
         dotted = dotted_name(node.func)
         project = self.view.project
         if project is None or not dotted or dotted.split(".", 1)[0] not in self.imports.refs:
@@ -542,7 +543,7 @@ class _MethodEval:
             fate = project.argument_fate(dotted, which)
             if fate == "moves":
                 moved |= attrs
-            elif fate == "grad_only" and attrs <= self.view.grad_free:
+            elif fate == "inert" or (fate == "grad_only" and attrs <= self.view.grad_free):
                 unreached |= attrs
         return frozenset(moved), frozenset(unreached)
 
