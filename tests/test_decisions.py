@@ -709,6 +709,37 @@ CASES = {
         """,
         "keep", "MPR002", "is combined with tensors", "return (boxes > self.threshold)",
     ),
+    # --- random state the class draws again after construction is not a model property ----------------
+    "a random order re-drawn every epoch": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.n = n
+                self._reshuffle()
+            def _reshuffle(self):
+                self.order = torch.randperm(self.n).split(4)
+                self.pos = 0
+            def next_indices(self):
+                out = self.order[self.pos]
+                self.pos += 1
+                if self.pos == len(self.order):
+                    self._reshuffle()
+                return out
+        """,
+        "order", "MPR907", "re-bound in _reshuffle", None,
+    ),
+    "a random projection drawn once is a property of the trained model": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.proj = torch.randperm(n)
+            def next_indices(self):
+                return self.proj[:4]
+        """,
+        "proj", "MPR002", "drawn at random", None,
+    ),
 }
 
 

@@ -296,7 +296,7 @@ def decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
         }
         fix = None if ambiguous else Fix("buffer", persistent=persistent)
         return Decision("MPR002", where, fields, fix, breaks.line)
-    if value.random and not small and uses.first_read is not None and not _seeded(binding, evidence):
+    if value.random and not small and uses.first_read is not None and uses.reset is None and not _seeded(binding, evidence):
         where = f"is drawn at random at construction and read in {uses.first_read.method} (line {uses.first_read.line})"
         fields = {"evidence": where, "consequence": RANDOM_CONSEQUENCE, "persistent": "", "alternative": ""}
         return Decision("MPR002", where, fields, Fix("buffer", persistent=True), uses.first_read.line)
