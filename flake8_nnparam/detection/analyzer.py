@@ -186,51 +186,37 @@ def _parameter_fates(func) -> dict[str, str]:
 
     def compute(f):
         params = {a.arg for a in f.args.posonlyargs + f.args.args + f.args.kwonlyargs}
-        harmless: set[str] = set()
-        guarded_reads: set[str] = set()
-        other_reads: set[str] = set()
-
-        def note(name: ast.AST, into: set) -> None:
-            if isinstance(name, ast.Name) and name.id in params:
-                into.add(name.id)
-
-        def visit(node: ast.AST, guarded: frozenset) -> None:
-            if isinstance(node, ast.If):
+        nodes = _walk(f)
+        reads = [n for n in nodes if isinstance(n, ast.Name) and n.id in params and isinstance(n.ctx, ast.Load)]
+        if not reads:
+            return {}
+        harmless: set[int] = set()  # ids of Name nodes read as an index, through metadata or in a None test
+        guarded: dict[int, str] = {}  # ids of Name nodes under `if <name>.requires_grad:` -> that name
+        for node in nodes:
+            if isinstance(node, ast.Attribute) and node.attr in _GRAD_METADATA:
+                harmless.add(id(node.value))  # bias.requires_grad, bias.shape: no tensor operation
+            elif isinstance(node, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
+                harmless.update(id(side) for side in [node.left, *node.comparators])  # coords is not None
+            elif isinstance(node, ast.Subscript):  # rel_pos[coords]: indexes another tensor
+                harmless.update(id(part) for part in (node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "save_for_backward":
+                harmless.update(id(arg) for arg in node.args)  # ctx.save_for_backward(x, bias): kept, not computed with
+            elif isinstance(node, ast.If):
                 name, positive = grad_test(node.test, lambda n: n.id if isinstance(n, ast.Name) else None)
-                visit(node.test, guarded)
-                for stmt in node.body:
-                    visit(stmt, guarded | {name} if name and positive else guarded)
-                for stmt in node.orelse:
-                    visit(stmt, guarded | {name} if name and not positive else guarded)
-                return
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.attr in _GRAD_METADATA:
-                note(node.value, harmless)  # bias.requires_grad, bias.shape: no tensor operation
-                return
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "save_for_backward":
-                return  # ctx.save_for_backward(x, bias) in an autograd Function: kept, not computed with
-            if isinstance(node, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
-                for side in [node.left, *node.comparators]:
-                    note(side, harmless)  # coords is not None
-                return
-            if isinstance(node, ast.Subscript):
-                index = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-                for part in index:
-                    if isinstance(part, ast.Name):
-                        note(part, harmless)  # rel_pos[coords]: indexes another tensor
-                    else:
-                        visit(part, guarded)
-                visit(node.value, guarded)
-                return
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in params:
-                (guarded_reads if node.id in guarded else other_reads).add(node.id)
-            for child in ast.iter_child_nodes(node):
-                visit(child, guarded)
-
-        for stmt in f.body:
-            visit(stmt, frozenset())
-        fates = {p: "inert" for p in harmless - guarded_reads - other_reads}
-        fates.update({p: "grad_only" for p in guarded_reads - other_reads})
-        return fates
+                if name in params:
+                    for stmt in node.body if positive else node.orelse:
+                        for sub in ast.walk(stmt):
+                            guarded.setdefault(id(sub), name)
+        fates: dict[str, str] = {}
+        other: set[str] = set()
+        for read in reads:
+            if id(read) in harmless:
+                fates.setdefault(read.id, "inert")
+            elif guarded.get(id(read)) == read.id:
+                fates[read.id] = "grad_only"
+            else:
+                other.add(read.id)
+        return {p: fate for p, fate in fates.items() if p not in other}
 
     return _cached(func, "_nnparam_parameter_fates", compute)
 

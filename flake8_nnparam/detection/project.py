@@ -75,22 +75,29 @@ def _attribute_paths(func, self_name: str | None) -> list[str]:
     return sorted(found)
 
 
-def _registrations(func, self_name: str | None) -> list[tuple[str, str]]:
-    """``(method, name)`` for every ``self.register_buffer("name", ...)`` (any registration method)."""
-    found = []
-    for node in ast.walk(func):
-        if (
-            self_name
-            and isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in tables.REGISTRATION_METHODS
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id == self_name
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)
-        ):
-            found.append((node.func.attr, node.args[0].value))
+def _registrations(cls: ast.ClassDef) -> list[tuple[str, str]]:
+    """``(method, name)`` for every ``self.register_buffer("name", ...)`` statement (any registration
+    method) in ``__init__`` and the methods of the class it calls on ``self``."""
+    methods = {stmt.name: stmt for stmt in cls.body if isinstance(stmt, _FUNCTION_NODES)}
+    todo, seen, found = ["__init__"], set(), []
+    while todo:
+        func = methods.get(todo.pop())
+        if func is None or func.name in seen:
+            continue
+        seen.add(func.name)
+        self_name = _first_param(func)
+        for stmt in iter_statements(func.body):
+            call = stmt.value if isinstance(stmt, ast.Expr) else None
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+                continue
+            owner = call.func.value
+            if not (isinstance(owner, ast.Name) and owner.id == self_name):
+                continue
+            if call.func.attr in tables.REGISTRATION_METHODS:
+                if call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
+                    found.append((call.func.attr, call.args[0].value))
+            else:
+                todo.append(call.func.attr)  # self._build(): registrations may happen there
     return found
 
 
@@ -196,9 +203,8 @@ def summarize(tree: ast.AST, functions: bool = True, statements=None, imports: I
         for stmt in node.body:
             if isinstance(stmt, _FUNCTION_NODES) and stmt.name in STATE_METHODS:
                 entry["overrides"][stmt.name] = _attribute_paths(stmt, _first_param(stmt))
-            if isinstance(stmt, _FUNCTION_NODES):  # self.register_buffer("name", ...): listed under its method
-                for method, name in _registrations(stmt, _first_param(stmt)):
-                    entry["overrides"].setdefault(method, []).append(name)
+        for method, name in _registrations(node):  # self.register_buffer("name", ...): listed under its method
+            entry["overrides"].setdefault(method, []).append(name)
     aliases = {}
     for stmt in body:
         if (
