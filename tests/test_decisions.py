@@ -740,6 +740,22 @@ CASES = {
         """,
         "proj", "MPR002", "drawn at random", None,
     ),
+    # --- forward's input stored on self is still the input ------------------------------------------------
+    "a charge combined with the input forward stored, in a method defined before forward": (
+        """
+        class M(nn.Module):
+            def __init__(self, charge: torch.Tensor):
+                super().__init__()
+                self.charge = charge
+                self.net = nn.Linear(3, 3)
+            def energy(self):
+                return (self.positions * self.charge).sum()
+            def forward(self, x):
+                self.positions = x.reshape(-1, 3)
+                return self.net(self.positions)
+        """,
+        "charge", "MPR002", "in energy", "return (self.positions * self.charge).sum()",
+    ),
 }
 
 

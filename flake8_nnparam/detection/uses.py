@@ -101,6 +101,8 @@ class ClassView:
     module_functions: dict = field(default_factory=dict)  # the file's module-level functions by name
     project: object = None  # project.FileView: what functions of other files do with their arguments
     grad_free: set[str] = field(default_factory=set)  # candidates that never require grad: never past `if t.requires_grad`
+    stored_inputs: set[str] = field(default_factory=set)  # self.x = input.reshape(...) after construction
+    unknown_reads: set[str] = field(default_factory=set)  # other attributes read before they were known
 
 
 def _diverge(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -297,8 +299,9 @@ class _MethodEval:
             if record.first_read is None and line:
                 record.first_read = Use(line, self.method, "is read")
             return frozenset({attr})
-        if attr in self.view.following:
-            return _DEVICE
+        if attr in self.view.following or attr in self.view.stored_inputs:
+            return _DEVICE  # a Parameter, buffer or sub-module; or forward's input stored on self
+        self.view.unknown_reads.add(attr)
         return _EMPTY
 
     def _ev_Attribute(self, node: ast.Attribute) -> frozenset[str]:
@@ -703,6 +706,8 @@ class _MethodEval:
                 if DEVICE in sources and not self._attrs(sources):
                     record.device_rebinds.append(Use(stmt.lineno, self.method, "is re-bound on the device", tuple(self.guards)))
                 self.rebound_here[attr] = sources  # until the end of its block (see _branch)
+            elif DEVICE in sources and attr not in self.view.following:
+                self.view.stored_inputs.add(attr)  # self.input = x.reshape(...): other methods read the input
             return
         if isinstance(target, ast.Subscript):
             base = _root_self_attr(target, self.self_name)
@@ -911,15 +916,21 @@ def collect_uses(view: ClassView, runtime_functions, imports: ImportTable, modul
         and node.func.value.id == self_name
         and node.func.attr != getattr(func, "name", None)
     }
-    for func, self_name, hook in runtime_functions:
-        if not self_name:
-            continue
-        name = getattr(func, "name", None)
-        if not hook and name in called and name not in _FORWARD_METHODS:
-            continue
-        evaluator = _MethodEval(view, uses, imports, func, self_name, hook=hook)
-        if isinstance(func, ast.Lambda):
-            evaluator.ev(func.body)
-        else:
-            evaluator.run(func.body)
+    for _ in range(2):  # again when a method read an input that a later one stores (self.input = x)
+        for func, self_name, hook in runtime_functions:
+            if not self_name:
+                continue
+            name = getattr(func, "name", None)
+            if not hook and name in called and name not in _FORWARD_METHODS:
+                continue
+            evaluator = _MethodEval(view, uses, imports, func, self_name, hook=hook)
+            if isinstance(func, ast.Lambda):
+                evaluator.ev(func.body)
+            else:
+                evaluator.run(func.body)
+        if not view.stored_inputs & view.unknown_reads:
+            break
+        view.unknown_reads = set()
+        view.memo.clear()
+        uses = {attr: AttrUses() for attr in view.candidates}
     return uses
