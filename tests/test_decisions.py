@@ -756,6 +756,51 @@ CASES = {
         """,
         "charge", "MPR002", "in energy", "return (self.positions * self.charge).sum()",
     ),
+    # --- a stored element updated in place through a loop name (the EMA pattern) -------------------------
+    "an EMA list updated through zip": (
+        """
+        class M(nn.Module):
+            def __init__(self, model: nn.Module):
+                super().__init__()
+                self.model = model
+                self.shadow = [p.detach().clone() for p in model.parameters()]
+            @torch.no_grad()
+            def update(self):
+                for s, p in zip(self.shadow, self.model.parameters()):
+                    s.copy_(s * 0.99 + p * 0.01)
+        """,
+        "shadow", "MPR007", "is updated in place (copy_) in update", "s.copy_(",
+    ),
+    "an EMA dict updated through items()": (
+        """
+        class M(nn.Module):
+            def __init__(self, model: nn.Module):
+                super().__init__()
+                self.model = model
+                self.shadow = {n: p.detach().clone() for n, p in model.named_parameters()}
+            @torch.no_grad()
+            def update(self, decay):
+                params = dict(self.model.named_parameters())
+                for name, s in self.shadow.items():
+                    s += (1 - decay) * (params[name] - s)
+        """,
+        "shadow", "MPR007", "is updated in place (augmented assignment) in update", "s += (1 - decay)",
+    ),
+    "a loop name re-bound to a new tensor is not the stored element": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.scales = [torch.ones(4) for _ in range(3)]
+            def forward(self, x):
+                for s in self.scales:
+                    s = s * 2
+                    s.mul_(2)
+                    x = x * s
+                return x
+        """,
+        "scales", "MPR007", "is combined with tensors that follow the module", "x = x * s",
+    ),
 }
 
 

@@ -131,6 +131,11 @@ def effective_breaks(uses: AttrUses, parameter_guard: str | None = None) -> list
     return result
 
 
+def _items_of(node: ast.AST) -> bool:
+    """``x.items()``."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "items" and not node.args
+
+
 def grad_test(test: ast.AST, probe) -> tuple[object, bool]:
     """``if X.requires_grad`` (also ``and``-ed with other tests): ``(probe(X), True)``; ``if not
     X.requires_grad``: ``(probe(X), False)``; anything else ``(None, True)``."""
@@ -240,6 +245,7 @@ class _MethodEval:
         self.forward_like = self.method in _FORWARD_METHODS
         self.env: dict[str, frozenset[str]] = {}
         self.rebound_here: dict[str, frozenset[str]] = {}  # attrs replaced earlier in this method
+        self.elements: dict[str, str] = {}  # loop names bound to a stored element: for s in self.shadow
         self.conditional_reads: list[set[str]] = []  # attrs read by the tests of the enclosing ifs
         self.guards: list[str] = []  # the enclosing if tests, normalised (see guard_text)
         if isinstance(func, ast.Lambda):
@@ -573,6 +579,8 @@ class _MethodEval:
         for a in args:
             joined |= a
         base = _root_self_attr(owner, self.self_name)
+        if base is None and isinstance(owner, ast.Name):
+            base = self.elements.get(owner.id)  # for s in self.shadow: s.mul_(d) changes the stored tensor
         if is_in_place(method) and base is not None:
             if method not in tables.OVERWRITING_METHODS:  # uniform_(), zero_(): the old value is not kept
                 self._note({base}, "updated", line, f"is updated in place ({method})")
@@ -690,6 +698,17 @@ class _MethodEval:
         for node in ast.walk(target):
             if isinstance(node, ast.Name):
                 self.env[node.id] = sources
+                self.elements.pop(node.id, None)
+
+    def _alias_element(self, target: ast.AST, iterable: ast.AST) -> None:
+        """``for s in self.shadow`` (or ``.values()`` / ``.items()``): ``s`` is a stored element itself."""
+        if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute) and not iterable.args and (
+            iterable.func.attr in ("values", "items")
+        ):
+            iterable = iterable.func.value
+        attr = _self_attr(iterable, self.self_name)
+        if isinstance(target, ast.Name) and attr in self.view.candidates:
+            self.elements[target.id] = attr
 
     def _assign(self, target: ast.AST, sources: frozenset[str], stmt: ast.stmt) -> None:
         if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == self.self_name:
@@ -729,6 +748,7 @@ class _MethodEval:
             return
         if isinstance(target, ast.Name):
             self.env[target.id] = sources
+            self.elements.pop(target.id, None)  # s = s * 2: a new tensor, no longer the stored element
 
     def _branch(self, body, guard: str, refreshed: set[str]) -> None:
         """Run one branch; its re-bindings last beyond it only when the test refreshes that attribute.
@@ -823,6 +843,8 @@ class _MethodEval:
         elif isinstance(stmt, ast.AugAssign):
             value = self.ev(stmt.value)
             base = _root_self_attr(stmt.target, self.self_name)
+            if base is None and isinstance(stmt.target, ast.Name):
+                base = self.elements.get(stmt.target.id)  # for s in self.stats: s += x (in place on a tensor)
             current = self.ev(stmt.target)
             if base is not None:
                 self._note({base}, "updated", stmt.lineno, "is updated in place (augmented assignment)")
@@ -869,8 +891,21 @@ class _MethodEval:
             ):
                 self._bind_names(target.elts[0], _EMPTY)
                 self._bind_names(target.elts[1], self.ev(it.args[0]))
+                self._alias_element(target.elts[1], it.args[0])
+            elif (  # for s, p in zip(self.shadow, model.parameters()): each name gets its own sequence
+                isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "zip"
+                and isinstance(target, ast.Tuple) and len(target.elts) == len(it.args)
+                and not any(isinstance(a, ast.Starred) for a in it.args)
+            ):
+                for elt, arg in zip(target.elts, it.args):
+                    self._bind_names(elt, self.ev(arg))
+                    self._alias_element(elt, arg)
             else:
                 self._bind_names(target, self.ev(it))
+                if isinstance(target, ast.Tuple) and len(target.elts) == 2 and _items_of(it):
+                    self._alias_element(target.elts[1], it)  # for name, s in self.shadow.items()
+                else:
+                    self._alias_element(target, it)
             self.conditional_reads.append(set())
             self._branch(stmt.body + stmt.orelse, "for " + ast.unparse(stmt.target), set())
             self.conditional_reads.pop()
