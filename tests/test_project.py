@@ -72,6 +72,23 @@ def lint_in_process(root: Path, use_cache: bool = True) -> tuple[list, ProjectIn
     return sorted(rows), index
 
 
+def codes_by_line_in_both_faces(root: Path, *args: str) -> list[list[tuple[str, int]]]:
+    """``(code, line)`` of each finding, from the command and from the real flake8, run from ``root``."""
+    results = []
+    for proc in (run_command("--no-cache", *args, cwd=root), run_flake8(*args, cwd=root)):
+        results.append(sorted(
+            (line.split(": ", 1)[1].split(" ", 1)[0], int(line.split(":")[1])) for line in proc.stdout.splitlines()
+        ))
+    return results
+
+
+def run_with_torch(root: Path, script: str) -> str:
+    """Run ``script`` with ``root`` first on ``sys.path`` (it imports the project from ``sys.argv[1]``)."""
+    proc = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
 def test_fixture_expectations_in_process(project):
     rows, _ = lint_in_process(project)
     assert rows == expected_rows()
@@ -483,11 +500,8 @@ def test_an_override_in_a_base_of_another_file_handles_the_attribute_it_touches(
         "        super().__init__()\n        self.table = torch.ones(4)\n        self.other = torch.ones(4)\n\n"
         "    def forward(self, x):\n        return x * self.table + self.other\n"
     )
-    ours = run_command("--no-cache", "--select", "MPR,MPR9", "pkg/model.py", cwd=tmp_path)
-    theirs = run_flake8("--select", "MPR,MPR9", "pkg/model.py", cwd=tmp_path)
-    for proc in (ours, theirs):
-        found = sorted((line.split(": ", 1)[1].split(" ", 1)[0], int(line.split(":")[1])) for line in proc.stdout.splitlines())
-        assert found == [("MPR002", 10), ("MPR905", 9)], proc.stdout
+    for found in codes_by_line_in_both_faces(tmp_path, "--select", "MPR,MPR9", "pkg/model.py"):
+        assert found == [("MPR002", 10), ("MPR905", 9)], found
 
 
 def test_a_function_of_another_file_that_moves_its_argument_compensates(tmp_path):
@@ -515,11 +529,8 @@ def test_a_function_of_another_file_that_moves_its_argument_compensates(tmp_path
         "    def forward(self, x):\n"
         "        return gray(x, weights=self.rgb) + Fn.scaled(x, self.scale).sum(-1) + plain(x, self.other).sum(-1)\n"
     )
-    ours = run_command("--no-cache", "--select", "MPR,MPR9", "pkg/model.py", cwd=tmp_path)
-    theirs = run_flake8("--select", "MPR,MPR9", "pkg/model.py", cwd=tmp_path)
-    for proc in (ours, theirs):
-        found = sorted((line.split(": ", 1)[1].split(" ", 1)[0], int(line.split(":")[1])) for line in proc.stdout.splitlines())
-        assert found == [("MPR002", 13), ("MPR901", 11), ("MPR901", 12)], proc.stdout
+    for found in codes_by_line_in_both_faces(tmp_path, "--select", "MPR,MPR9", "pkg/model.py"):
+        assert found == [("MPR002", 13), ("MPR901", 11), ("MPR901", 12)], found
     pytest.importorskip("torch")
     script = (
         "import sys, torch\nsys.path.insert(0, sys.argv[1])\nfrom pkg.model import M\nfrom pkg import functional\n"
@@ -527,9 +538,8 @@ def test_a_function_of_another_file_that_moves_its_argument_compensates(tmp_path
         "print(functional.gray(x, m.rgb).device, functional.scaled(x, m.scale).device)\n"  # moved: they work
         "try:\n    m(x)\nexcept RuntimeError as e:\n    print('plain fails:', e)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("meta meta\n") and "plain fails: Tensor on device cpu" in proc.stdout, proc.stdout
+    stdout = run_with_torch(tmp_path, script)
+    assert stdout.startswith("meta meta\n") and "plain fails: Tensor on device cpu" in stdout, stdout
 
 
 def test_a_function_of_another_file_that_reads_an_argument_only_when_it_requires_grad(tmp_path):
@@ -560,11 +570,8 @@ def test_a_function_of_another_file_that_reads_an_argument_only_when_it_requires
         "        y = guarded(x, bias=self.b1) + AddBias.apply(x, self.b2) + rows(x, self.idx).sum()\n"
         "        return y + unguarded(x, self.b3)\n"
     )
-    ours = run_command("--no-cache", "--select", "MPR", "pkg/model.py", cwd=tmp_path)
-    theirs = run_flake8("--select", "MPR", "pkg/model.py", cwd=tmp_path)
-    for proc in (ours, theirs):
-        found = sorted((line.split(": ", 1)[1].split(" ", 1)[0], int(line.split(":")[1])) for line in proc.stdout.splitlines())
-        assert found == [("MPR002", 12)], proc.stdout
+    for found in codes_by_line_in_both_faces(tmp_path, "--select", "MPR", "pkg/model.py"):
+        assert found == [("MPR002", 12)], found
     pytest.importorskip("torch")
     script = (
         "import sys, torch\nsys.path.insert(0, sys.argv[1])\nfrom pkg.model import M\nfrom pkg import ops\n"
@@ -572,9 +579,8 @@ def test_a_function_of_another_file_that_reads_an_argument_only_when_it_requires
         "print(ops.guarded(x, m.b1).device, ops.AddBias.apply(x, m.b2).device, ops.rows(x, m.idx).device)\n"
         "try:\n    m(x)\nexcept RuntimeError as e:\n    print('unguarded fails:', e)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("meta meta meta\n") and "unguarded fails: Tensor on device cpu" in proc.stdout, proc.stdout
+    stdout = run_with_torch(tmp_path, script)
+    assert stdout.startswith("meta meta meta\n") and "unguarded fails: Tensor on device cpu" in stdout, stdout
 
 
 def test_a_name_a_base_in_another_file_registers_is_updated_not_left_out(tmp_path):
@@ -593,16 +599,13 @@ def test_a_name_a_base_in_another_file_registers_is_updated_not_left_out(tmp_pat
         "        super().__init__(points)\n        self.points = points\n        self.other = torch.ones(4, 3)\n\n"
         "    def forward(self, x):\n        return x @ self.points.T + x @ self.other.T\n"
     )
-    for proc in (run_command("--no-cache", "--select", "MPR", "pkg/model.py", cwd=tmp_path),
-                 run_flake8("--select", "MPR", "pkg/model.py", cwd=tmp_path)):
-        found = sorted((line.split(": ", 1)[1].split(" ", 1)[0], int(line.split(":")[1])) for line in proc.stdout.splitlines())
-        assert found == [("MPR002", 10)], proc.stdout
+    for found in codes_by_line_in_both_faces(tmp_path, "--select", "MPR", "pkg/model.py"):
+        assert found == [("MPR002", 10)], found
     pytest.importorskip("torch")
     script = (
         "import sys, torch\nsys.path.insert(0, sys.argv[1])\nfrom pkg.model import Nearest\n"
         "m = Nearest(torch.ones(4, 3))\nprint(sorted(m.state_dict()))\nm = m.to('meta')\n"
         "print(m.points.device, m.other.device)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines() == ["['points']", "meta cpu"], proc.stdout
+    stdout = run_with_torch(tmp_path, script)
+    assert stdout.splitlines() == ["['points']", "meta cpu"], stdout
