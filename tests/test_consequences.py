@@ -18,7 +18,7 @@ Consequence kinds, read from the finding (``consequence_kind``):
   registered tensors replaced by fake ``cuda`` tensors, under ``torch.no_grad()`` (on this CPU-only
   build an autograd edge on a fake CUDA tensor aborts the process); plain CPU tensors become fake CPU
   tensors and an op mixing the two raises ``FakeTensorDeviceMismatchError`` as a GPU would.
-- ``lost`` (evidence "is updated in place"): forward changes it, and a fresh model loaded with that
+- ``lost`` (evidence "is updated in place" or "is updated by re-binding it from its own value"): forward changes it, and a fresh model loaded with that
   ``state_dict()`` does not have the trained value.
 - ``random`` (evidence "is drawn at random at construction"): two constructions under different
   seeds differ, and loading one's ``state_dict()`` into the other leaves it different.
@@ -105,7 +105,7 @@ def consequence_kind(finding) -> str:
     if code in ("MPR003", "MPR004"):
         return {WEIGHTS_CONSEQUENCE: "weights", MODE_CONSEQUENCE: "mode"}[evidence]
     if code in ("MPR002", "MPR007"):
-        if evidence.startswith("is updated in place"):
+        if evidence.startswith(("is updated in place", "is updated by re-binding")):
             return "lost"
         if evidence.startswith("is drawn at random at construction"):
             return "random"

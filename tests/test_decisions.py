@@ -801,6 +801,54 @@ CASES = {
         """,
         "scales", "MPR007", "is combined with tensors that follow the module", "x = x * s",
     ),
+    # --- Python computes the callee before the arguments ------------------------------------------------
+    "a callee that re-computes the argument before it is read": (
+        """
+        class M(nn.Module):
+            def __init__(self, f: nn.Module):
+                super().__init__()
+                self.f = f
+                self.flat = torch.cat([p.flatten() for p in f.parameters()])
+            def _make(self):
+                self.flat = torch.cat([p.flatten() for p in self.f.parameters()])
+                return self.f
+            def forward(self, x):
+                return self._make()(self.flat, x)
+        """,
+        "flat", "MPR907", "re-bound in _make", None,
+    ),
+    # --- running statistics kept by re-binding from their own value --------------------------------------
+    "a running mean re-bound from its own value every step": (
+        """
+        class M(nn.Module):
+            def __init__(self, n, momentum=0.1):
+                super().__init__()
+                self.gamma = nn.Parameter(torch.ones(n))
+                self.running_mean = torch.zeros(n)
+                self.momentum = momentum
+            def forward(self, x):
+                self.running_mean = self.running_mean.to(x.device)
+                if self.training:
+                    mean = x.mean(0)
+                    self.running_mean = self.running_mean + self.momentum * (mean - self.running_mean)
+                    return self.gamma * (x - mean)
+                return self.gamma * (x - self.running_mean)
+        """,
+        "running_mean", "MPR002", "is updated by re-binding it from its own value in forward",
+        "self.running_mean = self.running_mean + self.momentum",
+    ),
+    "a key-value cache that grows is not a statistic": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.kv = torch.zeros(0, n)
+            def forward(self, x):
+                self.kv = torch.cat([self.kv.to(x.device), x])[-8:]
+                return self.kv.sum(0)
+        """,
+        "kv", "MPR901", "", None,
+    ),
 }
 
 

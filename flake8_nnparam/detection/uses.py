@@ -131,6 +131,19 @@ def effective_breaks(uses: AttrUses, parameter_guard: str | None = None) -> list
     return result
 
 
+def _accumulates(value: ast.AST, attr: str, self_name: str) -> bool:
+    """``self.avg + m * (x - self.avg)``, ``self.count + 1``, ``self.total.float() + loss``: arithmetic on the
+    attribute's own value, the way running statistics, counters and EMAs are kept. Not a move
+    (``self.t.to(x.device)``) and not a cache that grows (``torch.cat([self.kv, new])``)."""
+
+    def own(side: ast.AST) -> bool:
+        if isinstance(side, ast.Call) and isinstance(side.func, ast.Attribute) and side.func.attr in _CAST_METHODS:
+            side = side.func.value  # self.total.float()
+        return _self_attr(side, self_name) == attr
+
+    return any(isinstance(node, ast.BinOp) and (own(node.left) or own(node.right)) for node in ast.walk(value))
+
+
 def _items_of(node: ast.AST) -> bool:
     """``x.items()``."""
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "items" and not node.args
@@ -438,6 +451,8 @@ class _MethodEval:
     def _ev_Call(self, node: ast.Call) -> frozenset[str]:
         func = node.func
         line = node.lineno
+        if not isinstance(func, (ast.Name, ast.Attribute)):
+            self.ev(func)  # self._make_fn()(self.params): Python computes the callee first (it may re-bind state)
         if isinstance(func, ast.Name) and func.id == "getattr" and len(node.args) >= 2:
             owner, name = node.args[0], node.args[1]
             if isinstance(owner, ast.Name) and owner.id == self.self_name:
@@ -722,6 +737,9 @@ class _MethodEval:
                     if n is not target
                 ):  # self.t = torch.zeros(...) in reset(); not self.t = self.t.to(x.device) or self.t * m
                     record.reset = Use(stmt.lineno, self.method, "is re-created")
+                value = getattr(stmt, "value", None)
+                if isinstance(stmt, ast.Assign) and value is not None and _accumulates(value, attr, self.self_name):
+                    self._note({attr}, "updated", stmt.lineno, "is updated by re-binding it from its own value")  # running statistics
                 if DEVICE in sources and not self._attrs(sources):
                     record.device_rebinds.append(Use(stmt.lineno, self.method, "is re-bound on the device", tuple(self.guards)))
                 self.rebound_here[attr] = sources  # until the end of its block (see _branch)
