@@ -849,6 +849,22 @@ CASES = {
         """,
         "kv", "MPR901", "", None,
     ),
+    "a helper of the file that moves its argument only when it is elsewhere": (
+        """
+        def may_to_device(src, device):
+            if src.device != device:
+                return src.to(device), src.device
+            return src, src.device
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.offset = torch.tensor([3, 4])
+            def forward(self, x):
+                self.offset, _ = may_to_device(self.offset, x.device)
+                return x + self.offset
+        """,
+        "offset", "MPR901", "is moved at use by may_to_device()", None,
+    ),
 }
 
 

@@ -144,6 +144,14 @@ def _accumulates(value: ast.AST, attr: str, self_name: str) -> bool:
     return any(isinstance(node, ast.BinOp) and (own(node.left) or own(node.right)) for node in ast.walk(value))
 
 
+def _names_a_device(node: ast.Call) -> bool:
+    """``f(t, self.device)``, ``f(t, device=d)``: a call told where to put something."""
+    return any(
+        (isinstance(a, ast.Attribute) and a.attr == "device") or (isinstance(a, ast.Name) and "device" in a.id.lower())
+        for a in list(node.args) + [k.value for k in node.keywords]
+    )
+
+
 def _items_of(node: ast.AST) -> bool:
     """``x.items()``."""
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "items" and not node.args
@@ -507,13 +515,14 @@ class _MethodEval:
             return _EMPTY  # self.logger.experiment.add_scalar("r", self.total): recorded, not computed
         callee = self.view.module_functions.get(node.func.id) if isinstance(node.func, ast.Name) else None
         if callee is not None and node.func.id not in self.env:
+            moved = self._moved_by_helper(callee, node, args) if DEVICE in joined or _names_a_device(node) else _EMPTY
+            if moved:  # t, _ = may_to_device(self.t, self.device): moved where needed, returned as is otherwise
+                self._note(moved, "moved", line, f"is moved at use by {node.func.id}()")
+                self._call_into(callee, node, args, joined, bound=False)
+                return _DEVICE
             return self._call_into(callee, node, args, joined, bound=False)
         name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
-        device_arg = any(
-            (isinstance(a, ast.Attribute) and a.attr == "device") or (isinstance(a, ast.Name) and "device" in a.id.lower())
-            for a in list(node.args) + [k.value for k in node.keywords]
-        )
-        if (DEVICE in joined or device_arg) and is_device_helper_name(name):  # to_device(x, self.t), move_to(t, x.device)
+        if (DEVICE in joined or _names_a_device(node)) and is_device_helper_name(name):  # to_device(x, self.t), move_to(t, x.device)
             self._note(self._attrs(joined), "moved", line, f"is moved at use by {name}()")
             return _DEVICE
         device_kw = next((k.value for k in node.keywords if k.arg == "device"), None)
@@ -547,6 +556,22 @@ class _MethodEval:
         if DEVICE in joined and self._attrs(joined):
             self._note(self._attrs(joined), "breaks", line, f"is passed with tensors that follow the module to {name}()")
         return _combined(joined)
+
+    def _moved_by_helper(self, callee, node: ast.Call, args: list[frozenset[str]]) -> frozenset[str]:
+        """The attributes given to a function of this file at a parameter it moves to a device."""
+        from .analyzer import _moved_parameters  # the one definition of "moves to a device"
+
+        moved_params = _moved_parameters(callee, self.view.module_functions)
+        if not moved_params:
+            return _EMPTY
+        params = [a.arg for a in callee.args.posonlyargs + callee.args.args]
+        positional = [a for a in node.args if not isinstance(a, ast.Starred)]
+        names = params[: len(positional)] + [k.arg for k in node.keywords if k.arg not in ("device", "dtype", "out")]
+        moved: set[str] = set()
+        for name, sources in zip(names, args):
+            if name in moved_params:
+                moved |= self._attrs(sources)
+        return frozenset(moved)
 
     def _project_argument_fates(self, node: ast.Call, args: list[frozenset[str]]) -> tuple[frozenset[str], frozenset[str]]:
         """The attributes given to a function of another project file that moves that argument to a device,
