@@ -21,7 +21,10 @@ from .rule import Decision, Fix
 from .rules import RULES_BY_CODE
 from .tensor_rules import decide_tensor
 from .tensors import ExpressionInference
-from .uses import AttrUses, ClassView, collect_uses, grad_test, guard_text, is_device_helper_name, is_in_place
+from .arguments import is_device_call, is_device_helper_call, is_dtype_expression, moved_operands, moved_parameters
+from .imports import cached_on_node as _cached
+from .imports import walk_once as _walk
+from .uses import AttrUses, ClassView, collect_uses, guard_text, is_in_place
 from .values import CONTAINER, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge
 
 _FunctionNode = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -52,28 +55,6 @@ class Binding:
     via_setattr: bool = False
     function: ast.AST | None = None  # the function that binds it (a method, or a helper given the module)
     receiver: str | None = None  # that function's name for the module (``self``)
-
-
-def _cached(node: ast.AST, key: str, compute):
-    """``compute(node)``, once per node: kept on the node for as long as the file's tree lives."""
-    value = node.__dict__.get(key)
-    if value is None:
-        value = compute(node)
-        node.__dict__[key] = value
-    return value
-
-
-def _walk(node: ast.AST) -> list[ast.AST]:
-    """``ast.walk(node)`` as a list, computed once per function node."""
-    return _cached(node, "_nnparam_nodes", lambda n: list(ast.walk(n)))
-
-
-def _moved_operands(call: ast.Call) -> list[ast.AST]:
-    """What a device call moves: its receiver (``t.to(d)``), or its arguments when it takes ``device=``."""
-    operands = [call.func.value] if isinstance(call.func, ast.Attribute) else []
-    if any(kw.arg == "device" for kw in call.keywords):
-        operands += list(call.args)
-    return operands
 
 
 def _base_self_attr(node: ast.AST, self_name: str) -> str | None:
@@ -116,13 +97,6 @@ def _str_const(node: ast.AST | None) -> str | None:
     return None
 
 
-def _is_dtype_expression(node: ast.AST) -> bool:
-    """``torch.float16``, ``x.dtype``, ``self.dtype``, ``dtype``: a cast target, not a device."""
-    if isinstance(node, ast.Attribute):
-        return node.attr == "dtype" or node.attr in tables.INTEGRAL_DTYPES | tables.FLOAT_DTYPES | tables.COMPLEX_DTYPES
-    return isinstance(node, ast.Name) and "dtype" in node.id.lower()
-
-
 def _attrs_read(func) -> set[str]:
     """The ``self`` attributes a method reads (once per method)."""
 
@@ -131,103 +105,6 @@ def _attrs_read(func) -> set[str]:
         return {a for n in _walk(f) if isinstance(n, ast.Attribute) and (a := _self_attr(n, self_name))}
 
     return _cached(func, "_nnparam_attrs_read", compute)
-
-
-def _moved_name(node: ast.AST) -> str | None:
-    """The name a moved operand is made from: ``p`` for ``p``, ``p[None]``, ``p.float()``, ``p.data``."""
-    while True:
-        if isinstance(node, ast.Name):
-            return node.id
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            node = node.func.value
-        elif isinstance(node, (ast.Subscript, ast.Starred)) or (isinstance(node, ast.Attribute) and node.attr != "device"):
-            node = node.value
-        else:
-            return None
-
-
-def _moved_parameters(func, functions: dict | None = None) -> set[str]:
-    """Parameters a function moves to a device: ``p.to(...)``, ``p[None].to(dtype=..., device=...)``,
-    ``p.cuda()``, ``as_tensor(p, device=...)``, ``to_device(p, x.device)``, or hands to a function of the
-    same file (``functions``, by name) that moves them."""
-
-    key = "_nnparam_moved_params_f" if functions else "_nnparam_moved_params"
-
-    def compute(f):
-        params = {a.arg for a in f.args.posonlyargs + f.args.args + f.args.kwonlyargs}
-        f.__dict__[key] = set()  # a recursive helper moves nothing through itself
-        moved: set[str] = set()
-        for call in _walk(f):
-            if not isinstance(call, ast.Call):
-                continue
-            if _Evidence._is_device_call(call):
-                operands = _moved_operands(call)
-            elif _is_device_helper_call(call):  # to_device(p, x.device): the tensors it is given
-                operands = [a for a in call.args if not _names_device(a)]
-            elif functions and isinstance(call.func, ast.Name) and call.func.id in functions and call.func.id not in params:
-                callee = functions[call.func.id]
-                inner = _moved_parameters(callee, functions)
-                names = [a.arg for a in callee.args.posonlyargs + callee.args.args]
-                operands = [a for n, a in zip(names, call.args) if n in inner]
-                operands += [k.value for k in call.keywords if k.arg in inner]
-            else:
-                continue
-            moved |= {name for name in map(_moved_name, operands) if name in params}
-        return moved
-
-    return _cached(func, key, compute)
-
-
-def _parameter_fates(func) -> dict[str, str]:
-    """Parameters whose reads can never meet another tensor in an operation: "inert" when every read is an
-    index into another tensor (``rel_pos[coords]``: a CPU index works on any device), metadata
-    (``w.shape``) or a None test; "grad_only" when the other reads sit under ``if w.requires_grad:`` (a plain
-    tensor, which does not require grad, never reaches them)."""
-
-    def compute(f):
-        params = {a.arg for a in f.args.posonlyargs + f.args.args + f.args.kwonlyargs}
-        nodes = _walk(f)
-        reads = [n for n in nodes if isinstance(n, ast.Name) and n.id in params and isinstance(n.ctx, ast.Load)]
-        if not reads:
-            return {}
-        harmless: set[int] = set()  # ids of Name nodes read as an index, through metadata or in a None test
-        guarded: dict[int, str] = {}  # ids of Name nodes under `if <name>.requires_grad:` -> that name
-        for node in nodes:
-            if isinstance(node, ast.Attribute) and node.attr in _GRAD_METADATA:
-                harmless.add(id(node.value))  # bias.requires_grad, bias.shape: no tensor operation
-            elif isinstance(node, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
-                harmless.update(id(side) for side in [node.left, *node.comparators])  # coords is not None
-            elif isinstance(node, ast.Subscript):  # rel_pos[coords]: indexes another tensor
-                harmless.update(id(part) for part in (node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]))
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "save_for_backward":
-                harmless.update(id(arg) for arg in node.args)  # ctx.save_for_backward(x, bias): kept, not computed with
-            elif isinstance(node, ast.If):
-                name, positive = grad_test(node.test, lambda n: n.id if isinstance(n, ast.Name) else None)
-                if name in params:
-                    for stmt in node.body if positive else node.orelse:
-                        for sub in ast.walk(stmt):
-                            guarded.setdefault(id(sub), name)
-        fates: dict[str, str] = {}
-        other: set[str] = set()
-        for read in reads:
-            if id(read) in harmless:
-                fates.setdefault(read.id, "inert")
-            elif guarded.get(id(read)) == read.id:
-                fates[read.id] = "grad_only"
-            else:
-                other.add(read.id)
-        return {p: fate for p, fate in fates.items() if p not in other}
-
-    return _cached(func, "_nnparam_parameter_fates", compute)
-
-
-_GRAD_METADATA = frozenset({"requires_grad", "shape", "dtype", "ndim"})
-
-
-def _names_device(node: ast.AST) -> bool:
-    """``x.device``, ``device``, ``self.device``: an argument that says where, not what, to move."""
-    text = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
-    return "device" in text.lower() or "dtype" in text.lower()
 
 
 def _reads_generically(func) -> bool:
@@ -257,14 +134,6 @@ def _installs_module(func: ast.AST) -> bool:
     """``set_module_by_path(net, path, m)``, ``replace_module(...)``: m is installed into another Module."""
     name = (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")).lower()
     return any(word in name for word in ("set_module", "set_submodule", "replace_module", "install", "setattr"))
-
-
-def _is_device_helper_call(node: ast.AST) -> bool:
-    """``to_device(x, self.t)``, ``move_to(self.t, dev)``: a project helper that places a tensor."""
-    if not isinstance(node, ast.Call):
-        return False
-    func = node.func
-    return is_device_helper_name(func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", ""))
 
 
 class _Evidence:
@@ -428,7 +297,7 @@ class _Evidence:
             elif isinstance(node, ast.For):
                 self._scan_loop(node, self_name, in_construction)
             elif isinstance(node, (ast.ListComp, ast.GeneratorExp, ast.DictComp, ast.SetComp)):
-                if not in_construction and any(self._is_device_call(n) for n in ast.walk(node)):
+                if not in_construction and any(is_device_call(n) for n in ast.walk(node)):
                     for gen in node.generators:
                         attr = _base_self_attr(gen.iter, self_name)
                         if attr:
@@ -478,7 +347,7 @@ class _Evidence:
                     self._note_moved_arguments(node, callee, self_name, bound_method=False)
 
     def _note_moved_arguments(self, node: ast.Call, callee, self_name: str, bound_method: bool) -> None:
-        moved = _moved_parameters(callee, self._module_functions)
+        moved = moved_parameters(callee, self._module_functions)
         if not moved:
             return
         params = [a.arg for a in callee.args.posonlyargs + callee.args.args]
@@ -513,9 +382,9 @@ class _Evidence:
         if not derived:
             return
         for node in _walk(method):
-            if not self._is_device_call(node):
+            if not is_device_call(node):
                 continue
-            for candidate in _moved_operands(node):
+            for candidate in moved_operands(node):
                 while isinstance(candidate, (ast.Subscript, ast.Attribute, ast.Call)):
                     if isinstance(candidate, ast.Call):
                         if not isinstance(candidate.func, ast.Attribute):
@@ -525,19 +394,6 @@ class _Evidence:
                         candidate = candidate.value
                 if isinstance(candidate, ast.Name) and candidate.id in derived:
                     self.device_aware |= derived[candidate.id]
-
-    @staticmethod
-    def _is_device_call(node: ast.AST) -> bool:
-        """A call that places a tensor on a device (``.to(dtype)`` alone only casts)."""
-        if not isinstance(node, ast.Call):
-            return False
-        if any(kw.arg == "device" for kw in node.keywords):
-            return True
-        if not (isinstance(node.func, ast.Attribute) and node.func.attr in tables.DEVICE_METHODS):
-            return False
-        if node.func.attr != "to":
-            return True
-        return any(not _is_dtype_expression(a) for a in node.args)
 
     def _scan_call(self, call: ast.Call, self_name: str, in_construction: bool, imports: ImportTable) -> None:
         func = call.func
@@ -560,7 +416,7 @@ class _Evidence:
                 return
             if (
                 not in_construction
-                and self._is_device_call(call)
+                and is_device_call(call)
                 and isinstance(func.value, ast.Call)
                 and isinstance(func.value.func, ast.Name)
                 and func.value.func.id == "getattr"
@@ -572,7 +428,7 @@ class _Evidence:
                 self.dynamic_device_aware = True  # getattr(self, f"pos_embed{i}").to(x.device)
             base_attr = _base_self_attr(func.value, self_name)
             if base_attr is not None:
-                if self._is_device_call(call) and not in_construction:
+                if is_device_call(call) and not in_construction:
                     self.device_aware.add(base_attr)
                     helper = self._info.find_method(base_attr)
                     if helper is not None:  # self._build(...).to(x.device): what _build reads is moved
@@ -615,7 +471,7 @@ class _Evidence:
             if isinstance(value, ast.Call) and (imports.qualify(value.func) or "") in tables.BUFFER_CLASSES:
                 self.registered.add(attr)
             if not in_construction and not isinstance(stmt, ast.AugAssign) and value is not None and any(
-                self._is_device_call(n) or _is_device_helper_call(n) for n in ast.walk(value)
+                is_device_call(n) or is_device_helper_call(n) for n in ast.walk(value)
             ):
                 self.device_aware.add(attr)
             return
@@ -667,7 +523,7 @@ class _Evidence:
             func = node.func
             if (
                 not in_construction
-                and self._is_device_call(node)
+                and is_device_call(node)
                 and isinstance(func, ast.Attribute)
                 and isinstance(func.value, ast.Name)
                 and func.value.id in loop_names

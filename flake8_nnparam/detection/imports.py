@@ -122,3 +122,17 @@ def dotted_name(node: ast.AST) -> str | None:
         return None
     parts.append(node.id)
     return ".".join(reversed(parts))
+
+
+def cached_on_node(node: ast.AST, key: str, compute):
+    """``compute(node)``, once per node: kept on the node for as long as the file's tree lives."""
+    value = node.__dict__.get(key)
+    if value is None:
+        value = compute(node)
+        node.__dict__[key] = value
+    return value
+
+
+def walk_once(node: ast.AST) -> list[ast.AST]:
+    """``ast.walk(node)`` as a list, computed once per function node."""
+    return cached_on_node(node, "_nnparam_nodes", lambda n: list(ast.walk(n)))

@@ -139,7 +139,7 @@ def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], import
     }
     if not functions and not applies:
         return {}
-    from .analyzer import _moved_parameters, _parameter_fates  # the one definition of each
+    from .arguments import moved_parameters, parameter_fates
     from .module_classes import ModuleClassIndex
     from .tensors import ExpressionInference
     from .values import merge
@@ -153,8 +153,8 @@ def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], import
         result = None
         returned_calls: list[str] = []
         try:
-            moved = _moved_parameters(func, by_name)
-            fates = _parameter_fates(func)
+            moved = moved_parameters(func, by_name)
+            fates = parameter_fates(func)
             for stmt in _own_statements(func.body):
                 if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                     env[stmt.targets[0].id] = inference.infer(stmt.value, env, None, {})
@@ -796,7 +796,7 @@ class ProjectIndex:
         """What the project function ``dotted`` does with its argument ``which`` (a position or a keyword):
         "moves" it to a device (``w.to(x.device)``), uses it only as an index or through metadata ("inert"),
         reads it only under ``if w.requires_grad:`` ("grad_only"), or None (anything else, or not a
-        project function). See ``analyzer._parameter_fates``."""
+        project function). See ``arguments.parameter_fates``."""
         owner, _, method = dotted.rpartition(".")
         if method == "apply" and owner:  # MyFunction.apply(x, self.bias): an autograd Function's forward
             symbols = [(s.path, f"{s.name}.apply") for s in self.resolve(path, owner) if s.kind == "class"]

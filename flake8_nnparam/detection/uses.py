@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from . import tables
+from .arguments import call_names_device, grad_test, is_device_helper_name, moved_parameters
 from .imports import ImportTable, dotted_name
 from .imports import self_attr as _self_attr
 
@@ -144,45 +145,14 @@ def _accumulates(value: ast.AST, attr: str, self_name: str) -> bool:
     return any(isinstance(node, ast.BinOp) and (own(node.left) or own(node.right)) for node in ast.walk(value))
 
 
-def _names_a_device(node: ast.Call) -> bool:
-    """``f(t, self.device)``, ``f(t, device=d)``: a call told where to put something."""
-    return any(
-        (isinstance(a, ast.Attribute) and a.attr == "device") or (isinstance(a, ast.Name) and "device" in a.id.lower())
-        for a in list(node.args) + [k.value for k in node.keywords]
-    )
-
-
 def _items_of(node: ast.AST) -> bool:
     """``x.items()``."""
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "items" and not node.args
 
 
-def grad_test(test: ast.AST, probe) -> tuple[object, bool]:
-    """``if X.requires_grad`` (also ``and``-ed with other tests): ``(probe(X), True)``; ``if not
-    X.requires_grad``: ``(probe(X), False)``; anything else ``(None, True)``."""
-    positive = True
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        test, positive = test.operand, False
-    if positive and isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
-        for value in test.values:
-            found, sign = grad_test(value, probe)
-            if found is not None and sign:
-                return found, True
-        return None, True
-    if isinstance(test, ast.Attribute) and test.attr == "requires_grad":
-        return probe(test.value), positive
-    return None, True
-
-
 def is_in_place(method: str) -> bool:
     """``mul_``, ``copy_``: a tensor method that changes the tensor itself."""
     return method.endswith("_") and not method.startswith("_")
-
-
-def is_device_helper_name(name: str) -> bool:
-    """``to_device``, ``move_to``, ``cuda_if_available``: a project helper that places a tensor."""
-    lowered = name.lower()
-    return "device" in lowered or "cuda" in lowered or lowered.startswith(("move", "to_"))
 
 
 def _combined(sources: frozenset[str]) -> frozenset[str]:
@@ -515,14 +485,14 @@ class _MethodEval:
             return _EMPTY  # self.logger.experiment.add_scalar("r", self.total): recorded, not computed
         callee = self.view.module_functions.get(node.func.id) if isinstance(node.func, ast.Name) else None
         if callee is not None and node.func.id not in self.env:
-            moved = self._moved_by_helper(callee, node, args) if DEVICE in joined or _names_a_device(node) else _EMPTY
+            moved = self._moved_by_helper(callee, node, args) if DEVICE in joined or call_names_device(node) else _EMPTY
             if moved:  # t, _ = may_to_device(self.t, self.device): moved where needed, returned as is otherwise
                 self._note(moved, "moved", line, f"is moved at use by {node.func.id}()")
                 self._call_into(callee, node, args, joined, bound=False)
                 return _DEVICE
             return self._call_into(callee, node, args, joined, bound=False)
         name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
-        if (DEVICE in joined or _names_a_device(node)) and is_device_helper_name(name):  # to_device(x, self.t), move_to(t, x.device)
+        if (DEVICE in joined or call_names_device(node)) and is_device_helper_name(name):  # to_device(x, self.t), move_to(t, x.device)
             self._note(self._attrs(joined), "moved", line, f"is moved at use by {name}()")
             return _DEVICE
         device_kw = next((k.value for k in node.keywords if k.arg == "device"), None)
@@ -559,9 +529,7 @@ class _MethodEval:
 
     def _moved_by_helper(self, callee, node: ast.Call, args: list[frozenset[str]]) -> frozenset[str]:
         """The attributes given to a function of this file at a parameter it moves to a device."""
-        from .analyzer import _moved_parameters  # the one definition of "moves to a device"
-
-        moved_params = _moved_parameters(callee, self.view.module_functions)
+        moved_params = moved_parameters(callee, self.view.module_functions)
         if not moved_params:
             return _EMPTY
         params = [a.arg for a in callee.args.posonlyargs + callee.args.args]

@@ -1,0 +1,179 @@
+"""What a function does with each of its arguments, read from its body alone.
+
+One definition of each question the use evaluation and the project index ask of a callee: does it move a
+parameter to a device (``p.to(x.device)``, ``to_device(p, d)``, a helper of the same file that does), and
+are a parameter's reads inert (only an index into another tensor, metadata, a None test) or reached only
+when it requires grad (``if bias.requires_grad:``). The answers are kept on the function node.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from . import tables
+from .imports import cached_on_node, walk_once
+
+
+def is_device_helper_name(name: str) -> bool:
+    """``to_device``, ``move_to``, ``cuda_if_available``: a project helper that places a tensor."""
+    lowered = name.lower()
+    return "device" in lowered or "cuda" in lowered or lowered.startswith(("move", "to_"))
+
+
+def is_device_helper_call(node: ast.AST) -> bool:
+    """``to_device(x, self.t)``, ``move_to(self.t, dev)``: a project helper that places a tensor."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    return is_device_helper_name(func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", ""))
+
+
+def is_dtype_expression(node: ast.AST) -> bool:
+    """``torch.float16``, ``x.dtype``, ``self.dtype``, ``dtype``: a cast target, not a device."""
+    if isinstance(node, ast.Attribute):
+        return node.attr == "dtype" or node.attr in tables.INTEGRAL_DTYPES | tables.FLOAT_DTYPES | tables.COMPLEX_DTYPES
+    return isinstance(node, ast.Name) and "dtype" in node.id.lower()
+
+
+def is_device_call(node: ast.AST) -> bool:
+    """A call that places a tensor on a device (``.to(dtype)`` alone only casts)."""
+    if not isinstance(node, ast.Call):
+        return False
+    if any(kw.arg == "device" for kw in node.keywords):
+        return True
+    if not (isinstance(node.func, ast.Attribute) and node.func.attr in tables.DEVICE_METHODS):
+        return False
+    if node.func.attr != "to":
+        return True
+    return any(not is_dtype_expression(a) for a in node.args)
+
+
+def moved_operands(call: ast.Call) -> list[ast.AST]:
+    """What a device call moves: its receiver (``t.to(d)``), or its arguments when it takes ``device=``."""
+    operands = [call.func.value] if isinstance(call.func, ast.Attribute) else []
+    if any(kw.arg == "device" for kw in call.keywords):
+        operands += list(call.args)
+    return operands
+
+
+def grad_test(test: ast.AST, probe) -> tuple[object, bool]:
+    """``if X.requires_grad`` (also ``and``-ed with other tests): ``(probe(X), True)``; ``if not
+    X.requires_grad``: ``(probe(X), False)``; anything else ``(None, True)``."""
+    positive = True
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, positive = test.operand, False
+    if positive and isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        for value in test.values:
+            found, sign = grad_test(value, probe)
+            if found is not None and sign:
+                return found, True
+        return None, True
+    if isinstance(test, ast.Attribute) and test.attr == "requires_grad":
+        return probe(test.value), positive
+    return None, True
+
+
+def moved_name(node: ast.AST) -> str | None:
+    """The name a moved operand is made from: ``p`` for ``p``, ``p[None]``, ``p.float()``, ``p.data``."""
+    while True:
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            node = node.func.value
+        elif isinstance(node, (ast.Subscript, ast.Starred)) or (isinstance(node, ast.Attribute) and node.attr != "device"):
+            node = node.value
+        else:
+            return None
+
+
+def moved_parameters(func, functions: dict | None = None) -> set[str]:
+    """Parameters a function moves to a device: ``p.to(...)``, ``p[None].to(dtype=..., device=...)``,
+    ``p.cuda()``, ``as_tensor(p, device=...)``, ``to_device(p, x.device)``, or hands to a function of the
+    same file (``functions``, by name) that moves them."""
+
+    key = "_nnparam_moved_params_f" if functions else "_nnparam_moved_params"
+
+    def compute(f):
+        params = {a.arg for a in f.args.posonlyargs + f.args.args + f.args.kwonlyargs}
+        f.__dict__[key] = set()  # a recursive helper moves nothing through itself
+        moved: set[str] = set()
+        for call in walk_once(f):
+            if not isinstance(call, ast.Call):
+                continue
+            if is_device_call(call):
+                operands = moved_operands(call)
+            elif is_device_helper_call(call):  # to_device(p, x.device): the tensors it is given
+                operands = [a for a in call.args if not names_device(a)]
+            elif functions and isinstance(call.func, ast.Name) and call.func.id in functions and call.func.id not in params:
+                callee = functions[call.func.id]
+                inner = moved_parameters(callee, functions)
+                names = [a.arg for a in callee.args.posonlyargs + callee.args.args]
+                operands = [a for n, a in zip(names, call.args) if n in inner]
+                operands += [k.value for k in call.keywords if k.arg in inner]
+            else:
+                continue
+            moved |= {name for name in map(moved_name, operands) if name in params}
+        return moved
+
+    return cached_on_node(func, key, compute)
+
+
+def parameter_fates(func) -> dict[str, str]:
+    """Parameters whose reads can never meet another tensor in an operation: "inert" when every read is an
+    index into another tensor (``rel_pos[coords]``: a CPU index works on any device), metadata
+    (``w.shape``) or a None test; "grad_only" when the other reads sit under ``if w.requires_grad:`` (a plain
+    tensor, which does not require grad, never reaches them)."""
+
+    def compute(f):
+        params = {a.arg for a in f.args.posonlyargs + f.args.args + f.args.kwonlyargs}
+        nodes = walk_once(f)
+        reads = [n for n in nodes if isinstance(n, ast.Name) and n.id in params and isinstance(n.ctx, ast.Load)]
+        if not reads:
+            return {}
+        harmless: set[int] = set()  # ids of Name nodes read as an index, through metadata or in a None test
+        guarded: dict[int, str] = {}  # ids of Name nodes under `if <name>.requires_grad:` -> that name
+        for node in nodes:
+            if isinstance(node, ast.Attribute) and node.attr in _GRAD_METADATA:
+                harmless.add(id(node.value))  # bias.requires_grad, bias.shape: no tensor operation
+            elif isinstance(node, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
+                harmless.update(id(side) for side in [node.left, *node.comparators])  # coords is not None
+            elif isinstance(node, ast.Subscript):  # rel_pos[coords]: indexes another tensor
+                harmless.update(id(part) for part in (node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "save_for_backward":
+                harmless.update(id(arg) for arg in node.args)  # ctx.save_for_backward(x, bias): kept, not computed with
+            elif isinstance(node, ast.If):
+                name, positive = grad_test(node.test, lambda n: n.id if isinstance(n, ast.Name) else None)
+                if name in params:
+                    for stmt in node.body if positive else node.orelse:
+                        for sub in ast.walk(stmt):
+                            guarded.setdefault(id(sub), name)
+        fates: dict[str, str] = {}
+        other: set[str] = set()
+        for read in reads:
+            if id(read) in harmless:
+                fates.setdefault(read.id, "inert")
+            elif guarded.get(id(read)) == read.id:
+                fates[read.id] = "grad_only"
+            else:
+                other.add(read.id)
+        return {p: fate for p, fate in fates.items() if p not in other}
+
+    return cached_on_node(func, "_nnparam_parameter_fates", compute)
+
+
+_GRAD_METADATA = frozenset({"requires_grad", "shape", "dtype", "ndim"})
+
+
+def names_device(node: ast.AST) -> bool:
+    """``x.device``, ``device``, ``self.device``, ``dtype``: an argument that says where (or as what), not
+    what, to move."""
+    text = (node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")).lower()
+    return "device" in text or "dtype" in text
+
+
+def call_names_device(call: ast.Call) -> bool:
+    """``f(t, x.device)``, ``f(t, device=d)``: a call told where to put something."""
+    return any(
+        (isinstance(a, ast.Attribute) and a.attr == "device") or (isinstance(a, ast.Name) and "device" in a.id.lower())
+        for a in list(call.args) + [k.value for k in call.keywords]
+    )
