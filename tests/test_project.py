@@ -609,3 +609,16 @@ def test_a_name_a_base_in_another_file_registers_is_updated_not_left_out(tmp_pat
     )
     stdout = run_with_torch(tmp_path, script)
     assert stdout.splitlines() == ["['points']", "meta cpu"], stdout
+
+
+def test_a_tree_parsed_for_a_summary_is_handed_to_the_command_once_and_only_for_the_same_text(project):
+    index = ProjectIndex(str(project), use_cache=False)
+    path = project / PACKAGE / "layers" / "helpers.py"
+    text = path.read_text()
+    assert index.summary(os.path.realpath(path)) is not None  # parsed for its summary
+    tree = index.take_tree(str(path), text)
+    assert isinstance(tree, ast.Module) and ast.dump(tree) == ast.dump(ast.parse(text))
+    assert index.take_tree(str(path), text) is None  # handed over once
+    index._summaries.clear()
+    index.summary(os.path.realpath(path))
+    assert index.take_tree(str(path), text + "\n# edited\n") is None  # another text: parse it again

@@ -132,7 +132,8 @@ def check_source(
     by its display name); a file read from disk has its result cached for the next run."""
     report = FileReport(source.display)
     try:
-        tree = parse_source(source)
+        spare = project.take_tree(source.path, source.text) if project is not None and source.path else None
+        tree = spare if spare is not None else parse_source(source)  # the index may have parsed it already
         where = source.path or source.display
         view = project.view(where, tree) if project is not None else None
         if settings.mode == "explain":

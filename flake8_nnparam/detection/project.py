@@ -22,6 +22,7 @@ import os
 import stat
 import time
 import tokenize
+from collections import OrderedDict
 from dataclasses import dataclass
 from .cache import _RACY_NS, Cache, sha1_of
 from .imports import ImportTable, dotted_name, iter_statements
@@ -42,6 +43,7 @@ STATE_METHODS = frozenset(
     {"_apply", "state_dict", "load_state_dict", "named_buffers", "named_parameters", "buffers", "parameters"}
 ) | tables.SELF_MANAGED_METHODS
 _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+_SPARE_TREES = 48  # trees kept for ``take_tree``: a file another needs is usually linted soon after
 
 
 @dataclass(frozen=True)
@@ -350,6 +352,9 @@ class ProjectIndex:
         self._seen: dict[tuple[str, str], object] = {}
         self._now: dict[str, object] = {}  # fingerprints as of this run, for validating recorded ones
         self.parsed: list[str] = []  # files this process parsed (tests count them)
+        # Trees parsed for a summary, kept for the command, which lints most of those files soon after:
+        # ``take_tree`` hands one over instead of a second parse (a few, oldest dropped first).
+        self._spare: OrderedDict[str, tuple[str, ast.AST]] = OrderedDict()
         self.unreadable: dict[str, str] = {}
 
     # --- construction -------------------------------------------------------------
@@ -528,12 +533,21 @@ class ProjectIndex:
     def summarize_bytes(self, path: str, data: bytes, tree: ast.AST | None = None) -> dict | None:
         try:
             if tree is None:
-                tree = ast.parse(decode_source(data), filename=path)
+                text = decode_source(data)
+                tree = ast.parse(text, filename=path)
+                self._spare[path] = (text, tree)
+                while len(self._spare) > _SPARE_TREES:
+                    self._spare.popitem(last=False)
             self.parsed.append(path)
             return summarize(tree)
         except (SyntaxError, ValueError, UnicodeDecodeError, LookupError, MemoryError, RecursionError) as exc:
             self.unreadable[path] = f"{type(exc).__name__}: {exc}"
             return None
+
+    def take_tree(self, path: str, text: str) -> ast.AST | None:
+        """The tree of ``path`` if this index parsed exactly ``text`` for a summary (then forgets it)."""
+        spare = self._spare.pop(os.path.realpath(path), None) if self._spare else None
+        return spare[1] if spare is not None and spare[0] == text else None
 
     def _function_names(self, path: str, summary: dict):
         if summary["functions"] is None and "function_names" in summary:
