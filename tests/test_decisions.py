@@ -865,6 +865,33 @@ CASES = {
         """,
         "offset", "MPR901", "is moved at use by may_to_device()", None,
     ),
+    # --- a functional call computes with a tensor, it does not wrap it ---------------------------------
+    "random kernels in a list given to F.conv1d": (
+        """
+        class M(nn.Module):
+            def __init__(self, n=3):
+                super().__init__()
+                self.kernels = [torch.randn(4, 1, 9) for _ in range(n)]
+            def forward(self, x):
+                return F.conv1d(x, self.kernels[0]) + F.conv1d(x, self.kernels[1])
+        """,
+        "kernels", "MPR007", "F.conv1d()", None,
+    ),
+    "a helper that returns its argument changed in place keeps the argument's value": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.table = self.normalize(torch.rand(4, 4))
+            @staticmethod
+            def normalize(t):
+                t -= t.mean(-1, keepdim=True)
+                return t
+            def forward(self, x):
+                return x + self.table
+        """,
+        "table", "MPR002", "is combined with tensors", "return x + self.table",
+    ),
 }
 
 

@@ -451,7 +451,9 @@ class _Evidence:
                     attr = _base_self_attr(arg, self_name)
                     if attr:
                         self.learn_hints_init.add(attr)
-            elif qualified.rsplit(".", 1)[-1] in tables.REGISTERING_CONTAINERS or qualified.startswith("torch.nn."):
+            elif qualified.rsplit(".", 1)[-1] in tables.REGISTERING_CONTAINERS or (
+                qualified.startswith("torch.nn.") and not qualified.startswith("torch.nn.functional.")
+            ):  # nn.ModuleList(self.blocks), nn.Parameter(self.w); F.conv1d(x, self.w) only computes with it
                 for arg in call.args:
                     attr = _base_self_attr(arg, self_name)
                     if attr:
@@ -692,6 +694,24 @@ class _ClassWalker:
         self._returns[func] = result
         return result
 
+    def _passed_through(self, func, call: ast.Call, env, self_name: str | None, bound: bool) -> Value | None:
+        """``normalize(torch.randn(...))`` where ``normalize`` ends ``return W`` with ``W`` its parameter
+        (changed in place or not): the call's value is that argument's."""
+        params = [a.arg for a in func.args.posonlyargs + func.args.args][1 if bound else 0:]
+        returned = {
+            node.value.id
+            for node in iter_statements(func.body)
+            if isinstance(node, ast.Return) and isinstance(node.value, ast.Name)
+        }
+        if len(returned) != 1 or not all(
+            isinstance(node.value, ast.Name) for node in iter_statements(func.body) if isinstance(node, ast.Return)
+        ):
+            return None
+        name = returned.pop()
+        positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+        arg = dict(zip(params, positional)).get(name) or next((k.value for k in call.keywords if k.arg == name), None)
+        return self._infer(arg, env, self_name) if arg is not None else None
+
     @staticmethod
     def _names_registered_in(func, self_name: str | None) -> set[str]:
         """Local names passed to add_module/setattr(self, ...): such elements are registered already."""
@@ -755,7 +775,9 @@ class _ClassWalker:
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == self_name:
             method = self.info.find_method(func.attr)
             if method is not None:
-                return self._run_function(method, _first_param(method))
+                result = self._run_function(method, _first_param(method))
+                bound = _first_param(method) is not None
+                return result if result is not None else self._passed_through(method, call, env, self_name, bound)
             module = self.attrs.get(func.attr)
             if module is not None and module.kind == MODULE and call.args:
                 first = self._infer(call.args[0], env, self_name)
@@ -777,7 +799,8 @@ class _ClassWalker:
                         mapped_self = params[i]
             if mapped_self is not None:
                 return self._run_function(node, mapped_self)
-            return self._run_function(node, None)
+            result = self._run_function(node, None)
+            return result if result is not None else self._passed_through(node, call, env, self_name, False)
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id not in env:
             return self._project_return(func)  # helpers.make_table(n), with helpers a module of the project
         return None
