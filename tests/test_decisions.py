@@ -892,6 +892,20 @@ CASES = {
         """,
         "table", "MPR002", "is combined with tensors", "return x + self.table",
     ),
+    "a mask compared with another instance's in __eq__": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.mask = torch.ones(n) > 0
+                self.scale = torch.ones(n)
+            def __eq__(self, other):
+                return isinstance(other, M) and bool((self.mask == other.mask).all())
+            def forward(self, x):
+                return x[..., self.mask] * self.scale[self.mask]
+        """,
+        "mask", "MPR907", "", None,
+    ),
 }
 
 

@@ -184,7 +184,8 @@ class _Evidence:
                 self.has_runtime_methods |= not at_construction
                 self._scan(method, self_name, at_construction, imports)
                 if not at_construction:
-                    self.runtime_functions.append((method, self_name, False))
+                    if method.name not in tables.NON_COMPUTING_METHODS:  # __eq__(self, other), __repr__: no forward path
+                        self.runtime_functions.append((method, self_name, False))
                 else:  # hooks and closures created during construction run later
                     for node in _walk(method):
                         if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)) and node is not method:

@@ -99,6 +99,13 @@ INTEGRAL_DTYPES = frozenset(
 FLOAT_DTYPES = frozenset("float float16 float32 float64 bfloat16 half double".split())
 COMPLEX_DTYPES = frozenset("complex32 complex64 complex128 cfloat cdouble chalf".split())
 
+# Methods that compare, hash, print or pickle the module: they are not part of what it computes, and a
+# comparison with another instance (self._mask == other._mask) meets that instance's plain state, not the
+# device's.
+NON_COMPUTING_METHODS = frozenset(
+    {"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__hash__", "__repr__", "__str__", "__format__",
+     "extra_repr", "__getstate__", "__setstate__", "__reduce__", "__reduce_ex__", "__copy__", "__deepcopy__"}
+)
 # Logging and reporting calls (Lightning's self.log / self.log_dict, loggers, TensorBoard writers): they record
 # a value, they compute nothing with it, so a CPU tensor logged beside device tensors breaks nothing.
 LOGGING_METHODS = frozenset(
