@@ -906,6 +906,22 @@ CASES = {
         """,
         "mask", "MPR907", "", None,
     ),
+    "a helper that returns a float for a float, called with numbers": (
+        """
+        def inv_softplus(bias: float | torch.Tensor) -> float | torch.Tensor:
+            if isinstance(bias, float):
+                return math.log(math.expm1(bias))
+            return torch.log(torch.expm1(bias))
+        class M(nn.Module):
+            def __init__(self, bias: float, min_val: float = 0.01):
+                super().__init__()
+                self.bias = inv_softplus(bias - min_val)
+                self.table = inv_softplus(torch.ones(4))
+            def forward(self, x):
+                return F.softplus(x + self.bias) + self.table
+        """,
+        "bias", None, "NOT A CANDIDATE", None,
+    ),
 }
 
 

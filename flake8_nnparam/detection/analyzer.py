@@ -800,6 +800,10 @@ class _ClassWalker:
                         mapped_self = params[i]
             if mapped_self is not None:
                 return self._run_function(node, mapped_self)
+            if _number_annotation(node.returns) and call.args and all(
+                (v := self._infer(arg, env, self_name)) is not None and v.kind == NUMBER for arg in call.args
+            ):  # def inv_softplus(b: float | Tensor) -> float | Tensor, called with a number: a number
+                return Value(NUMBER)
             result = self._run_function(node, None)
             return result if result is not None else self._passed_through(node, call, env, self_name, False)
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id not in env:
