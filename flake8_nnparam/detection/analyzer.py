@@ -719,14 +719,15 @@ class _ClassWalker:
         names: set[str] = set()
         if self_name is None:
             return names
-        for node in _walk(func):
+        for stmt in iter_statements(func.body):  # registrations are statements: no need to walk expressions
             if (
-                isinstance(node, ast.Assign)
-                and isinstance(node.value, ast.Name)
-                and any(_self_attr(t, self_name) for t in node.targets)
+                isinstance(stmt, ast.Assign)
+                and isinstance(stmt.value, ast.Name)
+                and any(_self_attr(t, self_name) for t in stmt.targets)
             ):
-                names.add(node.value.id)  # self.conv1 = conv1: registered under its own name
+                names.add(stmt.value.id)  # self.conv1 = conv1: registered under its own name
                 continue
+            node = stmt.value if isinstance(stmt, (ast.Expr, ast.Assign)) else None
             if not isinstance(node, ast.Call) or len(node.args) < 2:
                 continue
             func_node = node.func
