@@ -379,7 +379,7 @@ CASES = {
             def forward(self, x):
                 return x * self.table
         """,
-        "table", "MPR905", "overrides _apply", None,
+        "table", "MPR905", "the class's _apply() handles it", None,
     ),
     # --- transient state: updated in place, but re-created or refilled, so there is nothing to save ----
     "an accumulator re-created in another method": (
@@ -921,6 +921,60 @@ CASES = {
                 return F.softplus(x + self.bias) + self.table
         """,
         "bias", None, "NOT A CANDIDATE", None,
+    ),
+    "an owning model's _apply that moves a head's grid through a local": (
+        """
+        class Head(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.conv = nn.Conv2d(4, 4, 1)
+                self.grid = [torch.zeros(1)] * n
+                self.stride = torch.tensor([8.0, 16.0])
+            def forward(self, x):
+                return self.conv(x) * self.stride[0] + self.grid[0]
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.model = nn.Sequential(Head(2))
+            def _apply(self, fn):
+                self = super()._apply(fn)
+                m = self.model[-1]
+                m.stride = fn(m.stride)
+                m.grid = list(map(fn, m.grid))
+                return self
+        """,
+        "stride", "MPR905", "the owning model's _apply() handles it", None,
+    ),
+    "a name a later method registers is plain until that method runs": (
+        """
+        class Head(nn.Module):
+            def __init__(self, n, eval_size=None):
+                super().__init__()
+                self.conv = nn.Conv2d(4, 2, 1)
+                if eval_size:
+                    self.anchor_points = torch.rand(n, 2)
+            def cache_anchors(self, n):
+                self.register_buffer("anchor_points", torch.rand(n, 2), persistent=False)
+            def forward(self, x):
+                return self.conv(x).flatten(1)[:, :2] + self.anchor_points
+        """,
+        "anchor_points", "MPR002", "is combined with tensors", None,
+    ),
+    "a name registered in a sibling branch of construction stays registered": (
+        """
+        class Head(nn.Module):
+            def __init__(self, n, cache=True):
+                super().__init__()
+                self.conv = nn.Conv2d(4, 2, 1)
+                self.other = torch.ones(2)
+                if cache:
+                    self.register_buffer("anchor_points", torch.rand(n, 2))
+                else:
+                    self.anchor_points = torch.rand(n, 2)
+            def forward(self, x):
+                return self.conv(x).flatten(1)[:, :2] + self.anchor_points + self.other
+        """,
+        "anchor_points", None, "registered by name elsewhere in the class", None,
     ),
 }
 

@@ -139,8 +139,10 @@ def _installs_module(func: ast.AST) -> bool:
 class _Evidence:
     """What the whole class (and its in-file bases) says about each attribute, from every method."""
 
-    def __init__(self, info: ClassInfo, construction: set[ast.AST], imports: ImportTable, module_functions: dict):
+    def __init__(self, info: ClassInfo, construction: set[ast.AST], imports: ImportTable, module_functions: dict,
+                 bound_at_construction: frozenset[str] = frozenset()):
         self._module_functions = module_functions
+        self._bound_at_construction = bound_at_construction  # plain tensors construction binds
         self.registered: set[str] = set()
         self.dynamic_registration = False
         self.parameter_attrs: set[str] = set()
@@ -209,16 +211,17 @@ class _Evidence:
         return None
 
     def manager_of(self, attr: str) -> str | None:
-        """The override (``_apply``, ``state_dict``, ...) that handles ``attr`` itself, if any: in the
-        class or an in-file base, an owning model's ``_apply``, or a base in another file of the project."""
+        """Who handles ``attr`` itself, if anyone, as a message reads it: the class's (or an in-file base's)
+        override of ``_apply``, ``state_dict``, ..., an owning model's ``_apply``, or a base's override in
+        another file of the project."""
         if attr in self.owner_managed:
-            return "_apply (of the owning model)"
+            return "the owning model's _apply()"
         for name, method in self._managers.items():
             if attr in _attrs_read(method) or _reads_generically(method):
-                return name
+                return f"the class's {name}()"
         for name, touched in self._project_overrides().items():
             if name in tables.SELF_MANAGED_METHODS and any(path.split(".", 1)[0] == attr for path in touched):
-                return name
+                return f"the class's {name}()"
         return None
 
     def registered_by_project_base(self, attr: str) -> bool:
@@ -408,8 +411,11 @@ class _Evidence:
                             name = _str_const(kw.value)
                     if name is None:
                         self.dynamic_registration = True
-                    else:
+                    elif in_construction or name not in self._bound_at_construction:
                         self.registered.add(name)
+                    # else: a name construction binds plainly, registered by a later method (an export path,
+                    # cache_anchors()): until that runs it is plain, and register_buffer raises if it is still
+                    # there. Its uses decide.
                     if len(call.args) >= 2 and isinstance(call.args[1], ast.Subscript):
                         owner = _base_self_attr(call.args[1], self_name)
                         if owner:
@@ -1148,7 +1154,8 @@ def _class_candidates(
         return []
     if not info.is_module:  # a class only the project index could tell, asked now: not a Module
         return []
-    evidence = _Evidence(info, walker.construction, inference.imports, module_functions)
+    plain = frozenset(b.attr for b in walker.bindings if b.value.kind == TENSOR)
+    evidence = _Evidence(info, walker.construction, inference.imports, module_functions, plain)
     evidence.owner_managed = owner_managed
     evidence._project = inference.index.project
     candidates: list[Candidate] = []
@@ -1258,11 +1265,20 @@ def _owner_managed(module_classes: list[ClassInfo]) -> set[str]:
         method = info.methods.get("_apply")
         if method is None:
             continue
-        self_name = _first_param(method)
+        self_name = _first_param(method) or ""
+        submodules = {  # m = self.model[-1]: a local that holds a sub-module
+            target.id
+            for node in _walk(method)
+            if isinstance(node, ast.Assign) and _base_self_attr(node.value, self_name) is not None
+            for target in node.targets
+            if isinstance(target, ast.Name) and target.id != self_name
+        }
         for node in _walk(method):
             if isinstance(node, ast.Attribute) and not (isinstance(node.value, ast.Name) and node.value.id == self_name):
-                if _base_self_attr(node.value, self_name or "") is not None:
-                    names.add(node.attr)
+                if _base_self_attr(node.value, self_name) is not None or (
+                    isinstance(node.value, ast.Name) and node.value.id in submodules
+                ):
+                    names.add(node.attr)  # fn(self.head.stride), m.grid = list(map(fn, m.grid))
     return names
 
 

@@ -162,7 +162,7 @@ def _tensor_container(binding, evidence, uses: AttrUses, shown: str, unused: boo
     value, attr = binding.value, binding.attr
     manager = evidence.manager_of(attr)
     if manager is not None:
-        return silence(f"the class overrides {manager}() and handles it there", "MPR905", method=manager)
+        return silence(f"{manager} handles it", "MPR905", method=manager)
     if attr in evidence.device_aware:
         return silence("the class moves its elements at use", "MPR901", evidence="is moved at use")
     breaks = next(iter(effective_breaks(uses)), None)

@@ -156,8 +156,8 @@ RULES = (
     Rule(
         "MPR905",
         "self-managed-class",
-        "self.{attr} is a plain tensor, skipped by .to() and state_dict(), in a class that overrides {method}() "
-        "and handles it there: make sure the override keeps it in step, or register it as a buffer",
+        "self.{attr} is a plain tensor, skipped by .to() and state_dict(), that {method} handles itself: make "
+        "sure the override keeps it in step, or register it as a buffer",
         what="(off by default) A plain tensor in a class (or an in-file base) whose override of `_apply`, `to`, "
         "`cuda`, `state_dict`, `load_state_dict`, `_save_to_state_dict` or `_load_from_state_dict` touches it, "
         "i.e. handles its device and state itself.",
@@ -264,7 +264,7 @@ def decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
     value, attr = binding.value, binding.attr
     manager = evidence.manager_of(attr)
     if manager is not None:
-        return silence(f"the class overrides {manager}() and handles it there", "MPR905", method=manager)
+        return silence(f"{manager} handles it", "MPR905", method=manager)
     if value.complex:
         return silence("a complex tensor: a buffer would lose its imaginary part under .to(dtype)", "MPR904")
     learned = None if (value.frozen or attr in evidence.frozen) else learn_evidence(value, attr, evidence, uses)
