@@ -1144,3 +1144,30 @@ def test_a_copy_of_another_modules_weight_is_a_tensor_but_any_detach_is_not():
     found = decisions(body)
     assert found["w"][0] == "MPR002"
     assert "snapshot" not in found  # a TensorDict also has detach(): not known to be a tensor
+
+
+def test_the_message_names_the_move_that_fails():
+    """Arithmetic promotes float32 to float64, so after ``.double()`` only ``@`` fails; after ``.to()`` both
+    do. The message says so (real torch checks both sides)."""
+    from flake8_nnparam.detection import analyze
+
+    source = HEADER + textwrap.dedent(
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.pe = torch.zeros(4)
+                self.w = torch.eye(4)
+            def forward(self, x):
+                return (x + self.pe) @ self.w
+        """
+    )
+    messages = {f.attr: f.message for f in analyze(ast.parse(source), source)}
+    assert "after model.to('cuda') it stays behind and this raises a device mismatch" in messages["pe"]
+    assert ".double()" not in messages["pe"]
+    assert "after model.to('cuda') or .double() it stays behind" in messages["w"]
+    torch = pytest.importorskip("torch")
+    x = torch.ones(2, 4, dtype=torch.float64)
+    assert (x + torch.zeros(4)).dtype == torch.float64  # promoted: no error after .double()
+    with pytest.raises(RuntimeError, match="dtype"):
+        x @ torch.eye(4)

@@ -9,7 +9,7 @@ never trained. Tensors are judged by their uses, exactly like plain tensor attri
 from __future__ import annotations
 
 from .rule import HEADER, Decision, Fix, Rule, silence
-from .tensor_rules import DEVICE_CONSEQUENCE, LOST_CONSEQUENCE
+from .tensor_rules import LOST_CONSEQUENCE, device_consequence
 from .uses import AttrUses, effective_breaks
 from .values import MODULE, PARAM, TENSOR
 
@@ -167,7 +167,7 @@ def _tensor_container(binding, evidence, uses: AttrUses, shown: str, unused: boo
         return silence("the class moves its elements at use", "MPR901", evidence="is moved at use")
     breaks = next(iter(effective_breaks(uses)), None)
     updated = uses.updated if uses.reset is None else None  # re-created later: transient, nothing to save
-    for use, consequence in ((updated, LOST_CONSEQUENCE), (breaks, DEVICE_CONSEQUENCE)):
+    for use, consequence in ((updated, LOST_CONSEQUENCE), (breaks, device_consequence(breaks) if breaks else "")):
         if use is not None and not (value.scalar and use is breaks):
             where = use.where()
             return Decision("MPR007", where, {"container": shown, "evidence": where, "consequence": consequence},

@@ -18,6 +18,16 @@ DEVICE_CONSEQUENCE = (
     "after model.to('cuda') or .double() it stays behind and this raises a device or dtype mismatch, "
     "and state_dict() omits it"
 )
+# Arithmetic, comparisons and indexing promote dtypes (or take integer indices): only the device move fails.
+_DEVICE_ONLY_CONSEQUENCE = (
+    "after model.to('cuda') it stays behind and this raises a device mismatch, and state_dict() omits it"
+)
+_PROMOTING_USES = ("is combined with", "is compared with", "is indexed by", "is the index of")
+
+
+def device_consequence(use) -> str:
+    """What the breaking ``use`` does after a move: a device mismatch, and a dtype one unless it promotes."""
+    return _DEVICE_ONLY_CONSEQUENCE if use.what.startswith(_PROMOTING_USES) else DEVICE_CONSEQUENCE
 RANDOM_CONSEQUENCE = (
     "state_dict() does not hold it, so a model loaded from a checkpoint draws a different one and no longer "
     "matches its trained weights, and .to() does not move it"
@@ -290,7 +300,7 @@ def decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
         ambiguous = weight_like(value, attr)
         fields = {
             "evidence": where,
-            "consequence": DEVICE_CONSEQUENCE,
+            "consequence": device_consequence(breaks),
             "persistent": "" if persistent else _PERSISTENT_FALSE,
             "alternative": _LEARN_ALTERNATIVE.format(attr=attr) if ambiguous else "",
         }
