@@ -976,6 +976,29 @@ CASES = {
         """,
         "anchor_points", None, "registered by name elsewhere in the class", None,
     ),
+    "random index sets in a list, read as indices": (
+        """
+        class M(nn.Module):
+            def __init__(self, c_in, n=3):
+                super().__init__()
+                self.idx = [torch.randint(0, c_in, (2, 4)) for _ in range(n)]
+            def forward(self, x):
+                return sum(x[:, self.idx[i]].sum(2) for i in range(len(self.idx)))
+        """,
+        "idx", "MPR007", "is drawn at random at construction and read in forward", None,
+    ),
+    "the same list drawn under a seed is the same on every construction": (
+        """
+        class M(nn.Module):
+            def __init__(self, c_in, n=3):
+                super().__init__()
+                g = torch.Generator().manual_seed(0)
+                self.idx = [torch.randint(0, c_in, (2, 4), generator=g) for _ in range(n)]
+            def forward(self, x):
+                return sum(x[:, self.idx[i]].sum(2) for i in range(len(self.idx)))
+        """,
+        "idx", "MPR907", "", None,
+    ),
 }
 
 

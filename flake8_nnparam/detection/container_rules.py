@@ -9,7 +9,7 @@ never trained. Tensors are judged by their uses, exactly like plain tensor attri
 from __future__ import annotations
 
 from .rule import HEADER, Decision, Fix, Rule, silence
-from .tensor_rules import LOST_CONSEQUENCE, device_consequence
+from .tensor_rules import LOST_CONSEQUENCE, RANDOM_CONSEQUENCE, device_consequence, drawn_again_on_load
 from .uses import AttrUses, effective_breaks
 from .values import MODULE, PARAM, TENSOR
 
@@ -172,6 +172,10 @@ def _tensor_container(binding, evidence, uses: AttrUses, shown: str, unused: boo
             where = use.where()
             return Decision("MPR007", where, {"container": shown, "evidence": where, "consequence": consequence},
                             None, use.line)
+    if drawn_again_on_load(binding, evidence, uses):  # [torch.randint(...) for _ in dilations]: random kernels
+        where = f"is drawn at random at construction and read in {uses.first_read.method} (line {uses.first_read.line})"
+        return Decision("MPR007", where, {"container": shown, "evidence": where, "consequence": RANDOM_CONSEQUENCE},
+                        None, uses.first_read.line)
     if value.scalar:
         return silence("0-dim or empty tensors", "MPR902", shape=f"{shown} of 0-dim or empty tensors", alternative="")
     if uses.moved is not None:

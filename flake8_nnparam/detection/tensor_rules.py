@@ -306,11 +306,17 @@ def decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
         }
         fix = None if ambiguous else Fix("buffer", persistent=persistent)
         return Decision("MPR002", where, fields, fix, breaks.line)
-    if value.random and not small and uses.first_read is not None and uses.reset is None and not _seeded(binding, evidence):
+    if not small and drawn_again_on_load(binding, evidence, uses):
         where = f"is drawn at random at construction and read in {uses.first_read.method} (line {uses.first_read.line})"
         fields = {"evidence": where, "consequence": RANDOM_CONSEQUENCE, "persistent": "", "alternative": ""}
         return Decision("MPR002", where, fields, Fix("buffer", persistent=True), uses.first_read.line)
     return _tensor_silence(binding, evidence, uses, small, sentinel, breaks)
+
+
+def drawn_again_on_load(binding, evidence, uses: AttrUses) -> bool:
+    """Drawn at random at construction without a seed, read after it and never drawn again: a model loaded
+    from a checkpoint draws other values than the ones its weights were trained with."""
+    return binding.value.random and uses.first_read is not None and uses.reset is None and not _seeded(binding, evidence)
 
 
 def _seeded(binding, evidence) -> bool:
