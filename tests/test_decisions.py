@@ -999,6 +999,33 @@ CASES = {
         """,
         "idx", "MPR907", "", None,
     ),
+    "moved onto the configured device by a later statement, when one is configured": (
+        """
+        class M(nn.Module):
+            def __init__(self, n, device=None):
+                super().__init__()
+                self.table = torch.full((n,), -1, dtype=torch.long)
+                for k in range(n):
+                    self.table[k] = k
+                if device is not None:
+                    self.table = self.table.to(device)
+            def forward(self, idx):
+                return self.table[idx]
+        """,
+        "table", "MPR908", "placed on the device the class is configured with", None,
+    ),
+    "moved onto a hard-coded device by a later statement": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.table = torch.zeros(n)
+                self.table = self.table.to("cuda")
+            def forward(self, x):
+                return x + self.table
+        """,
+        "table", "MPR002", "is combined with tensors", None,
+    ),
 }
 
 

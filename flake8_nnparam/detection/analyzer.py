@@ -593,6 +593,12 @@ def _seed_parameters(func, imports: ImportTable) -> dict[str, Value | None]:
     return env
 
 
+def _rebinds_itself(stmt, attr: str, receiver: str | None) -> bool:
+    """``self.t = self.t.to(device)``: the new value is made from the attribute's own value."""
+    value = getattr(stmt, "value", None)
+    return value is not None and any(_self_attr(n, receiver) == attr for n in ast.walk(value))
+
+
 def _number_annotation(annotation) -> bool:
     """``int``, ``float``, and unions that admit a bare number: ``Union[Tensor, float]``, ``float | Tensor``,
     ``Optional[Union[float, Tensor]]`` (the author means a scalar; ``torch.as_tensor`` of it is 0-dim).
@@ -973,6 +979,12 @@ class _ClassWalker:
         if value.kind in (TENSOR, CONTAINER, PARAM, REGISTERED, MODULE):
             bound.add(attr)
             self._bound_in.setdefault(attr, function)
+        if not reportable and value.kind == TENSOR and value.pinned and _rebinds_itself(stmt, attr, receiver):
+            # self.t = self.t.to(device), also under `if device is not None:`: placed on the configured device
+            for earlier in reversed(self.bindings):
+                if earlier.attr == attr and earlier.reportable and earlier.value.kind == TENSOR:
+                    earlier.value = earlier.value.but(pinned=True)
+                    break
         self.bindings.append(Binding(attr, value, stmt, reportable, computed, via_setattr, function, receiver))
 
     def _fill(self, container: Value, value: Value, target_value=None, extend: bool = False) -> None:
