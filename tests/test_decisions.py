@@ -1026,6 +1026,36 @@ CASES = {
         """,
         "table", "MPR002", "is combined with tensors", None,
     ),
+    "a list of modules that the class's state-dict hook handles": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lookups = [nn.Linear(4, 4) for _ in range(2)]
+                self.register_state_dict_pre_hook(self._pre_state_dict_hook)
+            @staticmethod
+            def _pre_state_dict_hook(self, prefix="", keep_vars=False):
+                for lookup in self.lookups:
+                    lookup.flush()
+            def forward(self, x):
+                return sum(m(x) for m in self.lookups)
+        """,
+        "lookups", "MPR905", "state-dict hook _pre_state_dict_hook() handles it", None,
+    ),
+    "a state-dict hook that does not touch the list": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lookups = [nn.Linear(4, 4) for _ in range(2)]
+                self.register_state_dict_pre_hook(self._hook)
+            def _hook(self, module, prefix, keep_vars):
+                print(prefix)
+            def forward(self, x):
+                return sum(m(x) for m in self.lookups)
+        """,
+        "lookups", "MPR003", "", None,
+    ),
 }
 
 

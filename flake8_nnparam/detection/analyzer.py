@@ -154,6 +154,7 @@ class _Evidence:
         self.elements_registered: set[str] = set()
         self.self_managed: str | None = None
         self._managers: dict[str, ast.AST] = {}  # overrides of _apply / state_dict / ... by name
+        self._hooks: dict[str, ast.AST] = {}  # state-dict hooks the class registers, by method name
         self.owner_managed: set[str] = set()  # attributes an owning model's _apply override moves
         self.runtime_functions: list[tuple[ast.AST, str, bool]] = []  # (function, self name, is a hook)
         self.periodic = False  # the class calls torch.sin/cos after construction (set from the use scan)
@@ -219,6 +220,10 @@ class _Evidence:
         for name, method in self._managers.items():
             if attr in _attrs_read(method) or _reads_generically(method):
                 return f"the class's {name}()"
+        for name, hook in self._hooks.items():  # a static hook gets the module as its first argument
+            module = next(iter(hook.args.posonlyargs + hook.args.args), None)
+            if module is not None and any(_self_attr(n, module.arg) == attr for n in _walk(hook)):
+                return f"the class's state-dict hook {name}()"
         for name, touched in self._project_overrides().items():
             if name in tables.SELF_MANAGED_METHODS and any(path.split(".", 1)[0] == attr for path in touched):
                 return f"the class's {name}()"
@@ -404,6 +409,12 @@ class _Evidence:
         if isinstance(func, ast.Attribute):
             receiver_attr = _self_attr(func.value, self_name)
             if isinstance(func.value, ast.Name) and func.value.id == self_name:
+                if func.attr in tables.STATE_DICT_HOOK_REGISTRATIONS and call.args:
+                    hook = _self_attr(call.args[0], self_name)
+                    method = self._info.find_method(hook) if hook else None
+                    if method is not None:  # self.register_state_dict_pre_hook(self._pre_state_dict_hook)
+                        self._hooks.setdefault(hook, method)
+                    return
                 if func.attr in tables.REGISTRATION_METHODS:
                     name = _str_const(call.args[0] if call.args else None)
                     for kw in call.keywords:

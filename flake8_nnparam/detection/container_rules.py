@@ -126,6 +126,9 @@ def decide_container(binding, evidence, uses: AttrUses | None) -> Decision:
     is_dict = value.container == "dict"
     shown = value.container if value.container in ("list", "tuple", "dict", "set") else "list"
     unused = evidence.unused_after_construction(attr)
+    manager = evidence.manager_of(attr) if value.elements & {MODULE, PARAM} else None
+    if manager is not None:  # a state_dict override or hook that walks self._lookups handles them itself
+        return silence(f"{manager} handles it", "MPR905", method=manager)
     if uses is not None and uses.rebound is not None and not uses.read and value.elements & {MODULE, PARAM}:
         reason = f"re-bound in {uses.rebound.method} (line {uses.rebound.line}) before its construction value is used"
         return silence(reason, "MPR907", evidence=reason)  # a placeholder forward replaces: nothing of it is lost

@@ -143,6 +143,12 @@ DIMENSION_ADDING_METHODS = frozenset({"unsqueeze", "view", "reshape", "expand", 
 # Methods (and functions) that make a tensor follow the module's device or dtype.
 DEVICE_METHODS = frozenset({"to", "cuda", "cpu", "type_as", "type", "npu", "xpu", "mps"})
 
+# Registering a state-dict hook (self.register_state_dict_pre_hook(self._hook), ...): the hook method handles
+# what it touches, like an override of state_dict() would.
+STATE_DICT_HOOK_REGISTRATIONS = frozenset(
+    {"register_state_dict_pre_hook", "register_state_dict_post_hook", "_register_state_dict_hook",
+     "register_load_state_dict_pre_hook", "_register_load_state_dict_pre_hook", "register_load_state_dict_post_hook"}
+)
 # Methods that mean the class manages its own device and state handling.
 SELF_MANAGED_METHODS = frozenset(
     {
