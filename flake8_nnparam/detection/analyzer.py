@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from . import tables
-from .imports import ImportTable, dotted_name, iter_statements
+from .imports import ImportTable, dotted_name, iter_statements, mentions_self_attr, registration
 from .imports import first_param as _first_param
 from .imports import self_attr as _self_attr
 from .module_classes import ClassInfo, ModuleClassIndex, is_torch_module_name
@@ -415,11 +415,9 @@ class _Evidence:
                     if method is not None:  # self.register_state_dict_pre_hook(self._pre_state_dict_hook)
                         self._hooks.setdefault(hook, method)
                     return
-                if func.attr in tables.REGISTRATION_METHODS:
-                    name = _str_const(call.args[0] if call.args else None)
-                    for kw in call.keywords:
-                        if kw.arg == "name":
-                            name = _str_const(kw.value)
+                registered = registration(call, self_name)
+                if registered is not None:
+                    name = registered[1]
                     if name is None:
                         self.dynamic_registration = True
                     elif in_construction or name not in self._bound_at_construction:
@@ -604,12 +602,6 @@ def _seed_parameters(func, imports: ImportTable) -> dict[str, Value | None]:
     return env
 
 
-def _rebinds_itself(stmt, attr: str, receiver: str | None) -> bool:
-    """``self.t = self.t.to(device)``: the new value is made from the attribute's own value."""
-    value = getattr(stmt, "value", None)
-    return value is not None and any(_self_attr(n, receiver) == attr for n in ast.walk(value))
-
-
 def _number_annotation(annotation) -> bool:
     """``int``, ``float``, and unions that admit a bare number: ``Union[Tensor, float]``, ``float | Tensor``,
     ``Optional[Union[float, Tensor]]`` (the author means a scalar; ``torch.as_tensor`` of it is 0-dim).
@@ -723,13 +715,11 @@ class _ClassWalker:
         (changed in place or not): the call's value is that argument's."""
         params = [a.arg for a in func.args.posonlyargs + func.args.args][1 if bound else 0:]
         returned = {
-            node.value.id
+            node.value.id if isinstance(node.value, ast.Name) else None
             for node in iter_statements(func.body)
-            if isinstance(node, ast.Return) and isinstance(node.value, ast.Name)
+            if isinstance(node, ast.Return)
         }
-        if len(returned) != 1 or not all(
-            isinstance(node.value, ast.Name) for node in iter_statements(func.body) if isinstance(node, ast.Return)
-        ):
+        if len(returned) != 1 or None in returned:
             return None
         name = returned.pop()
         positional = [a for a in call.args if not isinstance(a, ast.Starred)]
@@ -990,7 +980,9 @@ class _ClassWalker:
         if value.kind in (TENSOR, CONTAINER, PARAM, REGISTERED, MODULE):
             bound.add(attr)
             self._bound_in.setdefault(attr, function)
-        if not reportable and value.kind == TENSOR and value.pinned and _rebinds_itself(stmt, attr, receiver):
+        if not reportable and value.kind == TENSOR and value.pinned and mentions_self_attr(
+            getattr(stmt, "value", None), attr, receiver
+        ):
             # self.t = self.t.to(device), also under `if device is not None:`: placed on the configured device
             for earlier in reversed(self.bindings):
                 if earlier.attr == attr and earlier.reportable and earlier.value.kind == TENSOR:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 from typing import Iterable, Iterator
 
+from . import tables
+
 _TORCH_ROOTS = ("torch", "lightning", "pytorch_lightning")
 
 
@@ -108,6 +110,24 @@ def self_attr(node: ast.AST, self_name: str | None) -> str | None:
     if self_name and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == self_name:
         return node.attr
     return None
+
+
+def mentions_self_attr(node: ast.AST | None, attr: str, self_name: str | None) -> bool:
+    """Does ``node`` read ``self.<attr>`` anywhere (``self.t.to(d)``, ``self.avg * m + x``)?"""
+    return node is not None and any(self_attr(n, self_name) == attr for n in ast.walk(node))
+
+
+def registration(call: ast.AST, self_name: str | None) -> tuple[str, str | None] | None:
+    """``(method, name)`` for ``self.register_buffer("name", ...)`` (any registration method; ``name=``
+    as a keyword too); ``name`` is None when it is computed. None for any other call."""
+    if not (
+        isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+        and call.func.attr in tables.REGISTRATION_METHODS
+        and isinstance(call.func.value, ast.Name) and call.func.value.id == self_name
+    ):
+        return None
+    name = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "name"), None)
+    return call.func.attr, name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else None
 
 
 def dotted_name(node: ast.AST) -> str | None:

@@ -25,7 +25,7 @@ import tokenize
 from collections import OrderedDict
 from dataclasses import dataclass
 from .cache import _RACY_NS, Cache, sha1_of
-from .imports import ImportTable, dotted_name, iter_statements
+from .imports import ImportTable, dotted_name, iter_statements, registration
 from .imports import first_param as _first_param
 from .module_classes import is_torch_module_name
 from . import tables
@@ -90,15 +90,14 @@ def _registrations(cls: ast.ClassDef) -> list[tuple[str, str]]:
         self_name = _first_param(func)
         for stmt in iter_statements(func.body):
             call = stmt.value if isinstance(stmt, ast.Expr) else None
-            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
-                continue
-            owner = call.func.value
-            if not (isinstance(owner, ast.Name) and owner.id == self_name):
-                continue
-            if call.func.attr in tables.REGISTRATION_METHODS:
-                if call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
-                    found.append((call.func.attr, call.args[0].value))
-            else:
+            registered = registration(call, self_name)
+            if registered is not None:
+                if registered[1] is not None:
+                    found.append(registered)
+            elif (
+                isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                and isinstance(call.func.value, ast.Name) and call.func.value.id == self_name
+            ):
                 todo.append(call.func.attr)  # self._build(): registrations may happen there
     return found
 

@@ -20,12 +20,27 @@ from dataclasses import dataclass, field
 
 from . import tables
 from .arguments import call_names_device, grad_test, is_device_helper_name, moved_parameters
-from .imports import ImportTable, dotted_name
+from .imports import ImportTable, dotted_name, mentions_self_attr
 from .imports import self_attr as _self_attr
 
 DEVICE = "$device"
 _LOCAL = "$local:"  # a local read by an if's test (in ``refreshed``), not an attribute
 _MATH_ROOTS = ("torch.", "numpy.", "math.", "scipy.", "jax.")  # torch.log(t) computes: not a logger
+_MATH_NAMES = frozenset({"torch", "F", "math", "np", "numpy"})  # the conventional spellings of those modules
+_NOT_OPERANDS = ("device", "dtype", "out")  # keywords that say where or as what, not with what
+
+
+def _argument_slots(node: ast.Call) -> list[int | str | None]:
+    """What each source ``_args(node)`` gives stands for: a position, a keyword, or None (from ``*args``
+    on, or ``**kwargs``)."""
+    slots: list[int | str | None] = []
+    starred = False
+    for i, arg in enumerate(node.args):
+        starred = starred or isinstance(arg, ast.Starred)
+        slots.append(None if starred else i)
+    return slots + [k.arg for k in node.keywords if k.arg not in _NOT_OPERANDS]
+
+
 _FIT_CHECKS = frozenset({"shape", "size", "device", "dtype", "ndim", "numel", "is_cuda"})  # does the cache still fit?
 _EMPTY: frozenset[str] = frozenset()
 _DEVICE = frozenset({DEVICE})
@@ -463,7 +478,7 @@ class _MethodEval:
             self._assign(target, sources, ast.Assign(targets=[target], value=value, lineno=node.lineno))
         return _EMPTY
 
-    def _args(self, node: ast.Call, skip: tuple[str, ...] = ("device", "dtype", "out")) -> list[frozenset[str]]:
+    def _args(self, node: ast.Call, skip: tuple[str, ...] = _NOT_OPERANDS) -> list[frozenset[str]]:
         sources = [self.ev(a) for a in node.args]
         sources += [self.ev(k.value) for k in node.keywords if k.arg not in skip]
         return sources
@@ -480,7 +495,7 @@ class _MethodEval:
         if (
             isinstance(node.func, ast.Attribute) and node.func.attr in tables.LOGGING_METHODS
             and not (self.imports.qualify(node.func) or "").startswith(_MATH_ROOTS)
-            and not (isinstance(node.func.value, ast.Name) and node.func.value.id in ("torch", "F", "np", "numpy", "math"))
+            and not (isinstance(node.func.value, ast.Name) and node.func.value.id in _MATH_NAMES)
         ):
             return _EMPTY  # self.logger.experiment.add_scalar("r", self.total): recorded, not computed
         callee = self.view.module_functions.get(node.func.id) if isinstance(node.func, ast.Name) else None
@@ -533,10 +548,9 @@ class _MethodEval:
         if not moved_params:
             return _EMPTY
         params = [a.arg for a in callee.args.posonlyargs + callee.args.args]
-        positional = [a for a in node.args if not isinstance(a, ast.Starred)]
-        names = params[: len(positional)] + [k.arg for k in node.keywords if k.arg not in ("device", "dtype", "out")]
         moved: set[str] = set()
-        for name, sources in zip(names, args):
+        for slot, sources in zip(_argument_slots(node), args):
+            name = params[slot] if isinstance(slot, int) and slot < len(params) else slot
             if name in moved_params:
                 moved |= self._attrs(sources)
         return frozenset(moved)
@@ -549,11 +563,9 @@ class _MethodEval:
         project = self.view.project
         if project is None or not dotted or dotted.split(".", 1)[0] not in self.imports.refs:
             return _EMPTY, _EMPTY
-        positional = [a for a in node.args if not isinstance(a, ast.Starred)]
-        keywords = [k.arg for k in node.keywords if k.arg not in ("device", "dtype", "out")]
         moved: set[str] = set()
         unreached: set[str] = set()
-        for which, sources in zip([*range(len(positional)), *keywords], args):
+        for which, sources in zip(_argument_slots(node), args):
             attrs = self._attrs(sources)
             if not attrs or which is None:
                 continue
@@ -595,7 +607,7 @@ class _MethodEval:
             return receiver | joined
         if method in _SAME_DEVICE_FREE:
             return receiver
-        if isinstance(owner, ast.Name) and owner.id in ("torch", "F", "math", "np", "numpy") or (
+        if isinstance(owner, ast.Name) and owner.id in _MATH_NAMES or (
             (self.imports.qualify(func) or "").startswith(("torch.", "numpy."))
         ):
             return self._function_call(node, line)
@@ -685,12 +697,10 @@ class _MethodEval:
         inner.env = {}
         if bound:
             inner.rebound_here = dict(self.rebound_here)  # what the caller re-bound before the call
-        positional = [a for a in node.args if not isinstance(a, ast.Starred)]
-        for name, source in zip(params, args[: len(positional)]):
-            inner.env[name] = source
-        for kw, source in zip([k for k in node.keywords if k.arg not in ("device", "dtype", "out")], args[len(positional):]):
-            if kw.arg:
-                inner.env[kw.arg] = source
+        for slot, source in zip(_argument_slots(node), args):
+            name = params[slot] if isinstance(slot, int) and slot < len(params) else slot
+            if isinstance(name, str):
+                inner.env[name] = source
         inner.run(callee.body)
         self.view.memo[key] = (inner.returns, dict(inner.rebound_here))
         if bound:  # self.extend_pe(x) re-binds self.pe on the input's device before forward reads it
@@ -725,9 +735,8 @@ class _MethodEval:
                 record = self.uses[attr]
                 if record.rebound is None:
                     record.rebound = Use(stmt.lineno, self.method, "is re-bound")
-                if record.reset is None and not isinstance(stmt, ast.AugAssign) and not any(
-                    _self_attr(n, self.self_name) == attr for n in ast.walk(getattr(stmt, "value", None) or stmt)
-                    if n is not target
+                if record.reset is None and not isinstance(stmt, ast.AugAssign) and not mentions_self_attr(
+                    getattr(stmt, "value", None), attr, self.self_name
                 ):  # self.t = torch.zeros(...) in reset(); not self.t = self.t.to(x.device) or self.t * m
                     record.reset = Use(stmt.lineno, self.method, "is re-created")
                 value = getattr(stmt, "value", None)
