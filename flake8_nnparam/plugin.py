@@ -167,9 +167,11 @@ class NNParamChecker:
         if not may_contain_findings(source, self.extra_bases) and not (self.cross_file and may_subclass(source)):
             return
         from .detection.analyzer import analyze, not_analysed
+        from .detection.parsing import collector_paused
 
         try:
-            findings = analyze(self.tree, source, self.extra_bases, project=self._project_view())
+            with collector_paused():  # the collector's passes over flake8's objects were most of our cost
+                findings = analyze(self.tree, source, self.extra_bases, project=self._project_view())
         except RecursionError:
             findings = [not_analysed("nesting too deep")]
         except Exception as exc:  # noqa: BLE001 - an escaping exception would abort flake8 for everyone

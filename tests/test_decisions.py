@@ -1251,3 +1251,41 @@ def test_the_message_names_the_move_that_fails():
     assert (x + torch.zeros(4)).dtype == torch.float64  # promoted: no error after .double()
     with pytest.raises(RuntimeError, match="dtype"):
         x @ torch.eye(4)
+
+
+def test_a_value_a_method_re_creates_is_registered_without_a_checkpoint_key():
+    """A random draw is saved with the model (a reload would draw other values), unless a method draws it
+    again: then the saved value would fix the shape it had at save time, and loading it into a model
+    re-created at another size fails. The fix registers it with persistent=False (real torch shows both)."""
+    from flake8_nnparam.detection import analyze
+
+    body = """
+        class M(nn.Module):
+            def __init__(self, n=4):
+                super().__init__()
+                self.noise = torch.randn(n)
+            def forward(self, x):
+                return x * self.noise
+        """
+    redrawn = body + """
+            def resample(self, n):
+                self.noise = torch.randn(n)
+        """
+    fixes = {}
+    for name, text in (("kept", body), ("redrawn", redrawn)):
+        source = HEADER + textwrap.dedent(text)
+        (finding,) = [f for f in analyze(ast.parse(source), source) if f.attr == "noise"]
+        fixes[name] = finding.fix
+    assert fixes["kept"].persistent and not fixes["redrawn"].persistent
+    assert fixes["redrawn"].safe
+    torch = pytest.importorskip("torch")
+
+    class Persistent(torch.nn.Module):
+        def __init__(self, n=4):
+            super().__init__()
+            self.register_buffer("noise", torch.randn(n))
+
+    saved = Persistent(4)
+    saved.noise = torch.randn(6)  # what resample(6) does to a registered buffer
+    with pytest.raises(RuntimeError, match="size mismatch"):
+        Persistent(4).load_state_dict(saved.state_dict())

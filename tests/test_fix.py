@@ -74,6 +74,7 @@ def test_unfixable_cases_are_reported_with_reasons():
     assert "learned weight from a fixed tensor" in reasons["cls_token"]
     assert "Module.__init__" in reasons["early"]
     assert "starred" in reasons["first"]
+    assert "already bound at line" in reasons["scale"]  # register_buffer after a plain binding raises
     for finding in findings:  # the message says why, too
         assert finding.message.endswith(f"[no fix: {finding.no_fix}]")
 

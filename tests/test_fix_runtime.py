@@ -147,3 +147,26 @@ def test_relinting_fixed_file_leaves_nothing_to_fix(path):
     fixed = expected_path(path).read_text()
     findings = analyze(ast.parse(fixed), fixed, buffer_style=buffer_style(fixed))
     assert not [f for f in findings if f.fix is not None]
+
+
+def test_registering_after_a_plain_binding_raises_as_the_no_fix_reason_says():
+    """Why a binding after an earlier one of the same attribute gets no fix (fixtures/fix/unfixable.in.py,
+    BoundBefore): the rewrite it would get raises in construction, while registering at the first binding
+    works and keeps the later assignment's value in the buffer."""
+
+    class RegisteredLate(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.scale = None
+            self.register_buffer("scale", torch.ones(4), persistent=False)
+
+    class RegisteredFirst(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.register_buffer("scale", None, persistent=False)
+            self.scale = torch.ones(4)
+
+    with pytest.raises(KeyError, match="already exists"):
+        RegisteredLate()
+    model = RegisteredFirst().to(torch.float64)
+    assert dict(model.named_buffers())["scale"].dtype == torch.float64

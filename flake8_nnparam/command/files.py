@@ -14,6 +14,7 @@ from typing import Iterable, Sequence
 
 from pathspec import GitIgnoreSpec
 
+from ..detection.parsing import parse_module
 from ..detection.project import SKIPPED_DIRS
 
 
@@ -76,7 +77,7 @@ def read_bytes(path: str) -> bytes:
 
 def parse_source(source: SourceFile) -> ast.Module:
     try:
-        return ast.parse(source.text, filename=source.display)
+        return parse_module(source.text, source.display)
     except SyntaxError as exc:
         where = f" (line {exc.lineno})" if exc.lineno else ""
         raise AnalysisError(f"cannot analyse: SyntaxError: {exc.msg}{where}") from None

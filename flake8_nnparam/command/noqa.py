@@ -12,7 +12,10 @@ from flake8.defaults import NOQA_FILE, NOQA_INLINE_REGEXP
 
 def noqa_line_mapping(text: str) -> dict[int, str]:
     """Line number -> the logical line flake8 searches for ``# noqa`` (a multi-line statement
-    or string is one unit); empty when the file does not tokenize, as in flake8."""
+    or string is one unit); empty when the file does not tokenize, as in flake8, and when it has no
+    ``# noqa`` at all (no logical line could match, so tokenizing it would be wasted)."""
+    if NOQA_INLINE_REGEXP.search(text) is None:
+        return {}
     lines = text.splitlines(keepends=True)
     mapping: dict[int, str] = {}
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import difflib
 import os
 import signal
@@ -10,6 +9,7 @@ import sys
 from dataclasses import dataclass, field
 
 from ..detection import Finding, analyze
+from ..detection.parsing import collector_paused, parse_module
 from .args import Settings, UsageError
 from .files import AnalysisError, SourceFile, parse_source, read_source
 from .noqa import file_is_noqa, is_noqa, noqa_line_mapping
@@ -101,8 +101,10 @@ def _result_key(settings: Settings) -> str:
 
 def _noqa_texts(source: SourceFile, findings: list[Finding]) -> dict:
     """What the noqa test reads for each finding's line, so a cached result is filtered like a fresh one."""
+    if not findings:  # nothing to filter (most files): the text is not split or searched
+        return {"file_noqa": False, "lines": {}}
     lines = source.text.splitlines(keepends=True)
-    mapping = noqa_line_mapping(source.text) if findings else {}
+    mapping = noqa_line_mapping(source.text)
     return {
         "file_noqa": "flake8" in source.text and file_is_noqa(lines),
         "lines": {
@@ -172,7 +174,7 @@ def check_source(
     from ..fix import apply_fixes
 
     def relint(text: str) -> list[Finding]:
-        tree = ast.parse(text)
+        tree = parse_module(text)
         view = project.view(source.path or source.display, tree) if project is not None else None
         found = analyze(tree, text, extra_bases | settings.module_bases, project=view, buffer_style=settings.buffer_style)
         fake = SourceFile(source.display, None, b"", text, source.encoding)
@@ -236,7 +238,11 @@ def project_for(path: str, settings: Settings) -> ProjectIndex:
 
 
 def check_worker(args) -> FileReport:
-    path, display, settings = args
+    with collector_paused():  # see detection/parsing.py: about a third of the run was the collector
+        return _check_path(*args)
+
+
+def _check_path(path: str, display: str, settings: Settings) -> FileReport:
     project = project_for(path, settings)
     if is_notebook(path):
         return notebook_report(path, display, settings, project)

@@ -1320,13 +1320,18 @@ def analyze_candidates(
     owner_managed = _owner_managed([c for c in module_classes if "_apply" in c.methods and c.is_module])
     candidates: list[Candidate] = []
     fixes = FixBuilder(body, source, buffer_style) if source is not None else None
-    for info in module_classes:
-        try:
-            candidates += _class_candidates(info, inference, module_functions, owner_managed, fixes)
-        except Exception:
-            if info.is_module:
-                raise
-            # not a Module after all: eager resolution would never have walked it
+    try:
+        for info in module_classes:
+            try:
+                candidates += _class_candidates(info, inference, module_functions, owner_managed, fixes)
+            except Exception:
+                if info.is_module:
+                    raise
+                # not a Module after all: eager resolution would never have walked it
+    finally:
+        # Each walker installs its bound method as the inference's hook: a cycle through which the whole
+        # tree would wait for the garbage collector instead of being freed when the file is done.
+        inference.call_hook = None
     return candidates
 
 

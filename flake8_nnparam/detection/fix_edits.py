@@ -187,12 +187,40 @@ class NNSpelling:
 
 
 # --------------------------------------------------------------------------- the class's code
-def _parents(func: ast.AST) -> dict[ast.AST, ast.AST]:
+def _parents(func: ast.AST) -> dict[ast.AST, ast.AST | None]:
+    """Child -> parent for every node below ``func``, cached on ``func``; the children of ``func`` itself map
+    to None (the cache must not hold the node it lives on: see ``imports.walk_once``)."""
     cached = func.__dict__.get("_nnparam_parents")
     if cached is None:
-        cached = {child: node for node in ast.walk(func) for child in ast.iter_child_nodes(node)}
+        cached = {child: (node if node is not func else None) for node in ast.walk(func) for child in ast.iter_child_nodes(node)}
         func.__dict__["_nnparam_parents"] = cached
     return cached
+
+
+def _arms(node: ast.AST, parents: dict) -> dict[ast.AST, str]:
+    """For each statement above ``node``: which of its blocks (body, orelse, handler 2, ...) holds it."""
+    out: dict[ast.AST, str] = {}
+    while node in parents and parents[node] is not None:
+        parent = parents[node]
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            block = getattr(parent, field, None)
+            if isinstance(block, list):
+                index = next((i for i, child in enumerate(block) if child is node), None)
+                if index is not None:
+                    out[parent] = field if field in ("body", "orelse", "finalbody") else f"{field}{index}"
+                    break
+        node = parent
+    return out
+
+
+def _exclusive(first: ast.AST, second: ast.AST, parents: dict) -> bool:
+    """``first`` and ``second`` sit in different branches of one ``if`` / ``try`` / ``match``, so one
+    never runs before the other (a ``try`` body and its ``finally`` both run: not exclusive)."""
+    arms = _arms(first, parents)
+    for parent, arm in _arms(second, parents).items():
+        if parent in arms:
+            return arms[parent] != arm and "finalbody" not in (arm, arms[parent])
+    return False
 
 
 def _in_no_grad(node: ast.AST, parents: dict, src: SourceText) -> bool:
@@ -249,6 +277,15 @@ class ClassCode:
                 if not _in_no_grad(node, parents, None):
                     out.append((target, func, func in self.construction))
         return out
+
+    def earlier_binding(self, attr: str, stmt: ast.stmt, function) -> ast.stmt | None:
+        """A binding of ``self.attr`` in the same function that runs before ``stmt`` on some path
+        (``self.box = box`` ... ``self.box = self.box.cpu()``): the attribute then already exists when
+        ``stmt`` would register it, and ``register_buffer`` raises "attribute already exists"."""
+        for other, func in self.bindings_of(attr):
+            if func is function and other.lineno < stmt.lineno and not _exclusive(other, stmt, _parents(func)):
+                return other
+        return None
 
     def bindings_of(self, attr: str) -> list[tuple[ast.stmt, ast.AST]]:
         """Every ``self.attr = ...`` statement of the class, with its function."""
@@ -405,6 +442,11 @@ class FixBuilder:
         )
         imports: tuple[Edit, ...] = ()
         if kind == "buffer":
+            earlier = code.earlier_binding(attr, stmt, function)
+            if earlier is not None:
+                raise NoFix(f"self.{attr} is already bound at line {earlier.lineno}, so registering it here raises "
+                            f"'attribute already exists': register it at that first binding by hand "
+                            f"(self.register_buffer(\"{attr}\", <that value>)); later assignments then update the buffer")
             safe = not persistent
             keyword = "" if persistent else ", persistent=False"
             if self.buffer_style == "nn.Buffer":

@@ -154,5 +154,8 @@ def cached_on_node(node: ast.AST, key: str, compute):
 
 
 def walk_once(node: ast.AST) -> list[ast.AST]:
-    """``ast.walk(node)`` as a list, computed once per function node."""
-    return cached_on_node(node, "_nnparam_nodes", lambda n: list(ast.walk(n)))
+    """Every node below ``node`` (``ast.walk`` order, ``node`` itself left out), computed once per node.
+
+    A cache on a node must not hold the node itself: that cycle would keep the file's tree alive until
+    the garbage collector finds it, instead of freeing it when the file is done."""
+    return cached_on_node(node, "_nnparam_nodes", lambda n: list(ast.walk(n))[1:])

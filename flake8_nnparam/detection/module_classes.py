@@ -76,10 +76,11 @@ class ClassInfo:
         return any(base.may_be_module(visiting) for base in self.in_file_bases)
 
     def mro(self) -> list["ClassInfo"]:
-        """This class then its in-file bases, breadth first, each once (computed once)."""
-        cached = self.__dict__.get("_mro")
+        """This class then its in-file bases, breadth first, each once (the bases computed once; the
+        cache leaves out the class itself, which would make it a cycle that only the collector frees)."""
+        cached = self.__dict__.get("_mro_bases")
         if cached is not None:
-            return cached
+            return [self, *cached]
         order: list[ClassInfo] = []
         seen: set[int] = set()
         queue = [self]
@@ -90,7 +91,7 @@ class ClassInfo:
             seen.add(id(info))
             order.append(info)
             queue.extend(info.in_file_bases)
-        self.__dict__["_mro"] = order
+        self.__dict__["_mro_bases"] = order[1:]
         return order
 
     def find_method(self, name: str):

@@ -28,6 +28,7 @@ from .cache import _RACY_NS, Cache, sha1_of
 from .imports import ImportTable, dotted_name, iter_statements, registration
 from .imports import first_param as _first_param
 from .module_classes import is_torch_module_name
+from .parsing import parse_module
 from . import tables
 
 SUMMARY_KIND = "summary"
@@ -533,7 +534,7 @@ class ProjectIndex:
         try:
             if tree is None:
                 text = decode_source(data)
-                tree = ast.parse(text, filename=path)
+                tree = parse_module(text, path)
                 self._spare[path] = (text, tree)
                 while len(self._spare) > _SPARE_TREES:
                     self._spare.popitem(last=False)
@@ -563,7 +564,7 @@ class ProjectIndex:
             if tree is None:
                 try:
                     with open(path, "rb") as handle:
-                        tree = ast.parse(decode_source(handle.read()), filename=path)
+                        tree = parse_module(decode_source(handle.read()), path)
                 except (OSError, SyntaxError, ValueError, UnicodeDecodeError, LookupError, RecursionError):
                     summary["functions"] = {}
                     return {}

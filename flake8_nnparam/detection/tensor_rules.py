@@ -296,7 +296,9 @@ def decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
     breaks = next(iter(effective_breaks(uses, evidence.parameter_guard(attr) if sentinel else None)), None)
     if breaks is not None and not small:
         where = breaks.where()
-        persistent = value.random or value.uninitialised or value.from_argument
+        # Only state of its own is saved: a value a method re-creates (a cache rebuilt at a new size) would
+        # make every checkpoint carry the shape it had when saved, and loading it into a new model fails.
+        persistent = (value.random or value.uninitialised or value.from_argument) and uses.reset is None
         ambiguous = weight_like(value, attr)
         fields = {
             "evidence": where,
