@@ -1289,3 +1289,130 @@ def test_a_value_a_method_re_creates_is_registered_without_a_checkpoint_key():
     saved.noise = torch.randn(6)  # what resample(6) does to a registered buffer
     with pytest.raises(RuntimeError, match="size mismatch"):
         Persistent(4).load_state_dict(saved.state_dict())
+
+
+LAZY_STATE = """
+    class TiCo(nn.Module):
+        def __init__(self, beta=0.9):
+            super().__init__()
+            self.beta = beta
+            self.C = None
+
+        def forward(self, z):
+            B = torch.mm(z.T, z).detach() / z.shape[0]
+            if self.C is None:
+                self.C = B.new_zeros(B.shape).detach()
+            C = self.beta * self.C + (1 - self.beta) * B
+            self.C = C.detach()
+            return (torch.mm(z, C) * z).sum()
+    """
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(
+            """
+            class M(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.rnn = nn.GRU(4, 4)
+                    self.h = None
+                def forward(self, x):
+                    out, h = self.rnn(x, self.h)
+                    self.h = h.detach()
+                    return out
+            """,
+            id="hidden state handed back by a sub-module",
+        ),
+        pytest.param(
+            """
+            class M(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.steps = None
+                def forward(self, x):
+                    if self.steps is None:
+                        self.steps = 0
+                    self.steps = self.steps + 1
+                    return x
+            """,
+            id="a Python counter",
+        ),
+        pytest.param(
+            """
+            class M(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.k = None
+                def forward(self, x):
+                    self.k = x if self.k is None else torch.cat([self.k, x])
+                    return self.k.sum()
+            """,
+            id="a growing cache",
+        ),
+        pytest.param(
+            """
+            class M(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.register_buffer("C", None)
+                def forward(self, z):
+                    C = z.mean(0).detach() if self.C is None else 0.9 * self.C + 0.1 * z.mean(0)
+                    self.C = C.detach()
+                    return z - C
+            """,
+            id="already a buffer",
+        ),
+    ],
+)
+def test_none_at_construction_is_not_running_state_without_its_signs(body):
+    assert all(code is None or code.startswith("MPR9") for code, _, _ in decisions(body).values())
+
+
+def test_running_state_created_lazily_is_lost_on_save():
+    """``self.C = None`` in __init__, then created and updated from its own value in forward (lightly's
+    TiCoLoss): state_dict() never holds it. Real torch shows the loss; the message's remedy (a buffer of
+    its shape) keeps it; a buffer registered as None breaks strict loading, which is why there is no fix."""
+    from flake8_nnparam.detection import analyze
+
+    source = HEADER + textwrap.dedent(LAZY_STATE)
+    (finding,) = analyze(ast.parse(source), source)
+    assert finding.code == "MPR002" and finding.attr == "C"
+    assert finding.line == line_of(LAZY_STATE, "self.C = None")
+    assert f"is updated by re-binding it from its own value in forward (line {line_of(LAZY_STATE, 'self.C = C.detach()')})" in finding.message
+    assert finding.fix is None and "None until a method creates it" in finding.no_fix
+    torch = pytest.importorskip("torch")
+    namespace = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional}
+    exec(compile(source, "<lazy>", "exec"), namespace)
+    model = namespace["TiCo"]()
+    for _ in range(3):
+        model(torch.randn(8, 4))
+    assert model.C is not None and "C" not in model.state_dict()
+    fresh = namespace["TiCo"]()
+    fresh.load_state_dict(model.state_dict())
+    assert fresh.C is None  # the running covariance restarts from zero after a reload
+
+    class Registered(namespace["TiCo"]):
+        def __init__(self, beta=0.9):
+            super().__init__(beta)
+            del self.C
+            self.register_buffer("C", torch.zeros(4, 4))
+
+    kept = Registered()
+    for _ in range(3):
+        kept(torch.randn(8, 4))
+    reloaded = Registered()
+    reloaded.load_state_dict(kept.state_dict())
+    assert torch.equal(reloaded.C, kept.C)
+
+    class AsNone(namespace["TiCo"]):
+        def __init__(self, beta=0.9):
+            super().__init__(beta)
+            del self.C
+            self.register_buffer("C", None)
+
+    trained = AsNone()
+    trained(torch.randn(8, 4))
+    with pytest.raises(RuntimeError, match="Unexpected key"):
+        AsNone().load_state_dict(trained.state_dict())

@@ -19,12 +19,12 @@ from .container_rules import decide_container
 from .fix_edits import ClassCode, FixBuilder, Target, fix_suffix, no_fix_reason
 from .rule import Decision, Fix
 from .rules import RULES_BY_CODE
-from .tensor_rules import decide_tensor
+from .tensor_rules import decide_lazy_state, decide_tensor
 from .tensors import ExpressionInference
 from .arguments import is_device_call, is_device_helper_call, is_dtype_expression, moved_operands, moved_parameters
 from .imports import cached_on_node as _cached
 from .imports import walk_once as _walk
-from .uses import AttrUses, ClassView, collect_uses, guard_text, is_in_place
+from .uses import AttrUses, ClassView, Use, collect_uses, guard_text, is_in_place, lazy_update
 from .values import CONTAINER, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge
 
 _FunctionNode = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -1145,13 +1145,39 @@ def _class_view(info: ClassInfo, walker: "_ClassWalker", evidence: _Evidence, ca
     )
 
 
-def _decide(binding: Binding, evidence: _Evidence, uses: dict[str, AttrUses]) -> Decision | None:
+def _decide(binding: Binding, evidence: _Evidence, uses: dict[str, AttrUses], lazy: dict[str, Use]) -> Decision | None:
     kind = binding.value.kind
+    if binding.value.lazy:
+        return decide_lazy_state(binding, evidence, lazy[binding.attr])
     if kind == TENSOR:
         return decide_tensor(binding, evidence, uses.get(binding.attr) or AttrUses())
     if kind == CONTAINER:
         return decide_container(binding, evidence, uses.get(binding.attr))
     return None
+
+
+def _lazy_state(info: ClassInfo, walker: "_ClassWalker") -> dict[str, tuple[Binding, Use]]:
+    """Attributes construction binds only to ``None`` and a later method keeps as running state
+    (``uses.lazy_update``): a binding for each, with the update that makes it state."""
+    nones: dict[str, Binding] = {}
+    for func in walker.construction:
+        receiver = _first_param(func)
+        for node in _walk(func) if receiver is not None else ():
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Constant) and node.value.value is None:
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    attr = _self_attr(target, receiver)
+                    if attr is not None and walker.attrs.get(attr) is None and attr not in nones:
+                        nones[attr] = Binding(attr, Value(TENSOR, lazy=True), node, True, function=func, receiver=receiver)
+    if not nones:
+        return {}
+    runtime = [
+        (method, self_name, False)
+        for cls in info.mro() for method in cls.methods.values()
+        if method not in walker.construction and (self_name := _first_param(method)) is not None
+        and method.name not in tables.NON_COMPUTING_METHODS
+    ]
+    found = {attr: (binding, lazy_update(attr, runtime)) for attr, binding in nones.items()}
+    return {attr: (binding, use) for attr, (binding, use) in found.items() if use is not None}
 
 
 def _class_candidates(
@@ -1161,8 +1187,9 @@ def _class_candidates(
     """Every binding construction makes that could be unregistered state, each with its decision."""
     walker = _ClassWalker(info, inference, module_functions)
     walker.run()
+    lazy = _lazy_state(info, walker)
     # The whole-class evidence scan is the costly part: only pay for it when a binding could be a finding.
-    if not any(
+    if not lazy and not any(
         b.reportable and (b.value.kind == TENSOR or (b.value.kind == CONTAINER and b.value.elements))
         for b in walker.bindings
     ):
@@ -1175,7 +1202,7 @@ def _class_candidates(
     evidence._project = inference.index.project
     candidates: list[Candidate] = []
     considered: list[Binding] = []
-    for binding in walker.bindings:
+    for binding in [*walker.bindings, *(binding for binding, _ in lazy.values())]:
         if not binding.reportable or binding.value.kind not in (TENSOR, CONTAINER):
             continue
         attr = binding.attr
@@ -1196,7 +1223,8 @@ def _class_candidates(
             continue
         candidates.append(_candidate(info, binding, Decision(None, reason)))
     tensor_attrs = {  # containers of modules and Parameters too: is their construction value ever used?
-        b.attr for b in considered if b.value.kind == TENSOR or b.value.elements & {TENSOR, PARAM, MODULE}
+        b.attr for b in considered
+        if not b.value.lazy and (b.value.kind == TENSOR or b.value.elements & {TENSOR, PARAM, MODULE})
     }
     view = _class_view(info, walker, evidence, tensor_attrs, inference.imports)
     view.computed = {b.attr for b in considered if b.computed_name and b.attr in tensor_attrs}
@@ -1206,7 +1234,8 @@ def _class_candidates(
     view.grad_free = {b.attr for b in considered if b.value.kind == TENSOR and b.attr not in needs_grad}
     uses = collect_uses(view, evidence.runtime_functions, inference.imports, module_functions)
     evidence.periodic = view.periodic
-    decided = [(b, d) for b in considered if (d := _decide(b, evidence, uses)) is not None]
+    updates = {attr: use for attr, (_, use) in lazy.items()}
+    decided = [(b, d) for b in considered if (d := _decide(b, evidence, uses, updates)) is not None]
     for binding, decision in _complete_fixes(decided, info, walker, fixes):
         candidates.append(_candidate(info, binding, decision))
     return candidates

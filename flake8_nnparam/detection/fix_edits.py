@@ -673,6 +673,10 @@ def no_fix_reason(decision: Decision) -> str:
     if decision.code == "MPR007":
         return ("torch has no container that registers tensors: register each element with register_buffer, or "
                 "stack them into one buffer, and change the uses to match")
+    if decision.fields.get("lazy"):
+        return ("it is None until a method creates it: register it in __init__ with a value of its shape "
+                "(register_buffer with torch.zeros(...)); registered as None, a new model's state_dict() lacks "
+                "it and a checkpoint would not load strictly")
     if decision.fields.get("alternative"):
         return ("the engine cannot tell a learned weight from a fixed tensor: make it nn.Parameter(...) or a buffer "
                 "by hand")

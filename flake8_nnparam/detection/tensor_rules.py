@@ -72,7 +72,11 @@ RULES = (
         "combined with forward's inputs, Parameters, buffers or sub-module outputs (arithmetic, comparisons, "
         "`@`, `torch.*`/`F.*` calls, tensor methods), used as the index of `index_select`/`gather`/`scatter`/"
         "`embedding`, indexed by a device tensor, fed to a sub-module, returned by `forward`; or updated in "
-        "place after construction (running statistics, counters, EMA).",
+        "place after construction (running statistics, counters, EMA). Also running state created lazily: "
+        "`None` in `__init__`, then made a tensor and re-bound from its own value by a method "
+        "(`self.C = beta * self.C + (1 - beta) * B`); that one has no automatic fix, because a buffer "
+        "registered as `None` is missing from a new model's `state_dict()` and a checkpoint would not "
+        "load strictly: register it in `__init__` with a value of its shape.",
         why="Plain tensor attributes are not buffers: `.to(device)` does not move them, so the first GPU run "
         "fails with \"Expected all tensors to be on the same device\" at the line named in the message, and "
         "`state_dict()` omits them, so state updated in place is lost on save and load. Derived constants "
@@ -313,6 +317,19 @@ def decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
         fields = {"evidence": where, "consequence": RANDOM_CONSEQUENCE, "persistent": "", "alternative": ""}
         return Decision("MPR002", where, fields, Fix("buffer", persistent=True), uses.first_read.line)
     return _tensor_silence(binding, evidence, uses, small, sentinel, breaks)
+
+
+def decide_lazy_state(binding, evidence, update) -> Decision:
+    """``self.C = None`` at construction, then created and updated from its own value by a method
+    (``uses.lazy_update``): running state that ``state_dict()`` never holds. No fix: a buffer registered
+    as None would be missing from a new model's state_dict(), so a checkpoint would not load strictly;
+    it needs its first value's shape, which only the author knows."""
+    manager = evidence.manager_of(binding.attr)
+    if manager is not None:
+        return silence(f"{manager} handles it", "MPR905", method=manager)
+    where = update.where()
+    fields = {"evidence": where, "consequence": LOST_CONSEQUENCE, "persistent": "", "alternative": "", "lazy": True}
+    return Decision("MPR002", where, fields, None, update.line)
 
 
 def drawn_again_on_load(binding, evidence, uses: AttrUses) -> bool:
