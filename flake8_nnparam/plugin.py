@@ -7,7 +7,9 @@ next to nothing for having it installed.
 Names the file imports from its own project (a Module base, a helper) are answered by the engine's
 project index, found from flake8's ``filename`` (the ``--stdin-display-name`` for stdin and editors)
 and built lazily, once per process, from the files on disk; the linted file itself is always the tree
-flake8 hands over, so an unsaved buffer is linted as it is.
+flake8 hands over, so an unsaved buffer is linted as it is. A file whose text is exactly what is on disk
+has its findings kept in the project's cache, and a re-run reads them back while the file and every
+cross-file answer they used are unchanged.
 """
 
 from __future__ import annotations
@@ -122,8 +124,9 @@ class NNParamChecker:
             "--nnparam-cache",
             default="true",
             parse_from_config=True,
-            help="Keep per-file summaries of the project in .nnparam_cache/ at the project root "
-            "(default true; 'nnparam-cache = false' in the config, or --nnparam-no-cache, disables it).",
+            help="Keep per-file summaries and results of the project in .nnparam_cache/ at the project root, "
+            "so a re-run analyses only what changed (default true; 'nnparam-cache = false' in the config, or "
+            "--nnparam-no-cache, disables it).",
         )
         option_manager.add_option(
             "--nnparam-no-cache",
@@ -162,6 +165,24 @@ class NNParamChecker:
             return None
         return _LazyView(self)
 
+    def _same_as_disk(self, source: str) -> bytes | None:
+        """The file's bytes when flake8's text is exactly what is on disk (not an editor's unsaved buffer,
+        not a CRLF or non-UTF-8 file that flake8 decoded differently): only then may a result be cached
+        for it or read back. None when the cache is off or the file is not on disk."""
+        if not (self.cross_file and self.use_cache and self.filename and self.filename not in _NO_FILE):
+            return None
+        try:
+            with open(self.filename, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        return data if data == source.encode("utf-8", "surrogatepass") else None
+
+    def _result_key(self) -> str:
+        """What a cached plugin result depends on besides the file and its cross-file answers (the command
+        keys its own results differently: the two never read each other's)."""
+        return "plugin;bases=" + ",".join(sorted(self.extra_bases))
+
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         source = "".join(self.lines)
         if not may_contain_findings(source, self.extra_bases) and not (self.cross_file and may_subclass(source)):
@@ -171,7 +192,19 @@ class NNParamChecker:
 
         try:
             with collector_paused():  # the collector's passes over flake8's objects were most of our cost
-                findings = analyze(self.tree, source, self.extra_bases, project=self._project_view())
+                data = self._same_as_disk(source)
+                index = None
+                if data is not None:  # a re-run on unchanged files reads their findings back, as the command does
+                    from .detection.project import ProjectIndex
+
+                    index = ProjectIndex.for_file(self.filename, extra_bases=self.extra_bases, use_cache=True)
+                    cached = index.cached_result(self.filename, self._result_key())
+                    findings = cached[0] if cached is not None else None
+                if data is None or findings is None:
+                    view = self._project_view()
+                    findings = analyze(self.tree, source, self.extra_bases, project=view)
+                    if index is not None:
+                        index.store_result(self.filename, data, self._result_key(), view and view._view, findings)
         except RecursionError:
             findings = [not_analysed("nesting too deep")]
         except Exception as exc:  # noqa: BLE001 - an escaping exception would abort flake8 for everyone

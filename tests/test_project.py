@@ -175,6 +175,47 @@ def test_command_warm_run_reads_no_unchanged_file_and_sees_a_changed_base(projec
     assert parse_rows(no_cache.stdout) == parse_rows(changed.stdout)
 
 
+def test_plugin_warm_run_reads_results_back_and_sees_a_changed_base(project):
+    """The flake8 plugin keeps each file's findings in the cache, as the command does, so a re-run on an
+    unchanged project analyses nothing; a result is trusted only while every cross-file answer it used
+    still holds, and never for a buffer that differs from the file on disk (an editor's unsaved text)."""
+    _age(project)
+    cold = run_flake8("--select", "MPR", PACKAGE, cwd=project)
+    assert parse_rows(cold.stdout) == expected_rows()
+    results = [p for p in (project / CACHE_DIR_NAME).rglob("*.json") if '"plugin;' in p.read_text()]
+    assert results, "the plugin stored no result"
+    probe = (
+        "import sys, flake8_nnparam.detection.analyzer as analyzer\n"
+        "calls = []\n"
+        "real = analyzer.analyze\n"
+        "def counting(tree, *a, **k):\n"
+        "    calls.append(1)\n"
+        "    return real(tree, *a, **k)\n"
+        "analyzer.analyze = counting\n"
+        "from flake8.main.cli import main\n"
+        "try:\n"
+        "    main(['-j', '1', '--select', 'MPR', sys.argv[1]])\n"
+        "finally:\n"
+        "    print('ANALYSED', len(calls))\n"
+    )
+    warm = subprocess.run([sys.executable, "-c", probe, PACKAGE], cwd=project, capture_output=True, text=True, env=clean_env())
+    assert parse_rows(warm.stdout) == expected_rows()
+    assert warm.stdout.rsplit("ANALYSED", 1)[1].strip() == "0"  # every result read back
+
+    blocks = project / PACKAGE / "blocks.py"
+    buffer = blocks.read_text() + "\n# unsaved edit\n"
+    edited = run_flake8("--select", "MPR", "--stdin-display-name", str(blocks.relative_to(project)), "-",
+                        cwd=project, input=buffer)
+    assert [r[1:] for r in parse_rows(edited.stdout)] == [r[1:] for r in expected_rows() if r[0].endswith("blocks.py")]
+
+    base = project / PACKAGE / "layers" / "base.py"
+    base.write_text(base.read_text().replace("class BaseBlock(nn.Module):", "class BaseBlock:"))
+    changed = run_flake8("--select", "MPR", PACKAGE, cwd=project)
+    assert len(parse_rows(changed.stdout)) < len(expected_rows())  # dependants see the changed base
+    fresh = run_flake8("--select", "MPR", "--nnparam-no-cache", PACKAGE, cwd=project)
+    assert parse_rows(fresh.stdout) == parse_rows(changed.stdout)
+
+
 def _command_in_process(root: Path, monkeypatch, *args: str) -> list:
     """The command's findings, run in this process from ``root`` (a fresh index, as a new run has)."""
     from flake8_nnparam.command import runner

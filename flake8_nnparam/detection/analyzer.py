@@ -24,7 +24,7 @@ from .tensors import ExpressionInference
 from .arguments import is_device_call, is_device_helper_call, is_dtype_expression, moved_operands, moved_parameters
 from .imports import cached_on_node as _cached
 from .imports import walk_once as _walk
-from .uses import AttrUses, ClassView, Use, collect_uses, guard_text, is_in_place, lazy_update
+from .uses import AttrUses, ClassView, Use, collect_uses, guard_text, is_in_place, lazy_updates
 from .values import CONTAINER, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge
 
 _FunctionNode = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -1158,11 +1158,11 @@ def _decide(binding: Binding, evidence: _Evidence, uses: dict[str, AttrUses], la
 
 def _lazy_state(info: ClassInfo, walker: "_ClassWalker") -> dict[str, tuple[Binding, Use]]:
     """Attributes construction binds only to ``None`` and a later method keeps as running state
-    (``uses.lazy_update``): a binding for each, with the update that makes it state."""
+    (``uses.lazy_updates``): a binding for each, with the update that makes it state."""
     nones: dict[str, Binding] = {}
     for func in walker.construction:
         receiver = _first_param(func)
-        for node in _walk(func) if receiver is not None else ():
+        for node in iter_statements(func.body) if receiver is not None else ():
             if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Constant) and node.value.value is None:
                 for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
                     attr = _self_attr(target, receiver)
@@ -1176,8 +1176,7 @@ def _lazy_state(info: ClassInfo, walker: "_ClassWalker") -> dict[str, tuple[Bind
         if method not in walker.construction and (self_name := _first_param(method)) is not None
         and method.name not in tables.NON_COMPUTING_METHODS
     ]
-    found = {attr: (binding, lazy_update(attr, runtime)) for attr, binding in nones.items()}
-    return {attr: (binding, use) for attr, (binding, use) in found.items() if use is not None}
+    return {attr: (nones[attr], use) for attr, use in lazy_updates(nones, runtime).items()}
 
 
 def _class_candidates(

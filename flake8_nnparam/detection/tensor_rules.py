@@ -321,7 +321,7 @@ def decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
 
 def decide_lazy_state(binding, evidence, update) -> Decision:
     """``self.C = None`` at construction, then created and updated from its own value by a method
-    (``uses.lazy_update``): running state that ``state_dict()`` never holds. No fix: a buffer registered
+    (``uses.lazy_updates``): running state that ``state_dict()`` never holds. No fix: a buffer registered
     as None would be missing from a new model's state_dict(), so a checkpoint would not load strictly;
     it needs its first value's shape, which only the author knows."""
     manager = evidence.manager_of(binding.attr)

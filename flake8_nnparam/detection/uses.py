@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from . import tables
 from .arguments import call_names_device, grad_test, is_device_helper_name, moved_parameters
-from .imports import ImportTable, dotted_name, mentions_self_attr, walk_once
+from .imports import ImportTable, cached_on_node, dotted_name, iter_statements, mentions_self_attr
 from .imports import self_attr as _self_attr
 
 DEVICE = "$device"
@@ -177,43 +177,52 @@ def _made_as_tensor(value: ast.AST) -> bool:
     return False
 
 
-def lazy_update(attr: str, functions) -> Use | None:
-    """Where a method keeps ``self.<attr>`` as running state created lazily: ``None`` at construction, then
-    re-bound from arithmetic on its own value (``self.C = beta * self.C + (1 - beta) * B``, also through a
-    local: ``C = beta * self.C + ...; self.C = C.detach()``), with a value made as a tensor. A hidden
-    state handed back by a sub-module (``self.h = self.rnn(x, self.h)``), a growing cache
-    (``torch.cat([self.kv, k])``) or a Python counter (no tensor made) is not running state."""
-    for func, self_name, _hook in functions:
-        assignments = []
-        for node in walk_once(func):
-            if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                assignments.append((node.lineno, node.targets[0], node.value))
-            elif isinstance(node, ast.AnnAssign) and node.value is not None:
-                assignments.append((node.lineno, node.target, node.value))
-        accumulated: dict[str, bool] = {}  # local name -> made as a tensor
-        update, made = None, False
-        for line, target, value in sorted(assignments, key=lambda a: a[0]):
-            if isinstance(target, ast.Name):
-                if _accumulates(value, attr, self_name):
-                    accumulated[target.id] = _made_as_tensor(value)
-                else:
-                    accumulated.pop(target.id, None)
-                continue
-            if _self_attr(target, self_name) != attr:
-                continue
-            made |= _made_as_tensor(value)
-            source = value
-            while isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and not source.args and (
-                source.func.attr in _FRESH_TENSOR_METHODS or source.func.attr in _CAST_METHODS
-            ):
-                source = source.func.value  # C.detach(), C.float()
-            through_local = isinstance(source, ast.Name) and source.id in accumulated
-            if update is None and (through_local or _accumulates(value, attr, self_name)):
-                update = Use(line, func.name, "is updated by re-binding it from its own value")
-                made |= through_local and accumulated[source.id]
-        if update is not None and made:
-            return update
-    return None
+def _assignments(func) -> list[tuple[int, ast.expr, ast.expr]]:
+    """``(line, target, value)`` of every single-target assignment statement of ``func``, in source order
+    (statements only: cheap, and cached on the function)."""
+    out = []
+    for stmt in iter_statements(func.body):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            out.append((stmt.lineno, stmt.targets[0], stmt.value))
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            out.append((stmt.lineno, stmt.target, stmt.value))
+    return out
+
+
+def lazy_updates(attrs, functions) -> dict[str, Use]:
+    """Of ``attrs`` (bound only to ``None`` at construction), those a method keeps as running state made
+    lazily: re-bound from arithmetic on its own value (``self.C = beta * self.C + (1 - beta) * B``, also
+    through a local: ``C = beta * self.C + ...; self.C = C.detach()``), with a value made as a tensor; each
+    with the update. A hidden state handed back by a sub-module (``self.h = self.rnn(x, self.h)``), a
+    growing cache (``torch.cat([self.kv, k])``) or a Python counter (no tensor made) is not running state."""
+    found: dict[str, Use] = {}
+    for attr in attrs:
+        for func, self_name, _hook in functions:
+            accumulated: dict[str, bool] = {}  # local name -> made as a tensor
+            update, made = None, False
+            for line, target, value in cached_on_node(func, "_nnparam_assignments", _assignments):
+                if isinstance(target, ast.Name):
+                    if _accumulates(value, attr, self_name):
+                        accumulated[target.id] = _made_as_tensor(value)
+                    else:
+                        accumulated.pop(target.id, None)
+                    continue
+                if _self_attr(target, self_name) != attr:
+                    continue
+                made |= _made_as_tensor(value)
+                source = value
+                while isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and not source.args and (
+                    source.func.attr in _FRESH_TENSOR_METHODS or source.func.attr in _CAST_METHODS
+                ):
+                    source = source.func.value  # C.detach(), C.float()
+                through_local = isinstance(source, ast.Name) and source.id in accumulated
+                if update is None and (through_local or _accumulates(value, attr, self_name)):
+                    update = Use(line, func.name, "is updated by re-binding it from its own value")
+                    made |= through_local and accumulated[source.id]
+            if update is not None and made:
+                found[attr] = update
+                break
+    return found
 
 
 def _items_of(node: ast.AST) -> bool:
