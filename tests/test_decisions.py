@@ -1120,15 +1120,16 @@ def test_list_built_by_rebinding_is_a_module_list():
     assert decisions(body)["layers"][0] == "MPR003"
 
 
-def test_ema_shadow_copies_of_parameters_are_state():
-    body = """
+@pytest.mark.parametrize("source", ["model.named_parameters()", "model.state_dict().items()"])
+def test_ema_shadow_copies_of_parameters_are_state(source):
+    body = f"""
     class EMA(nn.Module):
         def __init__(self, model: nn.Module, decay=0.999):
             super().__init__()
             self.decay = decay
-            self.shadow = {n: p.detach().clone() for n, p in model.named_parameters()}
+            self.shadow = {{n: p.detach().clone() for n, p in {source}}}
         def update(self, model):
-            for n, p in model.named_parameters():
+            for n, p in {source}:
                 self.shadow[n].mul_(self.decay).add_(p.detach(), alpha=1 - self.decay)
     """
     code, evidence, _ = decisions(body)["shadow"]
@@ -1416,3 +1417,33 @@ def test_running_state_created_lazily_is_lost_on_save():
     trained(torch.randn(8, 4))
     with pytest.raises(RuntimeError, match="Unexpected key"):
         AsNone().load_state_dict(trained.state_dict())
+
+
+def test_a_parameter_moved_or_cast_after_wrapping_is_named_for_what_happened():
+    """``nn.Parameter(t).cuda()`` (or ``.to(device)``, ``.double()``) returns a plain copy: the message says
+    so, and the fix moves the call inside (``nn.Parameter(t.cuda())``). Real torch: the cast copy is not a
+    Parameter, the rewritten one is."""
+    from flake8_nnparam.detection import analyze
+    from flake8_nnparam.fix import apply_fixes
+
+    body = """
+        class M(nn.Module):
+            def __init__(self, device="cpu"):
+                super().__init__()
+                self.w = nn.Parameter(torch.randn(4, 4)).to(device)
+                self.b = nn.Parameter(torch.zeros(4, dtype=torch.float64)).float()
+            def forward(self, x):
+                return x @ self.w + self.b
+        """
+    source = HEADER + textwrap.dedent(body)
+    findings = {f.attr: f for f in analyze(ast.parse(source), source)}
+    assert findings["w"].code == findings["b"].code == "MPR001"
+    assert "is made by nn.Parameter(...).to(), which returns a tensor copy" in findings["w"].message
+    fixed = apply_fixes(source, list(findings.values()), True).source
+    assert "nn.Parameter(torch.randn(4, 4).to(device))" in fixed
+    assert "nn.Parameter(torch.zeros(4, dtype=torch.float64).float())" in fixed
+    torch = pytest.importorskip("torch")
+    assert not isinstance(torch.nn.Parameter(torch.zeros(2, dtype=torch.float64)).float(), torch.nn.Parameter)
+    namespace = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional}
+    exec(compile(fixed, "<fixed>", "exec"), namespace)
+    assert {n for n, _ in namespace["M"]().named_parameters()} == {"w", "b"}

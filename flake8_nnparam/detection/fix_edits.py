@@ -18,6 +18,8 @@ import ast
 import re
 from dataclasses import dataclass, replace
 
+from . import tables
+from .imports import dotted_name
 from .imports import self_attr as _self_attr
 from .rule import Decision, Edit, Fix
 
@@ -540,6 +542,13 @@ class FixBuilder:
             text = self.src.segment(branch)
             return [_edit(self.src, self.src.start(branch), self.src.end(branch),
                           self._registration(plan, receiver, attr, None, text).split(" = ", 1)[1])]
+        moved = _moved_parameter(stmt.value)
+        if moved is not None and plan.kind == "parameter":
+            # nn.Parameter(t).cuda() -> nn.Parameter(t.cuda()): move the tensor, keep the Parameter
+            parameter, first = moved
+            suffix = self.src.text(self.src.end(parameter), self.src.end(stmt.value))
+            return [_edit(self.src, self.src.end(first), self.src.end(first), suffix),
+                    _edit(self.src, self.src.end(parameter), self.src.end(stmt.value), "")]
         if plan.kind == "buffer" and plan.wrapper is None:
             line = self._registration(plan, receiver, attr, None, value_text)
             if isinstance(stmt, ast.AnnAssign):
@@ -644,6 +653,19 @@ class FixBuilder:
 def _bound_attrs(stmt, receiver) -> set[str]:
     targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
     return {a for t in targets if t is not None for n in ast.walk(t) if (a := _self_attr(n, receiver))}
+
+
+def _moved_parameter(value) -> tuple[ast.Call, ast.expr] | None:
+    """``nn.Parameter(t).cuda()`` / ``.to(device)`` / ``.double()``: the Parameter call and its tensor argument."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)):
+        return None
+    if value.func.attr not in tables.DEVICE_METHODS and value.func.attr not in tables.FLOAT_METHODS:
+        return None
+    inner = value.func.value
+    name = dotted_name(inner.func) if isinstance(inner, ast.Call) else None
+    if name is None or name.rsplit(".", 1)[-1] != "Parameter" or not inner.args or isinstance(inner.args[0], ast.Starred):
+        return None
+    return inner, inner.args[0]
 
 
 def _none_branch(value) -> ast.AST | None:

@@ -248,6 +248,9 @@ def learn_evidence(value, attr: str, evidence, uses: AttrUses) -> str | None:
     """Why the code means to learn this tensor, or ``None``: never from a random draw or a name alone."""
     if value.integral:
         return None
+    if value.moved_parameter:
+        return (f"is made by nn.Parameter(...).{value.moved_parameter}(), which returns a tensor copy, not the "
+                "Parameter, when it moves or casts")
     if value.requires_grad or attr in evidence.learn_hints_grad:
         return "requires grad"
     if attr in evidence.learn_hints_init:

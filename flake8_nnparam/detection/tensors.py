@@ -103,6 +103,22 @@ def _is_zero_dim_shape(args: list[ast.expr]) -> bool:
     return len(args) == 1 and isinstance(args[0], (ast.Tuple, ast.List)) and not args[0].elts
 
 
+def _module_tensors(source: ast.AST) -> bool:
+    """``m.parameters()``, ``m.named_parameters()``, ``m.buffers()``, ``m.named_buffers()``,
+    ``m.state_dict().items()`` / ``.values()``: iterating it yields a module's registered tensors (last)."""
+    if not (isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute)):
+        return False
+    if source.func.attr in ("parameters", "named_parameters", "buffers", "named_buffers"):
+        return True
+    inner = source.func.value
+    return (
+        source.func.attr in ("items", "values")
+        and isinstance(inner, ast.Call)
+        and isinstance(inner.func, ast.Attribute)
+        and inner.func.attr == "state_dict"
+    )
+
+
 class ExpressionInference:
     """Infers values in the context of one file (its imports and Module classes).
 
@@ -272,12 +288,9 @@ class ExpressionInference:
                 if isinstance(target, ast.Name):
                     inner[target.id] = None
             source = gen.iter
-            if (
-                isinstance(source, ast.Call)
-                and isinstance(source.func, ast.Attribute)
-                and source.func.attr in ("parameters", "named_parameters", "buffers", "named_buffers")
-            ):
-                # for n, p in model.named_parameters(): p is another module's registered tensor
+            if _module_tensors(source):
+                # for n, p in model.named_parameters(), model.state_dict().items(): p is another module's
+                # registered tensor
                 last = gen.target.elts[-1] if isinstance(gen.target, ast.Tuple) and gen.target.elts else gen.target
                 if isinstance(last, ast.Name):
                     inner[last.id] = Value(PARAM, alias=True)
@@ -547,7 +560,7 @@ class ExpressionInference:
             method in tables.DEVICE_METHODS or method in tables.FLOAT_METHODS
         ):
             # nn.Parameter(t).cuda() is a plain tensor that requires grad: the intended Parameter is lost.
-            return base.but(requires_grad=True)
+            return base.but(requires_grad=True, moved_parameter=method)
         if method in tables.FULL_REDUCTIONS and not call.args and not call.keywords:
             return base.but(scalar=True)
         if method in tables.DIMENSION_ADDING_METHODS:

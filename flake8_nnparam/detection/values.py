@@ -44,6 +44,7 @@ class Value:
     module_states: set[str] = field(default_factory=set)
     from_argument: bool = False  # a tensor passed to the constructor (annotated Tensor or a tensor default)
     lazy: bool = False  # None at construction; a later method makes it a tensor (running state made lazily)
+    moved_parameter: str = ""  # nn.Parameter(t).cuda(): the method that turned the Parameter into a plain copy
     function: object = None
     items: tuple | None = None  # a tuple literal's values by position, for unpacking
 
