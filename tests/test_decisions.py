@@ -1447,3 +1447,27 @@ def test_a_parameter_moved_or_cast_after_wrapping_is_named_for_what_happened():
     namespace = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional}
     exec(compile(fixed, "<fixed>", "exec"), namespace)
     assert {n for n, _ in namespace["M"]().named_parameters()} == {"w", "b"}
+
+
+@pytest.mark.parametrize("made,reported", [
+    ("adj.to_sparse()", True),  # only a tensor has it: a plain tensor made from the argument
+    ("adj.t()", True),
+    ("adj.detach()", False),  # a TensorDict has detach() too
+    ("adj", False),  # unannotated: a Parameter the caller passes would register itself
+    ("adj.clone()", False),  # metric collections and other containers clone too
+    ("adj.float()", False),  # nn.Module.float() returns the module
+])
+def test_a_constructor_argument_made_a_tensor_by_a_tensor_only_method(made, reported):
+    body = f"""
+        class M(nn.Module):
+            def __init__(self, adj):
+                super().__init__()
+                self.adj = {made}
+                self.fc = nn.Linear(4, 4)
+            def forward(self, x):
+                return torch.spmm(self.adj, self.fc(x))
+        """
+    found = decisions(body).get("adj")
+    assert (found is not None and found[0] == "MPR002") == reported
+    if reported:
+        assert "torch.spmm()" in found[1]

@@ -123,6 +123,10 @@ NON_TENSOR_METHODS = frozenset(
     """.split()
 )
 TENSOR_ATTRIBUTES = frozenset({"T", "mT", "H", "mH", "data", "real", "imag"})
+# Methods that, called without arguments, only a torch.Tensor has (not numpy arrays, numbers or lists;
+# not nn.Module, whose .float()/.cuda() return the module; not TensorDict, which has .detach(),
+# .contiguous() and .clone() too, nor metric collections), each returning a plain tensor: ``adj.to_sparse()``.
+TENSOR_ONLY_METHODS = frozenset("to_sparse to_dense to_sparse_csr to_sparse_coo coalesce t".split())
 INTEGRAL_METHODS = frozenset("long int short char byte bool".split())
 FLOAT_METHODS = frozenset("float double half bfloat16".split())
 COMPLEX_METHODS = frozenset({"cfloat", "cdouble"})

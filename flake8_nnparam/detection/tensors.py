@@ -410,6 +410,18 @@ class ExpressionInference:
                 and func.value.attr in ("weight", "bias", "data")
             ):
                 return tensor()  # model.weight.detach(): another module's Parameter, copied
+            if (
+                receiver is None
+                and not is_self_call
+                and func.attr in tables.TENSOR_ONLY_METHODS
+                and not call.args
+                and not call.keywords
+                and isinstance(func.value, ast.Name)
+                and func.value.id not in self.imports.refs
+            ):
+                # adj.to_sparse(), weight.float(): only a tensor has the method, and it returns a plain one
+                made = tensor(from_argument=func.value.id not in env)
+                return self._tensor_method(made, func.attr, call, env, self_name, attrs)
             if func.attr in ("sample", "rsample") and isinstance(func.value, ast.Call):
                 owner = self.imports.qualify(func.value.func) or ""
                 if owner.startswith("torch.distributions."):
