@@ -1471,3 +1471,37 @@ def test_a_constructor_argument_made_a_tensor_by_a_tensor_only_method(made, repo
     assert (found is not None and found[0] == "MPR002") == reported
     if reported:
         assert "torch.spmm()" in found[1]
+
+
+def test_promoting_calls_and_integral_tensors_say_only_the_device_move_fails():
+    """``torch.cat``/``torch.where`` promote float32 with float64, and ``.double()`` never casts a bool mask or
+    an integer index: for those the message names only ``model.to('cuda')``. ``torch.matmul`` still says
+    both (real torch checks each claim)."""
+    from flake8_nnparam.detection import analyze
+
+    source = HEADER + textwrap.dedent(
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.bos = torch.zeros(1, 4)
+                self.mask = torch.ones(4, dtype=torch.bool)
+                self.proj = torch.eye(4)
+            def forward(self, x):
+                x = torch.cat([self.bos, x])
+                x = x.masked_fill(self.mask, 0.0)
+                return torch.matmul(x, self.proj)
+        """
+    )
+    messages = {f.attr: f.message for f in analyze(ast.parse(source), source)}
+    for attr in ("bos", "mask"):
+        assert "after model.to('cuda') it stays behind and this raises a device mismatch" in messages[attr], attr
+    assert "after model.to('cuda') or .double() it stays behind" in messages["proj"]
+    torch = pytest.importorskip("torch")
+    x = torch.ones(2, 4, dtype=torch.float64)
+    assert torch.cat([torch.zeros(1, 4), x]).dtype == torch.float64
+    model = torch.nn.Module()
+    model.register_buffer("mask", torch.ones(4, dtype=torch.bool))
+    assert model.double().mask.dtype == torch.bool
+    with pytest.raises(RuntimeError):
+        torch.matmul(x, torch.eye(4))

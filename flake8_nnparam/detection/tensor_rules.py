@@ -23,11 +23,24 @@ _DEVICE_ONLY_CONSEQUENCE = (
     "after model.to('cuda') it stays behind and this raises a device mismatch, and state_dict() omits it"
 )
 _PROMOTING_USES = ("is combined with", "is compared with", "is indexed by", "is the index of")
+# torch functions that promote float32 with float64 (torch.cat([x64, t32]) is float64) instead of raising
+_PROMOTING_FUNCTIONS = frozenset(
+    "cat concat concatenate stack hstack vstack dstack where maximum minimum fmax fmin add sub subtract mul "
+    "multiply div divide true_divide addcmul addcdiv pow atan2 fmod remainder eq ne lt le gt ge".split()
+)
 
 
-def device_consequence(use) -> str:
-    """What the breaking ``use`` does after a move: a device mismatch, and a dtype one unless it promotes."""
-    return _DEVICE_ONLY_CONSEQUENCE if use.what.startswith(_PROMOTING_USES) else DEVICE_CONSEQUENCE
+def device_consequence(use, integral: bool = False) -> str:
+    """What the breaking ``use`` does after a move: a device mismatch, and a dtype one unless it promotes or
+    the tensor is integral or bool (``.double()`` casts floating-point tensors only: an index or a mask
+    never meets a dtype it cannot take)."""
+    head, to, callee = use.what.rpartition(" to ")
+    promoting_call = bool(to) and head.endswith("follow the module") and callee.startswith("torch.") and (
+        callee.removesuffix("()").rsplit(".", 1)[-1] in _PROMOTING_FUNCTIONS
+    )
+    if integral or promoting_call or use.what.startswith(_PROMOTING_USES):
+        return _DEVICE_ONLY_CONSEQUENCE
+    return DEVICE_CONSEQUENCE
 RANDOM_CONSEQUENCE = (
     "state_dict() does not hold it, so a model loaded from a checkpoint draws a different one and no longer "
     "matches its trained weights, and .to() does not move it"
@@ -309,7 +322,7 @@ def decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
         ambiguous = weight_like(value, attr)
         fields = {
             "evidence": where,
-            "consequence": device_consequence(breaks),
+            "consequence": device_consequence(breaks, value.integral),
             "persistent": "" if persistent else _PERSISTENT_FALSE,
             "alternative": _LEARN_ALTERNATIVE.format(attr=attr) if ambiguous else "",
         }
