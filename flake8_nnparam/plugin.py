@@ -104,8 +104,9 @@ class NNParamChecker:
 
     def __init__(self, tree: ast.AST, lines: list[str], filename: str = "stdin") -> None:
         # flake8 classifies a plugin by its parameters: asking for ``tree`` makes this an AST plugin
-        # that flake8 calls once per file with the tree it already parsed. ``filename`` only locates the
-        # project; the file is never re-read (stdin, editors' unsaved buffers).
+        # that flake8 calls once per file with the tree it already parsed. ``filename`` locates the
+        # project; the file is read again only to tell whether flake8's text is the file on disk (then
+        # its result may be cached), never linted from disk (stdin, editors' unsaved buffers).
         self.tree = tree
         self.lines = lines
         self.filename = filename
@@ -165,22 +166,29 @@ class NNParamChecker:
             return None
         return _LazyView(self)
 
-    def _same_as_disk(self, source: str) -> bytes | None:
-        """The file's bytes when flake8's text is exactly what is on disk (not an editor's unsaved buffer,
-        not a CRLF or non-UTF-8 file that flake8 decoded differently): only then may a result be cached
-        for it or read back. None when the cache is off or the file is not on disk."""
+    def _same_as_disk(self, source: str):
+        """``(bytes, stat)`` of the file when flake8's text is exactly what is on disk (not an editor's
+        unsaved buffer, not a CRLF or non-UTF-8 file that flake8 decoded differently): only then may a
+        result be cached for it or read back. None when the cache is off or the file is not a regular
+        file on disk. The stat is taken before the read, so an edit saved meanwhile is caught next run."""
         if not (self.cross_file and self.use_cache and self.filename and self.filename not in _NO_FILE):
             return None
+        import os
+        import stat
+
         try:
+            st = os.stat(self.filename)
+            if not stat.S_ISREG(st.st_mode):  # a FIFO or device named by --stdin-display-name would block
+                return None
             with open(self.filename, "rb") as handle:
                 data = handle.read()
         except OSError:
             return None
-        return data if data == source.encode("utf-8", "surrogatepass") else None
+        return (data, st) if data == source.encode("utf-8", "surrogatepass") else None
 
     def _result_key(self) -> str:
-        """What a cached plugin result depends on besides the file and its cross-file answers (the command
-        keys its own results differently: the two never read each other's)."""
+        """What a cached plugin result depends on besides the file and its cross-file answers (kept under
+        its own kind: the command's results never evict the plugin's)."""
         return "plugin;bases=" + ",".join(sorted(self.extra_bases))
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
@@ -192,19 +200,21 @@ class NNParamChecker:
 
         try:
             with collector_paused():  # the collector's passes over flake8's objects were most of our cost
-                data = self._same_as_disk(source)
-                index = None
-                if data is not None:  # a re-run on unchanged files reads their findings back, as the command does
-                    from .detection.project import ProjectIndex
+                on_disk = self._same_as_disk(source)
+                index = findings = None
+                if on_disk is not None:  # a re-run on unchanged files reads their findings back, as the command does
+                    from .detection.project import PLUGIN_RESULT_KIND, ProjectIndex
 
+                    data, st = on_disk
                     index = ProjectIndex.for_file(self.filename, extra_bases=self.extra_bases, use_cache=True)
-                    cached = index.cached_result(self.filename, self._result_key())
+                    cached = index.cached_result(self.filename, self._result_key(), PLUGIN_RESULT_KIND, data)
                     findings = cached[0] if cached is not None else None
-                if data is None or findings is None:
+                if findings is None:
                     view = self._project_view()
                     findings = analyze(self.tree, source, self.extra_bases, project=view)
                     if index is not None:
-                        index.store_result(self.filename, data, self._result_key(), view and view._view, findings)
+                        index.store_result(self.filename, data, self._result_key(), view and view._view, findings,
+                                           st=st, kind=PLUGIN_RESULT_KIND)
         except RecursionError:
             findings = [not_analysed("nesting too deep")]
         except Exception as exc:  # noqa: BLE001 - an escaping exception would abort flake8 for everyone

@@ -1365,6 +1365,35 @@ LAZY_STATE = """
             """,
             id="already a buffer",
         ),
+        pytest.param(
+            """
+            class M(nn.Module):
+                def __init__(self, d=4):
+                    super().__init__()
+                    self.C = None
+                    self.C = make_cov(d)
+                def forward(self, z):
+                    self.C = 0.9 * self.C + 0.1 * torch.mm(z.T, z).detach()
+                    return z @ self.C
+            """,
+            id="bound again at construction",
+        ),
+        pytest.param(
+            """
+            class M(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.mem = None
+                def reset(self):
+                    self.mem = None
+                def forward(self, x):
+                    if self.mem is None:
+                        self.mem = torch.zeros_like(x)
+                    self.mem = 0.9 * self.mem + x
+                    return self.mem
+            """,
+            id="reset to None between sequences",
+        ),
     ],
 )
 def test_none_at_construction_is_not_running_state_without_its_signs(body):
@@ -1432,8 +1461,9 @@ def test_a_parameter_moved_or_cast_after_wrapping_is_named_for_what_happened():
                 super().__init__()
                 self.w = nn.Parameter(torch.randn(4, 4)).to(device)
                 self.b = nn.Parameter(torch.zeros(4, dtype=torch.float64)).float()
+                self.c = nn.Parameter(torch.ones(4, dtype=torch.float64) * 0.5).float()
             def forward(self, x):
-                return x @ self.w + self.b
+                return x @ self.w + self.b + self.c
         """
     source = HEADER + textwrap.dedent(body)
     findings = {f.attr: f for f in analyze(ast.parse(source), source)}
@@ -1442,16 +1472,18 @@ def test_a_parameter_moved_or_cast_after_wrapping_is_named_for_what_happened():
     fixed = apply_fixes(source, list(findings.values()), True).source
     assert "nn.Parameter(torch.randn(4, 4).to(device))" in fixed
     assert "nn.Parameter(torch.zeros(4, dtype=torch.float64).float())" in fixed
+    assert "nn.Parameter((torch.ones(4, dtype=torch.float64) * 0.5).float())" in fixed  # the whole argument moves
     torch = pytest.importorskip("torch")
     assert not isinstance(torch.nn.Parameter(torch.zeros(2, dtype=torch.float64)).float(), torch.nn.Parameter)
     namespace = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional}
     exec(compile(fixed, "<fixed>", "exec"), namespace)
-    assert {n for n, _ in namespace["M"]().named_parameters()} == {"w", "b"}
+    assert {n for n, _ in namespace["M"]().named_parameters()} == {"w", "b", "c"}
 
 
 @pytest.mark.parametrize("made,reported", [
     ("adj.to_sparse()", True),  # only a tensor has it: a plain tensor made from the argument
-    ("adj.t()", True),
+    ("adj.to_sparse_csr()", True),
+    ("adj.t()", False),  # torch_sparse SparseTensor has t() too
     ("adj.detach()", False),  # a TensorDict has detach() too
     ("adj", False),  # unannotated: a Parameter the caller passes would register itself
     ("adj.clone()", False),  # metric collections and other containers clone too

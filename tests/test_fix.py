@@ -75,6 +75,8 @@ def test_unfixable_cases_are_reported_with_reasons():
     assert "Module.__init__" in reasons["early"]
     assert "starred" in reasons["first"]
     assert "already bound at line" in reasons["scale"]  # register_buffer after a plain binding raises
+    assert "already bound at line" in reasons["gain"]  # a try body runs before its handler
+    assert "already bound at line" in reasons["shift"]  # earlier on the same line
     for finding in findings:  # the message says why, too
         assert finding.message.endswith(f"[no fix: {finding.no_fix}]")
 

@@ -203,10 +203,19 @@ def test_plugin_warm_run_reads_results_back_and_sees_a_changed_base(project):
     assert warm.stdout.rsplit("ANALYSED", 1)[1].strip() == "0"  # every result read back
 
     blocks = project / PACKAGE / "blocks.py"
-    buffer = blocks.read_text() + "\n# unsaved edit\n"
+    on_disk = [r[1:] for r in expected_rows() if r[0].endswith("blocks.py")]
+    assert on_disk
+    # An unsaved buffer that comments out the whole file: its cached result (from the file on disk) must
+    # not be used, so nothing is reported.
+    buffer = "".join(f"# {line}\n" for line in blocks.read_text().splitlines())
     edited = run_flake8("--select", "MPR", "--stdin-display-name", str(blocks.relative_to(project)), "-",
                         cwd=project, input=buffer)
-    assert [r[1:] for r in parse_rows(edited.stdout)] == [r[1:] for r in expected_rows() if r[0].endswith("blocks.py")]
+    assert parse_rows(edited.stdout) == []
+    # The command keeps its own results: running it does not evict the plugin's.
+    run_command(PACKAGE, cwd=project)
+    again = subprocess.run([sys.executable, "-c", probe, PACKAGE], cwd=project, capture_output=True, text=True, env=clean_env())
+    assert parse_rows(again.stdout) == expected_rows()
+    assert again.stdout.rsplit("ANALYSED", 1)[1].strip() == "0"
 
     base = project / PACKAGE / "layers" / "base.py"
     base.write_text(base.read_text().replace("class BaseBlock(nn.Module):", "class BaseBlock:"))
@@ -214,6 +223,28 @@ def test_plugin_warm_run_reads_results_back_and_sees_a_changed_base(project):
     assert len(parse_rows(changed.stdout)) < len(expected_rows())  # dependants see the changed base
     fresh = run_flake8("--select", "MPR", "--nnparam-no-cache", PACKAGE, cwd=project)
     assert parse_rows(fresh.stdout) == parse_rows(changed.stdout)
+
+
+def test_a_result_is_not_reused_for_an_edit_saved_during_its_analysis(project):
+    """A result is stored with the stat taken before its bytes were read: an edit saved while the file
+    was being analysed leaves that stat behind, so the next run analyses the new text instead of reusing
+    findings of the old one; with the bytes in hand (the plugin), they must be the ones analysed."""
+    from flake8_nnparam.detection.project import PLUGIN_RESULT_KIND
+
+    _age(project)
+    path = project / PACKAGE / "blocks.py"
+    index = ProjectIndex.for_file(str(path), cwd=str(project))
+    st = os.stat(path)
+    old = path.read_bytes()
+    new = old.replace(b"class", b"klass", 1)
+    path.write_bytes(new)  # saved while the analysis of the old text runs
+    index.store_result(str(path), old, "k", None, [], st=st)
+    index.store_result(str(path), old, "k", None, [], st=st, kind=PLUGIN_RESULT_KIND)
+    assert index.cached_result(str(path), "k") is None
+    assert index.cached_result(str(path), "k", PLUGIN_RESULT_KIND, new) is None
+    assert index.cached_result(str(path), "k", PLUGIN_RESULT_KIND, old) == ([], None)  # the bytes it was made from
+    index.store_result(str(path), old, "k2", None, [])  # no stat given: re-read, and not stored for other bytes
+    assert index.cached_result(str(path), "k2") is None
 
 
 def _command_in_process(root: Path, monkeypatch, *args: str) -> list:

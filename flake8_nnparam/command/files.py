@@ -36,6 +36,7 @@ class SourceFile:
     # Why the declared (or UTF-8) decoding failed, when the text was read as latin-1 instead, as
     # flake8 reads such a file: findings agree with the plugin's, but the file is not fixed.
     fallback_reason: str | None = None
+    stat: os.stat_result | None = None  # taken before the bytes were read (a cached result keys on it)
 
 
 def decode_source(data: bytes) -> tuple[str, str]:
@@ -57,12 +58,21 @@ def source_from_bytes(display: str, path: str | None, data: bytes) -> SourceFile
 
 
 def read_source(path: str, display: str | None = None) -> SourceFile:
-    return source_from_bytes(display or path, path, read_bytes(path))
+    data, st = read_bytes_and_stat(path)
+    source = source_from_bytes(display or path, path, data)
+    source.stat = st
+    return source
 
 
 def read_bytes(path: str) -> bytes:
+    return read_bytes_and_stat(path)[0]
+
+
+def read_bytes_and_stat(path: str) -> tuple[bytes, os.stat_result]:
+    """The file's bytes and its stat, taken before reading (an edit during the read leaves it stale)."""
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
             raise AnalysisError("cannot read: not a regular file")  # a FIFO or device would block or never end
         with open(path, "rb") as handle:
             data = handle.read()
@@ -72,7 +82,7 @@ def read_bytes(path: str) -> bytes:
         else:
             reason = exc.strerror or str(exc)
         raise AnalysisError(f"cannot read: {reason}") from None
-    return data
+    return data, st
 
 
 def parse_source(source: SourceFile) -> ast.Module:

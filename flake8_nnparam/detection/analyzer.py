@@ -1160,14 +1160,23 @@ def _lazy_state(info: ClassInfo, walker: "_ClassWalker") -> dict[str, tuple[Bind
     """Attributes construction binds only to ``None`` and a later method keeps as running state
     (``uses.lazy_updates``): a binding for each, with the update that makes it state."""
     nones: dict[str, Binding] = {}
+    bound: set[str] = set()  # bound at construction to anything but None: not made lazily
     for func in walker.construction:
         receiver = _first_param(func)
         for node in iter_statements(func.body) if receiver is not None else ():
-            if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Constant) and node.value.value is None:
-                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-                    attr = _self_attr(target, receiver)
-                    if attr is not None and walker.attrs.get(attr) is None and attr not in nones:
+            if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+                continue
+            is_none = isinstance(node.value, ast.Constant) and node.value.value is None
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                for element in target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]:
+                    attr = _self_attr(element, receiver)
+                    if attr is None:
+                        continue
+                    if not is_none:
+                        bound.add(attr)
+                    elif attr not in nones:
                         nones[attr] = Binding(attr, Value(TENSOR, lazy=True), node, True, function=func, receiver=receiver)
+    nones = {attr: binding for attr, binding in nones.items() if attr not in bound and walker.attrs.get(attr) is None}
     if not nones:
         return {}
     runtime = [

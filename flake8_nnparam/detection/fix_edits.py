@@ -216,12 +216,13 @@ def _arms(node: ast.AST, parents: dict) -> dict[ast.AST, str]:
 
 
 def _exclusive(first: ast.AST, second: ast.AST, parents: dict) -> bool:
-    """``first`` and ``second`` sit in different branches of one ``if`` / ``try`` / ``match``, so one
-    never runs before the other (a ``try`` body and its ``finally`` both run: not exclusive)."""
+    """``first`` and ``second`` sit in different branches of one ``if`` or ``match``, so one never runs
+    before the other. Not the blocks of a ``try`` (its body can run up to a raise, then a handler; its
+    ``else`` and ``finally`` run after the body) nor a loop and its ``else``: both may run."""
     arms = _arms(first, parents)
     for parent, arm in _arms(second, parents).items():
         if parent in arms:
-            return arms[parent] != arm and "finalbody" not in (arm, arms[parent])
+            return isinstance(parent, (ast.If, ast.Match)) and arms[parent] != arm
     return False
 
 
@@ -285,7 +286,9 @@ class ClassCode:
         (``self.box = box`` ... ``self.box = self.box.cpu()``): the attribute then already exists when
         ``stmt`` would register it, and ``register_buffer`` raises "attribute already exists"."""
         for other, func in self.bindings_of(attr):
-            if func is function and other.lineno < stmt.lineno and not _exclusive(other, stmt, _parents(func)):
+            if func is function and (other.lineno, other.col_offset) < (stmt.lineno, stmt.col_offset) and not _exclusive(
+                other, stmt, _parents(func)
+            ):
                 return other
         return None
 
@@ -547,8 +550,14 @@ class FixBuilder:
             # nn.Parameter(t).cuda() -> nn.Parameter(t.cuda()): move the tensor, keep the Parameter
             parameter, first = moved
             suffix = self.src.text(self.src.end(parameter), self.src.end(stmt.value))
-            return [_edit(self.src, self.src.end(first), self.src.end(first), suffix),
-                    _edit(self.src, self.src.end(parameter), self.src.end(stmt.value), "")]
+            if not isinstance(first, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)):
+                # nn.Parameter(t * 0.02).cuda() -> nn.Parameter((t * 0.02).cuda()), not (t * 0.02.cuda())
+                opening = [_edit(self.src, self.src.start(first), self.src.start(first), "(")]
+                suffix = ")" + suffix
+            else:
+                opening = []
+            return opening + [_edit(self.src, self.src.end(first), self.src.end(first), suffix),
+                              _edit(self.src, self.src.end(parameter), self.src.end(stmt.value), "")]
         if plan.kind == "buffer" and plan.wrapper is None:
             line = self._registration(plan, receiver, attr, None, value_text)
             if isinstance(stmt, ast.AnnAssign):

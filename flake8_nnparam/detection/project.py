@@ -32,7 +32,8 @@ from .parsing import parse_module
 from . import tables
 
 SUMMARY_KIND = "summary"
-RESULT_KIND = "result"
+RESULT_KIND = "result"  # the command's findings for a file
+PLUGIN_RESULT_KIND = "plugin-result"  # the flake8 plugin's (kept apart: the two never evict each other)
 # Directories whose files are never project sources (the command skips them too).
 SKIPPED_DIRS = frozenset(
     {"venv", ".venv", "build", "dist", "__pycache__", "node_modules", ".tox", "site-packages", ".git"}
@@ -572,9 +573,10 @@ class ProjectIndex:
         return summary["functions"]
 
     # --- whole-file results (the command's warm re-run) ------------------------------
-    def cached_result(self, path: str, key: str):
+    def cached_result(self, path: str, key: str, kind: str = RESULT_KIND, data: bytes | None = None):
         """``(findings, extra)`` stored for ``path`` by ``store_result`` when the file's bytes, the
-        settings ``key`` and every cross-file answer the analysis used are unchanged; else None."""
+        settings ``key`` and every cross-file answer the analysis used are unchanged; else None. With
+        ``data`` (the bytes the caller holds) the entry must have been made from exactly those bytes."""
         cache = self.cache
         if cache is None:
             return None
@@ -584,8 +586,13 @@ class ProjectIndex:
         except OSError:
             return None
         relpath = os.path.relpath(path, self.root)
-        entry = cache.read(RESULT_KIND, relpath)
-        if entry is None or not Cache.fresh_by_stat(entry, st):
+        entry = cache.read(kind, relpath)
+        if entry is None:
+            return None
+        if data is not None:
+            if entry.get("sha1") != sha1_of(data):
+                return None
+        elif not Cache.fresh_by_stat(entry, st):
             return None
         payload = entry["payload"]
         try:
@@ -598,23 +605,33 @@ class ProjectIndex:
                 if not view.still_valid(answers):
                     return None
                 refreshed = {**payload, "deps": self.fingerprints(view.deps, path)}
-                cache.write(RESULT_KIND, relpath, st, entry["sha1"], refreshed)  # fast again next time
+                if data is None or Cache.fresh_by_stat(entry, st):
+                    cache.write(kind, relpath, st, entry["sha1"], refreshed)  # fast again next time
             findings = [_finding_from_json(f) for f in payload["findings"]]
         except (KeyError, TypeError, ValueError):
             return None
         cache.hits += 1
         return findings, payload.get("extra")
 
-    def store_result(self, path: str, data: bytes, key: str, view: "FileView | None", findings, extra=None) -> None:
+    def store_result(self, path: str, data: bytes, key: str, view: "FileView | None", findings, extra=None,
+                     st: os.stat_result | None = None, kind: str = RESULT_KIND) -> None:
+        """Keep ``findings`` of ``path``, analysed from ``data``. ``st`` is the file's stat taken *before*
+        ``data`` was read, so an edit saved during the analysis leaves a stale stat that the next run
+        re-checks by hash; without it the file is stat-ed and read again here, and nothing is stored
+        when its bytes are no longer ``data``."""
         cache = self.cache
         if cache is None:
             return
         path = os.path.realpath(path)
-        try:
-            st = os.stat(path)
-        except OSError:
-            return
         digest = sha1_of(data)
+        if st is None:
+            try:
+                st = os.stat(path)
+                with open(path, "rb") as handle:
+                    if sha1_of(handle.read()) != digest:
+                        return  # edited since it was read: the next run analyses it again
+            except OSError:
+                return
         payload = {
             "key": key,
             "answers": view.answers if view is not None else {},
@@ -622,7 +639,7 @@ class ProjectIndex:
             "findings": [_finding_to_json(f) for f in findings],
             "extra": extra,
         }
-        cache.write(RESULT_KIND, os.path.relpath(path, self.root), st, digest, payload)
+        cache.write(kind, os.path.relpath(path, self.root), st, digest, payload)
 
     # --- modules --------------------------------------------------------------------
     def _search_dirs(self, from_path: str) -> list[str]:

@@ -125,8 +125,9 @@ NON_TENSOR_METHODS = frozenset(
 TENSOR_ATTRIBUTES = frozenset({"T", "mT", "H", "mH", "data", "real", "imag"})
 # Methods that, called without arguments, only a torch.Tensor has (not numpy arrays, numbers or lists;
 # not nn.Module, whose .float()/.cuda() return the module; not TensorDict, which has .detach(),
-# .contiguous() and .clone() too, nor metric collections), each returning a plain tensor: ``adj.to_sparse()``.
-TENSOR_ONLY_METHODS = frozenset("to_sparse to_dense to_sparse_csr to_sparse_coo coalesce t".split())
+# .contiguous() and .clone() too, nor metric collections; not torch_sparse's SparseTensor, which has
+# .t(), .to_dense() and .coalesce()), each returning a plain tensor: ``adj.to_sparse()``.
+TENSOR_ONLY_METHODS = frozenset("to_sparse to_sparse_csr to_sparse_coo".split())
 INTEGRAL_METHODS = frozenset("long int short char byte bool".split())
 FLOAT_METHODS = frozenset("float double half bfloat16".split())
 COMPLEX_METHODS = frozenset({"cfloat", "cdouble"})

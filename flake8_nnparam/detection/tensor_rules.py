@@ -35,8 +35,8 @@ def device_consequence(use, integral: bool = False) -> str:
     the tensor is integral or bool (``.double()`` casts floating-point tensors only: an index or a mask
     never meets a dtype it cannot take)."""
     head, to, callee = use.what.rpartition(" to ")
-    promoting_call = bool(to) and head.endswith("follow the module") and callee.startswith("torch.") and (
-        callee.removesuffix("()").rsplit(".", 1)[-1] in _PROMOTING_FUNCTIONS
+    promoting_call = bool(to) and head.endswith("follow the module") and not callee.startswith("self.") and (
+        callee.removesuffix("()").rsplit(".", 1)[-1] in _PROMOTING_FUNCTIONS  # torch.cat(), th.cat(), cat()
     )
     if integral or promoting_call or use.what.startswith(_PROMOTING_USES):
         return _DEVICE_ONLY_CONSEQUENCE

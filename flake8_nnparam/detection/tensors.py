@@ -419,7 +419,7 @@ class ExpressionInference:
                 and isinstance(func.value, ast.Name)
                 and func.value.id not in self.imports.refs
             ):
-                # adj.to_sparse(), weight.float(): only a tensor has the method, and it returns a plain one
+                # adj.to_sparse(): only a tensor has the method, and it returns a plain one
                 made = tensor(from_argument=func.value.id not in env)
                 return self._tensor_method(made, func.attr, call, env, self_name, attrs)
             if func.attr in ("sample", "rsample") and isinstance(func.value, ast.Call):

@@ -197,6 +197,12 @@ def lazy_updates(attrs, functions) -> dict[str, Use]:
     growing cache (``torch.cat([self.kv, k])``) or a Python counter (no tensor made) is not running state."""
     found: dict[str, Use] = {}
     for attr in attrs:
+        if any(  # reset to None by a method (per sequence, per episode): transient, not state to save
+            _self_attr(target, self_name) == attr and isinstance(value, ast.Constant) and value.value is None
+            for func, self_name, _hook in functions
+            for _, target, value in cached_on_node(func, "_nnparam_assignments", _assignments)
+        ):
+            continue
         for func, self_name, _hook in functions:
             accumulated: dict[str, bool] = {}  # local name -> made as a tensor
             update, made = None, False
@@ -800,9 +806,10 @@ class _MethodEval:
                 record = self.uses[attr]
                 if record.rebound is None:
                     record.rebound = Use(stmt.lineno, self.method, "is re-bound")
-                if record.reset is None and not isinstance(stmt, ast.AugAssign) and not mentions_self_attr(
+                if record.reset is None and not isinstance(stmt, ast.AugAssign) and attr not in sources and not mentions_self_attr(
                     getattr(stmt, "value", None), attr, self.self_name
-                ):  # self.t = torch.zeros(...) in reset(); not self.t = self.t.to(x.device) or self.t * m
+                ):  # self.t = torch.zeros(...) in reset(); not self.t = self.t.to(x.device), self.t * m, or
+                    # p = self.t; self.t = p / p.norm() (a local still carrying the attribute)
                     record.reset = Use(stmt.lineno, self.method, "is re-created")
                 value = getattr(stmt, "value", None)
                 if isinstance(stmt, ast.Assign) and value is not None and _accumulates(value, attr, self.self_name):
