@@ -684,9 +684,13 @@ def test_a_name_a_base_in_another_file_registers_is_updated_not_left_out(tmp_pat
 
 
 def test_a_tree_parsed_for_a_summary_is_handed_to_the_command_once_and_only_for_the_same_text(project):
-    index = ProjectIndex(str(project), use_cache=False)
     path = project / PACKAGE / "layers" / "helpers.py"
     text = path.read_text()
+    plugin_index = ProjectIndex(str(project), use_cache=False)  # as the flake8 plugin builds it
+    assert plugin_index.summary(os.path.realpath(path)) is not None
+    assert plugin_index.take_tree(str(path), text) is None  # the plugin keeps no trees: flake8 hands it each
+    index = ProjectIndex(str(project), use_cache=False)
+    index.keep_spare_trees = True  # as the command's runner.project_for sets it
     assert index.summary(os.path.realpath(path)) is not None  # parsed for its summary
     tree = index.take_tree(str(path), text)
     assert isinstance(tree, ast.Module) and ast.dump(tree) == ast.dump(ast.parse(text))

@@ -233,8 +233,11 @@ def check_source(
 
 
 def project_for(path: str, settings: Settings) -> ProjectIndex:
-    """The process-wide project index ``path`` belongs to (the same one the flake8 plugin builds)."""
-    return ProjectIndex.for_file(path, extra_bases=settings.module_bases, use_cache=settings.use_cache)
+    """The process-wide project index ``path`` belongs to (the same one the flake8 plugin builds); the
+    command lints the files the index parses for summaries, so it keeps their trees to take back."""
+    index = ProjectIndex.for_file(path, extra_bases=settings.module_bases, use_cache=settings.use_cache)
+    index.keep_spare_trees = True
+    return index
 
 
 def check_worker(args) -> FileReport:

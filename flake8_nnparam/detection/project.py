@@ -356,6 +356,10 @@ class ProjectIndex:
         # Trees parsed for a summary, kept for the command, which lints most of those files soon after:
         # ``take_tree`` hands one over instead of a second parse (a few, oldest dropped first).
         self._spare: OrderedDict[str, tuple[str, ast.AST]] = OrderedDict()
+        # Only the command lints the files it summarises and so takes their trees back; in the flake8
+        # plugin, which gets every tree from flake8, kept trees would only make each garbage-collector
+        # pass over flake8's objects longer (about 13% of a whole flake8 run on 625 files).
+        self.keep_spare_trees = False
         self.unreadable: dict[str, str] = {}
 
     # --- construction -------------------------------------------------------------
@@ -536,9 +540,10 @@ class ProjectIndex:
             if tree is None:
                 text = decode_source(data)
                 tree = parse_module(text, path)
-                self._spare[path] = (text, tree)
-                while len(self._spare) > _SPARE_TREES:
-                    self._spare.popitem(last=False)
+                if self.keep_spare_trees:
+                    self._spare[path] = (text, tree)
+                    while len(self._spare) > _SPARE_TREES:
+                        self._spare.popitem(last=False)
             self.parsed.append(path)
             return summarize(tree)
         except (SyntaxError, ValueError, UnicodeDecodeError, LookupError, MemoryError, RecursionError) as exc:
