@@ -1537,3 +1537,32 @@ def test_promoting_calls_and_integral_tensors_say_only_the_device_move_fails():
     assert model.double().mask.dtype == torch.bool
     with pytest.raises(RuntimeError):
         torch.matmul(x, torch.eye(4))
+
+
+def test_a_container_of_parameters_a_helper_registered_and_returned_is_not_a_finding():
+    """``self._params["w"] = self.add_weight("w", t)`` where ``add_weight`` registers the Parameter it returns
+    (ncps' Keras-style cells): the dict only aliases registered Parameters. A dict of fresh Parameters
+    beside it is still MPR006. Real torch: the aliased ones are in parameters(), the fresh one is not."""
+    body = """
+        class Cell(nn.Module):
+            def __init__(self, n=4):
+                super().__init__()
+                self._params = {}
+                self._params["w"] = self.add_weight("w", torch.randn(n, n))
+                self.extra = {"k": nn.Parameter(torch.ones(n))}
+            def add_weight(self, name, init_value):
+                param = nn.Parameter(init_value)
+                self.register_parameter(name, param)
+                return param
+            def forward(self, x):
+                return x @ self._params["w"] + self.extra["k"]
+        """
+    found = decisions(body)
+    assert found["_params"][0] is None
+    assert found["extra"][0] == "MPR006"
+    torch = pytest.importorskip("torch")
+    namespace = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional}
+    exec(compile(HEADER + textwrap.dedent(body), "<cell>", "exec"), namespace)
+    cell = namespace["Cell"]()
+    params = {id(p) for p in cell.parameters()}
+    assert id(cell._params["w"]) in params and id(cell.extra["k"]) not in params

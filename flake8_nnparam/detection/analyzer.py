@@ -887,7 +887,18 @@ class _ClassWalker:
         elif isinstance(stmt, ast.Expr):
             self._expr_stmt(stmt, env, bound, self_name)
         elif isinstance(stmt, ast.Return):
-            returns.append(self._infer(stmt.value, env, self_name))
+            value = self._infer(stmt.value, env, self_name)
+            if (
+                value is not None
+                and value.kind in (PARAM, MODULE, TENSOR)
+                and isinstance(stmt.value, ast.Name)
+                and self._registered_locals
+                and stmt.value.id in self._registered_locals[-1]
+            ):
+                # p = nn.Parameter(t); self.register_parameter(name, p); return p (a Keras-style add_weight):
+                # the caller gets a name already registered, not new state
+                value = value.but(alias=True)
+            returns.append(value)
         elif isinstance(stmt, ast.If):
             self._infer(stmt.test, env, self_name)
             self._branches([stmt.body, stmt.orelse], env, bound, self_name, returns)
