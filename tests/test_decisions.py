@@ -1566,3 +1566,33 @@ def test_a_container_of_parameters_a_helper_registered_and_returned_is_not_a_fin
     cell = namespace["Cell"]()
     params = {id(p) for p in cell.parameters()}
     assert id(cell._params["w"]) in params and id(cell.extra["k"]) not in params
+
+
+def test_a_dataclass_module_builds_its_state_in_post_init():
+    """``@dataclass(eq=False) class M(nn.Module)``: the generated ``__init__`` runs ``__post_init__``, which is
+    construction. Real torch: the plain tensor is missing from state_dict(); the fix registers it."""
+    from flake8_nnparam.detection import analyze
+    from flake8_nnparam.fix import apply_fixes
+
+    body = """
+        from dataclasses import dataclass
+
+        @dataclass(eq=False)
+        class M(nn.Module):
+            n: int = 3
+            def __post_init__(self):
+                super().__init__()
+                self.w = torch.ones(self.n)
+            def forward(self, x):
+                return x * self.w
+        """
+    source = HEADER + textwrap.dedent(body)
+    (finding,) = analyze(ast.parse(source), source)
+    assert finding.code == "MPR002" and finding.attr == "w"
+    torch = pytest.importorskip("torch")
+    before, after = {"torch": torch, "nn": torch.nn}, {"torch": torch, "nn": torch.nn}
+    exec(compile(source, "<before>", "exec"), before)
+    exec(compile(apply_fixes(source, [finding], True).source, "<after>", "exec"), after)
+    assert "w" not in before["M"]().state_dict()
+    assert before["M"]().to(torch.float64).w.dtype == torch.float32
+    assert after["M"]().to(torch.float64).w.dtype == torch.float64

@@ -651,6 +651,15 @@ def _tensor_default(default, imports: ImportTable) -> bool:
     return qualified.startswith("torch.") and qualified.rsplit(".", 1)[-1] in tables.TENSOR_FACTORIES | {"tensor"}
 
 
+def _is_dataclass(node: ast.ClassDef) -> bool:
+    """``@dataclass`` / ``@dataclasses.dataclass(eq=False)``: the generated ``__init__`` calls ``__post_init__``."""
+    for deco in node.decorator_list:
+        target = deco.func if isinstance(deco, ast.Call) else deco
+        if (dotted_name(target) or "").rsplit(".", 1)[-1] == "dataclass":
+            return True
+    return False
+
+
 class _RegisteredLocals:
     """The local names a function registers elsewhere, computed on first question (most never ask)."""
 
@@ -680,6 +689,8 @@ class _ClassWalker:
 
     def run(self) -> None:
         init = self.info.find_method("__init__")
+        if init is None and _is_dataclass(self.info.node):
+            init = self.info.find_method("__post_init__")  # @dataclass(eq=False) Modules build state there
         if init is None:
             return
         self.inference.call_hook = self._call_hook
