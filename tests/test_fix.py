@@ -77,6 +77,7 @@ def test_unfixable_cases_are_reported_with_reasons():
     assert "already bound at line" in reasons["scale"]  # register_buffer after a plain binding raises
     assert "already bound at line" in reasons["gain"]  # a try body runs before its handler
     assert "already bound at line" in reasons["shift"]  # earlier on the same line
+    assert "already bound at line" in reasons["probs"]  # in __init__, before it calls the helper that binds it
     for finding in findings:  # the message says why, too
         assert finding.message.endswith(f"[no fix: {finding.no_fix}]")
 

@@ -290,7 +290,25 @@ class ClassCode:
                 other, stmt, _parents(func)
             ):
                 return other
+            if func is not function and func in self.construction and self._calls_after(func, function, other):
+                return other  # __init__: self.probs = None; self.init_probs()  (which binds self.probs)
         return None
+
+    def _calls_after(self, caller, callee, binding: ast.stmt) -> bool:
+        """Does ``caller`` call the method ``callee`` (``self.callee(...)``) after ``binding``?"""
+        name = getattr(callee, "name", None)
+        receiver = next((r for f, r in self.methods if f is caller), None)
+        if name is None or receiver is None:
+            return False
+        return any(
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == name
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == receiver
+            and (node.lineno, node.col_offset) > (binding.lineno, binding.col_offset)
+            for node in ast.walk(caller)
+        )
 
     def bindings_of(self, attr: str) -> list[tuple[ast.stmt, ast.AST]]:
         """Every ``self.attr = ...`` statement of the class, with its function."""
