@@ -310,11 +310,14 @@ class ClassCode:
             for node in ast.walk(caller)
         )
 
-    def bindings_of(self, attr: str) -> list[tuple[ast.stmt, ast.AST]]:
-        """Every ``self.attr = ...`` statement of the class, with its function."""
+    def bindings_of(self, attr: str) -> list[tuple[ast.AST, ast.AST]]:
+        """Every ``self.attr = ...`` statement of the class, and ``setattr(self, "attr", v)`` call, with its function."""
         out = []
         for func, receiver in self.methods:
             for node in ast.walk(func):
+                if _setattr_value(node, receiver, attr) is not None:
+                    out.append((node, func))
+                    continue
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
                     node, ast.AnnAssign) and node.value is not None else []
                 for t in targets:
@@ -502,9 +505,11 @@ class FixBuilder:
         if kind != "parameter":
             return
         for other, func in code.bindings_of(attr):
-            if other is stmt or not isinstance(other, (ast.Assign, ast.AnnAssign)):
+            if other is stmt or (isinstance(stmt, ast.Expr) and other is stmt.value):
                 continue
-            value = other.value
+            value = other.value if isinstance(other, (ast.Assign, ast.AnnAssign)) else _setattr_value(other, None, attr)
+            if value is None:
+                continue
             if isinstance(value, ast.Call) and getattr(value.func, "attr", getattr(value.func, "id", "")) == "Parameter":
                 continue
             if other.lineno > stmt.lineno or func not in code.construction:
@@ -680,6 +685,17 @@ class FixBuilder:
 def _bound_attrs(stmt, receiver) -> set[str]:
     targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
     return {a for t in targets if t is not None for n in ast.walk(t) if (a := _self_attr(n, receiver))}
+
+
+def _setattr_value(node: ast.AST, receiver: str | None, attr: str) -> ast.expr | None:
+    """The value of ``setattr(receiver, "attr", value)`` (any receiver when ``receiver`` is None), else None."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr"):
+        return None
+    if len(node.args) != 3 or not (isinstance(node.args[1], ast.Constant) and node.args[1].value == attr):
+        return None
+    if receiver is not None and not (isinstance(node.args[0], ast.Name) and node.args[0].id == receiver):
+        return None
+    return node.args[2]
 
 
 def _moved_parameter(value) -> tuple[ast.Call, ast.expr] | None:
