@@ -78,6 +78,11 @@ class _LazyView:
     def adopt(self, statements, imports) -> None:
         self._adopted = (statements, imports)
 
+    @property
+    def asked(self):
+        """The ``FileView`` if a question was asked (its answers are what a cached result depends on)."""
+        return self._view
+
     def is_module(self, dotted: str) -> bool:
         return self._get().is_module(dotted)
 
@@ -173,15 +178,10 @@ class NNParamChecker:
         file on disk. The stat is taken before the read, so an edit saved meanwhile is caught next run."""
         if not (self.cross_file and self.use_cache and self.filename and self.filename not in _NO_FILE):
             return None
-        import os
-        import stat
+        from .detection.project import read_regular_file
 
         try:
-            st = os.stat(self.filename)
-            if not stat.S_ISREG(st.st_mode):  # a FIFO or device named by --stdin-display-name would block
-                return None
-            with open(self.filename, "rb") as handle:
-                data = handle.read()
+            data, st = read_regular_file(self.filename)  # never a FIFO named by --stdin-display-name
         except OSError:
             return None
         return (data, st) if data == source.encode("utf-8", "surrogatepass") else None
@@ -213,8 +213,8 @@ class NNParamChecker:
                     view = self._project_view()
                     findings = analyze(self.tree, source, self.extra_bases, project=view)
                     if index is not None:
-                        index.store_result(self.filename, data, self._result_key(), view and view._view, findings,
-                                           st=st, kind=PLUGIN_RESULT_KIND)
+                        index.store_result(self.filename, data, st, self._result_key(), view and view.asked, findings,
+                                           kind=PLUGIN_RESULT_KIND)
         except RecursionError:
             findings = [not_analysed("nesting too deep")]
         except Exception as exc:  # noqa: BLE001 - an escaping exception would abort flake8 for everyone

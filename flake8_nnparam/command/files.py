@@ -7,7 +7,6 @@ import errno
 import fnmatch
 import io
 import os
-import stat
 import tokenize
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -15,7 +14,7 @@ from typing import Iterable, Sequence
 from pathspec import GitIgnoreSpec
 
 from ..detection.parsing import parse_module
-from ..detection.project import SKIPPED_DIRS
+from ..detection.project import SKIPPED_DIRS, NotARegularFile, read_regular_file
 
 
 # What a directory walk lints: Python files and Jupyter notebooks (see ``notebooks``).
@@ -69,20 +68,18 @@ def read_bytes(path: str) -> bytes:
 
 
 def read_bytes_and_stat(path: str) -> tuple[bytes, os.stat_result]:
-    """The file's bytes and its stat, taken before reading (an edit during the read leaves it stale)."""
+    """The file's bytes and its stat, taken before reading (``project.read_regular_file``), or a clear
+    ``AnalysisError``."""
     try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode):
-            raise AnalysisError("cannot read: not a regular file")  # a FIFO or device would block or never end
-        with open(path, "rb") as handle:
-            data = handle.read()
+        return read_regular_file(path)
+    except NotARegularFile:
+        raise AnalysisError("cannot read: not a regular file") from None  # a FIFO or device would block
     except OSError as exc:
         if exc.errno == errno.ELOOP or (exc.errno == errno.ENOENT and os.path.islink(path)):
             reason = "broken symlink or symlink loop"
         else:
             reason = exc.strerror or str(exc)
         raise AnalysisError(f"cannot read: {reason}") from None
-    return data, st
 
 
 def parse_source(source: SourceFile) -> ast.Module:

@@ -147,7 +147,7 @@ def check_source(
                            buffer_style=settings.buffer_style)
         noqa = _noqa_texts(source, findings)
         if project is not None and source.path is not None and source.fallback_reason is None:
-            project.store_result(source.path, source.data, _result_key(settings), view, findings, noqa, st=source.stat)
+            project.store_result(source.path, source.data, source.stat, _result_key(settings), view, findings, noqa)
         if not findings:
             return report
         findings = _filter(findings, noqa, settings)

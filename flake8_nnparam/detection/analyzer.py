@@ -21,7 +21,7 @@ from .rule import Decision, Fix
 from .rules import RULES_BY_CODE
 from .tensor_rules import decide_lazy_state, decide_tensor
 from .tensors import ExpressionInference
-from .arguments import is_device_call, is_device_helper_call, is_dtype_expression, moved_operands, moved_parameters
+from .arguments import is_device_call, is_device_helper_call, moved_operands, moved_parameters
 from .imports import cached_on_node as _cached
 from .imports import walk_once as _walk
 from .uses import AttrUses, ClassView, Use, collect_uses, guard_text, is_in_place, lazy_updates
@@ -1212,7 +1212,7 @@ def _lazy_state(info: ClassInfo, walker: "_ClassWalker") -> dict[str, tuple[Bind
 
 def _class_candidates(
     info: ClassInfo, inference: ExpressionInference, module_functions, owner_managed: set[str],
-    fixes: FixBuilder | None = None, subclasses: list[ClassInfo] = (),
+    fixes: FixBuilder | None = None, classes: list[ClassInfo] = (),
 ) -> list[Candidate]:
     """Every binding construction makes that could be unregistered state, each with its decision."""
     walker = _ClassWalker(info, inference, module_functions)
@@ -1266,19 +1266,20 @@ def _class_candidates(
     evidence.periodic = view.periodic
     updates = {attr: use for attr, (_, use) in lazy.items()}
     decided = [(b, d) for b in considered if (d := _decide(b, evidence, uses, updates)) is not None]
-    for binding, decision in _complete_fixes(decided, info, walker, fixes, subclasses):
+    for binding, decision in _complete_fixes(decided, info, walker, fixes, classes):
         candidates.append(_candidate(info, binding, decision))
     return candidates
 
 
 def _complete_fixes(decided: list[tuple[Binding, Decision]], info: ClassInfo, walker: "_ClassWalker",
-                    fixes: FixBuilder | None, subclasses: list[ClassInfo] = ()) -> list[tuple[Binding, Decision]]:
+                    fixes: FixBuilder | None, classes: list[ClassInfo] = ()) -> list[tuple[Binding, Decision]]:
     """Give each default-on decision its complete fix, or the reason it has none: the one place where
     fixability is decided. The findings of one statement (chained or tuple targets) share one fix."""
     by_stmt: dict[int, list[tuple[Binding, Decision]]] = {}
     for binding, decision in decided:
         if decision.reported_by_default and decision.fix is not None:
             by_stmt.setdefault(id(binding.stmt), []).append((binding, decision))
+    subclasses = [c for c in classes if c is not info and info in c.mro()] if by_stmt else []
     code = ClassCode(  # a subclass's methods too: one that re-binds the attribute runs on the same instance
         [c.node for c in info.mro()],
         [(m, r) for c in [*info.mro(), *subclasses] for m in c.methods.values() if (r := _first_param(m))],
@@ -1379,13 +1380,10 @@ def analyze_candidates(
     owner_managed = _owner_managed([c for c in module_classes if "_apply" in c.methods and c.is_module])
     candidates: list[Candidate] = []
     fixes = FixBuilder(body, source, buffer_style) if source is not None else None
-    subclasses = {id(c): [s for s in module_classes if s is not c and c in s.mro()] for c in module_classes}
     try:
         for info in module_classes:
             try:
-                candidates += _class_candidates(
-                    info, inference, module_functions, owner_managed, fixes, subclasses[id(info)]
-                )
+                candidates += _class_candidates(info, inference, module_functions, owner_managed, fixes, module_classes)
             except Exception:
                 if info.is_module:
                     raise

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, replace
 
 from . import tables
-from .imports import dotted_name
+from .imports import BLOCK_FIELDS, dotted_name
 from .imports import self_attr as _self_attr
 from .rule import Decision, Edit, Fix
 
@@ -204,7 +204,7 @@ def _arms(node: ast.AST, parents: dict) -> dict[ast.AST, str]:
     out: dict[ast.AST, str] = {}
     while node in parents and parents[node] is not None:
         parent = parents[node]
-        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+        for field in BLOCK_FIELDS:
             block = getattr(parent, field, None)
             if isinstance(block, list):
                 index = next((i for i, child in enumerate(block) if child is node), None)

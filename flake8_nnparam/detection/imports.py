@@ -84,13 +84,17 @@ class ImportTable:
         return any(v.split(".", 1)[0] in _TORCH_ROOTS for v in self.names.values())
 
 
+# The fields of compound statements that hold blocks of statements (``if``/``for``/``try``/``match``/...).
+BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
 def iter_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """Every statement, at any depth of compound statements, without descending into expressions."""
     stack = list(reversed(body))
     while stack:
         stmt = stack.pop()
         yield stmt
-        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+        for field in BLOCK_FIELDS:
             children = getattr(stmt, field, None)
             if children:
                 stack.extend(reversed(children))

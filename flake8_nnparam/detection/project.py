@@ -25,7 +25,7 @@ import tokenize
 from collections import OrderedDict
 from dataclasses import dataclass
 from .cache import _RACY_NS, Cache, sha1_of
-from .imports import ImportTable, dotted_name, iter_statements, registration
+from .imports import BLOCK_FIELDS, ImportTable, dotted_name, iter_statements, registration
 from .imports import first_param as _first_param
 from .module_classes import is_torch_module_name
 from .parsing import parse_module
@@ -123,7 +123,7 @@ def _own_statements(body: list[ast.stmt]):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
         yield stmt
-        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+        for name in BLOCK_FIELDS:
             stack.extend(reversed(getattr(stmt, name, None) or []))
 
 
@@ -250,6 +250,20 @@ def _finding_from_json(data: dict):
 
 
 # --- what an answer depends on ---------------------------------------------------------
+
+
+class NotARegularFile(OSError):
+    """A FIFO, device or directory where a source file was expected (reading it could block forever)."""
+
+
+def read_regular_file(path: str) -> tuple[bytes, os.stat_result]:
+    """The file's bytes and its stat, taken *before* the read (an edit saved during the read leaves the
+    stat stale, so a result cached under it is checked again). Raises ``NotARegularFile`` or ``OSError``."""
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise NotARegularFile("not a regular file")
+    with open(path, "rb") as handle:
+        return handle.read(), st
 
 
 def _stat(path: str) -> os.stat_result | None:
@@ -618,25 +632,16 @@ class ProjectIndex:
         cache.hits += 1
         return findings, payload.get("extra")
 
-    def store_result(self, path: str, data: bytes, key: str, view: "FileView | None", findings, extra=None,
-                     st: os.stat_result | None = None, kind: str = RESULT_KIND) -> None:
-        """Keep ``findings`` of ``path``, analysed from ``data``. ``st`` is the file's stat taken *before*
-        ``data`` was read, so an edit saved during the analysis leaves a stale stat that the next run
-        re-checks by hash; without it the file is stat-ed and read again here, and nothing is stored
-        when its bytes are no longer ``data``."""
+    def store_result(self, path: str, data: bytes, st: os.stat_result, key: str, view: "FileView | None", findings,
+                     extra=None, kind: str = RESULT_KIND) -> None:
+        """Keep ``findings`` of ``path``, analysed from ``data``; ``st`` is the file's stat taken *before*
+        ``data`` was read (``read_regular_file``), so an edit saved during the analysis leaves a stale stat
+        that the next run checks again instead of trusting."""
         cache = self.cache
         if cache is None:
             return
         path = os.path.realpath(path)
         digest = sha1_of(data)
-        if st is None:
-            try:
-                st = os.stat(path)
-                with open(path, "rb") as handle:
-                    if sha1_of(handle.read()) != digest:
-                        return  # edited since it was read: the next run analyses it again
-            except OSError:
-                return
         payload = {
             "key": key,
             "answers": view.answers if view is not None else {},
