@@ -542,12 +542,15 @@ def test_command_parallel_and_serial_runs_report_the_same(mixed_directory):
     assert '"path": "./pkg/child.py"' in results["1"][1]  # project-wide resolution survives -j
 
 
-def test_a_linted_file_leaves_no_reference_cycles_behind(tmp_path):
+@pytest.mark.parametrize("mode", ["lint", "diff"])
+def test_a_linted_file_leaves_no_reference_cycles_behind(tmp_path, mode):
     """The command and the plugin pause the garbage collector while a file is analysed
-    (detection/parsing.py): that is only sound while the analysis frees everything it builds by reference
-    counting. A cycle (a cache on a node that holds the node, a walker whose bound method the inference
-    keeps) would keep the file's whole tree alive until a collector pass. Checked on every fixture, in a
-    project with cross-file resolution, so both the per-file analysis and the index's summaries count."""
+    (detection/parsing.py), and the command then freezes what survives the file: that is only sound while
+    the analysis (and, with --fix or --diff, the fix) frees everything it builds by reference counting.
+    A cycle (a cache on a node that holds the node, a walker whose bound method the inference keeps)
+    would keep the file's whole tree alive until a collector pass, or for the whole run once frozen.
+    Checked on every fixture, in a project with cross-file resolution, so both the per-file analysis and
+    the index's summaries count."""
     import gc
     import shutil
 
@@ -558,17 +561,18 @@ def test_a_linted_file_leaves_no_reference_cycles_behind(tmp_path):
     for folder in ("positive", "negative", "deliberate"):
         shutil.copytree(FIXTURES / folder, root / "netpkg" / f"cases_{folder}")
     paths = sorted(p for p in root.rglob("*.py"))
-    settings = Settings(Selection(), frozenset(), "register_buffer", "lint", use_cache=False)
+    settings = Settings(Selection(), frozenset(), "register_buffer", mode, use_cache=False, unsafe_fixes=True)
     ProjectIndex.forget_all()
     gc.collect()
     gc.disable()
     try:
-        found = 0
+        found = fixed = 0
         for path in paths:
             gc.set_debug(gc.DEBUG_SAVEALL)
             index = ProjectIndex.for_file(str(path), cwd=str(root), use_cache=False)
             report = check_source(read_source(str(path)), frozenset(), settings, index)
             found += len(report.findings)
+            fixed += report.fixed
             del report
             gc.collect()
             leaked = [type(o).__name__ for o in gc.garbage]
@@ -581,3 +585,33 @@ def test_a_linted_file_leaves_no_reference_cycles_behind(tmp_path):
         gc.enable()
         ProjectIndex.forget_all()
     assert found > 20  # the fixtures' findings were really analysed
+    assert mode == "lint" or fixed > 20  # and, in diff mode, really fixed
+
+
+def test_the_command_freezes_what_a_file_leaves_and_restores_the_collector(tmp_path):
+    """check_worker (the command's per-file job, also in -j workers) analyses with the collector paused,
+    then moves the survivors to the permanent generation so later passes never rescan them, and leaves
+    the collector enabled or disabled as it found it."""
+    import gc
+
+    from flake8_nnparam.command.runner import check_worker
+    from flake8_nnparam.detection.project import ProjectIndex
+
+    path = tmp_path / "model.py"
+    path.write_text(HEADER + "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+                    "        self.mask = torch.ones(3)\n\n    def forward(self, x):\n        return x * self.mask\n")
+    settings = Settings(Selection(), frozenset(), "register_buffer", "lint", use_cache=False)
+    ProjectIndex.forget_all()
+    gc.unfreeze()
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            report = check_worker((str(path), "model.py", settings))
+            assert [f.code for f in report.findings] == ["MPR002"]
+            assert gc.isenabled() is enabled
+            assert gc.get_freeze_count() > 0
+            gc.unfreeze()
+    finally:
+        gc.unfreeze()
+        gc.enable()
+        ProjectIndex.forget_all()
