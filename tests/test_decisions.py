@@ -350,6 +350,31 @@ CASES = {
         """,
         "init_table", "MPR906", "never read after construction", None,
     ),
+    "a learnable-looking tensor nothing reads (dead state: no use shows a consequence)": (
+        """
+        class M(nn.Module):
+            def __init__(self, radius=0.5):
+                super().__init__()
+                self.proj = nn.Linear(3, 3)
+                self.radius = torch.ones(1, requires_grad=True) * radius
+            def forward(self, x):
+                return self.proj(x)
+        """,
+        "radius", "MPR906", "never read after construction", None,
+    ),
+    "a counter a method only increments is still read (+= reads it)": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.proj = nn.Linear(3, 3)
+                self.steps = torch.zeros(1)
+            def forward(self, x):
+                self.steps += 1
+                return self.proj(x)
+        """,
+        "steps", "MPR002", "is updated in place", None,
+    ),
     "the plain branch of a Parameter is only read under the Parameter's test": (
         """
         class M(nn.Module):

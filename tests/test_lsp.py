@@ -29,7 +29,7 @@ CHANGED = OPENED.replace(
     "self.mask = torch.tril(torch.ones(n, n))",
     'self.register_buffer("mask", torch.tril(torch.ones(n, n)), persistent=False)\n'
     "        self.w = torch.randn(n, n, requires_grad=True)",
-)
+).replace("return x @ self.mask", "return x @ self.mask @ self.w")
 
 
 class LanguageServer:

@@ -547,6 +547,7 @@ def test_pylsp_buffer_of_a_project_file_gets_cross_file_findings(project):
         server.notify("workspace/didChangeConfiguration", {"settings": flake8_settings()})
         path = project / PACKAGE / "models" / "heads.py"
         text = path.read_text().replace("self.heads = [Encoder(n), Encoder(n)]", "self.heads = [Encoder(n)]\n        self.extra = [Encoder(n)]")
+        text = text.replace("for head in self.heads]", "for head in self.heads + self.extra]")
         uri = path.as_uri()
         server.notify(
             "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}

@@ -313,18 +313,15 @@ class _Evidence:
                             self.device_aware.add(attr)
 
     def unused_after_construction(self, attr: str) -> bool:
-        """The class's methods never read it after construction (and we can see those methods)."""
-        return (
-            self.has_runtime_methods
-            and not self.reads_everything
-            and attr not in self.read_at_runtime
-            and attr in self.read_at_construction  # it serves construction (a trimmed snippet reads it nowhere)
-        )
+        """The class's methods never read it after construction (and we can see those methods): whatever
+        it is, no use shows a consequence (a value only construction reads, or one nothing reads at all)."""
+        return self.has_runtime_methods and not self.reads_everything and attr not in self.read_at_runtime
 
     def _scan_runtime_reads(self, node, self_name: str) -> None:
         for sub in _walk(node):
-            if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Load):
-                attr = _self_attr(sub, self_name)
+            read = sub.target if isinstance(sub, ast.AugAssign) else sub  # self.n += 1 reads it
+            if isinstance(read, ast.Attribute) and (read is not sub or isinstance(read.ctx, ast.Load)):
+                attr = _self_attr(read, self_name)
                 if attr:
                     self.read_at_runtime.add(attr)
             elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name):

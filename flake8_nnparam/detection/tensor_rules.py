@@ -203,7 +203,8 @@ RULES = (
         "self.{attr} is not registered (missing from state_dict() and .to()) but no method reads it after "
         "construction; use a local variable, or register it if code elsewhere reads it",
         what="(off by default) An unregistered tensor or container of modules/Parameters that the class's own "
-        "methods never read after `__init__` (it only serves construction, or is handed to a sub-module).",
+        "methods never read after `__init__` (it only serves construction, is handed to a sub-module, or is "
+        "dead: nothing reads it at all, even if it `requires_grad`).",
         why="Nothing at run time depends on it in this class, so it cannot cause a device mismatch here; code "
         "outside the class may still read it.",
         fix="",
