@@ -517,6 +517,23 @@ CASES = {
         """,
         "counts", "MPR908", "the device the class is configured with", None,
     ),
+    "a mask compared from tensors placed on the configured device, returned by a helper": (
+        """
+        class M(nn.Module):
+            def __init__(self, config, dataset):
+                super().__init__()
+                self.device = config["device"]
+                self.emb = nn.Embedding(10, 4)
+                self.lens, self.mask = self.history(dataset)
+            def history(self, dataset):
+                lens = dataset.lengths().to(self.device)
+                steps = torch.arange(7).to(self.device)
+                return lens, (steps < lens.unsqueeze(1)).float()
+            def forward(self, user):
+                return self.emb(user) * self.mask[user].unsqueeze(-1)
+        """,
+        "mask", "MPR908", "the device the class is configured with", None,
+    ),
     "the caller's tensor kept by a layer that builds no weights: still moved with its model": (
         """
         class Penalty(nn.Module):

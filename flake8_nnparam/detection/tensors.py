@@ -247,10 +247,11 @@ class ExpressionInference:
                 return v.but(integral=v.integral or isinstance(node.op, ast.Not))
             return None
         if isinstance(node, ast.Compare):
-            sides = [node.left, *node.comparators]
-            if any((v := self.infer(s, env, self_name, attrs)) is not None and v.kind == TENSOR for s in sides):
-                if not any(isinstance(op, (ast.Is, ast.IsNot, ast.In, ast.NotIn)) for op in node.ops):
-                    return tensor(integral=True)
+            sides = [self.infer(s, env, self_name, attrs) for s in (node.left, *node.comparators)]
+            tensors = [v for v in sides if v is not None and v.kind in (TENSOR, PARAM)]
+            if tensors and not any(isinstance(op, (ast.Is, ast.IsNot, ast.In, ast.NotIn)) for op in node.ops):
+                # a mask of tensors placed on the configured device is on that device too
+                return tensor(integral=True, pinned=all(v.pinned for v in tensors))
             return None
         if isinstance(node, ast.IfExp):
             return merge(
