@@ -350,6 +350,68 @@ CASES = {
         """,
         "init_table", "MPR906", "never read after construction", None,
     ),
+    # --- compensation must be real for the dtype too: a device-only move keeps the construction dtype ----
+    "moved to the input's device only, then a matmul with a sub-module's output": (
+        """
+        class M(nn.Module):
+            def __init__(self, n=4):
+                super().__init__()
+                self.lin = nn.Linear(n, n)
+                self.dct = torch.eye(n) * 0.5
+            def forward(self, x):
+                return self.lin(x) @ self.dct.to(x.device)
+        """,
+        "dct", "MPR002", "is moved to the device but not cast, then multiplied (@)", "self.lin(x) @ self.dct",
+    ),
+    "moved with .cuda(), reshaped, then fed to a conv weight of a sub-module": (
+        """
+        class M(nn.Module):
+            def __init__(self, n=4):
+                super().__init__()
+                self.conv = nn.Conv1d(1, 1, 3)
+                self.window = torch.hann_window(n)
+            def forward(self, x):
+                w = self.window.cuda()
+                return self.conv(w.view(1, 1, -1).repeat(x.size(0), 1, 1))
+        """,
+        "window", "MPR002", "then passed to self.conv, whose weights follow the module", "return self.conv(w.view",
+    ),
+    "moved to the input's device only, then arithmetic: it promotes": (
+        """
+        class M(nn.Module):
+            def __init__(self, n=4):
+                super().__init__()
+                self.offset = torch.ones(n)
+            def forward(self, x):
+                return x * self.offset.to(x.device)
+        """,
+        "offset", "MPR901", "is moved at use", None,
+    ),
+    "moved to the input's device and dtype": (
+        """
+        class M(nn.Module):
+            def __init__(self, n=4):
+                super().__init__()
+                self.dct = torch.eye(n)
+                self.basis = torch.eye(n)
+            def forward(self, x):
+                y = x @ self.dct.to(x)
+                return y @ self.basis.to(x.device).to(x.dtype)
+        """,
+        "basis", "MPR901", "is moved at use", None,
+    ),
+    "two device-only moves meet each other: both keep float32": (
+        """
+        class M(nn.Module):
+            def __init__(self, n=4):
+                super().__init__()
+                self.a = torch.eye(n)
+                self.b = torch.ones(n, n)
+            def forward(self, x):
+                return x + self.a.to(x.device) @ self.b.to(x.device)
+        """,
+        "a", "MPR901", "is moved at use", None,
+    ),
     "a learnable-looking tensor nothing reads (dead state: no use shows a consequence)": (
         """
         class M(nn.Module):

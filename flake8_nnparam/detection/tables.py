@@ -264,6 +264,18 @@ WEIGHT_USES = frozenset(
     """.split()
 )
 
+# Functions and tensor methods that raise when their floating-point operands differ in dtype (float32 with
+# float64 or float16) instead of promoting, checked with torch 2.13: a tensor moved to the input's device but
+# not cast (``.to(x.device)``, ``.cuda()``) breaks there after ``model.double()`` / ``.half()``.
+DTYPE_STRICT_CALLS = frozenset(
+    """
+    matmul mm bmm mv dot inner tensordot einsum addmm addmv addbmm baddbmm linear bilinear conv1d conv2d
+    conv3d conv_transpose1d conv_transpose2d conv_transpose3d grid_sample lerp layer_norm group_norm
+    batch_norm instance_norm cdist prelu index_add index_add_ scatter_add scatter_add_ masked_scatter
+    masked_scatter_
+    """.split()
+)
+
 # Text that must appear in a file for it to hold a finding (the cheap prefilter).
 PREFILTER_MARKERS = ("torch", "lightning", "Module")
 

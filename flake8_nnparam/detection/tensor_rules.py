@@ -22,6 +22,10 @@ DEVICE_CONSEQUENCE = (
 _DEVICE_ONLY_CONSEQUENCE = (
     "after model.to('cuda') it stays behind and this raises a device mismatch, and state_dict() omits it"
 )
+# Moved to the input's device at use but not cast: only a dtype change of the module breaks it.
+DTYPE_CONSEQUENCE = (
+    "after model.double() or .half() it keeps its dtype and this raises a dtype mismatch, and state_dict() omits it"
+)
 _PROMOTING_USES = ("is combined with", "is compared with", "is indexed by", "is the index of")
 # torch functions that promote float32 with float64 (torch.cat([x64, t32]) is float64) instead of raising
 _PROMOTING_FUNCTIONS = frozenset(
@@ -89,7 +93,10 @@ RULES = (
         "`None` in `__init__`, then made a tensor and re-bound from its own value by a method "
         "(`self.C = beta * self.C + (1 - beta) * B`); that one has no automatic fix, because a buffer "
         "registered as `None` is missing from a new model's `state_dict()` and a checkpoint would not "
-        "load strictly: register it in `__init__` with a value of its shape.",
+        "load strictly: register it in `__init__` with a value of its shape. A move at use to the input's "
+        "device only (`self.w.to(x.device)`, `.cuda()`) keeps the construction dtype: before a matmul, "
+        "convolution, `F.linear`, `einsum`, a norm or a sub-module's weights (operations whose dtypes must "
+        "match, unlike arithmetic, which promotes) it breaks after `model.double()` or `.half()`.",
         why="Plain tensor attributes are not buffers: `.to(device)` does not move them, so the first GPU run "
         "fails with \"Expected all tensors to be on the same device\" at the line named in the message, and "
         "`state_dict()` omits them, so state updated in place is lost on save and load. Derived constants "
@@ -122,7 +129,9 @@ RULES = (
         "state_dict(): register it once with self.register_buffer(\"{attr}\", ..., persistent=False)",
         what="(off by default) A plain tensor attribute that the class moves at each use to the device of the "
         "input or of its own weights (`self.x.to(x.device)`, `.type_as(x)`, `device=x.device`). A move to a "
-        "device saved at construction (`self.device`) is no compensation: `model.to()` does not change it.",
+        "device saved at construction (`self.device`) is no compensation: `model.to()` does not change it. "
+        "Nor is a device-only move before an operation whose dtypes must match (a matmul or convolution "
+        "after `model.double()`): that is MPR002.",
         why="It works, but pays a device copy on every call and is still missing from `state_dict()`.",
         fix="`self.register_buffer(\"x\", <expr>, persistent=False)`",
         invalid=(
@@ -316,24 +325,33 @@ def decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
     sentinel = attr in evidence.parameter_attrs or value.param_alternative
     breaks = next(iter(effective_breaks(uses, evidence.parameter_guard(attr) if sentinel else None)), None)
     if breaks is not None and not small:
-        where = breaks.where()
-        # Only state of its own is saved: a value a method re-creates (a cache rebuilt at a new size) would
-        # make every checkpoint carry the shape it had when saved, and loading it into a new model fails.
-        persistent = (value.random or value.uninitialised or value.from_argument) and uses.reset is None
-        ambiguous = weight_like(value, attr)
-        fields = {
-            "evidence": where,
-            "consequence": device_consequence(breaks, value.integral),
-            "persistent": "" if persistent else _PERSISTENT_FALSE,
-            "alternative": _LEARN_ALTERNATIVE.format(attr=attr) if ambiguous else "",
-        }
-        fix = None if ambiguous else Fix("buffer", persistent=persistent)
-        return Decision("MPR002", where, fields, fix, breaks.line)
+        return _breaks_decision(binding, uses, breaks, device_consequence(breaks, value.integral))
+    dtype_break = uses.dtype_breaks
+    if dtype_break is not None and not small and not sentinel and not value.integral:
+        return _breaks_decision(binding, uses, dtype_break, DTYPE_CONSEQUENCE)
     if not small and drawn_again_on_load(binding, evidence, uses):
         where = f"is drawn at random at construction and read in {uses.first_read.method} (line {uses.first_read.line})"
         fields = {"evidence": where, "consequence": RANDOM_CONSEQUENCE, "persistent": "", "alternative": ""}
         return Decision("MPR002", where, fields, Fix("buffer", persistent=True), uses.first_read.line)
     return _tensor_silence(binding, evidence, uses, small, sentinel, breaks)
+
+
+def _breaks_decision(binding, uses: AttrUses, breaks, consequence: str) -> Decision:
+    """MPR002 at a use that breaks once the module is moved or cast."""
+    value, attr = binding.value, binding.attr
+    where = breaks.where()
+    # Only state of its own is saved: a value a method re-creates (a cache rebuilt at a new size) would
+    # make every checkpoint carry the shape it had when saved, and loading it into a new model fails.
+    persistent = (value.random or value.uninitialised or value.from_argument) and uses.reset is None
+    ambiguous = weight_like(value, attr)
+    fields = {
+        "evidence": where,
+        "consequence": consequence,
+        "persistent": "" if persistent else _PERSISTENT_FALSE,
+        "alternative": _LEARN_ALTERNATIVE.format(attr=attr) if ambiguous else "",
+    }
+    fix = None if ambiguous else Fix("buffer", persistent=persistent)
+    return Decision("MPR002", where, fields, fix, breaks.line)
 
 
 def decide_lazy_state(binding, evidence, update) -> Decision:

@@ -24,6 +24,9 @@ from .imports import ImportTable, cached_on_node, dotted_name, iter_statements, 
 from .imports import self_attr as _self_attr
 
 DEVICE = "$device"
+# ``KEEPS_DTYPE + attr``: the attribute's value, moved to the module's device but not cast (``.to(x.device)``,
+# ``.cuda()``): it keeps its construction dtype when the module becomes double or half.
+KEEPS_DTYPE = "$keeps-dtype:"
 _LOCAL = "$local:"  # a local read by an if's test (in ``refreshed``), not an attribute
 _MATH_ROOTS = ("torch.", "numpy.", "math.", "scipy.", "jax.")  # torch.log(t) computes: not a logger
 _MATH_NAMES = frozenset({"torch", "F", "math", "np", "numpy"})  # the conventional spellings of those modules
@@ -89,6 +92,7 @@ class AttrUses:
     updated: Use | None = None  # updated in place after construction: state the checkpoint must hold
     moved: Use | None = None  # moved at use to the module's or the input's device
     saved_device: Use | None = None  # moved to a device saved at construction: no compensation
+    dtype_breaks: Use | None = None  # moved to the device but not cast, then meets the module's dtype where it must match
     rebound: Use | None = None  # replaced after construction before its construction value is used
     reset: Use | None = None  # re-created after construction from scratch (not from itself): transient state
     device_rebinds: list = field(default_factory=list)  # re-bindings to a value on the module's device
@@ -241,6 +245,23 @@ def is_in_place(method: str) -> bool:
     return method.endswith("_") and not method.startswith("_")
 
 
+def _moves_device_only(node: ast.Call, method: str) -> bool:
+    """``t.cuda()``, ``t.to(x.device)``, ``t.to(device)``, ``t.to(device=d)``: the device changes, the dtype
+    does not (unlike ``t.to(x)``, ``t.type_as(x)`` or ``t.to(x.device, x.dtype)``)."""
+    if method in ("cuda", "npu", "xpu", "mps"):
+        return True
+    if method != "to" or len(node.args) > 1 or any(k.arg in ("dtype", "other") for k in node.keywords):
+        return False
+    target = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "device"), None)
+    if isinstance(target, ast.Attribute):
+        return target.attr == "device" or target.attr.endswith("_device")
+    return isinstance(target, ast.Name) and (target.id in ("device", "dev") or target.id.endswith("_device"))
+
+
+def _kept_dtype(sources: frozenset[str]) -> frozenset[str]:
+    return frozenset(s for s in sources if s.startswith(KEEPS_DTYPE))
+
+
 def _combined(sources: frozenset[str]) -> frozenset[str]:
     """The result of an operation: computed with device state, it is on the device (a mismatch was
     noted where it happened), so it no longer carries the attributes that went into it."""
@@ -348,7 +369,19 @@ class _MethodEval:
 
     @staticmethod
     def _attrs(sources: frozenset[str]) -> frozenset[str]:
-        return frozenset(s for s in sources if s != DEVICE)
+        return frozenset(s for s in sources if not s.startswith("$"))
+
+    def _dtype_strict(self, parts: list[frozenset[str]], line: int, what: str) -> None:
+        """The operands of one operation whose dtypes must match (``tables.DTYPE_STRICT_CALLS``, ``@``, a
+        sub-module's weights): an attribute moved to the device but not cast breaks there when another operand
+        follows the module's dtype (one that follows the module and was not itself only moved)."""
+        for i, part in enumerate(parts):
+            kept = _kept_dtype(part)
+            if not kept:
+                continue
+            if any(DEVICE in other and not _kept_dtype(other) for j, other in enumerate(parts) if j != i):
+                others = frozenset().union(*(o for j, o in enumerate(parts) if j != i))
+                self._note({k[len(KEEPS_DTYPE):] for k in kept - others}, "dtype_breaks", line, what)
 
     def _meet(self, a: frozenset[str], b: frozenset[str], line: int, what: str) -> None:
         """``a`` and ``b`` take part in one tensor operation."""
@@ -432,6 +465,7 @@ class _MethodEval:
         what = "is multiplied (@) with tensors that follow the module" if isinstance(node.op, ast.MatMult) else "is combined with tensors that follow the module"
         self._meet(left, right, node.lineno, what)
         if isinstance(node.op, ast.MatMult):
+            self._dtype_strict([left, right], node.lineno, "is moved to the device but not cast, then multiplied (@) with tensors that follow the module")
             for side in (node.left, node.right):
                 if isinstance(side, ast.Attribute) and isinstance(side.value, ast.Name) and side.value.id == self.self_name:
                     self._note({side.attr}, "weight", node.lineno, "is used as a weight (@)")
@@ -609,6 +643,8 @@ class _MethodEval:
         if moved:  # rgb_to_grayscale(x, self.w), which does w.to(x.device): compensated where it is used
             self._note(moved, "moved", line, f"is moved at use by {name}()")
         joined = joined - moved - unreached  # unreached: read there only under `if w.requires_grad:`
+        if name.rsplit(".", 1)[-1] in tables.DTYPE_STRICT_CALLS:
+            self._dtype_strict(args, line, f"is moved to the device but not cast, then passed with tensors that follow the module to {name}()")
         if DEVICE in joined and self._attrs(joined):
             self._note(self._attrs(joined), "breaks", line, f"is passed with tensors that follow the module to {name}()")
         return _combined(joined)
@@ -693,7 +729,12 @@ class _MethodEval:
             self._note(self._attrs(joined), "breaks", line, what)
         if DEVICE in joined:
             self._note(self._attrs(receiver), "breaks", line, f"takes tensors that follow the module in .{method}()")
-        return _combined(receiver | joined)
+        if method in tables.DTYPE_STRICT_CALLS:
+            self._dtype_strict([receiver, *args], line, f"is moved to the device but not cast, then meets tensors that follow the module in .{method}()")
+        result = _combined(receiver | joined)
+        if DEVICE not in joined:  # t.repeat(1, n), t[None].view(-1): still the moved value, in its own dtype
+            result |= _kept_dtype(receiver)
+        return result
 
     def _move(self, node: ast.Call, method: str, receiver: frozenset[str], line: int) -> frozenset[str]:
         attrs = self._attrs(receiver)
@@ -720,12 +761,19 @@ class _MethodEval:
         for a in node.args:
             self.ev(a)
         if target == "dtype":
-            return receiver
+            follows_dtype = any(isinstance(n, ast.Attribute) and n.attr == "dtype" and not self._is_self(n.value)
+                                for n in [*node.args, *(k.value for k in node.keywords)])
+            return receiver - _kept_dtype(receiver) if follows_dtype else receiver  # t.to(x.dtype)
         if target == "saved":
             self._note(attrs, "saved_device", line, "is moved to a device saved at construction")
             return receiver
         self._note(attrs, "moved", line, f"is moved at use (.{method}())")
+        if _moves_device_only(node, method):
+            return _DEVICE | _kept_dtype(receiver) | {KEEPS_DTYPE + a for a in attrs}
         return _DEVICE
+
+    def _is_self(self, node: ast.AST) -> bool:
+        return isinstance(node, ast.Name) and node.id == self.self_name
 
     def _self_call(self, node: ast.Call, method: str, line: int) -> frozenset[str]:
         args = self._args(node)
@@ -738,6 +786,7 @@ class _MethodEval:
             return _EMPTY  # self.log_dict({"reward": self.rewards[-1], "loss": loss}): recorded, not computed
         if method in self.view.following:
             self._note(self._attrs(joined), "breaks", line, f"is passed to self.{method}, whose weights follow the module")
+            self._dtype_strict([*args, _DEVICE], line, f"is moved to the device but not cast, then passed to self.{method}, whose weights follow the module")
             return _DEVICE
         if method in self.view.candidates:
             return joined
