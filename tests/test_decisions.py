@@ -400,6 +400,22 @@ CASES = {
         """,
         "basis", "MPR901", "is moved at use", None,
     ),
+    "moved to the device only, then a conv with an input cast to float32: both stay float32": (
+        """
+        class M(nn.Module):
+            def __init__(self, n=2):
+                super().__init__()
+                self.kernel = torch.ones(n, 1, 3, 3)
+                self.device = None
+            def forward(self, masks):
+                if self.device is None:
+                    self.kernel = self.kernel.to(masks.device)
+                    self.device = masks.device
+                one_hot = masks.unsqueeze(1).float()
+                return torch.nn.functional.conv2d(one_hot, self.kernel, padding=1)
+        """,
+        "kernel", "MPR901", "is moved at use", None,
+    ),
     "two device-only moves meet each other: both keep float32": (
         """
         class M(nn.Module):

@@ -303,8 +303,9 @@ _ROOTS: dict[tuple[str, str], str] = {}
 _REAL: dict[str, str] = {}
 
 
-def _real_dir(path: str) -> str:
-    """``realpath`` of the working directory or home, once per process and spelling."""
+def _real(path: str) -> str:
+    """``os.path.realpath(path)``, once per process and spelling: it stats every component of the path,
+    and a file's path is asked for by the root lookup, its view, its cached result and the tree handover."""
     real = _REAL.get(path)
     if real is None:
         real = _REAL[path] = os.path.realpath(path)
@@ -314,16 +315,16 @@ def _real_dir(path: str) -> str:
 def find_root(path: str, cwd: str | None = None) -> str:
     """The project a file belongs to: the directory flake8 runs in when the file is inside it, else the
     nearest ancestor with a project marker, else the directory above the file's top package."""
-    directory = os.path.dirname(os.path.realpath(path))
+    directory = os.path.dirname(_real(path))
     key = (directory, cwd or os.getcwd())
     root = _ROOTS.get(key)
     if root is None:
-        root = _ROOTS[key] = _find_root(directory, _real_dir(key[1]))
+        root = _ROOTS[key] = _find_root(directory, _real(key[1]))
     return root
 
 
 def _find_root(directory: str, cwd: str) -> str:
-    home = _real_dir(os.path.expanduser("~"))
+    home = _real(os.path.expanduser("~"))
     if _is_under(directory, cwd) and cwd not in (os.sep, home):
         return cwd
     top = directory
@@ -360,7 +361,6 @@ class ProjectIndex:
         self._inside_memo: dict[str, bool] = {}
         self._module_memo: dict[tuple, tuple[str | None, frozenset]] = {}
         self._class_memo: dict[tuple[str, str], tuple[bool, frozenset]] = {}
-        self._real_memo: dict[str, str] = {}
         # What answers depend on (see ``_deps``): a stack of collectors, one per question being answered,
         # and the fingerprint of each file and probed path as this process first saw it.
         self._collecting: list[set] = []
@@ -397,7 +397,7 @@ class ProjectIndex:
 
     def view(self, path: str, tree: ast.AST | None = None) -> "FileView":
         """The questions one file asks; ``tree`` is its content as linted (a buffer may differ from disk)."""
-        path = os.path.realpath(path)
+        path = _real(path)
         if tree is not None:
             # One in-memory file at a time: a long run must not keep every tree it linted alive. The
             # summary of a file linted earlier stays (its classes and imports); its function summaries,
@@ -490,7 +490,7 @@ class ProjectIndex:
         known = self._inside_memo.get(path)
         if known is not None:
             return known
-        real = os.path.realpath(path)
+        real = _real(path)
         result = _is_under(real, self.root) and real != self.root
         if result:
             parts = os.path.relpath(real, self.root).split(os.sep)[:-1]
@@ -526,7 +526,7 @@ class ProjectIndex:
             self._note_content(path)
             self.unreadable[path] = str(exc)
             return None
-        relpath = os.path.relpath(os.path.realpath(path), self.root)
+        relpath = os.path.relpath(_real(path), self.root)
         cache = self.cache
         entry = cache.read(SUMMARY_KIND, relpath) if cache is not None else None
         if entry is not None and Cache.fresh_by_stat(entry, st):
@@ -566,7 +566,7 @@ class ProjectIndex:
 
     def take_tree(self, path: str, text: str) -> ast.AST | None:
         """The tree of ``path`` if this index parsed exactly ``text`` for a summary (then forgets it)."""
-        spare = self._spare.pop(os.path.realpath(path), None) if self._spare else None
+        spare = self._spare.pop(_real(path), None) if self._spare else None
         return spare[1] if spare is not None and spare[0] == text else None
 
     def _function_names(self, path: str, summary: dict):
@@ -599,7 +599,7 @@ class ProjectIndex:
         cache = self.cache
         if cache is None:
             return None
-        path = os.path.realpath(path)
+        path = _real(path)
         try:
             st = os.stat(path)
         except OSError:
@@ -640,7 +640,7 @@ class ProjectIndex:
         cache = self.cache
         if cache is None:
             return
-        path = os.path.realpath(path)
+        path = _real(path)
         digest = sha1_of(data)
         payload = {
             "key": key,
@@ -707,10 +707,7 @@ class ProjectIndex:
     # --- names ----------------------------------------------------------------------
     def resolve(self, path: str, dotted: str) -> list[Symbol]:
         """What ``dotted``, as written in ``path``, refers to among the project's classes, functions and modules."""
-        real = self._real_memo.get(path)
-        if real is None:
-            real = self._real_memo[path] = os.path.realpath(path)
-        return self._resolve_in(real, dotted.split("."), set())
+        return self._resolve_in(_real(path), dotted.split("."), set())
 
     def _resolve_in(self, path: str, parts: list[str], seen: set, skip_class: str | None = None) -> list[Symbol]:
         found = self._lookup(path, parts[0], seen, skip_class)

@@ -27,6 +27,8 @@ DEVICE = "$device"
 # ``KEEPS_DTYPE + attr``: the attribute's value, moved to the module's device but not cast (``.to(x.device)``,
 # ``.cuda()``): it keeps its construction dtype when the module becomes double or half.
 KEEPS_DTYPE = "$keeps-dtype:"
+# A value cast to a fixed dtype (``mask.float()``, ``t.to(torch.float32)``): it no longer follows the module's.
+FIXED_DTYPE = "$fixed-dtype"
 _LOCAL = "$local:"  # a local read by an if's test (in ``refreshed``), not an attribute
 _MATH_ROOTS = ("torch.", "numpy.", "math.", "scipy.", "jax.")  # torch.log(t) computes: not a logger
 _MATH_NAMES = frozenset({"torch", "F", "math", "np", "numpy"})  # the conventional spellings of those modules
@@ -262,6 +264,15 @@ def _kept_dtype(sources: frozenset[str]) -> frozenset[str]:
     return frozenset(s for s in sources if s.startswith(KEEPS_DTYPE))
 
 
+def _dtype_marks(sources: frozenset[str]) -> frozenset[str]:
+    """What says the value's dtype does not follow the module's: kept from construction, or cast."""
+    return frozenset(s for s in sources if s.startswith((KEEPS_DTYPE, FIXED_DTYPE)))
+
+
+def _fixed(sources: frozenset[str]) -> frozenset[str]:
+    return sources | {FIXED_DTYPE} if DEVICE in sources else sources
+
+
 def _combined(sources: frozenset[str]) -> frozenset[str]:
     """The result of an operation: computed with device state, it is on the device (a mismatch was
     noted where it happened), so it no longer carries the attributes that went into it."""
@@ -379,7 +390,7 @@ class _MethodEval:
             kept = _kept_dtype(part)
             if not kept:
                 continue
-            if any(DEVICE in other and not _kept_dtype(other) for j, other in enumerate(parts) if j != i):
+            if any(DEVICE in other and not _dtype_marks(other) for j, other in enumerate(parts) if j != i):
                 others = frozenset().union(*(o for j, o in enumerate(parts) if j != i))
                 self._note({k[len(KEEPS_DTYPE):] for k in kept - others}, "dtype_breaks", line, what)
 
@@ -694,7 +705,7 @@ class _MethodEval:
         if method in _CAST_METHODS:
             for a in node.args:
                 self.ev(a)
-            return receiver
+            return _fixed(receiver)  # mask.float(): float32 whatever the module's dtype
         if method in _METADATA_METHODS:
             for a in node.args:
                 self.ev(a)
@@ -733,7 +744,7 @@ class _MethodEval:
             self._dtype_strict([receiver, *args], line, f"is moved to the device but not cast, then meets tensors that follow the module in .{method}()")
         result = _combined(receiver | joined)
         if DEVICE not in joined:  # t.repeat(1, n), t[None].view(-1): still the moved value, in its own dtype
-            result |= _kept_dtype(receiver)
+            result |= _dtype_marks(receiver)
         return result
 
     def _move(self, node: ast.Call, method: str, receiver: frozenset[str], line: int) -> frozenset[str]:
@@ -763,13 +774,13 @@ class _MethodEval:
         if target == "dtype":
             follows_dtype = any(isinstance(n, ast.Attribute) and n.attr == "dtype" and not self._is_self(n.value)
                                 for n in [*node.args, *(k.value for k in node.keywords)])
-            return receiver - _kept_dtype(receiver) if follows_dtype else receiver  # t.to(x.dtype)
+            return receiver - _dtype_marks(receiver) if follows_dtype else _fixed(receiver)  # t.to(x.dtype)
         if target == "saved":
             self._note(attrs, "saved_device", line, "is moved to a device saved at construction")
             return receiver
         self._note(attrs, "moved", line, f"is moved at use (.{method}())")
         if _moves_device_only(node, method):
-            return _DEVICE | _kept_dtype(receiver) | {KEEPS_DTYPE + a for a in attrs}
+            return _DEVICE | _dtype_marks(receiver) | {KEEPS_DTYPE + a for a in attrs}
         return _DEVICE
 
     def _is_self(self, node: ast.AST) -> bool:
