@@ -10,6 +10,7 @@ import ast
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -412,8 +413,11 @@ def test_concurrent_writers_leave_whole_entries(project):
         assert proc.wait(timeout=120) == 0, proc.stderr.read()
     entries = list((project / CACHE_DIR_NAME).glob("*/*.json"))
     assert entries, "no cache entry was written"
+    umask = os.umask(0)
+    os.umask(umask)
     for entry in entries:
         json.loads(entry.read_bytes())
+        assert stat.S_IMODE(entry.stat().st_mode) == 0o644 & ~umask  # readable by a shared checkout's users
     assert not list((project / CACHE_DIR_NAME).glob("*/.tmp-*"))
     rows, _ = lint_in_process(project)
     assert rows == expected_rows()

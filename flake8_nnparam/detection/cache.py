@@ -16,9 +16,9 @@ deleting it at any time is safe.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
-import tempfile
 import time
 from typing import Any
 
@@ -116,12 +116,22 @@ class Cache:
             pass  # a full disk or a vanished directory costs a re-parse next time, nothing more
 
 
+_TEMP_NAMES = itertools.count()
+
+
 def _write_atomically(directory: str, path: str, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=directory)
+    # A name unique to this process (pid and a counter) created with O_EXCL and mode 0644 (mkstemp's 0600
+    # would lock other users of a shared checkout out): one open, one write, one rename per entry.
+    while True:
+        tmp = os.path.join(directory, f".tmp-{os.getpid()}-{next(_TEMP_NAMES)}.json")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            break
+        except FileExistsError:  # left behind by a killed process with the same pid
+            continue
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp's 0600 would lock other users of a shared checkout out
         os.replace(tmp, path)
     except BaseException:
         try:
