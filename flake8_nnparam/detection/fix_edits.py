@@ -742,6 +742,10 @@ def no_fix_reason(decision: Decision) -> str:
         return ("it is None until a method creates it: register it in __init__ with a value of its shape "
                 "(register_buffer with torch.zeros(...)); registered as None, a new model's state_dict() lacks "
                 "it and a checkpoint would not load strictly")
+    if decision.fields.get("param_branch"):
+        return ("another branch of the same expression makes an nn.Parameter: registering the whole expression "
+                "as a buffer would turn that Parameter into a buffer the optimizer never trains; register only the "
+                "plain branch (an if/else with self.register_buffer in the else)")
     if decision.fields.get("alternative"):
         return ("the engine cannot tell a learned weight from a fixed tensor: make it nn.Parameter(...) or a buffer "
                 "by hand")

@@ -350,7 +350,9 @@ def _breaks_decision(binding, uses: AttrUses, breaks, consequence: str) -> Decis
         "persistent": "" if persistent else _PERSISTENT_FALSE,
         "alternative": _LEARN_ALTERNATIVE.format(attr=attr) if ambiguous else "",
     }
-    fix = None if ambiguous else Fix("buffer", persistent=persistent)
+    if value.param_alternative:  # self.s = nn.Parameter(t) if learn else torch.tensor([1.0])
+        fields["param_branch"] = True
+    fix = None if ambiguous or value.param_alternative else Fix("buffer", persistent=persistent)
     return Decision("MPR002", where, fields, fix, breaks.line)
 
 
