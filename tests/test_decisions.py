@@ -428,6 +428,70 @@ CASES = {
         """,
         "a", "MPR901", "is moved at use", None,
     ),
+    # --- what the caller passes: a Parameter registers itself; a class placed where its data lives ----
+    "a Tensor-annotated argument the file's callers pass an nn.Parameter (through a local)": (
+        """
+        class Input(nn.Module):
+            def __init__(self, proj: nn.Module, pos_embed: torch.Tensor, shift: torch.Tensor):
+                super().__init__()
+                self.proj = proj
+                self.pos_embed = pos_embed
+                self.shift = shift
+            def forward(self, x):
+                return self.proj(x) + self.pos_embed + self.shift
+        def build(d):
+            pos_embed = nn.Parameter(torch.zeros(1, d))
+            return Input(nn.Linear(d, d), pos_embed, shift=torch.zeros(d))
+        """,
+        "pos_embed", None, "NOT A CANDIDATE", None,
+    ),
+    "the same argument, when the callers pass a plain tensor": (
+        """
+        class Input(nn.Module):
+            def __init__(self, proj: nn.Module, pos_embed: torch.Tensor, shift: torch.Tensor):
+                super().__init__()
+                self.proj = proj
+                self.pos_embed = pos_embed
+                self.shift = shift
+            def forward(self, x):
+                return self.proj(x) + self.pos_embed + self.shift
+        def build(d):
+            pos_embed = nn.Parameter(torch.zeros(1, d))
+            return Input(nn.Linear(d, d), pos_embed, shift=torch.zeros(d))
+        """,
+        "shift", "MPR002", "is combined with tensors that follow the module", "return self.proj(x)",
+    ),
+    "a sampler given its owner's Parameter (self.weight_mu) in this file": (
+        """
+        class Sampler(nn.Module):
+            def __init__(self, mu: torch.Tensor):
+                super().__init__()
+                self.mu = mu
+                self.eps = torch.ones(3)
+            def forward(self, x):
+                return x * self.mu * self.eps
+        class Owner(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.weight_mu = nn.Parameter(torch.zeros(3))
+                self.sampler = Sampler(self.weight_mu)
+            def forward(self, x):
+                return self.sampler(x)
+        """,
+        "mu", None, "NOT A CANDIDATE", None,
+    ),
+    "construction keeps the device of the tensor it was given: placed where the caller's data is": (
+        """
+        class Observer(nn.Module):
+            def __init__(self, weight: torch.Tensor, alpha=0.5):
+                super().__init__()
+                self.weight = weight
+                self.device = weight.device
+            def forward(self, x):
+                return x @ self.weight.t()
+        """,
+        "weight", "MPR908", "the device the class is configured with", None,
+    ),
     "a learnable-looking tensor nothing reads (dead state: no use shows a consequence)": (
         """
         class M(nn.Module):

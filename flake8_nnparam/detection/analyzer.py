@@ -657,6 +657,95 @@ def _is_dataclass(node: ast.ClassDef) -> bool:
     return False
 
 
+def _stores_argument_device(func, self_name: str | None) -> bool:
+    """Construction keeps the device of a tensor it was given (``self.device = weight.device``,
+    ``self.dargs = {"device": p.device, ...}``): the class is built to live where the caller's tensors
+    are, and makes its own on that device; the tensors it was given are placed there, not moved by
+    ``.to()`` (MPR908)."""
+    params = {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs} - {self_name}
+    for stmt in iter_statements(func.body):
+        if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or stmt.value is None:
+            continue
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        if not any(_self_attr(t, self_name) for t in targets):
+            continue
+        for node in ast.walk(stmt.value):
+            if isinstance(node, ast.Attribute) and node.attr == "device" and (
+                isinstance(node.value, ast.Name) and node.value.id in params
+            ):
+                return True
+    return False
+
+
+class _InFileCallers:
+    """The calls of this file's classes, indexed on the first question (most files never ask): which
+    constructor arguments a caller in this file passes an ``nn.Parameter``. Assigned to a Module
+    attribute, a Parameter registers itself (``self.pos_embed = pos_embed``): that is no plain tensor, and
+    registering it as a buffer would stop its training (issue 9: "not when it is an nn.Parameter")."""
+
+    def __init__(self, body: list[ast.stmt], imports: ImportTable, class_names: set[str]) -> None:
+        self._body, self._imports, self._class_names = body, imports, class_names
+        self._calls: dict[str, list[tuple[ast.Call, frozenset[str]]]] | None = None
+
+    def _is_parameter_call(self, node: ast.AST) -> bool:
+        return isinstance(node, ast.Call) and self._imports.qualify(node.func) in tables.PARAMETER_CLASSES
+
+    def _parameter_names(self, func, owner_attrs: frozenset[str]) -> frozenset[str]:
+        """What holds a Parameter in ``func``: locals bound to ``nn.Parameter(...)`` and ``self.<attr>``."""
+        names = {
+            target.id
+            for stmt in iter_statements(func.body)
+            if isinstance(stmt, ast.Assign) and self._is_parameter_call(stmt.value)
+            for target in stmt.targets
+            if isinstance(target, ast.Name)
+        }
+        self_name = _first_param(func)
+        return frozenset(names | ({f"{self_name}.{a}" for a in owner_attrs} if self_name else set()))
+
+    def _index(self) -> dict[str, list[tuple[ast.Call, frozenset[str]]]]:
+        calls: dict[str, list[tuple[ast.Call, frozenset[str]]]] = {}
+
+        def visit(func, owner_attrs: frozenset[str]) -> None:
+            holders = None
+            for node in ast.walk(func):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self._class_names:
+                    if holders is None:
+                        holders = self._parameter_names(func, owner_attrs)
+                    calls.setdefault(node.func.id, []).append((node, holders))
+
+        for stmt in self._body:
+            if isinstance(stmt, _FunctionNode):
+                visit(stmt, frozenset())
+            elif isinstance(stmt, ast.ClassDef):
+                methods = [m for m in stmt.body if isinstance(m, _FunctionNode)]
+                owned = frozenset(
+                    attr
+                    for m in methods
+                    for node in iter_statements(m.body)
+                    if isinstance(node, ast.Assign) and self._is_parameter_call(node.value)
+                    for target in node.targets
+                    if (attr := _self_attr(target, _first_param(m)))
+                )
+                for method in methods:
+                    visit(method, owned)
+        return calls
+
+    def parameter_arguments(self, class_name: str, init) -> dict[str, int]:
+        """``{argument: line}`` of ``init``'s arguments some call of ``class_name`` here passes a Parameter."""
+        if self._calls is None:
+            self._calls = self._index()
+        params = [a.arg for a in init.args.posonlyargs + init.args.args][1:]
+        found: dict[str, int] = {}
+        for call, holders in self._calls.get(class_name, ()):
+            given = list(zip(params, call.args)) + [(k.arg, k.value) for k in call.keywords if k.arg]
+            for name, value in given:
+                if isinstance(value, ast.Starred):
+                    break
+                if self._is_parameter_call(value) or (dotted_name(value) or "") in holders:
+                    found.setdefault(name, call.lineno)
+        return found
+
+
 class _RegisteredLocals:
     """The local names a function registers elsewhere, computed on first question (most never ask)."""
 
@@ -672,10 +761,12 @@ class _RegisteredLocals:
 class _ClassWalker:
     """Symbolically runs ``__init__`` and what it calls, recording every binding of ``self.<attr>``."""
 
-    def __init__(self, info: ClassInfo, inference: ExpressionInference, module_functions: dict):
+    def __init__(self, info: ClassInfo, inference: ExpressionInference, module_functions: dict,
+                 callers: _InFileCallers | None = None):
         self.info = info
         self.inference = inference
         self.module_functions = module_functions
+        self.callers = callers
         self.attrs: dict[str, Value] = {}
         self.bindings: list[Binding] = []
         self.construction: set[ast.AST] = set()
@@ -705,6 +796,16 @@ class _ClassWalker:
         self._registered_locals.append(_RegisteredLocals(func, self_name))
         self.inference.registered_locals = self._registered_locals[-1]
         env = _seed_parameters(func, self.inference.imports)
+        if not self._stack[:-1] and any(v and v.from_argument for v in env.values()):  # the constructor's tensors
+            passed = self.callers.parameter_arguments(self.info.node.name, func) if self.callers else {}
+            located = _stores_argument_device(func, self_name)
+            for name, value in list(env.items()):
+                if value is None or not value.from_argument:
+                    continue
+                if name in passed:  # Foo(w=nn.Parameter(...)) in this file: a Parameter registers itself
+                    env[name] = Value(PARAM, alias=True)
+                elif located:  # self.device = weight.device: the class lives where the caller's tensors are
+                    env[name] = value.but(pinned=True)
         returns: list[Value | None] = []
         try:
             self._block(func.body, env, set(), self_name, returns)
@@ -1209,10 +1310,10 @@ def _lazy_state(info: ClassInfo, walker: "_ClassWalker") -> dict[str, tuple[Bind
 
 def _class_candidates(
     info: ClassInfo, inference: ExpressionInference, module_functions, owner_managed: set[str],
-    fixes: FixBuilder | None = None, classes: list[ClassInfo] = (),
+    fixes: FixBuilder | None = None, classes: list[ClassInfo] = (), callers: _InFileCallers | None = None,
 ) -> list[Candidate]:
     """Every binding construction makes that could be unregistered state, each with its decision."""
-    walker = _ClassWalker(info, inference, module_functions)
+    walker = _ClassWalker(info, inference, module_functions, callers)
     walker.run()
     lazy = _lazy_state(info, walker)
     # The whole-class evidence scan is the costly part: only pay for it when a binding could be a finding.
@@ -1377,10 +1478,13 @@ def analyze_candidates(
     owner_managed = _owner_managed([c for c in module_classes if "_apply" in c.methods and c.is_module])
     candidates: list[Candidate] = []
     fixes = FixBuilder(body, source, buffer_style) if source is not None else None
+    callers = _InFileCallers(body, imports, {c.node.name for c in module_classes})
     try:
         for info in module_classes:
             try:
-                candidates += _class_candidates(info, inference, module_functions, owner_managed, fixes, module_classes)
+                candidates += _class_candidates(
+                    info, inference, module_functions, owner_managed, fixes, module_classes, callers
+                )
             except Exception:
                 if info.is_module:
                     raise
