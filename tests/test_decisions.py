@@ -480,6 +480,30 @@ CASES = {
         """,
         "mu", None, "NOT A CANDIDATE", None,
     ),
+    "device=None in the constructor is PyTorch's factory convention, not a placement": (
+        """
+        class Sinusoidal(nn.Module):
+            def __init__(self, width, max_len=64, device=None):
+                super().__init__()
+                position = torch.arange(max_len, device=device).unsqueeze(1)
+                self.pe = torch.zeros(max_len, width, device=device) + position
+            def forward(self, x):
+                return x + self.pe[: x.size(1)]
+        """,
+        "pe", "MPR002", "is combined with tensors that follow the module", "return x + self.pe",
+    ),
+    "a device the constructor requires is where the class is built to run": (
+        """
+        class Env(nn.Module):
+            def __init__(self, n, device):
+                super().__init__()
+                self.state = torch.zeros(n, device=device)
+            def forward(self, action):
+                self.state += action
+                return self.state
+        """,
+        "state", "MPR908", "the device the class is configured with", None,
+    ),
     "construction keeps the device of the tensor it was given: placed where the caller's data is": (
         """
         class Observer(nn.Module):
@@ -621,7 +645,7 @@ CASES = {
     "made on the device the class is configured with": (
         """
         class Env(nn.Module):
-            def __init__(self, n, device=None):
+            def __init__(self, n, device):
                 super().__init__()
                 self.lin = nn.Linear(n, n)
                 self.state = torch.zeros(n, device=device)
@@ -1186,7 +1210,7 @@ CASES = {
     "moved onto the configured device by a later statement, when one is configured": (
         """
         class M(nn.Module):
-            def __init__(self, n, device=None):
+            def __init__(self, n, device="cpu"):
                 super().__init__()
                 self.table = torch.full((n,), -1, dtype=torch.long)
                 for k in range(n):

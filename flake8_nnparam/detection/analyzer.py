@@ -25,7 +25,7 @@ from .arguments import is_device_call, is_device_helper_call, moved_operands, mo
 from .imports import cached_on_node as _cached
 from .imports import walk_once as _walk
 from .uses import AttrUses, ClassView, Use, collect_uses, guard_text, is_in_place, lazy_updates
-from .values import CONTAINER, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge
+from .values import CONTAINER, DEVICE as DEVICE_KIND, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge
 
 _FunctionNode = (ast.FunctionDef, ast.AsyncFunctionDef)
 _MAX_CALL_DEPTH = 8
@@ -563,7 +563,7 @@ def _element_kinds(value: Value) -> set[str]:
     return set(value.elements) if value.kind == CONTAINER else {value.kind}
 
 
-def _seed_parameters(func, imports: ImportTable) -> dict[str, Value | None]:
+def _seed_parameters(func, imports: ImportTable, constructor: bool = False) -> dict[str, Value | None]:
     """Parameters with a numeric default or an int/float annotation are numbers."""
     env: dict[str, Value | None] = {}
     polymorphic = {  # branched on with ``if isinstance(x, ...)`` (an assert only confirms the type)
@@ -592,11 +592,22 @@ def _seed_parameters(func, imports: ImportTable) -> dict[str, Value | None]:
             continue  # isinstance(alpha, float) ... else: alpha is a list
         if numeric_default or _number_annotation(annotation):
             env[arg.arg] = Value(NUMBER)
+        elif constructor and _device_argument_name(arg.arg) and isinstance(default, ast.Constant) and (
+            default.value is None
+        ):
+            # device=None: PyTorch's factory-argument convention (nn.Linear(..., device=None)), where the module
+            # is built on the default device unless told and then moved with .to(): nothing is placed on purpose
+            env[arg.arg] = Value(DEVICE_KIND, pinned=False)
         elif annotation is not None and is_torch_module_name(imports.qualify(annotation)):
             env[arg.arg] = Value(MODULE, alias=True)  # passed in: already owned elsewhere
         elif _tensor_annotation(annotation) or _tensor_default(default, imports):
             env[arg.arg] = Value(TENSOR, from_argument=True)  # weight: Tensor, stored as given
     return env
+
+
+def _device_argument_name(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in ("device", "dev") or lowered.endswith("_device")
 
 
 def _number_annotation(annotation) -> bool:
@@ -795,7 +806,7 @@ class _ClassWalker:
         self._stack.append(func)
         self._registered_locals.append(_RegisteredLocals(func, self_name))
         self.inference.registered_locals = self._registered_locals[-1]
-        env = _seed_parameters(func, self.inference.imports)
+        env = _seed_parameters(func, self.inference.imports, constructor=not self._stack[:-1])
         if not self._stack[:-1] and any(v and v.from_argument for v in env.values()):  # the constructor's tensors
             passed = self.callers.parameter_arguments(self.info.node.name, func) if self.callers else {}
             located = _stores_argument_device(func, self_name)

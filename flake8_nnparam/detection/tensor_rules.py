@@ -251,13 +251,17 @@ RULES = (
         what="(off by default) A plain tensor whose uses would break after a move (or that is updated in place), "
         "but which construction places on purpose on the device the class is configured with (`device=device`, "
         "`device=self.device`, `.to(pkg.device)`): environments, simulators and samplers built on their target "
-        "device. Not `.cuda()` or `.to(\"cuda\")` (hard-coded), not a device read off a tensor (`x.device`).",
+        "device. Not `.cuda()` or `.to(\"cuda\")` (hard-coded), not a device read off a tensor (`x.device`), and "
+        "not a constructor argument `device=None`: that is PyTorch's factory convention (`nn.Linear(..., "
+        "device=None)`), where the module is built on the default device and moved with `.to()`. A class "
+        "that keeps the device of a tensor it was given (`self.device = weight.device`) is placed where "
+        "its caller's data is.",
         why="Such objects are built on their target device and used there; `.to()` and `state_dict()` are not how "
         "they are used, so the consequence is hypothetical. Classes that are moved after construction should still "
         "register the tensor.",
         fix="`self.register_buffer(\"x\", <expr>)` if instances are moved or saved",
         invalid=(
-            HEADER + "class M(nn.Module):\n    def __init__(self, n, device=None):\n        super().__init__()\n"
+            HEADER + "class M(nn.Module):\n    def __init__(self, n, device):\n        super().__init__()\n"
             "        self.lin = nn.Linear(n, n)\n"
             "        self.mask = torch.ones(n, device=device)  # MPR908\n"
             "    def forward(self, x):\n        return self.lin(x) * self.mask\n",
