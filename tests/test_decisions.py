@@ -516,6 +516,36 @@ CASES = {
         """,
         "weight", "MPR908", "the device the class is configured with", None,
     ),
+    "an element of a 1-D table made from a list argument is 0-dim": (
+        """
+        from typing import List
+        class Voxels(nn.Module):
+            def __init__(self, size=0.2, point_cloud_range: List[float] = [0, -40, -3, 70.4, 40, 1]):
+                super().__init__()
+                self.lin = nn.Linear(3, 3)
+                point_cloud_range = torch.tensor(point_cloud_range, dtype=torch.float32)
+                self.x_offset = size / 2 + point_cloud_range[0]
+                self.span = point_cloud_range[3:] - point_cloud_range[:3]
+            def forward(self, x):
+                return self.lin(x) - x * self.x_offset + self.span
+        """,
+        "x_offset", "MPR902", "a 0-dim tensor", None,
+    ),
+    "a slice of the same 1-D table is still a tensor": (
+        """
+        from typing import List
+        class Voxels(nn.Module):
+            def __init__(self, size=0.2, point_cloud_range: List[float] = [0, -40, -3, 70.4, 40, 1]):
+                super().__init__()
+                self.lin = nn.Linear(3, 3)
+                point_cloud_range = torch.tensor(point_cloud_range, dtype=torch.float32)
+                self.x_offset = size / 2 + point_cloud_range[0]
+                self.span = point_cloud_range[3:] - point_cloud_range[:3]
+            def forward(self, x):
+                return self.lin(x) - x * self.x_offset + self.span
+        """,
+        "span", "MPR002", "is combined with tensors that follow the module", "return self.lin(x)",
+    ),
     "a learnable-looking tensor nothing reads (dead state: no use shows a consequence)": (
         """
         class M(nn.Module):

@@ -598,11 +598,32 @@ def _seed_parameters(func, imports: ImportTable, constructor: bool = False) -> d
             # device=None: PyTorch's factory-argument convention (nn.Linear(..., device=None)), where the module
             # is built on the default device unless told and then moved with .to(): nothing is placed on purpose
             env[arg.arg] = Value(DEVICE_KIND, pinned=False)
+        elif _numbers_sequence(annotation, default):
+            env[arg.arg] = Value(CONTAINER, container="list", one_dim=True)  # point_cloud_range: List[float]
         elif annotation is not None and is_torch_module_name(imports.qualify(annotation)):
             env[arg.arg] = Value(MODULE, alias=True)  # passed in: already owned elsewhere
         elif _tensor_annotation(annotation) or _tensor_default(default, imports):
             env[arg.arg] = Value(TENSOR, from_argument=True)  # weight: Tensor, stored as given
     return env
+
+
+def _numbers_sequence(annotation, default) -> bool:
+    """An argument that holds a flat sequence of numbers: ``List[float]``, ``Sequence[int]``,
+    ``Tuple[float, ...]``, or a default like ``[0, -40, -3, 70.4, 40, 1]`` (``torch.tensor`` of it is 1-D)."""
+    if isinstance(default, (ast.List, ast.Tuple)) and default.elts and all(
+        isinstance(e, ast.Constant) and isinstance(e.value, (int, float)) and not isinstance(e.value, bool)
+        or isinstance(e, ast.UnaryOp) and isinstance(e.operand, ast.Constant)
+        for e in default.elts
+    ):
+        return True
+    if isinstance(annotation, ast.Subscript) and isinstance(annotation.value, (ast.Name, ast.Attribute)):
+        outer = annotation.value.id if isinstance(annotation.value, ast.Name) else annotation.value.attr
+        members = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
+        members = [m for m in members if not (isinstance(m, ast.Constant) and m.value is Ellipsis)]
+        return outer in ("List", "list", "Sequence", "Tuple", "tuple") and bool(members) and all(
+            isinstance(m, ast.Name) and m.id in ("int", "float") for m in members
+        )
+    return False
 
 
 def _device_argument_name(name: str) -> bool:

@@ -77,6 +77,13 @@ def _module_state(class_name: str, call: ast.Call) -> str:
     return "stateful"
 
 
+def _flat_sequence(node: ast.AST) -> bool:
+    """``[0., -40., -3.]``: a list or tuple literal with no nested sequence (``torch.tensor`` of it is 1-D)."""
+    return isinstance(node, (ast.List, ast.Tuple)) and bool(node.elts) and not any(
+        isinstance(e, (ast.List, ast.Tuple, ast.Starred)) for e in node.elts
+    )
+
+
 def _leaf_name(node: ast.AST) -> str:
     """``n`` -> n, ``self.conv.stride[0]`` -> stride: the name a value is known by."""
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
@@ -207,7 +214,14 @@ class ExpressionInference:
             if base is None:
                 return None
             if base.kind in (TENSOR, PARAM):
-                return tensor(complex=base.complex, integral=base.integral, random=base.random, pinned=base.pinned)
+                at_integer = isinstance(node.slice, ast.Constant) and type(node.slice.value) is int or (
+                    isinstance(node.slice, ast.UnaryOp) and isinstance(node.slice.operand, ast.Constant)
+                    and type(node.slice.operand.value) is int
+                )
+                return tensor(
+                    complex=base.complex, integral=base.integral, random=base.random, pinned=base.pinned,
+                    scalar=base.one_dim and at_integer,  # point_cloud_range[0] of a 1-D table: a 0-dim value
+                )
             if base.kind == CONTAINER:
                 if MODULE in base.elements:
                     return Value(MODULE)
@@ -506,9 +520,12 @@ class ExpressionInference:
                     or (arg_value is None and _scalar_name(_leaf_name(arg))),
                     integral=_int_literals_only(arg),
                     placeholder=isinstance(arg, (ast.List, ast.Tuple)) and not arg.elts,
+                    one_dim=_flat_sequence(arg) or (arg_value is not None and arg_value.kind == CONTAINER and arg_value.one_dim),
                 )
                 if arg_value is not None and arg_value.kind == TENSOR:
                     value = value.but(complex=arg_value.complex, integral=arg_value.integral, scalar=arg_value.scalar)
+            if last in ("arange", "linspace", "logspace", "randperm") or last.endswith("_window"):
+                value = value.but(one_dim=True)
             if last == "arange" and dtype_node is None:
                 value = value.but(
                     integral=not any(

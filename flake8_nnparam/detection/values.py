@@ -22,6 +22,7 @@ class Value:
     complex: bool = False
     integral: bool = False
     scalar: bool = False  # 0-dim
+    one_dim: bool = False  # 1-D: torch.arange(n), torch.tensor([0., -40.]) or of a flat list of numbers; t[0] is 0-dim
     placeholder: bool = False  # empty: torch.empty(0), torch.tensor([])
     random: bool = False  # drawn at random: cannot be recomputed, so it must be saved
     random_init: bool = False  # drawn like a weight initialisation (randn, rand, normal)
