@@ -21,7 +21,7 @@ from .rule import Decision, Fix
 from .rules import RULES_BY_CODE
 from .tensor_rules import decide_lazy_state, decide_tensor
 from .tensors import ExpressionInference
-from .arguments import is_device_call, is_device_helper_call, moved_operands, moved_parameters
+from .arguments import is_device_call, is_device_helper_call, is_device_name, moved_operands, moved_parameters
 from .imports import cached_on_node as _cached
 from .imports import walk_once as _walk
 from .uses import AttrUses, ClassView, Use, collect_uses, guard_text, is_in_place, lazy_updates
@@ -592,7 +592,7 @@ def _seed_parameters(func, imports: ImportTable, constructor: bool = False) -> d
             continue  # isinstance(alpha, float) ... else: alpha is a list
         if numeric_default or _number_annotation(annotation):
             env[arg.arg] = Value(NUMBER)
-        elif constructor and _device_argument_name(arg.arg) and isinstance(default, ast.Constant) and (
+        elif constructor and is_device_name(arg.arg) and isinstance(default, ast.Constant) and (
             default.value is None
         ):
             # device=None: PyTorch's factory-argument convention (nn.Linear(..., device=None)), where the module
@@ -624,11 +624,6 @@ def _numbers_sequence(annotation, default) -> bool:
             isinstance(m, ast.Name) and m.id in ("int", "float") for m in members
         )
     return False
-
-
-def _device_argument_name(name: str) -> bool:
-    lowered = name.lower()
-    return lowered in ("device", "dev") or lowered.endswith("_device")
 
 
 def _number_annotation(annotation) -> bool:

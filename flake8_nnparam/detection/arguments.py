@@ -14,6 +14,12 @@ from . import tables
 from .imports import cached_on_node, walk_once
 
 
+def is_device_name(name: str) -> bool:
+    """``device``, ``dev``, ``target_device``: a name that conventionally holds a device."""
+    lowered = name.lower()
+    return lowered in ("device", "dev") or lowered.endswith("_device")
+
+
 def is_device_helper_name(name: str) -> bool:
     """``to_device``, ``move_to``, ``cuda_if_available``: a project helper that places a tensor."""
     lowered = name.lower()

@@ -45,6 +45,8 @@ def device_consequence(use, integral: bool = False) -> str:
     if integral or promoting_call or use.what.startswith(_PROMOTING_USES):
         return _DEVICE_ONLY_CONSEQUENCE
     return DEVICE_CONSEQUENCE
+
+
 RANDOM_CONSEQUENCE = (
     "state_dict() does not hold it, so a model loaded from a checkpoint draws a different one and no longer "
     "matches its trained weights, and .to() does not move it"

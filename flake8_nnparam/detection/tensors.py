@@ -6,6 +6,7 @@ import ast
 from typing import Callable
 
 from . import tables
+from .arguments import is_device_name
 from .imports import ImportTable
 from .module_classes import ModuleClassIndex, is_torch_module_name
 from .values import CONTAINER, DEVICE, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge, tensor
@@ -58,12 +59,6 @@ def _scalar_name(name: str) -> bool:
         or lowered.startswith(("n_", "num_"))
         or lowered.endswith(("_dim", "_size", "_scale", "_temperature", "_eps"))
     )
-
-
-def _device_name(name: str) -> bool:
-    """``device``, ``dev``, ``target_device``: a name that conventionally holds a device."""
-    lowered = name.lower()
-    return lowered in ("device", "dev") or lowered.endswith("_device")
 
 
 def _module_state(class_name: str, call: ast.Call) -> str:
@@ -188,11 +183,11 @@ class ExpressionInference:
         if isinstance(node, ast.Call):
             return self._infer_call(node, env, self_name, attrs)
         if isinstance(node, ast.Name):
-            if node.id not in env and _device_name(node.id):
+            if node.id not in env and is_device_name(node.id):
                 return Value(DEVICE, pinned=True)  # a constructor argument or a global the code is configured with
             return env.get(node.id)
         if isinstance(node, ast.Attribute):
-            if _device_name(node.attr):
+            if is_device_name(node.attr):
                 return Value(DEVICE, pinned=self._configuration_root(node.value, env, self_name))
             if self_name and isinstance(node.value, ast.Name) and node.value.id == self_name:
                 value = attrs.get(node.attr)

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from . import tables
-from .arguments import call_names_device, grad_test, is_device_helper_name, moved_parameters
+from .arguments import call_names_device, grad_test, is_device_helper_name, is_device_name, moved_parameters
 from .imports import ImportTable, cached_on_node, dotted_name, iter_statements, mentions_self_attr
 from .imports import self_attr as _self_attr
 
@@ -256,8 +256,8 @@ def _moves_device_only(node: ast.Call, method: str) -> bool:
         return False
     target = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "device"), None)
     if isinstance(target, ast.Attribute):
-        return target.attr == "device" or target.attr.endswith("_device")
-    return isinstance(target, ast.Name) and (target.id in ("device", "dev") or target.id.endswith("_device"))
+        return is_device_name(target.attr)
+    return isinstance(target, ast.Name) and is_device_name(target.id)
 
 
 def _kept_dtype(sources: frozenset[str]) -> frozenset[str]:
