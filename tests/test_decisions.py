@@ -363,7 +363,7 @@ CASES = {
         """,
         "dct", "MPR002", "is moved to the device but not cast, then multiplied (@)", "self.lin(x) @ self.dct",
     ),
-    "moved with .cuda(), reshaped, then fed to a conv weight of a sub-module": (
+    "moved with .cuda(), reshaped, then convolved with a sub-module's weight": (
         """
         class M(nn.Module):
             def __init__(self, n=4):
@@ -372,9 +372,46 @@ CASES = {
                 self.window = torch.hann_window(n)
             def forward(self, x):
                 w = self.window.cuda()
-                return self.conv(w.view(1, 1, -1).repeat(x.size(0), 1, 1))
+                return torch.nn.functional.conv1d(w.view(1, 1, -1).repeat(x.size(0), 1, 1), self.conv.weight)
         """,
-        "window", "MPR002", "then passed to self.conv, whose weights follow the module", "return self.conv(w.view",
+        "window", "MPR002", "is moved to the device but not cast, then passed with", "return torch.nn.functional",
+    ),
+    "moved to the device only, then given to a sub-module: it may be an index (embedding ids)": (
+        """
+        class M(nn.Module):
+            def __init__(self, n=4):
+                super().__init__()
+                self.emb = nn.Embedding(10, n)
+                self.prompt = torch.tensor(tokenizer.encode("hi"))
+            def forward(self, x):
+                return x + self.emb(self.prompt.to(x.device)).sum(0)
+        """,
+        "prompt", "MPR901", "is moved at use", None,
+    ),
+    "cast to the input's dtype first, then moved to its device": (
+        """
+        class M(nn.Module):
+            def __init__(self, n=4):
+                super().__init__()
+                self.dct = torch.eye(n)
+            def forward(self, x):
+                dtype = x.dtype
+                return x @ self.dct.to(dtype=dtype).to(x.device)
+        """,
+        "dct", "MPR901", "is moved at use", None,
+    ),
+    "cast to long, then an index: never meets a float dtype": (
+        """
+        class M(nn.Module):
+            def __init__(self, n=4):
+                super().__init__()
+                self.lin = nn.Linear(n, n)
+                self.bucket = torch.arange(n) * 1.0
+            def forward(self, x):
+                ids = self.bucket.to(x.device).long()
+                return self.lin(x).index_select(1, ids)
+        """,
+        "bucket", "MPR901", "is moved at use", None,
     ),
     "moved to the input's device only, then arithmetic: it promotes": (
         """
@@ -545,6 +582,59 @@ CASES = {
                 return self.lin(x) - x * self.x_offset + self.span
         """,
         "span", "MPR002", "is combined with tensors that follow the module", "return self.lin(x)",
+    ),
+    "a row of a 1-D table reshaped to 2-D is still a tensor": (
+        """
+        class M(nn.Module):
+            def __init__(self, n=4):
+                super().__init__()
+                self.lin = nn.Linear(n, n)
+                grid = torch.linspace(0, 1, n * n).view(n, n)
+                self.row = grid[0]
+            def forward(self, x):
+                return self.lin(x) + self.row
+        """,
+        "row", "MPR002", "is combined with tensors that follow the module", "return self.lin(x) + self.row",
+    ),
+    "torch.tensor([mean, std]) of two sequences is 2-D: its first row is a tensor": (
+        """
+        class Normalize(nn.Module):
+            def __init__(self, mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225)):
+                super().__init__()
+                self.proj = nn.Linear(3, 3)
+                stats = torch.tensor([mean, std])
+                self.mean = stats[0]
+            def forward(self, x):
+                return self.proj(x - self.mean)
+        """,
+        "mean", "MPR002", "is combined with tensors that follow the module", "return self.proj(x - self.mean)",
+    ),
+    "a tensor made on an argument's device does not place the argument": (
+        """
+        class Head(nn.Module):
+            def __init__(self, weight: torch.Tensor):
+                super().__init__()
+                self.weight = weight
+                self.scale = torch.ones(weight.shape[0], device=weight.device)
+            def forward(self, x):
+                return x @ self.weight.t()
+        """,
+        "weight", "MPR002", "is multiplied (@) with tensors that follow the module", "return x @ self.weight",
+    ),
+    "a learnable tensor read by a module-level forward hook is read after construction": (
+        """
+        def scale_output(module, inputs, output):
+            return output * module.gain
+        class Scaled(nn.Module):
+            def __init__(self, n=4):
+                super().__init__()
+                self.lin = nn.Linear(n, n)
+                self.gain = torch.ones(n, requires_grad=True)
+                self.register_forward_hook(scale_output)
+            def forward(self, x):
+                return self.lin(x)
+        """,
+        "gain", "MPR001", "requires grad", None,
     ),
     "a learnable-looking tensor nothing reads (dead state: no use shows a consequence)": (
         """

@@ -80,6 +80,7 @@ def test_unfixable_cases_are_reported_with_reasons():
     assert "already bound at line" in reasons["probs"]  # in __init__, before it calls the helper that binds it
     assert "bound again at line" in reasons["gamma"]  # a subclass re-binds it to a plain tensor
     assert "makes an nn.Parameter" in reasons["scale_learned"]  # a Parameter in the other branch: no buffer
+    assert "makes an nn.Parameter" in reasons["offset_drawn"]  # the same for a random draw (a persistent buffer)
     for finding in findings:  # the message says why, too
         assert finding.message.endswith(f"[no fix: {finding.no_fix}]")
 

@@ -193,6 +193,7 @@ class _Evidence:
                     for node in _walk(method):
                         if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)) and node is not method:
                             self.runtime_functions.append((node, self_name, True))
+                    self._scan_module_hooks(method, module_functions)
 
     def parameter_guard(self, attr: str) -> str | None:
         """The test under which construction makes ``attr`` an nn.Parameter (``spinor``, ``not bias``)."""
@@ -316,6 +317,19 @@ class _Evidence:
         """The class's methods never read it after construction (and we can see those methods): whatever
         it is, no use shows a consequence (a value only construction reads, or one nothing reads at all)."""
         return self.has_runtime_methods and not self.reads_everything and attr not in self.read_at_runtime
+
+    def _scan_module_hooks(self, method, module_functions: dict) -> None:
+        """``self.register_forward_hook(scale_output)`` with a module-level function: it gets the module as
+        its first argument, so what it reads of it (``module.gain``) is read after construction."""
+        for node in _walk(method):
+            if (
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in tables.MODULE_HOOK_REGISTRATIONS and node.args and isinstance(node.args[0], ast.Name)
+            ):
+                hook = module_functions.get(node.args[0].id)
+                module = next(iter(hook.args.posonlyargs + hook.args.args), None) if hook is not None else None
+                if module is not None:
+                    self._scan_runtime_reads(hook, module.arg)
 
     def _scan_runtime_reads(self, node, self_name: str) -> None:
         for sub in _walk(node):
@@ -684,23 +698,36 @@ def _is_dataclass(node: ast.ClassDef) -> bool:
     return False
 
 
-def _stores_argument_device(func, self_name: str | None) -> bool:
-    """Construction keeps the device of a tensor it was given (``self.device = weight.device``,
-    ``self.dargs = {"device": p.device, ...}``): the class is built to live where the caller's tensors
-    are, and makes its own on that device; the tensors it was given are placed there, not moved by
-    ``.to()`` (MPR908)."""
-    params = {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs} - {self_name}
+def _stores_argument_device(func, self_name: str | None, tensor_args: set[str]) -> bool:
+    """Construction keeps, as a device, the device of a tensor it was given (``self.device = weight.device``,
+    ``self.dargs = {"device": p.device, ...}``, ``self.kw = dict(device=p.device)``): the class is built to
+    live where the caller's tensors are and makes its own on that device; the tensors it was given are
+    placed there, not moved by ``.to()`` (MPR908). Not a tensor made on that device
+    (``self.buf = torch.zeros(n, device=weight.device)``), and not the device of a module argument."""
+
+    def of_argument(node: ast.AST | None) -> bool:
+        return (
+            isinstance(node, ast.Attribute) and node.attr == "device"
+            and isinstance(node.value, ast.Name) and node.value.id in tensor_args
+        )
+
     for stmt in iter_statements(func.body):
         if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or stmt.value is None:
             continue
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
         if not any(_self_attr(t, self_name) for t in targets):
             continue
-        for node in ast.walk(stmt.value):
-            if isinstance(node, ast.Attribute) and node.attr == "device" and (
-                isinstance(node.value, ast.Name) and node.value.id in params
-            ):
-                return True
+        value = stmt.value
+        if of_argument(value):
+            return True
+        if isinstance(value, ast.Dict) and any(
+            isinstance(k, ast.Constant) and k.value == "device" and of_argument(v) for k, v in zip(value.keys, value.values)
+        ):
+            return True
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" and any(
+            k.arg == "device" and of_argument(k.value) for k in value.keywords
+        ):
+            return True
     return False
 
 
@@ -825,7 +852,7 @@ class _ClassWalker:
         env = _seed_parameters(func, self.inference.imports, constructor=not self._stack[:-1])
         if not self._stack[:-1] and any(v and v.from_argument for v in env.values()):  # the constructor's tensors
             passed = self.callers.parameter_arguments(self.info.node.name, func) if self.callers else {}
-            located = _stores_argument_device(func, self_name)
+            located = _stores_argument_device(func, self_name, {n for n, v in env.items() if v and v.from_argument})
             for name, value in list(env.items()):
                 if value is None or not value.from_argument:
                     continue
@@ -1242,23 +1269,6 @@ def _is_property(info: ClassInfo, attr: str) -> bool:
     return False
 
 
-def _one_dim(stmt: ast.stmt, imports: ImportTable) -> bool:
-    """``torch.arange(n)``, ``torch.linspace(...)``, ``torch.tensor([1., 2.])``: a 1-D table."""
-    value = getattr(stmt, "value", None)
-    while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and imports.qualify(value.func) is None:
-        value = value.func.value  # torch.arange(n).float()
-    if not isinstance(value, ast.Call):
-        return False
-    qualified = imports.qualify(value.func) or ""
-    last = qualified.rsplit(".", 1)[-1]
-    if last in tables.ONE_DIM_FACTORIES:
-        return True
-    if last in ("tensor", "as_tensor") or last in tables.TYPED_TENSOR_CLASSES:
-        first = value.args[0] if value.args else None
-        return isinstance(first, (ast.List, ast.Tuple)) and not any(isinstance(e, (ast.List, ast.Tuple)) for e in first.elts)
-    return False
-
-
 def _class_view(info: ClassInfo, walker: "_ClassWalker", evidence: _Evidence, candidates: set[str], imports) -> ClassView:
     following = set(evidence.registered) | evidence.parameter_attrs
     stateless = set()
@@ -1279,7 +1289,7 @@ def _class_view(info: ClassInfo, walker: "_ClassWalker", evidence: _Evidence, ca
         for attr, value in walker.attrs.items()
         if "device" in attr.lower() and attr not in methods and (value is None or value.kind not in (TENSOR, MODULE, PARAM))
     }
-    one_dim = {b.attr for b in walker.bindings if b.attr in candidates and _one_dim(b.stmt, imports)}
+    one_dim = {b.attr for b in walker.bindings if b.attr in candidates and b.value.one_dim}
     return ClassView(
         candidates=candidates,
         following=following - candidates,

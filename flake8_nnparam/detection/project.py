@@ -304,11 +304,13 @@ _REAL: dict[str, str] = {}
 
 
 def _real(path: str) -> str:
-    """``os.path.realpath(path)``, once per process and spelling: it stats every component of the path,
-    and a file's path is asked for by the root lookup, its view, its cached result and the tree handover."""
-    real = _REAL.get(path)
+    """``os.path.realpath(path)``, once per process and absolute path: it stats every component of the
+    path, and a file's path is asked for by the root lookup, its view, its cached result and the tree
+    handover. Keyed by the absolute path, so a relative one means the same file after ``os.chdir``."""
+    key = path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
+    real = _REAL.get(key)
     if real is None:
-        real = _REAL[path] = os.path.realpath(path)
+        real = _REAL[key] = os.path.realpath(key)
     return real
 
 

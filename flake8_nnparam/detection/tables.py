@@ -271,10 +271,9 @@ DTYPE_STRICT_CALLS = frozenset(
     """
     matmul mm bmm mv dot inner tensordot einsum addmm addmv addbmm baddbmm linear bilinear conv1d conv2d
     conv3d conv_transpose1d conv_transpose2d conv_transpose3d grid_sample lerp layer_norm group_norm
-    batch_norm instance_norm cdist prelu index_add index_add_ scatter_add scatter_add_ masked_scatter
-    masked_scatter_
+    batch_norm cdist prelu
     """.split()
-)
+)  # not the index-taking ones (index_add, scatter_add, embedding): an operand there may be an index
 
 # Text that must appear in a file for it to hold a finding (the cheap prefilter).
 PREFILTER_MARKERS = ("torch", "lightning", "Module")
@@ -303,5 +302,13 @@ WEIGHTED_LOSS_KEYWORDS = frozenset({"weight", "pos_weight"})
 MODE_MODULES = frozenset("Dropout Dropout1d Dropout2d Dropout3d AlphaDropout FeatureAlphaDropout RReLU".split())
 # Module methods that return the module itself: nn.Linear(a, b).to(device) is still a module.
 MODULE_SELF_METHODS = frozenset("to cuda cpu eval train float double half bfloat16 requires_grad_ type share_memory".split())
+# Registrations of a forward or backward hook on a module: the hook receives the module first.
+MODULE_HOOK_REGISTRATIONS = frozenset(
+    "register_forward_hook register_forward_pre_hook register_full_backward_hook register_backward_hook "
+    "register_full_backward_pre_hook".split()
+)
 # Factories of 1-D tensors: indexing one with an integer gives a 0-dim value.
-ONE_DIM_FACTORIES = frozenset("arange linspace logspace randperm cumprod cumsum hann_window hamming_window blackman_window".split())
+ONE_DIM_FACTORIES = frozenset(
+    "arange linspace logspace randperm cumprod cumsum hann_window hamming_window blackman_window bartlett_window "
+    "kaiser_window".split()
+)

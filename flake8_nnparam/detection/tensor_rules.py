@@ -9,6 +9,7 @@ and so breaks after ``model.to()`` (MPR002), or it is updated in place and so lo
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
 from . import tables
 from .rule import HEADER, Decision, Fix, Rule, silence
@@ -97,8 +98,8 @@ RULES = (
         "registered as `None` is missing from a new model's `state_dict()` and a checkpoint would not "
         "load strictly: register it in `__init__` with a value of its shape. A move at use to the input's "
         "device only (`self.w.to(x.device)`, `.cuda()`) keeps the construction dtype: before a matmul, "
-        "convolution, `F.linear`, `einsum`, a norm or a sub-module's weights (operations whose dtypes must "
-        "match, unlike arithmetic, which promotes) it breaks after `model.double()` or `.half()`.",
+        "convolution, `F.linear`, `einsum` or a norm (operations whose dtypes must match, unlike arithmetic, "
+        "which promotes) it breaks after `model.double()` or `.half()`.",
         why="Plain tensor attributes are not buffers: `.to(device)` does not move them, so the first GPU run "
         "fails with \"Expected all tensors to be on the same device\" at the line named in the message, and "
         "`state_dict()` omits them, so state updated in place is lost on save and load. Derived constants "
@@ -307,6 +308,15 @@ def weight_like(value, attr: str) -> bool:
 
 def decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
     """The decision for one plain tensor bound during construction (see the module docstring)."""
+    decision = _decide_tensor(binding, evidence, uses)
+    if decision.fix is not None and decision.fix.kind == "buffer" and binding.value.param_alternative:
+        # self.s = nn.Parameter(t) if learn else torch.tensor([1.0]): registering the whole expression as a
+        # buffer would turn the default Parameter into a buffer the optimizer never trains
+        return replace(decision, fix=None, fields={**decision.fields, "param_branch": True})
+    return decision
+
+
+def _decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
     value, attr = binding.value, binding.attr
     manager = evidence.manager_of(attr)
     if manager is not None:
@@ -356,9 +366,7 @@ def _breaks_decision(binding, uses: AttrUses, breaks, consequence: str) -> Decis
         "persistent": "" if persistent else _PERSISTENT_FALSE,
         "alternative": _LEARN_ALTERNATIVE.format(attr=attr) if ambiguous else "",
     }
-    if value.param_alternative:  # self.s = nn.Parameter(t) if learn else torch.tensor([1.0])
-        fields["param_branch"] = True
-    fix = None if ambiguous or value.param_alternative else Fix("buffer", persistent=persistent)
+    fix = None if ambiguous else Fix("buffer", persistent=persistent)
     return Decision("MPR002", where, fields, fix, breaks.line)
 
 

@@ -72,11 +72,12 @@ def _module_state(class_name: str, call: ast.Call) -> str:
     return "stateful"
 
 
-def _flat_sequence(node: ast.AST) -> bool:
-    """``[0., -40., -3.]``: a list or tuple literal with no nested sequence (``torch.tensor`` of it is 1-D)."""
-    return isinstance(node, (ast.List, ast.Tuple)) and bool(node.elts) and not any(
-        isinstance(e, (ast.List, ast.Tuple, ast.Starred)) for e in node.elts
-    )
+# Tensor methods that keep a 1-D table 1-D (element-wise, casts, moves).
+_SHAPE_KEEPING_METHODS = (
+    tables.FLOAT_METHODS | tables.INTEGRAL_METHODS | tables.COMPLEX_METHODS | tables.DEVICE_METHODS
+    | frozenset("clone detach detach_ contiguous flip abs neg exp log sqrt sin cos sigmoid tanh clamp round floor ceil "
+                "requires_grad_ cumsum cumprod pow mul add sub div".split())
+)
 
 
 def _leaf_name(node: ast.AST) -> str:
@@ -476,7 +477,7 @@ class ExpressionInference:
                 simple_factory=True,
             )
             if call.args and not value.uninitialised:
-                value = value.but(simple_factory=False)  # built from data, not allocated by size
+                value = value.but(simple_factory=False, one_dim=self._flat_numbers(call.args[0], env, self_name, attrs))
             return value
         if qualified.startswith("torch.nn.init.") and call.args:
             inner = self.infer(call.args[0], env, self_name, attrs)
@@ -515,11 +516,12 @@ class ExpressionInference:
                     or (arg_value is None and _scalar_name(_leaf_name(arg))),
                     integral=_int_literals_only(arg),
                     placeholder=isinstance(arg, (ast.List, ast.Tuple)) and not arg.elts,
-                    one_dim=_flat_sequence(arg) or (arg_value is not None and arg_value.kind == CONTAINER and arg_value.one_dim),
+                    one_dim=self._flat_numbers(arg, env, self_name, attrs)
+                    or (arg_value is not None and arg_value.kind == CONTAINER and arg_value.one_dim),
                 )
                 if arg_value is not None and arg_value.kind == TENSOR:
                     value = value.but(complex=arg_value.complex, integral=arg_value.integral, scalar=arg_value.scalar)
-            if last in ("arange", "linspace", "logspace", "randperm") or last.endswith("_window"):
+            if last in tables.ONE_DIM_FACTORIES:
                 value = value.but(one_dim=True)
             if last == "arange" and dtype_node is None:
                 value = value.but(
@@ -563,6 +565,19 @@ class ExpressionInference:
             return self._apply_dtype(value, dtype_node)
         return None
 
+    def _flat_numbers(self, node: ast.AST, env: Env, self_name, attrs) -> bool:
+        """``[0., -40., -3.]``, ``[lo, hi]`` of numbers: a list or tuple literal of numbers, so
+        ``torch.tensor`` of it is 1-D (not ``[mean, std]`` of two sequences, which is 2-D)."""
+        if not isinstance(node, (ast.List, ast.Tuple)) or not node.elts:
+            return False
+        for elt in node.elts:
+            if _is_number(elt):
+                continue
+            value = self.infer(elt, env, self_name, attrs)
+            if value is None or value.kind != NUMBER:
+                return False
+        return True
+
     def _tensor_method(self, receiver: Value, method: str, call: ast.Call, env: Env, self_name, attrs) -> Value | None:
         value = self._method_value(receiver, method, call)
         if value is None or value.kind != TENSOR:
@@ -581,6 +596,8 @@ class ExpressionInference:
         if method in tables.NON_TENSOR_METHODS:
             return None
         base = receiver if receiver.kind == TENSOR else tensor(scalar=receiver.scalar)
+        if base.one_dim and method not in _SHAPE_KEEPING_METHODS:
+            base = base.but(one_dim=False)  # t.view(n, n), t.repeat(2, 1), t[None]: no longer a 1-D table
         if receiver.kind == PARAM and not receiver.alias and (
             method in tables.DEVICE_METHODS or method in tables.FLOAT_METHODS
         ):

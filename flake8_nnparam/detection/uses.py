@@ -29,6 +29,9 @@ DEVICE = "$device"
 KEEPS_DTYPE = "$keeps-dtype:"
 # A value cast to a fixed dtype (``mask.float()``, ``t.to(torch.float32)``): it no longer follows the module's.
 FIXED_DTYPE = "$fixed-dtype"
+# A value cast to the input's or the module's dtype (``t.to(x.dtype)``, ``t.to(dtype)``, ``t.to(self.dtype)``):
+# a later device-only move keeps that dtype, which follows the module.
+FOLLOWS_DTYPE = "$follows-dtype"
 _LOCAL = "$local:"  # a local read by an if's test (in ``refreshed``), not an attribute
 _MATH_ROOTS = ("torch.", "numpy.", "math.", "scipy.", "jax.")  # torch.log(t) computes: not a logger
 _MATH_NAMES = frozenset({"torch", "F", "math", "np", "numpy"})  # the conventional spellings of those modules
@@ -270,7 +273,22 @@ def _dtype_marks(sources: frozenset[str]) -> frozenset[str]:
 
 
 def _fixed(sources: frozenset[str]) -> frozenset[str]:
-    return sources | {FIXED_DTYPE} if DEVICE in sources else sources
+    return sources - {FOLLOWS_DTYPE} | {FIXED_DTYPE} if DEVICE in sources else sources
+
+
+def _dtype_state(sources: frozenset[str]) -> frozenset[str]:
+    """The dtype marks a value keeps through a one-operand method (``t.view(-1)``, ``t.repeat(2)``)."""
+    return frozenset(s for s in sources if s.startswith((KEEPS_DTYPE, FIXED_DTYPE, FOLLOWS_DTYPE)))
+
+
+def _follows_dtype(node: ast.AST | None) -> bool:
+    """A dtype argument that is not a literal dtype (``x.dtype``, ``dtype``, ``self.dtype``): it follows
+    the input or the module, so it changes with ``model.double()`` (``torch.float32`` does not)."""
+    if node is None:
+        return False
+    if isinstance(node, ast.Attribute) and node.attr in tables.FLOAT_DTYPES | tables.INTEGRAL_DTYPES | tables.COMPLEX_DTYPES:
+        return False
+    return isinstance(node, (ast.Attribute, ast.Name))
 
 
 def _combined(sources: frozenset[str]) -> frozenset[str]:
@@ -705,6 +723,8 @@ class _MethodEval:
         if method in _CAST_METHODS:
             for a in node.args:
                 self.ev(a)
+            if method in tables.INTEGRAL_METHODS:  # ids.long(): an index, which never meets a float dtype
+                return receiver - _dtype_state(receiver)
             return _fixed(receiver)  # mask.float(): float32 whatever the module's dtype
         if method in _METADATA_METHODS:
             for a in node.args:
@@ -744,7 +764,7 @@ class _MethodEval:
             self._dtype_strict([receiver, *args], line, f"is moved to the device but not cast, then meets tensors that follow the module in .{method}()")
         result = _combined(receiver | joined)
         if DEVICE not in joined:  # t.repeat(1, n), t[None].view(-1): still the moved value, in its own dtype
-            result |= _dtype_marks(receiver)
+            result |= _dtype_state(receiver)
         return result
 
     def _move(self, node: ast.Call, method: str, receiver: frozenset[str], line: int) -> frozenset[str]:
@@ -772,19 +792,20 @@ class _MethodEval:
         for a in node.args:
             self.ev(a)
         if target == "dtype":
-            follows_dtype = any(isinstance(n, ast.Attribute) and n.attr == "dtype" and not self._is_self(n.value)
-                                for n in [*node.args, *(k.value for k in node.keywords)])
-            return receiver - _dtype_marks(receiver) if follows_dtype else _fixed(receiver)  # t.to(x.dtype)
+            dtype_node = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "dtype"), None)
+            if _follows_dtype(dtype_node):  # t.to(x.dtype): the module's dtype from now on
+                return receiver - _dtype_state(receiver) | {FOLLOWS_DTYPE}
+            return _fixed(receiver)
         if target == "saved":
             self._note(attrs, "saved_device", line, "is moved to a device saved at construction")
             return receiver
         self._note(attrs, "moved", line, f"is moved at use (.{method}())")
         if _moves_device_only(node, method):
+            if FOLLOWS_DTYPE in receiver:  # t.to(x.dtype).to(x.device): cast first, then moved
+                return _DEVICE | {FOLLOWS_DTYPE}
             return _DEVICE | _dtype_marks(receiver) | {KEEPS_DTYPE + a for a in attrs}
         return _DEVICE
 
-    def _is_self(self, node: ast.AST) -> bool:
-        return isinstance(node, ast.Name) and node.id == self.self_name
 
     def _self_call(self, node: ast.Call, method: str, line: int) -> frozenset[str]:
         args = self._args(node)
@@ -797,7 +818,6 @@ class _MethodEval:
             return _EMPTY  # self.log_dict({"reward": self.rewards[-1], "loss": loss}): recorded, not computed
         if method in self.view.following:
             self._note(self._attrs(joined), "breaks", line, f"is passed to self.{method}, whose weights follow the module")
-            self._dtype_strict([*args, _DEVICE], line, f"is moved to the device but not cast, then passed to self.{method}, whose weights follow the module")
             return _DEVICE
         if method in self.view.candidates:
             return joined
