@@ -702,3 +702,17 @@ def test_a_tree_parsed_for_a_summary_is_handed_to_the_command_once_and_only_for_
     index._summaries.clear()
     index.summary(os.path.realpath(path))
     assert index.take_tree(str(path), text + "\n# edited\n") is None  # another text: parse it again
+
+
+def test_a_relative_path_means_the_file_under_the_current_directory_after_chdir(tmp_path, monkeypatch):
+    """The process-wide realpath memo is keyed by the absolute path: a flake8 run in one project, then
+    another in a second project with the same relative name, must not get the first file's path."""
+    from flake8_nnparam.detection.project import _real
+
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "model.py").write_text("")
+    monkeypatch.chdir(tmp_path / "a")
+    assert _real("model.py") == os.path.realpath(tmp_path / "a" / "model.py")
+    monkeypatch.chdir(tmp_path / "b")
+    assert _real("model.py") == os.path.realpath(tmp_path / "b" / "model.py")
