@@ -1924,3 +1924,31 @@ def test_a_dataclass_module_builds_its_state_in_post_init():
     assert "w" not in before["M"]().state_dict()
     assert before["M"]().to(torch.float64).w.dtype == torch.float32
     assert after["M"]().to(torch.float64).w.dtype == torch.float64
+
+
+def test_the_message_claims_a_dtype_mismatch_only_where_one_can_happen():
+    """.double() breaks a float32 tensor that meets the module's dtype; not one that meets an input the
+    forward cast to a fixed dtype first (x.float(), also through a reduction)."""
+    from flake8_nnparam.detection import analyze
+
+    source = textwrap.dedent(
+        """\
+        import torch
+        from torch import nn
+
+
+        class Binned(nn.Module):
+            def __init__(self, n=3):
+                super().__init__()
+                self.n_bins = torch.ones(1, n) * 4
+                self.edges = torch.linspace(0, 1, n)
+
+            def forward(self, x):
+                h = torch.sum(x.float(), dim=2)
+                return torch.matmul(h, self.n_bins.t()), torch.cdist(x, self.edges[:, None])
+        """
+    )
+    found = {f.attr: f.message for f in analyze(ast.parse(source), source)}
+    assert "after model.to('cuda') it stays behind and this raises a device mismatch" in found["n_bins"]
+    assert "or .double()" not in found["n_bins"]
+    assert "after model.to('cuda') or .double() it stays behind" in found["edges"]  # x follows the module's dtype

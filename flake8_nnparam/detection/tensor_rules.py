@@ -30,20 +30,20 @@ DTYPE_CONSEQUENCE = (
 _PROMOTING_USES = ("is combined with", "is compared with", "is indexed by", "is the index of")
 # torch functions that promote float32 with float64 (torch.cat([x64, t32]) is float64) instead of raising
 _PROMOTING_FUNCTIONS = frozenset(
-    "cat concat concatenate stack hstack vstack dstack where maximum minimum fmax fmin add sub subtract mul "
+    "cat concat concatenate stack hstack vstack dstack where maximum minimum max min fmax fmin add sub subtract mul "
     "multiply div divide true_divide addcmul addcdiv pow atan2 fmod remainder eq ne lt le gt ge".split()
 )
 
 
 def device_consequence(use, integral: bool = False) -> str:
-    """What the breaking ``use`` does after a move: a device mismatch, and a dtype one unless it promotes or
+    """What the breaking ``use`` does after a move: a device mismatch, and a dtype one unless it promotes,
     the tensor is integral or bool (``.double()`` casts floating-point tensors only: an index or a mask
-    never meets a dtype it cannot take)."""
+    never meets a dtype it cannot take), or what it meets was cast to a fixed dtype (``x.float()``)."""
     head, to, callee = use.what.rpartition(" to ")
     promoting_call = bool(to) and head.endswith("follow the module") and not callee.startswith("self.") and (
         callee.removesuffix("()").rsplit(".", 1)[-1] in _PROMOTING_FUNCTIONS  # torch.cat(), th.cat(), cat()
     )
-    if integral or promoting_call or use.what.startswith(_PROMOTING_USES):
+    if integral or promoting_call or use.fixed_dtype or use.what.startswith(_PROMOTING_USES):
         return _DEVICE_ONLY_CONSEQUENCE
     return DEVICE_CONSEQUENCE
 

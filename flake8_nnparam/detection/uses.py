@@ -83,6 +83,7 @@ class Use:
     method: str
     what: str  # "is combined with the input", "is the index of index_select()", ...
     guards: tuple[str, ...] = ()  # the tests of the enclosing ifs ("spinor", "not bias"), without "self."
+    fixed_dtype: bool = False  # what it meets there was cast to a fixed dtype (x.float()): only the device breaks
 
     def where(self) -> str:
         return f"{self.what} in {self.method} (line {self.line})"
@@ -276,6 +277,12 @@ def _fixed(sources: frozenset[str]) -> frozenset[str]:
     return sources - {FOLLOWS_DTYPE} | {FIXED_DTYPE} if DEVICE in sources else sources
 
 
+def _fixed_carriers(parts: list[frozenset[str]]) -> bool:
+    """Every operand that follows the module was cast to a fixed dtype (``torch.ge(x.float(), t)``)."""
+    carriers = [p for p in parts if DEVICE in p]
+    return bool(carriers) and all(FIXED_DTYPE in p for p in carriers)
+
+
 def _dtype_state(sources: frozenset[str]) -> frozenset[str]:
     """The dtype marks a value keeps through a one-operand method (``t.view(-1)``, ``t.repeat(2)``)."""
     return frozenset(s for s in sources if s.startswith((KEEPS_DTYPE, FIXED_DTYPE, FOLLOWS_DTYPE)))
@@ -385,12 +392,12 @@ class _MethodEval:
             self.env = {name: _DEVICE for name in evidenced}
 
     # --- recording -------------------------------------------------------------------
-    def _note(self, attrs, slot: str, line: int, what: str) -> None:
+    def _note(self, attrs, slot: str, line: int, what: str, fixed_dtype: bool = False) -> None:
         for attr in attrs:
             if attr == DEVICE or attr not in self.uses:
                 continue
             record = self.uses[attr]
-            use = Use(line, self.method, what, tuple(self.guards))
+            use = Use(line, self.method, what, tuple(self.guards), fixed_dtype)
             if slot == "breaks":
                 record.all_breaks.append(use)
             if getattr(record, slot) is None:
@@ -415,9 +422,9 @@ class _MethodEval:
     def _meet(self, a: frozenset[str], b: frozenset[str], line: int, what: str) -> None:
         """``a`` and ``b`` take part in one tensor operation."""
         if DEVICE in b:
-            self._note(self._attrs(a), "breaks", line, what)
+            self._note(self._attrs(a), "breaks", line, what, FIXED_DTYPE in b)
         if DEVICE in a:
-            self._note(self._attrs(b), "breaks", line, what)
+            self._note(self._attrs(b), "breaks", line, what, FIXED_DTYPE in a)
 
     # --- expressions -----------------------------------------------------------------
     def ev(self, node: ast.AST | None) -> frozenset[str]:
@@ -675,7 +682,10 @@ class _MethodEval:
         if name.rsplit(".", 1)[-1] in tables.DTYPE_STRICT_CALLS:
             self._dtype_strict(args, line, f"is moved to the device but not cast, then passed with tensors that follow the module to {name}()")
         if DEVICE in joined and self._attrs(joined):
-            self._note(self._attrs(joined), "breaks", line, f"is passed with tensors that follow the module to {name}()")
+            self._note(self._attrs(joined), "breaks", line, f"is passed with tensors that follow the module to {name}()",
+                       _fixed_carriers(args))
+        if _fixed_carriers(args):  # torch.sum(x.float(), 1): still float32 whatever the module's dtype
+            return _combined(joined) | {FIXED_DTYPE}
         return _combined(joined)
 
     def _moved_by_helper(self, callee, node: ast.Call, args: list[frozenset[str]]) -> frozenset[str]:
@@ -757,9 +767,10 @@ class _MethodEval:
             return self._function_call(node, line)  # helper.compute(x, self.t): an unknown callable
         what = f"is passed to .{method}() of a tensor that follows the module"
         if DEVICE in receiver:
-            self._note(self._attrs(joined), "breaks", line, what)
+            self._note(self._attrs(joined), "breaks", line, what, FIXED_DTYPE in receiver)
         if DEVICE in joined:
-            self._note(self._attrs(receiver), "breaks", line, f"takes tensors that follow the module in .{method}()")
+            self._note(self._attrs(receiver), "breaks", line, f"takes tensors that follow the module in .{method}()",
+                       _fixed_carriers(args))
         if method in tables.DTYPE_STRICT_CALLS:
             self._dtype_strict([receiver, *args], line, f"is moved to the device but not cast, then meets tensors that follow the module in .{method}()")
         result = _combined(receiver | joined)
