@@ -255,12 +255,14 @@ def _command_in_process(root: Path, monkeypatch, *args: str) -> list:
     monkeypatch.chdir(root)
     ProjectIndex.forget_all()
     settings, _ = build_settings(build_parser().parse_args(["--no-config", *args, "."]), {}, str(root))
-    rows = []
+    rows, reports = [], []
     for path in sorted(root.rglob("*.py")):
         if CACHE_DIR_NAME in path.parts:
             continue
         rel = path.relative_to(root).as_posix()
-        rows.extend((rel, f.line, f.code) for f in runner.check_worker((rel, rel, settings)).findings)
+        reports.append(runner.check_worker((rel, rel, settings)))
+        rows.extend((rel, f.line, f.code) for f in reports[-1].findings)
+    runner.write_cache_packs(reports)  # as the command does at the end of its run
     return sorted(rows)
 
 
@@ -716,3 +718,43 @@ def test_a_relative_path_means_the_file_under_the_current_directory_after_chdir(
     assert _real("model.py") == os.path.realpath(tmp_path / "a" / "model.py")
     monkeypatch.chdir(tmp_path / "b")
     assert _real("model.py") == os.path.realpath(tmp_path / "b" / "model.py")
+
+
+def _cache_files(root: Path) -> tuple[list[str], list[str]]:
+    names = sorted(p.name for p in (root / CACHE_DIR_NAME).glob("*/*.json"))
+    return [n for n in names if n.startswith("pack-")], [n for n in names if not n.startswith("pack-")]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_command_writes_its_cache_as_one_pack_per_run(project, jobs):
+    """The real command keeps its entries in memory and writes one pack at the end of the run (-j workers
+    hand theirs to the parent), folds the packs it read into the new one and removes them; a warm run
+    that changed nothing writes nothing, and its findings are the cold run's."""
+    _age(project)
+    cold = run_command("-j", jobs, ".", cwd=project)
+    packs, entries = _cache_files(project)
+    assert len(packs) == 1 and entries == [], (packs, entries)
+    warm = run_command("-j", jobs, ".", cwd=project)
+    assert warm.stdout == cold.stdout and warm.returncode == cold.returncode == 2  # findings, and broken.py
+    assert _cache_files(project) == (packs, [])  # nothing changed, nothing written
+
+    base = project / PACKAGE / "layers" / "base.py"
+    base.write_text(base.read_text() + "\n")
+    _age(project)
+    again = run_command("-j", jobs, ".", cwd=project)
+    assert again.stdout == cold.stdout
+    new_packs, entries = _cache_files(project)
+    assert len(new_packs) == 1 and new_packs != packs and entries == []  # the old pack folded in, removed
+    pack = json.loads(next((project / CACHE_DIR_NAME).glob("*/pack-*.json")).read_bytes())
+    assert len(pack) >= len(expected_rows())  # every file's result and the summaries, not only the edited one
+
+
+def test_a_corrupt_pack_is_a_cache_miss(project):
+    _age(project)
+    cold = run_command(".", cwd=project)
+    (pack,) = (project / CACHE_DIR_NAME).glob("*/pack-*.json")
+    pack.write_bytes(b'{"not": "a complete entry"')
+    warm = run_command(".", cwd=project)
+    assert warm.stdout == cold.stdout and warm.returncode == cold.returncode
+    packs, _ = _cache_files(project)
+    assert len(packs) == 1 and json.loads((pack.parent / packs[0]).read_bytes())  # rewritten whole

@@ -22,13 +22,14 @@ from .formats import FORMATTERS, explain_rows, format_explain, sorted_rows
 from .notebooks import check_notebook, is_notebook
 from .runner import (
     Progress,
+    _with_project,
     check_source,
     check_worker,
     map_files,
     on_sigint,
     parse_jobs,
-    _with_project,
     project_for,
+    write_cache_packs,
 )
 
 __all__ = ["main", "run"]
@@ -81,6 +82,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         # Each file is parsed once; a name it imports from another file of the project is resolved by
         # the project index, which reads that file (or its cached summary) on first need.
         reports = map_files(check_worker, [(f, f, settings) for f in files], jobs, progress)
+        write_cache_packs(reports)
         progress.close()
 
     for report in reports:

@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass, field
 
 from ..detection import Finding, analyze
+from ..detection.cache import Cache
 from ..detection.parsing import collector_paused, parse_module
 from .args import Settings, UsageError
 from .files import AnalysisError, SourceFile, parse_source, read_source
@@ -32,6 +33,7 @@ class FileReport:
     checkpoint_notes: list[str] = field(default_factory=list)  # what each applied unsafe fix means
     safe_fixed: int = 0
     candidates: list = field(default_factory=list)  # --explain: every candidate with its decision
+    cache_entries: dict = field(default_factory=dict)  # cache directory -> entries this file's run wrote
 
 
 _INTERRUPTED = False
@@ -237,12 +239,26 @@ def project_for(path: str, settings: Settings) -> ProjectIndex:
     command lints the files the index parses for summaries, so it keeps their trees to take back."""
     index = ProjectIndex.for_file(path, extra_bases=settings.module_bases, use_cache=settings.use_cache)
     index.keep_spare_trees = True
+    index.batch_cache_writes = True  # written as one pack at the end of the run (write_cache_packs)
     return index
 
 
 def check_worker(args) -> FileReport:
     with collector_paused(freeze=True):  # see detection/parsing.py: about half the run was the collector
-        return _check_path(*args)
+        report = _check_path(*args)
+        report.cache_entries = project_for(args[0], args[2]).take_cache_entries()  # the parent writes one pack
+        return report
+
+
+def write_cache_packs(reports: list[FileReport]) -> None:
+    """Write the cache entries the run's files produced, one pack per cache directory."""
+    by_directory: dict[str, dict] = {}
+    for report in reports:
+        for directory, entries in report.cache_entries.items():
+            by_directory.setdefault(directory, {}).update(entries)
+        report.cache_entries = {}
+    for directory, entries in by_directory.items():
+        Cache(directory).write_pack(entries)
 
 
 def _check_path(path: str, display: str, settings: Settings) -> FileReport:

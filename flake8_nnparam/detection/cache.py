@@ -1,8 +1,12 @@
 """The on-disk cache of per-file results: ``.nnparam_cache/`` at the project root.
 
-One JSON file per source file and kind (``summary`` for the project index, ``findings`` for the
+One JSON entry per source file and kind (``summary`` for the project index, ``findings`` for the
 command), named by a hash of the file's path relative to the root and holding that path, the size,
-``st_mtime_ns`` and sha1 of the bytes it was computed from. A lookup trusts size + mtime only when the
+``st_mtime_ns`` and sha1 of the bytes it was computed from. The flake8 plugin writes each entry as a file
+of its own (it never knows when a run ends); the command keeps its entries in memory and writes them at
+the end of the run as one ``pack-<time>-<pid>.json`` holding every entry of the packs it read, then
+removes those packs (one file instead of hundreds: creating files was most of a cold run's system time).
+A read takes the newest of an entry file and a pack's entry. A lookup trusts size + mtime only when the
 entry was written well after the file's last modification (git's "racy" rule); otherwise, or when they
 differ, it hashes the bytes and compares. Writes go to a temporary file in the same directory and are
 renamed into place with ``os.replace``, so concurrent flake8 workers never read half an entry; the last
@@ -57,6 +61,12 @@ class Cache:
         self.hits = 0
         self.misses = 0
         self.writes = 0
+        # The command keeps the entries it writes in memory (``batch``) and the run writes them at its end as
+        # one pack file (``write_pack``): creating a file per entry was most of a cold run's system time.
+        self.batch = False
+        self.pending: dict[str, dict] = {}
+        self._packed: dict[str, dict] | None = None  # the entries of the packs found, read on first use
+        self._pack_files: list[str] = []
 
     @classmethod
     def open(cls, root: str) -> "Cache | None":
@@ -75,19 +85,76 @@ class Cache:
             return None
         return cls(directory)
 
+    @staticmethod
+    def _entry_name(kind: str, relpath: str) -> str:
+        return f"{kind}-{hashlib.sha1(relpath.encode()).hexdigest()[:24]}.json"
+
     def _entry_path(self, kind: str, relpath: str) -> str:
-        return os.path.join(self.directory, f"{kind}-{hashlib.sha1(relpath.encode()).hexdigest()[:24]}.json")
+        return os.path.join(self.directory, self._entry_name(kind, relpath))
+
+    def _packs(self) -> dict[str, dict]:
+        if self._packed is None:
+            self._packed = {}
+            try:
+                names = sorted(n for n in os.listdir(self.directory) if n.startswith(_PACK_PREFIX) and n.endswith(".json"))
+            except OSError:
+                names = []
+            for name in names:  # oldest first (the name starts with the time it was written): newer ones win
+                try:
+                    with open(os.path.join(self.directory, name), "rb") as handle:
+                        entries = json.loads(handle.read())
+                except OSError:
+                    continue  # removed by a concurrent run's compaction: its entries are in a newer pack
+                except ValueError:
+                    entries = None  # corrupt (packs are renamed into place whole): removed with the others
+                if isinstance(entries, dict):
+                    self._packed.update((k, v) for k, v in entries.items() if isinstance(v, dict))
+                self._pack_files.append(name)
+        return self._packed
 
     def read(self, kind: str, relpath: str) -> dict | None:
-        """The raw entry for ``relpath`` (not yet checked against the file), or None."""
-        try:
-            with open(self._entry_path(kind, relpath), "rb") as handle:
-                entry = json.loads(handle.read())
-        except (OSError, ValueError):
-            return None
+        """The raw entry for ``relpath`` (not yet checked against the file), or None: the newest of this
+        run's pending entry, the entry file (the plugin's) and the packs' (the command's earlier runs)."""
+        name = self._entry_name(kind, relpath)
+        entry = self.pending.get(name)
+        if entry is None:
+            try:
+                with open(os.path.join(self.directory, name), "rb") as handle:
+                    entry = json.loads(handle.read())
+            except (OSError, ValueError):
+                entry = None
+            packed = self._packs().get(name)
+            if packed is not None and not (isinstance(entry, dict) and _written(entry) >= _written(packed)):
+                entry = packed
         if not isinstance(entry, dict) or entry.get("path") != relpath or "payload" not in entry:
             return None
         return entry
+
+    def take_pending(self) -> dict[str, dict]:
+        """The entries written since the last call (``batch``), handed to whoever writes the pack."""
+        pending, self.pending = self.pending, {}
+        return pending
+
+    def write_pack(self, entries: dict[str, dict]) -> None:
+        """Write ``entries`` and those of the packs read in this run as one new pack, then remove those
+        packs (a concurrent run's newer pack is left alone; readers treat a vanished pack as a miss)."""
+        if not entries:
+            return
+        merged = dict(self._packs())
+        for name, entry in entries.items():
+            if _written(entry) >= _written(merged.get(name)):
+                merged[name] = entry
+        name = f"{_PACK_PREFIX}{time.time_ns():020d}-{os.getpid()}.json"
+        try:
+            _write_atomically(self.directory, os.path.join(self.directory, name), json.dumps(merged).encode())
+        except (OSError, TypeError, ValueError):
+            return  # a full disk or a vanished directory costs a re-parse next time, nothing more
+        for old in self._pack_files:
+            try:
+                os.unlink(os.path.join(self.directory, old))
+            except OSError:
+                pass
+        self._packed, self._pack_files = merged, [name]
 
     @staticmethod
     def fresh_by_stat(entry: dict | None, st: os.stat_result) -> bool:
@@ -109,11 +176,23 @@ class Cache:
             "written_ns": time.time_ns(),
             "payload": payload,
         }
+        if self.batch:
+            self.pending[self._entry_name(kind, relpath)] = entry
+            self.writes += 1
+            return
         try:
             _write_atomically(self.directory, self._entry_path(kind, relpath), json.dumps(entry).encode())
             self.writes += 1
         except (OSError, TypeError, ValueError):
             pass  # a full disk or a vanished directory costs a re-parse next time, nothing more
+
+
+_PACK_PREFIX = "pack-"
+
+
+def _written(entry: dict | None) -> int:
+    value = entry.get("written_ns") if isinstance(entry, dict) else None
+    return value if isinstance(value, int) else -1
 
 
 _TEMP_NAMES = itertools.count()
