@@ -748,6 +748,14 @@ def test_the_command_writes_its_cache_as_one_pack_per_run(project, jobs):
     pack = json.loads(next((project / CACHE_DIR_NAME).glob("*/pack-*.json")).read_bytes())
     assert len(pack) >= len(expected_rows())  # every file's result and the summaries, not only the edited one
 
+    gone = project / PACKAGE / "models" / "heads.py"
+    assert any(e["path"].endswith("heads.py") for e in pack.values())
+    gone.unlink()
+    base.write_text(base.read_text() + "\n")
+    run_command("-j", jobs, ".", cwd=project)
+    pack = json.loads(next((project / CACHE_DIR_NAME).glob("*/pack-*.json")).read_bytes())
+    assert not any(e["path"].endswith("heads.py") for e in pack.values())  # a deleted file's entries go
+
 
 def test_a_corrupt_pack_is_a_cache_miss(project):
     _age(project)

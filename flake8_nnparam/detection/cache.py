@@ -140,7 +140,11 @@ class Cache:
         packs (a concurrent run's newer pack is left alone; readers treat a vanished pack as a miss)."""
         if not entries:
             return
-        merged = dict(self._packs())
+        root = os.path.dirname(os.path.dirname(self.directory))
+        merged = {  # entries of files that no longer exist go (a pack is rewritten whole, so it stays small)
+            name: entry for name, entry in self._packs().items()
+            if isinstance(entry.get("path"), str) and os.path.exists(os.path.join(root, entry["path"]))
+        }
         for name, entry in entries.items():
             if _written(entry) >= _written(merged.get(name)):
                 merged[name] = entry
