@@ -766,3 +766,56 @@ def test_a_corrupt_pack_is_a_cache_miss(project):
     assert warm.stdout == cold.stdout and warm.returncode == cold.returncode
     packs, _ = _cache_files(project)
     assert len(packs) == 1 and json.loads((pack.parent / packs[0]).read_bytes())  # rewritten whole
+
+
+def test_a_pack_too_deep_to_decode_is_a_miss_not_a_crash(project):
+    """A pack is read at a process's first cache lookup: whatever is wrong with it (here, nested deeper
+    than the JSON decoder recurses) costs a miss, and the next writing run replaces it."""
+    cold = run_command(".", cwd=project)
+    (directory,) = (project / CACHE_DIR_NAME).glob("*/")
+    (directory / "pack-00000000000000000001-1.json").write_text("[" * 100_000 + "]" * 100_000)
+    base = project / PACKAGE / "layers" / "base.py"
+    base.write_text(base.read_text() + "\n")  # something to write, so the run writes a pack
+    warm = run_command(".", cwd=project)
+    assert warm.stdout == cold.stdout and warm.returncode == cold.returncode, warm.stderr
+    assert "Traceback" not in warm.stderr
+    packs, _ = _cache_files(project)
+    assert len(packs) == 1 and packs[0] != "pack-00000000000000000001-1.json"
+    flake8 = run_flake8(".", cwd=project)
+    assert "MPR999" not in flake8.stdout
+    assert flake8.stdout == run_flake8("--nnparam-no-cache", ".", cwd=project).stdout
+
+
+def test_an_interrupted_command_run_keeps_what_it_did(project, monkeypatch):
+    """Ctrl-C during a long cold run: the entries of the files already done are written (one pack)."""
+    import flake8_nnparam.command as command
+
+    done = []
+    real = command.check_worker
+
+    def worker(args):
+        if len(done) == 3:
+            raise KeyboardInterrupt
+        done.append(args[0])
+        return real(args)
+
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(command, "check_worker", worker)
+    ProjectIndex.forget_all()
+    with pytest.raises(KeyboardInterrupt):
+        command.run(["--no-config", "-j", "1", "."])
+    ProjectIndex.forget_all()
+    packs, entries = _cache_files(project)
+    assert len(packs) == 1 and entries == []
+    pack = json.loads(next((project / CACHE_DIR_NAME).glob("*/pack-*.json")).read_bytes())
+    results = {os.path.normpath(e["path"]) for name, e in pack.items() if name.startswith("result-")}
+    assert results and results <= {os.path.normpath(p) for p in done}  # the files done, and only those
+    assert len(results) >= 2  # (a file that does not parse stores no result)
+
+
+def test_the_command_on_stdin_keeps_the_summaries_it_computed(project):
+    heads = project / PACKAGE / "models" / "heads.py"
+    proc = run_command("-", "--stdin-filename", str(heads.relative_to(project)), cwd=project, input=heads.read_text())
+    assert "MPR003" in proc.stdout, proc.stderr
+    pack = json.loads(next((project / CACHE_DIR_NAME).glob("*/pack-*.json")).read_bytes())
+    assert any(name.startswith("summary-") for name in pack)  # the base class's file, read for the answer

@@ -74,6 +74,9 @@ def run(argv: Sequence[str] | None = None) -> int:
             reports = [check_notebook(None, display, data, frozenset(), settings, _with_project(project))]
         else:
             reports = [check_source(source, frozenset(), settings, project)]
+        if project is not None:  # the summaries of the other files it read
+            reports[0].cache_entries = project.take_cache_entries()
+            write_cache_packs(reports)
         files: list[str] = []
     else:
         files, errors = discover(args.paths, excludes)
@@ -81,8 +84,11 @@ def run(argv: Sequence[str] | None = None) -> int:
         progress = Progress(len(files), "checking")
         # Each file is parsed once; a name it imports from another file of the project is resolved by
         # the project index, which reads that file (or its cached summary) on first need.
-        reports = map_files(check_worker, [(f, f, settings) for f in files], jobs, progress)
-        write_cache_packs(reports)
+        reports = []
+        try:
+            map_files(check_worker, [(f, f, settings) for f in files], jobs, progress, reports)
+        finally:  # also when interrupted: what was done is kept for the next run
+            write_cache_packs(reports)
         progress.close()
 
     for report in reports:

@@ -306,9 +306,11 @@ class Progress:
             sys.stderr.flush()
 
 
-def map_files(func, items: list, jobs: int, progress: Progress) -> list:
+def map_files(func, items: list, jobs: int, progress: Progress, results: list | None = None) -> list:
+    """``func`` over ``items`` in order, in ``jobs`` processes; ``results`` (if given) receives each result as
+    it arrives, so a caller still holds what was done when the run is interrupted."""
+    results = [] if results is None else results
     if jobs <= 1 or len(items) <= 1:
-        results = []
         for item in items:
             results.append(func(item))
             progress.step()
@@ -317,7 +319,6 @@ def map_files(func, items: list, jobs: int, progress: Progress) -> list:
 
     pool = multiprocessing.Pool(min(jobs, len(items)), initializer=_ignore_sigint, initargs=(os.getpid(),))
     try:
-        results = []
         for result in pool.imap(func, items, chunksize=max(1, len(items) // (jobs * 8))):
             results.append(result)
             progress.step()

@@ -94,7 +94,7 @@ class Cache:
 
     def _packs(self) -> dict[str, dict]:
         if self._packed is None:
-            self._packed = {}
+            packed: dict[str, dict] = {}
             try:
                 names = sorted(n for n in os.listdir(self.directory) if n.startswith(_PACK_PREFIX) and n.endswith(".json"))
             except OSError:
@@ -105,11 +105,12 @@ class Cache:
                         entries = json.loads(handle.read())
                 except OSError:
                     continue  # removed by a concurrent run's compaction: its entries are in a newer pack
-                except ValueError:
-                    entries = None  # corrupt (packs are renamed into place whole): removed with the others
+                except Exception:  # noqa: BLE001 - corrupt, even nested too deep to decode: a miss, never a crash
+                    entries = None  # (packs are renamed into place whole) removed with the others on the next write
                 if isinstance(entries, dict):
-                    self._packed.update((k, v) for k, v in entries.items() if isinstance(v, dict))
+                    packed.update((k, v) for k, v in entries.items() if isinstance(v, dict))
                 self._pack_files.append(name)
+            self._packed = packed
         return self._packed
 
     def read(self, kind: str, relpath: str) -> dict | None:
@@ -121,7 +122,7 @@ class Cache:
             try:
                 with open(os.path.join(self.directory, name), "rb") as handle:
                     entry = json.loads(handle.read())
-            except (OSError, ValueError):
+            except Exception:  # noqa: BLE001 - unreadable or corrupt (even too deep to decode): a miss
                 entry = None
             packed = self._packs().get(name)
             if packed is not None and not (isinstance(entry, dict) and _written(entry) >= _written(packed)):
@@ -136,8 +137,9 @@ class Cache:
         return pending
 
     def write_pack(self, entries: dict[str, dict]) -> None:
-        """Write ``entries`` and those of the packs read in this run as one new pack, then remove those
-        packs (a concurrent run's newer pack is left alone; readers treat a vanished pack as a miss)."""
+        """Write ``entries`` and those of the packs found as one new pack, then remove those packs (their
+        entries are folded in first; a pack written after they were listed is left alone, and readers treat
+        a vanished pack as a miss)."""
         if not entries:
             return
         root = os.path.dirname(os.path.dirname(self.directory))
