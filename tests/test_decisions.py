@@ -25,6 +25,33 @@ def line_of(body: str, text: str) -> int:
     return next(i for i, line in enumerate(source.splitlines(), 1) if text in line)
 
 
+# Shared by two cases each: one snippet, two attributes with different decisions.
+_VOXELS = """
+        from typing import List
+        class Voxels(nn.Module):
+            def __init__(self, size=0.2, point_cloud_range: List[float] = [0, -40, -3, 70.4, 40, 1]):
+                super().__init__()
+                self.lin = nn.Linear(3, 3)
+                point_cloud_range = torch.tensor(point_cloud_range, dtype=torch.float32)
+                self.x_offset = size / 2 + point_cloud_range[0]
+                self.span = point_cloud_range[3:] - point_cloud_range[:3]
+            def forward(self, x):
+                return self.lin(x) - x * self.x_offset + self.span
+        """
+_INPUT_BUILT_WITH_A_PARAMETER = """
+        class Input(nn.Module):
+            def __init__(self, proj: nn.Module, pos_embed: torch.Tensor, shift: torch.Tensor):
+                super().__init__()
+                self.proj = proj
+                self.pos_embed = pos_embed
+                self.shift = shift
+            def forward(self, x):
+                return self.proj(x) + self.pos_embed + self.shift
+        def build(d):
+            pos_embed = nn.Parameter(torch.zeros(1, d))
+            return Input(nn.Linear(d, d), pos_embed, shift=torch.zeros(d))
+        """
+
 CASES = {
     # --- breaks after a move: MPR002 with the line of the use ---------------------------------------
     "combined with the input": (
@@ -467,35 +494,11 @@ CASES = {
     ),
     # --- what the caller passes: a Parameter registers itself; a class placed where its data lives ----
     "a Tensor-annotated argument the file's callers pass an nn.Parameter (through a local)": (
-        """
-        class Input(nn.Module):
-            def __init__(self, proj: nn.Module, pos_embed: torch.Tensor, shift: torch.Tensor):
-                super().__init__()
-                self.proj = proj
-                self.pos_embed = pos_embed
-                self.shift = shift
-            def forward(self, x):
-                return self.proj(x) + self.pos_embed + self.shift
-        def build(d):
-            pos_embed = nn.Parameter(torch.zeros(1, d))
-            return Input(nn.Linear(d, d), pos_embed, shift=torch.zeros(d))
-        """,
+        _INPUT_BUILT_WITH_A_PARAMETER,
         "pos_embed", None, "NOT A CANDIDATE", None,
     ),
     "the same argument, when the callers pass a plain tensor": (
-        """
-        class Input(nn.Module):
-            def __init__(self, proj: nn.Module, pos_embed: torch.Tensor, shift: torch.Tensor):
-                super().__init__()
-                self.proj = proj
-                self.pos_embed = pos_embed
-                self.shift = shift
-            def forward(self, x):
-                return self.proj(x) + self.pos_embed + self.shift
-        def build(d):
-            pos_embed = nn.Parameter(torch.zeros(1, d))
-            return Input(nn.Linear(d, d), pos_embed, shift=torch.zeros(d))
-        """,
+        _INPUT_BUILT_WITH_A_PARAMETER,
         "shift", "MPR002", "is combined with tensors that follow the module", "return self.proj(x)",
     ),
     "a sampler given its owner's Parameter (self.weight_mu) in this file": (
@@ -554,33 +557,11 @@ CASES = {
         "weight", "MPR908", "the device the class is configured with", None,
     ),
     "an element of a 1-D table made from a list argument is 0-dim": (
-        """
-        from typing import List
-        class Voxels(nn.Module):
-            def __init__(self, size=0.2, point_cloud_range: List[float] = [0, -40, -3, 70.4, 40, 1]):
-                super().__init__()
-                self.lin = nn.Linear(3, 3)
-                point_cloud_range = torch.tensor(point_cloud_range, dtype=torch.float32)
-                self.x_offset = size / 2 + point_cloud_range[0]
-                self.span = point_cloud_range[3:] - point_cloud_range[:3]
-            def forward(self, x):
-                return self.lin(x) - x * self.x_offset + self.span
-        """,
+        _VOXELS,
         "x_offset", "MPR902", "a 0-dim tensor", None,
     ),
     "a slice of the same 1-D table is still a tensor": (
-        """
-        from typing import List
-        class Voxels(nn.Module):
-            def __init__(self, size=0.2, point_cloud_range: List[float] = [0, -40, -3, 70.4, 40, 1]):
-                super().__init__()
-                self.lin = nn.Linear(3, 3)
-                point_cloud_range = torch.tensor(point_cloud_range, dtype=torch.float32)
-                self.x_offset = size / 2 + point_cloud_range[0]
-                self.span = point_cloud_range[3:] - point_cloud_range[:3]
-            def forward(self, x):
-                return self.lin(x) - x * self.x_offset + self.span
-        """,
+        _VOXELS,
         "span", "MPR002", "is combined with tensors that follow the module", "return self.lin(x)",
     ),
     "a row of a 1-D table reshaped to 2-D is still a tensor": (

@@ -20,7 +20,7 @@ from .fix_edits import ClassCode, FixBuilder, Target, fix_suffix, no_fix_reason
 from .rule import Decision, Fix
 from .rules import RULES_BY_CODE
 from .tensor_rules import decide_lazy_state, decide_tensor
-from .tensors import ExpressionInference
+from .tensors import ExpressionInference, is_number
 from .arguments import is_device_call, is_device_helper_call, is_device_name, moved_operands, moved_parameters
 from .imports import cached_on_node as _cached
 from .imports import walk_once as _walk
@@ -624,11 +624,7 @@ def _seed_parameters(func, imports: ImportTable, constructor: bool = False) -> d
 def _numbers_sequence(annotation, default) -> bool:
     """An argument that holds a flat sequence of numbers: ``List[float]``, ``Sequence[int]``,
     ``Tuple[float, ...]``, or a default like ``[0, -40, -3, 70.4, 40, 1]`` (``torch.tensor`` of it is 1-D)."""
-    if isinstance(default, (ast.List, ast.Tuple)) and default.elts and all(
-        isinstance(e, ast.Constant) and isinstance(e.value, (int, float)) and not isinstance(e.value, bool)
-        or isinstance(e, ast.UnaryOp) and isinstance(e.operand, ast.Constant)
-        for e in default.elts
-    ):
+    if isinstance(default, (ast.List, ast.Tuple)) and default.elts and all(is_number(e) for e in default.elts):
         return True
     if isinstance(annotation, ast.Subscript) and isinstance(annotation.value, (ast.Name, ast.Attribute)):
         outer = annotation.value.id if isinstance(annotation.value, ast.Name) else annotation.value.attr
@@ -1269,7 +1265,7 @@ def _is_property(info: ClassInfo, attr: str) -> bool:
     return False
 
 
-def _class_view(info: ClassInfo, walker: "_ClassWalker", evidence: _Evidence, candidates: set[str], imports) -> ClassView:
+def _class_view(info: ClassInfo, walker: "_ClassWalker", evidence: _Evidence, candidates: set[str]) -> ClassView:
     following = set(evidence.registered) | evidence.parameter_attrs
     stateless = set()
     for attr, value in walker.attrs.items():
@@ -1391,7 +1387,7 @@ def _class_candidates(
         b.attr for b in considered
         if not b.value.lazy and (b.value.kind == TENSOR or b.value.elements & {TENSOR, PARAM, MODULE})
     }
-    view = _class_view(info, walker, evidence, tensor_attrs, inference.imports)
+    view = _class_view(info, walker, evidence, tensor_attrs)
     view.computed = {b.attr for b in considered if b.computed_name and b.attr in tensor_attrs}
     view.dicts = {b.attr for b in considered if b.value.kind == CONTAINER and b.value.container == "dict"}
     view.project = inference.index.project

@@ -16,11 +16,12 @@ Env = dict  # local name -> Value
 _NUMERIC_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.MatMult)
 
 
-def _is_number(node: ast.AST) -> bool:
+def is_number(node: ast.AST) -> bool:
+    """``3``, ``-0.5``: a number literal (not a bool)."""
     if isinstance(node, ast.Constant):
         return isinstance(node.value, (int, float, complex)) and not isinstance(node.value, bool)
     if isinstance(node, ast.UnaryOp):
-        return _is_number(node.operand)
+        return is_number(node.operand)
     return False
 
 
@@ -35,7 +36,7 @@ def _int_literals_only(node: ast.AST) -> bool:
 
 def _looks_scalar(node: ast.AST) -> bool:
     """Argument of torch.tensor(...) that makes a 0-dim tensor: a number or arithmetic on numbers."""
-    if _is_number(node):
+    if is_number(node):
         return True
     if isinstance(node, ast.BinOp) and isinstance(node.op, _NUMERIC_OPS):
         return not any(isinstance(n, (ast.List, ast.Tuple, ast.ListComp)) for n in ast.walk(node))
@@ -179,7 +180,7 @@ class ExpressionInference:
     def infer(self, node: ast.AST | None, env: Env, self_name: str | None, attrs: dict[str, Value]) -> Value | None:
         if node is None:
             return None
-        if _is_number(node):
+        if is_number(node):
             return Value(NUMBER)
         if isinstance(node, ast.Call):
             return self._infer_call(node, env, self_name, attrs)
@@ -472,8 +473,8 @@ class ExpressionInference:
                 integral=last in tables.INTEGRAL_TYPED_TENSOR_CLASSES,
                 # torch.Tensor(3, 4) allocates; torch.Tensor(alpha) may as well be data: ambiguous, so no.
                 uninitialised=bool(call.args)
-                and all(_is_number(a) or isinstance(a, (ast.Name, ast.Attribute)) for a in call.args)
-                and (len(call.args) > 1 or _is_number(call.args[0])),
+                and all(is_number(a) or isinstance(a, (ast.Name, ast.Attribute)) for a in call.args)
+                and (len(call.args) > 1 or is_number(call.args[0])),
                 simple_factory=True,
             )
             if call.args and not value.uninitialised:
@@ -571,7 +572,7 @@ class ExpressionInference:
         if not isinstance(node, (ast.List, ast.Tuple)) or not node.elts:
             return False
         for elt in node.elts:
-            if _is_number(elt):
+            if is_number(elt):
                 continue
             value = self.infer(elt, env, self_name, attrs)
             if value is None or value.kind != NUMBER:

@@ -264,13 +264,18 @@ def _moves_device_only(node: ast.Call, method: str) -> bool:
     return isinstance(target, ast.Name) and is_device_name(target.id)
 
 
+def _marked(sources: frozenset[str], *marks: str) -> frozenset[str]:
+    """The dtype marks among ``sources`` that start with one of ``marks``."""
+    return frozenset(s for s in sources if s.startswith(marks))
+
+
 def _kept_dtype(sources: frozenset[str]) -> frozenset[str]:
-    return frozenset(s for s in sources if s.startswith(KEEPS_DTYPE))
+    return _marked(sources, KEEPS_DTYPE)
 
 
 def _dtype_marks(sources: frozenset[str]) -> frozenset[str]:
     """What says the value's dtype does not follow the module's: kept from construction, or cast."""
-    return frozenset(s for s in sources if s.startswith((KEEPS_DTYPE, FIXED_DTYPE)))
+    return _marked(sources, KEEPS_DTYPE, FIXED_DTYPE)
 
 
 def _fixed(sources: frozenset[str]) -> frozenset[str]:
@@ -285,7 +290,7 @@ def _fixed_carriers(parts: list[frozenset[str]]) -> bool:
 
 def _dtype_state(sources: frozenset[str]) -> frozenset[str]:
     """The dtype marks a value keeps through a one-operand method (``t.view(-1)``, ``t.repeat(2)``)."""
-    return frozenset(s for s in sources if s.startswith((KEEPS_DTYPE, FIXED_DTYPE, FOLLOWS_DTYPE)))
+    return _marked(sources, KEEPS_DTYPE, FIXED_DTYPE, FOLLOWS_DTYPE)
 
 
 def _follows_dtype(node: ast.AST | None) -> bool:
@@ -408,9 +413,9 @@ class _MethodEval:
         return frozenset(s for s in sources if not s.startswith("$"))
 
     def _dtype_strict(self, parts: list[frozenset[str]], line: int, what: str) -> None:
-        """The operands of one operation whose dtypes must match (``tables.DTYPE_STRICT_CALLS``, ``@``, a
-        sub-module's weights): an attribute moved to the device but not cast breaks there when another operand
-        follows the module's dtype (one that follows the module and was not itself only moved)."""
+        """The operands of one operation whose dtypes must match (``tables.DTYPE_STRICT_CALLS``, ``@``): an
+        attribute moved to the device but not cast breaks there when another operand follows the module's
+        dtype (one that follows the module and was neither only moved nor cast to a fixed dtype)."""
         for i, part in enumerate(parts):
             kept = _kept_dtype(part)
             if not kept:
@@ -816,7 +821,6 @@ class _MethodEval:
                 return _DEVICE | {FOLLOWS_DTYPE}
             return _DEVICE | _dtype_marks(receiver) | {KEEPS_DTYPE + a for a in attrs}
         return _DEVICE
-
 
     def _self_call(self, node: ast.Call, method: str, line: int) -> frozenset[str]:
         args = self._args(node)
