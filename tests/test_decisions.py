@@ -1412,6 +1412,42 @@ def test_container_consequence_follows_its_elements(name):
     assert (got_code, evidence in got_evidence) == (code, True), got_evidence
 
 
+PER_DEVICE = {
+    "built on the loop's device": ('self.items = [nn.Linear(4, 4, device=f"cuda:{i}") for i in range(n)]', "MPR907"),
+    "one per visible GPU": ("self.items = [nn.Linear(4, 4) for _ in range(torch.cuda.device_count())]", "MPR907"),
+    "one per rank": ("self.items = [nn.ModuleDict({'a': nn.Linear(4, 4)}) for _ in range(self.world_size)]", "MPR907"),
+    "appended in a loop, moved to the loop's device": (
+        "self.items = []\n            for d in range(n):\n"
+        "                self.items.append(nn.Linear(4, 4).to(torch.device('cuda', d)))",
+        "MPR907",
+    ),
+    "a plain loop is not per device": ("self.items = [nn.Linear(4, 4) for i in range(n)]", "MPR003"),
+    "moved to one configured device": (
+        "self.items = []\n            for i in range(n):\n                self.items.append(nn.Linear(4, 4).to(self.dev))",
+        "MPR003",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(PER_DEVICE))
+def test_a_list_with_one_element_per_device_is_placed_on_purpose(name):
+    assignment, code = PER_DEVICE[name]
+    body = f"""
+    class M(nn.Module):
+        def __init__(self, n=2):
+            super().__init__()
+            self.world_size = n
+            self.dev = "cpu"
+            {assignment}
+        def forward(self, x, i):
+            return self.items[i](x)
+    """
+    got_code, evidence, _ = decisions(body)["items"]
+    assert got_code == code, evidence
+    if code == "MPR907":
+        assert "one element per device or rank" in evidence
+
+
 def test_list_built_by_rebinding_is_a_module_list():
     body = """
     class M(nn.Module):

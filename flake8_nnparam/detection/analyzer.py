@@ -21,7 +21,9 @@ from .rule import Decision, Fix
 from .rules import RULES_BY_CODE
 from .tensor_rules import decide_lazy_state, decide_tensor
 from .tensors import ExpressionInference, is_number
-from .arguments import is_device_call, is_device_helper_call, is_device_name, moved_operands, moved_parameters
+from .arguments import (
+    is_device_call, is_device_helper_call, is_device_name, moved_operands, moved_parameters, placed_per_device,
+)
 from .imports import cached_on_node as _cached
 from .imports import walk_once as _walk
 from .uses import AttrUses, ClassView, Use, collect_uses, guard_text, is_in_place, lazy_updates
@@ -823,6 +825,7 @@ class _ClassWalker:
         self._stack: list[ast.AST] = []
         self._returns: dict[ast.AST, Value | None] = {}
         self._registered_locals: list[_RegisteredLocals] = []
+        self._loops: list[tuple[ast.AST, ast.AST]] = []  # (target, iterable) of the for loops being walked
         self._bound_in: dict[str, ast.AST | None] = {}  # attr -> function of its first binding
 
     def run(self) -> None:
@@ -1067,7 +1070,12 @@ class _ClassWalker:
                 for n in ast.walk(stmt.target):
                     if isinstance(n, ast.Name):
                         env[n.id] = None
-            self._branches([stmt.body + stmt.orelse, []], env, bound, self_name, returns)
+                self._loops.append((stmt.target, stmt.iter))
+            try:
+                self._branches([stmt.body + stmt.orelse, []], env, bound, self_name, returns)
+            finally:
+                if isinstance(stmt, (ast.For, ast.AsyncFor)):
+                    self._loops.pop()
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             self._block(stmt.body, env, bound, self_name, returns)
         elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
@@ -1165,6 +1173,8 @@ class _ClassWalker:
         registered = self._registered_locals[-1] if self._registered_locals else set()
         if isinstance(target_value, ast.Name) and target_value.id in registered:
             return
+        if target_value is not None and self._loops and placed_per_device(target_value, self._loops):
+            container.per_device = True
         kinds = value.elements if extend else _element_kinds(value)
         for kind in kinds:
             if kind == CONTAINER:

@@ -9,6 +9,7 @@ when it requires grad (``if bias.requires_grad:``). The answers are kept on the 
 from __future__ import annotations
 
 import ast
+import re
 
 from . import tables
 from .imports import cached_on_node, walk_once
@@ -18,6 +19,34 @@ def is_device_name(name: str) -> bool:
     """``device``, ``dev``, ``target_device``: a name that conventionally holds a device."""
     lowered = name.lower()
     return lowered in ("device", "dev") or lowered.endswith("_device")
+
+
+_PER_DEVICE_COUNT = re.compile(r"^(n_?|num_?)?(gpus?|devices?|ranks?)$|device_count|world_size", re.IGNORECASE)
+
+
+def placed_per_device(element: ast.AST, loops: list[tuple[ast.AST, ast.AST]]) -> bool:
+    """One element per device or rank, placed there on purpose: the loop runs over the devices or ranks
+    (``range(torch.cuda.device_count())``, ``range(world_size)``, ``for d in devices``), or the element is
+    built on a device that depends on the loop variable (``device=f"cuda:{i}"``, ``.to(devices[i])``,
+    ``.cuda(i)``). ``loops`` are the (target, iterable) pairs around the element, innermost last."""
+    names = set()
+    for target, iterable in loops:
+        names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+        for node in ast.walk(iterable):
+            name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+            if name and _PER_DEVICE_COUNT.search(name):
+                return True
+    if not names:
+        return False
+    for node in ast.walk(element):
+        if not isinstance(node, ast.Call):
+            continue
+        places = [kw.value for kw in node.keywords if kw.arg == "device"]
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("to", "cuda"):
+            places += node.args
+        if any(isinstance(n, ast.Name) and n.id in names for place in places for n in ast.walk(place)):
+            return True
+    return False
 
 
 def is_device_helper_name(name: str) -> bool:

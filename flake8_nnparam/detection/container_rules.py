@@ -25,7 +25,8 @@ RULES = (
         what="A Python list or tuple of sub-modules bound to `self`, as a literal, a comprehension, "
         "`[layer] * n`, `layers + [...]`, or an empty list filled with `append`/`extend`, holding modules with "
         "weights or buffers, or modules that `train()`/`eval()` switch (Dropout). A list of parameter-free "
-        "modules (activations, a loss without `weight=`) loses nothing and is not reported.",
+        "modules (activations, a loss without `weight=`) loses nothing and is not reported, nor is a list with one "
+        "element per device or rank (`device=f\"cuda:{i}\"`, `range(torch.cuda.device_count())`), placed on purpose.",
         why="Modules are registered only when assigned directly or held by `nn.ModuleList`/`nn.Sequential`. "
         "Their weights are not optimised or saved, `.to()` does not move them, and `model.eval()` never reaches "
         "a Dropout or BatchNorm inside the list.",
@@ -129,6 +130,9 @@ def decide_container(binding, evidence, uses: AttrUses | None) -> Decision:
     manager = evidence.manager_of(attr) if value.elements & {MODULE, PARAM} else None
     if manager is not None:  # a state_dict override or hook that walks self._lookups handles them itself
         return silence(f"{manager} handles it", "MPR905", method=manager)
+    if value.per_device and value.elements & {MODULE, PARAM, TENSOR}:
+        reason = "one element per device or rank, placed there on purpose: a single .to() is not how it moves"
+        return silence(reason, "MPR907", evidence=reason)
     if uses is not None and uses.rebound is not None and not uses.read and value.elements & {MODULE, PARAM}:
         reason = f"re-bound in {uses.rebound.method} (line {uses.rebound.line}) before its construction value is used"
         return silence(reason, "MPR907", evidence=reason)  # a placeholder forward replaces: nothing of it is lost

@@ -6,7 +6,7 @@ import ast
 from typing import Callable
 
 from . import tables
-from .arguments import is_device_name
+from .arguments import is_device_name, placed_per_device
 from .imports import ImportTable
 from .module_classes import ModuleClassIndex, is_torch_module_name
 from .values import CONTAINER, DEVICE, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge, tensor
@@ -288,9 +288,11 @@ class ExpressionInference:
             kind = "set" if isinstance(node, ast.SetComp) else "list"
             if isinstance(node, ast.GeneratorExp):
                 kind = "generator"
-            return self._container(kind, [node.elt], self._comprehension_env(node, env), self_name, attrs)
+            value = self._container(kind, [node.elt], self._comprehension_env(node, env), self_name, attrs)
+            return value.but(per_device=placed_per_device(node.elt, [(g.target, g.iter) for g in node.generators]))
         if isinstance(node, ast.DictComp):
-            return self._container("dict", [node.value], self._comprehension_env(node, env), self_name, attrs)
+            value = self._container("dict", [node.value], self._comprehension_env(node, env), self_name, attrs)
+            return value.but(per_device=placed_per_device(node.value, [(g.target, g.iter) for g in node.generators]))
         return None
 
     def _comprehension_env(self, node, env: Env) -> Env:

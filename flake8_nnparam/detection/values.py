@@ -39,6 +39,7 @@ class Value:
     container: str | None = None  # "list", "tuple", "dict", "set"
     elements: set[str] = field(default_factory=set)
     elements_registered: bool = False
+    per_device: bool = False  # one element per device or rank, placed there on purpose (device=f"cuda:{i}")
     # Modules: "stateful" (weights or buffers), "mode" (no state, but train()/eval() change it: Dropout),
     # "stateless" (ReLU, a loss without weight=). Containers: the states of the modules they hold.
     module_state: str = "stateful"
