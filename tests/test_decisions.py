@@ -1448,6 +1448,24 @@ def test_a_list_with_one_element_per_device_is_placed_on_purpose(name):
         assert "one element per device or rank" in evidence
 
 
+@pytest.mark.parametrize("call", ["F.pad(x, (0, self.max_len - x.size(-1)))", "F.interpolate(x, size=self.max_len)"])
+def test_a_size_argument_is_read_as_a_number_not_an_operand(call):
+    body = f"""
+    def seq_len(n):
+        return torch.floor(n / 2).long()
+    class M(nn.Module):
+        def __init__(self, n=8):
+            super().__init__()
+            self.lin = nn.Linear(4, 4)
+            self.max_len = seq_len(torch.tensor(n))
+        def forward(self, x):
+            x = self.lin(x)
+            return {call}
+    """
+    code, evidence, _ = decisions(body)["max_len"]
+    assert code == "MPR907", evidence
+
+
 def test_list_built_by_rebinding_is_a_module_list():
     body = """
     class M(nn.Module):

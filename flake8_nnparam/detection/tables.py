@@ -275,6 +275,13 @@ DTYPE_STRICT_CALLS = frozenset(
     """.split()
 )  # not the index-taking ones (index_add, scatter_add, embedding): an operand there may be an index
 
+# Functions whose argument at (position, keyword) is a size, not an operand: a one-element tensor there is read
+# as a Python int (``__index__``) whatever its device, ``F.pad(x, (0, self.max_len - x.size(-1)))``.
+SIZE_ARGUMENTS = {
+    "torch.nn.functional.pad": (1, "pad"),
+    "torch.nn.functional.interpolate": (1, "size"),
+}
+
 # Text that must appear in a file for it to hold a finding (the cheap prefilter).
 PREFILTER_MARKERS = ("torch", "lightning", "Module")
 

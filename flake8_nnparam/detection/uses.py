@@ -624,13 +624,21 @@ class _MethodEval:
             self._assign(target, sources, ast.Assign(targets=[target], value=value, lineno=node.lineno))
         return _EMPTY
 
-    def _args(self, node: ast.Call, skip: tuple[str, ...] = _NOT_OPERANDS) -> list[frozenset[str]]:
-        sources = [self.ev(a) for a in node.args]
-        sources += [self.ev(k.value) for k in node.keywords if k.arg not in skip]
+    def _args(self, node: ast.Call, skip: tuple[str, ...] = _NOT_OPERANDS,
+              size: tuple[int, str] = (-1, "")) -> list[frozenset[str]]:
+        """The sources of each operand; a size argument (``tables.SIZE_ARGUMENTS``) is read, not an operand."""
+        position, keyword = size
+        sources = [s for i, s in enumerate([self.ev(a) for a in node.args]) if i != position]
+        for k in node.keywords:
+            if k.arg not in skip:
+                value = self.ev(k.value)
+                if not keyword or k.arg != keyword:
+                    sources.append(value)
         return sources
 
     def _function_call(self, node: ast.Call, line: int) -> frozenset[str]:
-        args = self._args(node)
+        size = tables.SIZE_ARGUMENTS.get(self.imports.qualify(node.func) or "", (-1, ""))
+        args = self._args(node, size=size)
         joined = _EMPTY
         for a in args:
             joined |= a
