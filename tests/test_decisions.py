@@ -1466,6 +1466,36 @@ def test_a_size_argument_is_read_as_a_number_not_an_operand(call):
     assert code == "MPR907", evidence
 
 
+@pytest.mark.parametrize("loss", ["nn.CrossEntropyLoss(weight=self.w)", "nn.BCEWithLogitsLoss(pos_weight=self.w)"])
+def test_a_loss_built_in_forward_with_the_tensor_breaks_where_it_is_applied(loss):
+    body = f"""
+    class M(nn.Module):
+        def __init__(self, w):
+            super().__init__()
+            self.lin = nn.Linear(4, 3)
+            self.w = torch.tensor(w)
+        def forward(self, x, y):
+            loss_fct = {loss}
+            return loss_fct(self.lin(x), y)
+    """
+    code, evidence, line = decisions(body)["w"]
+    assert (code, "loss_fct()" in evidence, line) == ("MPR002", True, line_of(body, "return loss_fct"))
+
+
+def test_a_callable_argument_does_not_make_the_tensors_it_is_given_follow_the_module():
+    body = """
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = nn.Linear(4, 3)
+            self.table = {"a": torch.zeros(3)}
+        def forward(self, x, reduce_fn):
+            reduce_fn([self.table["a"]])
+            return self.lin(x)
+    """
+    assert decisions(body)["table"][0] != "MPR007"
+
+
 def test_list_built_by_rebinding_is_a_module_list():
     body = """
     class M(nn.Module):

@@ -639,6 +639,9 @@ class _MethodEval:
     def _function_call(self, node: ast.Call, line: int) -> frozenset[str]:
         size = tables.SIZE_ARGUMENTS.get(self.imports.qualify(node.func) or "", (-1, ""))
         args = self._args(node, size=size)
+        held = self._attrs(self.env.get(node.func.id, _EMPTY)) if isinstance(node.func, ast.Name) else _EMPTY
+        if held:  # loss = nn.CrossEntropyLoss(weight=self.w); loss(logits, y): the callable holds the tensor
+            args.append(held)
         joined = _EMPTY
         for a in args:
             joined |= a
