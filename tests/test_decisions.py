@@ -1496,6 +1496,26 @@ def test_a_callable_argument_does_not_make_the_tensors_it_is_given_follow_the_mo
     assert decisions(body)["table"][0] != "MPR007"
 
 
+@pytest.mark.parametrize("move, code", [
+    ("pos = position_ids.to(device=self.inv_freq.device, dtype=self.inv_freq.dtype)", "MPR901"),
+    ("pos = position_ids.to(self.inv_freq)", "MPR901"),
+    ("pos = position_ids.to(self.lin.weight.device)", "MPR002"),
+])
+def test_an_operand_moved_to_the_attributes_device_never_mismatches_it(move, code):
+    body = f"""
+    class Rope(nn.Module):
+        def __init__(self, dim=4):
+            super().__init__()
+            self.lin = nn.Linear(4, 4)
+            self.inv_freq = 1.0 / (10000 ** (torch.arange(0, dim, 2).float() / dim))
+        def forward(self, x, position_ids):
+            {move}
+            freqs = torch.outer(pos, self.inv_freq)
+            return self.lin(x) + freqs.to(x.device)
+    """
+    assert decisions(body)["inv_freq"][0] == code
+
+
 def test_list_built_by_rebinding_is_a_module_list():
     body = """
     class M(nn.Module):

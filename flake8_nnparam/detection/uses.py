@@ -811,6 +811,11 @@ class _MethodEval:
             if target_node is None and any(k.arg == "dtype" for k in node.keywords):
                 target = "dtype"
             else:
+                joined = self._joined_attribute(target_node)
+                if joined:  # pos.to(device=self.inv_freq.device): pos goes where the attribute is; they never mismatch
+                    for a in node.args:
+                        self.ev(a)
+                    return (receiver - _DEVICE - _dtype_state(receiver)) | joined
                 target = self._device_target(target_node)
                 if target_node is not None and not isinstance(target_node, ast.Attribute):
                     target_sources = self.ev(target_node)
@@ -832,6 +837,15 @@ class _MethodEval:
                 return _DEVICE | {FOLLOWS_DTYPE}
             return _DEVICE | _dtype_marks(receiver) | {KEEPS_DTYPE + a for a in attrs}
         return _DEVICE
+
+    def _joined_attribute(self, node: ast.AST | None) -> frozenset[str]:
+        """The candidate attributes whose device a move targets: ``self.t.device`` (or ``self.t`` itself)."""
+        if isinstance(node, ast.Attribute) and node.attr == "device":
+            node = node.value
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == self.self_name:
+            if node.attr in self.uses:
+                return frozenset({node.attr})
+        return _EMPTY
 
     def _self_call(self, node: ast.Call, method: str, line: int) -> frozenset[str]:
         args = self._args(node)
