@@ -1516,6 +1516,26 @@ def test_an_operand_moved_to_the_attributes_device_never_mismatches_it(move, cod
     assert decisions(body)["inv_freq"][0] == code
 
 
+@pytest.mark.parametrize("made, code", [
+    ("torch.tensor(w.size(0), dtype=torch.float64).sqrt()", "MPR902"),
+    ("torch.tensor(w.shape[-1])", "MPR902"),
+    ("torch.tensor(len(w))", "MPR902"),
+    ("torch.tensor(w.size())", "MPR002"),
+    ("torch.tensor(w.shape[1:])", "MPR002"),
+])
+def test_a_tensor_of_a_size_is_0_dim(made, code):
+    body = f"""
+    class M(nn.Module):
+        def __init__(self, w):
+            super().__init__()
+            self.lin = nn.Linear(4, 4)
+            self.t = {made}
+        def forward(self, x):
+            return self.lin(x) / self.t
+    """
+    assert decisions(body)["t"][0] == code
+
+
 def test_list_built_by_rebinding_is_a_module_list():
     body = """
     class M(nn.Module):

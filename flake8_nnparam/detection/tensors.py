@@ -42,8 +42,17 @@ def _looks_scalar(node: ast.AST) -> bool:
         return not any(isinstance(n, (ast.List, ast.Tuple, ast.ListComp)) for n in ast.walk(node))
     if isinstance(node, ast.Call):
         func = node.func
+        if isinstance(func, ast.Name):
+            return func.id in ("len", "int", "float", "round")  # torch.tensor(len(vocab))
+        if isinstance(func, ast.Attribute) and func.attr in _NUMBER_METHODS:
+            return func.attr != "size" or len(node.args) + len(node.keywords) == 1  # w.size(0), not w.size()
         return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("math", "np", "numpy") and func.attr in ("log", "sqrt", "exp", "pi", "e")
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "shape":
+        return not isinstance(node.slice, ast.Slice)  # torch.tensor(x.shape[-1])
     return False
+
+
+_NUMBER_METHODS = frozenset({"size", "dim", "numel", "nelement", "ndimension", "item"})  # of a tensor: Python numbers
 
 
 _SCALAR_NAMES = frozenset(
