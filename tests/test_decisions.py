@@ -1536,6 +1536,25 @@ def test_a_tensor_of_a_size_is_0_dim(made, code):
     assert decisions(body)["t"][0] == code
 
 
+@pytest.mark.parametrize("apply, code", [
+    ("self._device = fn(torch.zeros(1)).device\n            return self", "MPR905"),
+    ("self._device = fn(torch.zeros(1)).device\n            return super()._apply(fn, recurse)", "MPR002"),
+    ("return nn.Module._apply(self, fn, recurse)", "MPR002"),
+])
+def test_an_apply_that_never_hands_on_decides_what_moves(apply, code):
+    body = f"""
+    class History(nn.Module):
+        def __init__(self, n=3, d=2):
+            super().__init__()
+            self.emb = torch.zeros(n, d)
+        def _apply(self, fn, recurse=True):
+            {apply}
+        def forward(self, x):
+            return x + self.emb
+    """
+    assert decisions(body)["emb"][0] == code
+
+
 def test_list_built_by_rebinding_is_a_module_list():
     body = """
     class M(nn.Module):

@@ -109,6 +109,18 @@ def _attrs_read(func) -> set[str]:
     return _cached(func, "_nnparam_attrs_read", compute)
 
 
+def _replaces_moves(name: str, func) -> bool:
+    """An ``_apply`` (or ``to``/``cuda``) override that never hands on to ``super()``: ``.to()`` moves only what
+    the class moves itself (a history kept on the CPU on purpose), so no attribute is left behind by it."""
+    if name not in ("_apply", "to", "cuda"):
+        return False
+    return not any(
+        isinstance(node, ast.Attribute) and node.attr == name and not _self_attr(node, _first_param(func))
+        and not (isinstance(node.value, ast.Name) and node.value.id == _first_param(func))
+        for node in _walk(func)
+    )
+
+
 def _reads_generically(func) -> bool:
     """``vars(self)``, ``self.__dict__``, ``getattr(self, name)``: an override that walks every attribute."""
 
@@ -221,7 +233,7 @@ class _Evidence:
         if attr in self.owner_managed:
             return "the owning model's _apply()"
         for name, method in self._managers.items():
-            if attr in _attrs_read(method) or _reads_generically(method):
+            if attr in _attrs_read(method) or _reads_generically(method) or _replaces_moves(name, method):
                 return f"the class's {name}()"
         for name, hook in self._hooks.items():  # a static hook gets the module as its first argument
             module = next(iter(hook.args.posonlyargs + hook.args.args), None)
