@@ -1555,6 +1555,27 @@ def test_an_apply_that_never_hands_on_decides_what_moves(apply, code):
     assert decisions(body)["emb"][0] == code
 
 
+@pytest.mark.parametrize("init, code", [
+    ("self.n = 2", "MPR907"),
+    ("super().__init__()", "MPR002"),
+    ("nn.Module.__init__(self)", "MPR002"),
+])
+def test_a_module_that_never_initialises_nn_module_is_a_plain_object(init, code):
+    body = f"""
+    class Features(nn.Module):
+        def __init__(self, mu=(0.0, 1.0)):
+            {init}
+            self.mu = torch.tensor(mu)
+            self.layers = [nn.Linear(2, 2)]
+        def forward(self, x):
+            return self.layers[0](x - self.mu)
+    """
+    got = decisions(body)
+    assert got["mu"][0] == code
+    if code == "MPR907":
+        assert "never calls nn.Module.__init__()" in got["mu"][1] and got["layers"][0] == "MPR907"
+
+
 def test_list_built_by_rebinding_is_a_module_list():
     body = """
     class M(nn.Module):

@@ -182,6 +182,14 @@ class _Evidence:
         self.dynamic_device_aware = False
         self.reads_everything = False  # getattr(self, name) / vars(self) outside construction
         self.has_runtime_methods = False
+        init = info.methods.get("__init__")
+        # class M(nn.Module) whose __init__ never calls nn.Module.__init__(): .to() and state_dict() raise on it,
+        # and register_buffer too, so it is used as a plain object and a finding's consequence cannot happen
+        self.plain_object = (
+            init is not None and bool(info.bases) and not info.node.keywords
+            and all(imports.qualify(b) == "torch.nn.Module" for b in info.bases)
+            and not any(isinstance(n, ast.Attribute) and n.attr == "__init__" for n in _walk(init))
+        )
         self._info = info
         self._construction = construction
         self._imports = imports

@@ -120,6 +120,9 @@ RULES = (
 def decide_container(binding, evidence, uses: AttrUses | None) -> Decision:
     """The decision for one Python container bound during construction (see the module docstring)."""
     value, attr = binding.value, binding.attr
+    if evidence.plain_object:
+        reason = "the class never calls nn.Module.__init__(), so .to() and state_dict() raise on it: a plain object"
+        return silence(reason, "MPR907", evidence=reason)
     if value.elements_registered or attr in evidence.elements_registered:
         return silence("its elements are registered one by one (add_module / setattr)")
     if attr in evidence.wrapped:

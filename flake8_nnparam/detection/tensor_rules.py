@@ -318,6 +318,9 @@ def decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
 
 def _decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
     value, attr = binding.value, binding.attr
+    if evidence.plain_object:
+        reason = "the class never calls nn.Module.__init__(), so .to() and state_dict() raise on it: a plain object"
+        return silence(reason, "MPR907", evidence=reason)
     manager = evidence.manager_of(attr)
     if manager is not None:
         return silence(f"{manager} handles it", "MPR905", method=manager)
