@@ -1576,6 +1576,22 @@ def test_a_module_that_never_initialises_nn_module_is_a_plain_object(init, code)
         assert "never calls nn.Module.__init__()" in got["mu"][1] and got["layers"][0] == "MPR907"
 
 
+@pytest.mark.parametrize("wrap", ["nn.ParameterList(self.items + self.more)", "nn.ParameterList([*self.items, *self.more])"])
+def test_a_list_joined_into_a_registering_container_is_registered(wrap):
+    body = f"""
+    class M(nn.Module):
+        def __init__(self, n=2):
+            super().__init__()
+            self.items = [nn.Parameter(torch.zeros(3)) for _ in range(n)]
+            self.more = [nn.Parameter(torch.ones(3))]
+            self.params = {wrap}
+        def forward(self, x):
+            return x + self.items[0] + self.more[0]
+    """
+    got = decisions(body)
+    assert (got["items"][0], got["more"][0]) == (None, None), got
+
+
 def test_list_built_by_rebinding_is_a_module_list():
     body = """
     class M(nn.Module):

@@ -109,6 +109,18 @@ def _attrs_read(func) -> set[str]:
     return _cached(func, "_nnparam_attrs_read", compute)
 
 
+def _joined_self_attrs(node: ast.AST, self_name: str) -> set[str]:
+    """The attributes an argument is made of: ``self.blocks``, ``self.a + self.b``, ``[*self.a, self.c]``."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _joined_self_attrs(node.left, self_name) | _joined_self_attrs(node.right, self_name)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return set().union(*(_joined_self_attrs(e, self_name) for e in node.elts))
+    if isinstance(node, ast.Starred):
+        return _joined_self_attrs(node.value, self_name)
+    attr = _base_self_attr(node, self_name)
+    return {attr} if attr else set()
+
+
 def _replaces_moves(name: str, func) -> bool:
     """An ``_apply`` (or ``to``/``cuda``) override that never hands on to ``super()``: ``.to()`` moves only what
     the class moves itself (a history kept on the CPU on purpose), so no attribute is left behind by it."""
@@ -504,9 +516,7 @@ class _Evidence:
                 qualified.startswith("torch.nn.") and not qualified.startswith("torch.nn.functional.")
             ):  # nn.ModuleList(self.blocks), nn.Parameter(self.w); F.conv1d(x, self.w) only computes with it
                 for arg in call.args:
-                    attr = _base_self_attr(arg, self_name)
-                    if attr:
-                        self.wrapped.add(attr)
+                    self.wrapped |= _joined_self_attrs(arg, self_name)
         if not in_construction and any(kw.arg == "device" for kw in call.keywords):
             for arg in call.args:
                 attr = _base_self_attr(arg, self_name)
