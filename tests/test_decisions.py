@@ -1592,6 +1592,28 @@ def test_a_list_joined_into_a_registering_container_is_registered(wrap):
     assert (got["items"][0], got["more"][0]) == (None, None), got
 
 
+@pytest.mark.parametrize("orelse, code", [
+    ("w = w.to(x.device)", "MPR901"),
+    ("w = w * 2", "MPR002"),
+])
+def test_a_local_both_branches_re_bind_no_longer_holds_its_value_from_before(orelse, code):
+    body = f"""
+    class Gray(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = nn.Linear(3, 3)
+            self.rgb = torch.tensor([0.3, 0.6, 0.1])
+        def forward(self, x):
+            w = self.rgb
+            if x.shape[-1] != 3:
+                w = torch.full((x.shape[-1],), 0.5, device=x.device)
+            else:
+                {orelse}
+            return self.lin(x) * w
+    """
+    assert decisions(body)["rgb"][0] == code
+
+
 def test_list_built_by_rebinding_is_a_module_list():
     body = """
     class M(nn.Module):

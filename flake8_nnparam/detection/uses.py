@@ -309,6 +309,21 @@ def _combined(sources: frozenset[str]) -> frozenset[str]:
     return _DEVICE if DEVICE in sources else sources
 
 
+def _join_branches(start: dict, after_body: dict, in_body: dict, after_else: dict, in_else: dict) -> dict:
+    """The locals after ``if ...: body else: orelse``: a name both branches re-bind holds one of their two
+    values, no longer the value before the test (``w = default if w is None else w.to(x.device)``)."""
+    joined = {}
+    for name in after_body.keys() | after_else.keys():
+        both = name in in_body and name in in_else and in_body[name] is not start.get(name) and (
+            in_else[name] is not start.get(name)
+        )
+        if both:
+            joined[name] = in_body[name] | in_else[name]
+        else:
+            joined[name] = after_body.get(name, _EMPTY) | after_else.get(name, _EMPTY)
+    return joined
+
+
 def guard_text(test: ast.AST) -> str:
     """``if self.spinor:`` and ``if spinor:`` read alike: the test's source without ``self.``."""
     return ast.unparse(test).replace("self.", "")
@@ -962,15 +977,17 @@ class _MethodEval:
             self.env[target.id] = sources
             self.elements.pop(target.id, None)  # s = s * 2: a new tensor, no longer the stored element
 
-    def _branch(self, body, guard: str, refreshed: set[str]) -> None:
+    def _branch(self, body, guard: str, refreshed: set[str]) -> dict:
         """Run one branch; its re-bindings last beyond it only when the test refreshes that attribute.
 
-        A local assigned in the branch may or may not hold the new value afterwards: it keeps both."""
+        A local assigned in the branch may or may not hold the new value afterwards: it keeps both. Returns
+        the locals as the branch left them."""
         before = dict(self.rebound_here)
         env_before = dict(self.env)
         self.guards.append(guard)
         self.run(body)
         self.guards.pop()
+        ran = dict(self.env)
         for name, value in list(self.env.items()):
             if env_before.get(name) is not value and _LOCAL + name not in refreshed:
                 self.env[name] = env_before.get(name, _EMPTY) | value  # a refreshed cache keeps only the new value
@@ -981,6 +998,7 @@ class _MethodEval:
                 self.rebound_here[attr] = before[attr]
             else:
                 del self.rebound_here[attr]
+        return ran
 
     def _grad_free_probe(self, node: ast.AST):
         """For ``node.requires_grad``: ``("env", name)`` or ``("attr", attr)`` when ``node`` holds only
@@ -1084,16 +1102,22 @@ class _MethodEval:
             guard = guard_text(stmt.test)
             refreshed = self.conditional_reads[-1]  # if self.cache is None / .shape / .device: a cache refresh
             probe, positive = grad_test(stmt.test, self._grad_free_probe) if isinstance(stmt, ast.If) else (None, True)
+            start = dict(self.env)
             with self._hidden(probe if positive else None):  # if bias.requires_grad: a plain bias never gets here
-                self._branch(stmt.body, guard, refreshed)
+                in_body = self._branch(stmt.body, guard, refreshed)
             for attr, before in saved.items():
                 if self.rebound_here.get(attr) is marker:
                     if before is None:
                         del self.rebound_here[attr]
                     else:
                         self.rebound_here[attr] = before
+            after_body = self.env
+            if stmt.orelse and isinstance(stmt, ast.If):
+                self.env = dict(start)  # the else branch starts where the test was, not after the body
             with self._hidden(None if positive else probe):
-                self._branch(stmt.orelse, "not " + guard, refreshed)
+                in_else = self._branch(stmt.orelse, "not " + guard, refreshed)
+            if stmt.orelse and isinstance(stmt, ast.If):
+                self.env = _join_branches(start, after_body, in_body, self.env, in_else)
             self.conditional_reads.pop()
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
             it, target = stmt.iter, stmt.target
