@@ -1614,6 +1614,24 @@ def test_a_local_both_branches_re_bind_no_longer_holds_its_value_from_before(ore
     assert decisions(body)["rgb"][0] == code
 
 
+@pytest.mark.parametrize("use, code", [
+    ("len(self.inv_freq.split(sections, dim=-1))", "MPR907"),
+    ("self.inv_freq.view(*sections).numel()", "MPR907"),
+    ("self.inv_freq.view(*sections)", "MPR002"),
+])
+def test_sizes_given_to_a_shape_method_are_not_operands(use, code):
+    body = f"""
+    class Rope(nn.Module):
+        def __init__(self, dim=4):
+            super().__init__()
+            self.lin = nn.Linear(4, 4)
+            self.inv_freq = torch.arange(dim).float()
+        def forward(self, x, sections):
+            return self.lin(x) * {use}
+    """
+    assert decisions(body)["inv_freq"][0] == code
+
+
 def test_list_built_by_rebinding_is_a_module_list():
     body = """
     class M(nn.Module):

@@ -62,6 +62,12 @@ _METADATA_ATTRIBUTES = frozenset(
 _SAME_DEVICE_FREE = frozenset(
     {"expand_as", "view_as", "reshape_as", "new_zeros", "new_ones", "new_full", "new_empty", "new_tensor", "copy_"}
 )
+# Tensor methods whose arguments are sizes or dimensions, never operands: the result is the receiver's data,
+# on its device and in its dtype (emb.split(sections, dim=-1) with sections a forward argument is no break).
+_SHAPE_ARGUMENT_METHODS = frozenset(
+    "split chunk tensor_split view reshape expand repeat permute transpose narrow unflatten flatten squeeze "
+    "unsqueeze movedim roll".split()
+)
 _CAST_METHODS = tables.FLOAT_METHODS | tables.INTEGRAL_METHODS | tables.COMPLEX_METHODS
 _BUILTIN_NON_TENSOR = frozenset(
     {"len", "int", "float", "bool", "str", "repr", "print", "isinstance", "hasattr", "id", "type", "format",
@@ -771,6 +777,12 @@ class _MethodEval:
             for a in node.args:
                 self.ev(a)
             return _EMPTY
+        if method in _SHAPE_ARGUMENT_METHODS:
+            for a in node.args:
+                self.ev(a)
+            for k in node.keywords:
+                self.ev(k.value)
+            return receiver
         if method in tables.FULL_REDUCTIONS and not node.args and not node.keywords:
             return receiver & _DEVICE  # t.sum(): a 0-dim value mixes with any device like a number
         args = self._args(node)
