@@ -1618,6 +1618,7 @@ def test_a_local_both_branches_re_bind_no_longer_holds_its_value_from_before(ore
     ("len(self.inv_freq.split(sections, dim=-1))", "MPR907"),
     ("self.inv_freq.view(*sections).numel()", "MPR907"),
     ("self.inv_freq.view(*sections)", "MPR002"),
+    ("torch.ge(torch.unsqueeze(x, 1), self.inv_freq).sum()", "MPR002"),
 ])
 def test_sizes_given_to_a_shape_method_are_not_operands(use, code):
     body = f"""

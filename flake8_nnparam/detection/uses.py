@@ -777,12 +777,6 @@ class _MethodEval:
             for a in node.args:
                 self.ev(a)
             return _EMPTY
-        if method in _SHAPE_ARGUMENT_METHODS:
-            for a in node.args:
-                self.ev(a)
-            for k in node.keywords:
-                self.ev(k.value)
-            return receiver
         if method in tables.FULL_REDUCTIONS and not node.args and not node.keywords:
             return receiver & _DEVICE  # t.sum(): a 0-dim value mixes with any device like a number
         args = self._args(node)
@@ -808,6 +802,8 @@ class _MethodEval:
                 return self._call_into(callee, node, args, joined, bound=False)
         if not receiver and not isinstance(owner, (ast.Subscript, ast.Call)):
             return self._function_call(node, line)  # helper.compute(x, self.t): an unknown callable
+        if method in _SHAPE_ARGUMENT_METHODS:  # of a tensor (torch.unsqueeze(x, 2) is a function, above)
+            return receiver
         what = f"is passed to .{method}() of a tensor that follows the module"
         if DEVICE in receiver:
             self._note(self._attrs(joined), "breaks", line, what, FIXED_DTYPE in receiver)
