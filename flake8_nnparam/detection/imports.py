@@ -8,7 +8,7 @@ resolution.
 from __future__ import annotations
 
 import ast
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from . import tables
 
@@ -88,16 +88,27 @@ class ImportTable:
 BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-def iter_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Every statement, at any depth of compound statements, without descending into expressions."""
+_BLOCK_FIELDS_OF: dict[type, tuple[str, ...]] = {}  # node class -> the BLOCK_FIELDS it has (most have none)
+
+
+def iter_statements(body: list[ast.stmt]) -> list[ast.stmt]:
+    """Every statement, at any depth of compound statements, without descending into expressions.
+
+    A list built in one loop, not a generator: the analysis scans every file's statements and most
+    functions' several times, and only compound statements are asked for their blocks."""
+    found: list[ast.stmt] = []
     stack = list(reversed(body))
     while stack:
         stmt = stack.pop()
-        yield stmt
-        for field in BLOCK_FIELDS:
+        found.append(stmt)
+        fields = _BLOCK_FIELDS_OF.get(type(stmt))
+        if fields is None:
+            fields = _BLOCK_FIELDS_OF[type(stmt)] = tuple(f for f in BLOCK_FIELDS if f in getattr(type(stmt), "_fields", ()))
+        for field in fields:
             children = getattr(stmt, field, None)
             if children:
                 stack.extend(reversed(children))
+    return found
 
 
 def first_param(func) -> str | None:
