@@ -168,9 +168,26 @@ def cached_on_node(node: ast.AST, key: str, compute):
     return value
 
 
+def all_nodes(node: ast.AST) -> list[ast.AST]:
+    """``list(ast.walk(node))`` (``node`` first, breadth first), built in one loop over the list itself:
+    about half the cost of ``ast.walk``'s generators, for the scans that visit every node anyway."""
+    found = [node]
+    append = found.append
+    for current in found:  # the list grows while it is read: each node's children are queued behind it
+        for name in current._fields:
+            value = getattr(current, name, None)
+            if isinstance(value, ast.AST):
+                append(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        append(item)
+    return found
+
+
 def walk_once(node: ast.AST) -> list[ast.AST]:
     """Every node below ``node`` (``ast.walk`` order, ``node`` itself left out), computed once per node.
 
     A cache on a node must not hold the node itself: that cycle would keep the file's tree alive until
     the garbage collector finds it, instead of freeing it when the file is done."""
-    return cached_on_node(node, "_nnparam_nodes", lambda n: list(ast.walk(n))[1:])
+    return cached_on_node(node, "_nnparam_nodes", lambda n: all_nodes(n)[1:])

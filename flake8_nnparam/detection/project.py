@@ -25,7 +25,7 @@ import tokenize
 from collections import OrderedDict
 from dataclasses import dataclass
 from .cache import _RACY_NS, Cache, sha1_of
-from .imports import BLOCK_FIELDS, ImportTable, dotted_name, iter_statements, registration
+from .imports import BLOCK_FIELDS, ImportTable, all_nodes, dotted_name, iter_statements, registration
 from .imports import first_param as _first_param
 from .module_classes import is_torch_module_name
 from .parsing import parse_module
@@ -71,7 +71,7 @@ def _attribute_paths(func, self_name: str | None) -> list[str]:
     if self_name is None:
         return []
     found = set()
-    for node in ast.walk(func):
+    for node in all_nodes(func):
         if isinstance(node, ast.Attribute):
             dotted = dotted_name(node)
             if dotted and dotted.startswith(self_name + "."):
