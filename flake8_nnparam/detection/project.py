@@ -414,6 +414,12 @@ class ProjectIndex:
             self._seen.pop(("c", path), None)  # its content is the tree's now (noted on first use)
         return FileView(self, path)
 
+    def release(self, path: str) -> None:
+        """Let go of the tree ``view`` was given for ``path`` once that file is done (its summary stays)."""
+        path = _real(path)
+        self._trees.pop(path, None)
+        self._adopted.pop(path, None)
+
     @property
     def cache(self) -> Cache | None:
         if self._cache is False:
