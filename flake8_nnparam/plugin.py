@@ -78,6 +78,13 @@ class _LazyView:
     def adopt(self, statements, imports) -> None:
         self._adopted = (statements, imports)
 
+    def release(self) -> None:
+        """flake8's tree goes back to flake8 when the file is done: the index would otherwise keep it alive
+        until the next file that asks a question (in an editor, until the next lint) and free it inside
+        that file's run, where it counted as the plugin's time."""
+        if self._view is not None:
+            self._view.index.release(self._view.path)
+
     @property
     def asked(self):
         """The ``FileView`` if a question was asked (its answers are what a cached result depends on)."""
@@ -211,7 +218,11 @@ class NNParamChecker:
                     findings = cached[0] if cached is not None else None
                 if findings is None:
                     view = self._project_view()
-                    findings = analyze(self.tree, source, self.extra_bases, project=view)
+                    try:
+                        findings = analyze(self.tree, source, self.extra_bases, project=view)
+                    finally:
+                        if view is not None:
+                            view.release()
                     if index is not None:
                         index.store_result(self.filename, data, st, self._result_key(), view and view.asked, findings,
                                            kind=PLUGIN_RESULT_KIND)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from . import tables
-from .imports import ImportTable, dotted_name, iter_statements, mentions_self_attr, registration
+from .imports import ImportTable, all_nodes, dotted_name, iter_statements, mentions_self_attr, registration
 from .imports import first_param as _first_param
 from .imports import self_attr as _self_attr
 from .module_classes import ClassInfo, ModuleClassIndex, is_torch_module_name
@@ -616,7 +616,7 @@ def _seed_parameters(func, imports: ImportTable, constructor: bool = False) -> d
         n.args[0].id
         for stmt in iter_statements(func.body)
         if isinstance(stmt, (ast.If, ast.While))
-        for n in ast.walk(stmt.test)
+        for n in all_nodes(stmt.test)
         if isinstance(n, ast.Call)
         and isinstance(n.func, ast.Name)
         and n.func.id == "isinstance"
@@ -789,7 +789,7 @@ class _InFileCallers:
 
         def visit(func, owner_attrs: frozenset[str]) -> None:
             holders = None
-            for node in ast.walk(func):
+            for node in all_nodes(func):
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self._class_names:
                     if holders is None:
                         holders = self._parameter_names(func, owner_attrs)

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, replace
 
 from . import tables
-from .imports import BLOCK_FIELDS, dotted_name
+from .imports import BLOCK_FIELDS, all_nodes, dotted_name
 from .imports import self_attr as _self_attr
 from .rule import Decision, Edit, Fix
 
@@ -314,7 +314,7 @@ class ClassCode:
         """Every ``self.attr = ...`` statement of the class, and ``setattr(self, "attr", v)`` call, with its function."""
         out = []
         for func, receiver in self.methods:
-            for node in ast.walk(func):
+            for node in all_nodes(func):
                 if _setattr_value(node, receiver, attr) is not None:
                     out.append((node, func))
                     continue

@@ -8,7 +8,7 @@ resolution.
 from __future__ import annotations
 
 import ast
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from . import tables
 
@@ -88,16 +88,27 @@ class ImportTable:
 BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-def iter_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Every statement, at any depth of compound statements, without descending into expressions."""
+_BLOCK_FIELDS_OF: dict[type, tuple[str, ...]] = {}  # node class -> the BLOCK_FIELDS it has (most have none)
+
+
+def iter_statements(body: list[ast.stmt]) -> list[ast.stmt]:
+    """Every statement, at any depth of compound statements, without descending into expressions.
+
+    A list built in one loop, not a generator: the analysis scans every file's statements and most
+    functions' several times, and only compound statements are asked for their blocks."""
+    found: list[ast.stmt] = []
     stack = list(reversed(body))
     while stack:
         stmt = stack.pop()
-        yield stmt
-        for field in BLOCK_FIELDS:
+        found.append(stmt)
+        fields = _BLOCK_FIELDS_OF.get(type(stmt))
+        if fields is None:
+            fields = _BLOCK_FIELDS_OF[type(stmt)] = tuple(f for f in BLOCK_FIELDS if f in getattr(type(stmt), "_fields", ()))
+        for field in fields:
             children = getattr(stmt, field, None)
             if children:
                 stack.extend(reversed(children))
+    return found
 
 
 def first_param(func) -> str | None:
@@ -157,9 +168,26 @@ def cached_on_node(node: ast.AST, key: str, compute):
     return value
 
 
+def all_nodes(node: ast.AST) -> list[ast.AST]:
+    """``list(ast.walk(node))`` (``node`` first, breadth first), built in one loop over the list itself:
+    about half the cost of ``ast.walk``'s generators, for the scans that visit every node anyway."""
+    found = [node]
+    append = found.append
+    for current in found:  # the list grows while it is read: each node's children are queued behind it
+        for name in current._fields:
+            value = getattr(current, name, None)
+            if isinstance(value, ast.AST):
+                append(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        append(item)
+    return found
+
+
 def walk_once(node: ast.AST) -> list[ast.AST]:
     """Every node below ``node`` (``ast.walk`` order, ``node`` itself left out), computed once per node.
 
     A cache on a node must not hold the node itself: that cycle would keep the file's tree alive until
     the garbage collector finds it, instead of freeing it when the file is done."""
-    return cached_on_node(node, "_nnparam_nodes", lambda n: list(ast.walk(n))[1:])
+    return cached_on_node(node, "_nnparam_nodes", lambda n: all_nodes(n)[1:])

@@ -25,7 +25,7 @@ import tokenize
 from collections import OrderedDict
 from dataclasses import dataclass
 from .cache import _RACY_NS, Cache, sha1_of
-from .imports import BLOCK_FIELDS, ImportTable, dotted_name, iter_statements, registration
+from .imports import BLOCK_FIELDS, ImportTable, all_nodes, dotted_name, iter_statements, registration
 from .imports import first_param as _first_param
 from .module_classes import is_torch_module_name
 from .parsing import parse_module
@@ -71,7 +71,7 @@ def _attribute_paths(func, self_name: str | None) -> list[str]:
     if self_name is None:
         return []
     found = set()
-    for node in ast.walk(func):
+    for node in all_nodes(func):
         if isinstance(node, ast.Attribute):
             dotted = dotted_name(node)
             if dotted and dotted.startswith(self_name + "."):
@@ -372,6 +372,7 @@ class ProjectIndex:
         # Trees parsed for a summary, kept for the command, which lints most of those files soon after:
         # ``take_tree`` hands one over instead of a second parse (a few, oldest dropped first).
         self._spare: OrderedDict[str, tuple[str, ast.AST]] = OrderedDict()
+        self._handed_over: tuple[str, ast.AST] | None = None  # the tree ``take_tree`` gave, until its ``view``
         # Only the command lints the files it summarises and so takes their trees back; in the flake8
         # plugin, which gets every tree from flake8, kept trees would only make each garbage-collector
         # pass over flake8's objects longer (about 13% of a whole flake8 run on 625 files).
@@ -405,11 +406,19 @@ class ProjectIndex:
             # One in-memory file at a time: a long run must not keep every tree it linted alive. The
             # summary of a file linted earlier stays (its classes and imports); its function summaries,
             # if a later file asks, are read back from disk (or the cache).
+            handed, self._handed_over = self._handed_over, None
             self._trees = {path: tree}
             self._adopted = {}
-            self._summaries.pop(path, None)
+            if handed is None or handed[0] != path or handed[1] is not tree:
+                self._summaries.pop(path, None)  # else it was made from this very tree: kept, functions and all
             self._seen.pop(("c", path), None)  # its content is the tree's now (noted on first use)
         return FileView(self, path)
+
+    def release(self, path: str) -> None:
+        """Let go of the tree ``view`` was given for ``path`` once that file is done (its summary stays)."""
+        path = _real(path)
+        self._trees.pop(path, None)
+        self._adopted.pop(path, None)
 
     @property
     def cache(self) -> Cache | None:
@@ -580,7 +589,10 @@ class ProjectIndex:
     def take_tree(self, path: str, text: str) -> ast.AST | None:
         """The tree of ``path`` if this index parsed exactly ``text`` for a summary (then forgets it)."""
         spare = self._spare.pop(_real(path), None) if self._spare else None
-        return spare[1] if spare is not None and spare[0] == text else None
+        if spare is None or spare[0] != text:
+            return None
+        self._handed_over = (_real(path), spare[1])
+        return spare[1]
 
     def _function_names(self, path: str, summary: dict):
         if summary["functions"] is None and "function_names" in summary:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from . import tables
 from .arguments import call_names_device, grad_test, is_device_helper_name, is_device_name, moved_parameters
-from .imports import ImportTable, cached_on_node, dotted_name, iter_statements, mentions_self_attr
+from .imports import ImportTable, all_nodes, cached_on_node, dotted_name, iter_statements, mentions_self_attr
 from .imports import self_attr as _self_attr
 
 DEVICE = "$device"
@@ -379,7 +379,7 @@ def _tensor_evidenced_params(func, forward_like: bool) -> set[str]:
             non_tensor.add(a.arg)
     if forward_like:  # forward's inputs are tensors unless an annotation, a default or the name says otherwise
         evidenced |= {a.arg for a in params if not _integer_name(a.arg)}
-    for node in ast.walk(func):
+    for node in all_nodes(func):
         if (
             isinstance(node, ast.Attribute)
             and isinstance(node.value, ast.Name)
@@ -1188,7 +1188,7 @@ def collect_uses(view: ClassView, runtime_functions, imports: ImportTable, modul
     called = {  # helpers other methods call: evaluated where they are called, with the caller's state
         node.func.attr
         for func, self_name, _ in runtime_functions
-        for node in ast.walk(func)
+        for node in all_nodes(func)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and isinstance(node.func.value, ast.Name)
