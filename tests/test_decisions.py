@@ -1633,6 +1633,25 @@ def test_sizes_given_to_a_shape_method_are_not_operands(use, code):
     assert decisions(body)["inv_freq"][0] == code
 
 
+@pytest.mark.parametrize("wrap, reported", [
+    ("self.v = nn.Parameter(self.v, requires_grad=True)", False),
+    ("if learn:\n                self.v = nn.Parameter(self.v)", True),
+])
+def test_a_tensor_wrapped_in_a_parameter_on_the_same_path_is_a_parameter(wrap, reported):
+    body = f"""
+    class Attention(nn.Module):
+        def __init__(self, n=4, learn=True):
+            super().__init__()
+            self.lin = nn.Linear(n, n)
+            self.v = 2 * torch.rand(n) - 1
+            {wrap}
+        def forward(self, x):
+            return self.lin(x) * self.v
+    """
+    got = decisions(body)
+    assert ("v" in got and got["v"][0] == "MPR002") == reported, got
+
+
 def test_list_built_by_rebinding_is_a_module_list():
     body = """
     class M(nn.Module):

@@ -856,6 +856,7 @@ class _ClassWalker:
         self._returns: dict[ast.AST, Value | None] = {}
         self._registered_locals: list[_RegisteredLocals] = []
         self._loops: list[tuple[ast.AST, ast.AST]] = []  # (target, iterable) of the for loops being walked
+        self._blocks: list[list[ast.stmt]] = []  # the statement lists being walked, innermost last
         self._bound_in: dict[str, ast.AST | None] = {}  # attr -> function of its first binding
 
     def run(self) -> None:
@@ -1042,8 +1043,12 @@ class _ClassWalker:
         return self.inference.infer(node, env, self_name, self.attrs)
 
     def _block(self, stmts, env, bound: set[str], self_name, returns) -> None:
-        for stmt in stmts:
-            self._stmt(stmt, env, bound, self_name, returns)
+        self._blocks.append(stmts)
+        try:
+            for stmt in stmts:
+                self._stmt(stmt, env, bound, self_name, returns)
+        finally:
+            self._blocks.pop()
 
     def _branches(self, branches, env, bound, self_name, returns) -> None:
         envs, bounds = [], []
@@ -1195,6 +1200,16 @@ class _ClassWalker:
             for earlier in reversed(self.bindings):
                 if earlier.attr == attr and earlier.reportable and earlier.value.kind == TENSOR:
                     earlier.value = earlier.value.but(pinned=True)
+                    break
+        if not reportable and value.kind == PARAM and self._blocks and mentions_self_attr(
+            getattr(stmt, "value", None), attr, receiver
+        ):
+            # self.v = 2 * torch.rand(n) - 1; self.v = nn.Parameter(self.v): the tensor is wrapped on the same
+            # path (not under a test), so the attribute is a Parameter, not a plain tensor
+            for earlier in reversed(self.bindings):
+                if earlier.attr == attr and earlier.reportable and earlier.value.kind == TENSOR:
+                    if any(earlier.stmt is sibling for sibling in self._blocks[-1]):
+                        earlier.reportable = False
                     break
         self.bindings.append(Binding(attr, value, stmt, reportable, computed, via_setattr, function, receiver))
 
