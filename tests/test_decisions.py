@@ -1652,6 +1652,41 @@ def test_a_tensor_wrapped_in_a_parameter_on_the_same_path_is_a_parameter(wrap, r
     assert ("v" in got and got["v"][0] == "MPR002") == reported, got
 
 
+@pytest.mark.parametrize("trains, code", [
+    ("self.opt = torch.optim.Adam(self.weights + self.biases, lr=0.01)", "MPR907"),
+    ("self.opt = None", "MPR005"),
+])
+def test_parameters_the_class_trains_itself_are_trained(trains, code):
+    body = f"""
+    class Surrogate(nn.Module):
+        def __init__(self, n=3):
+            super().__init__()
+            self.weights = [nn.Parameter(torch.randn(n, n)) for _ in range(2)]
+            self.biases = [nn.Parameter(torch.zeros(n)) for _ in range(2)]
+            {trains}
+        def forward(self, x):
+            for w, b in zip(self.weights, self.biases):
+                x = x @ w + b
+            return x
+    """
+    got = decisions(body)
+    assert (got["weights"][0], got["biases"][0]) == (code, code)
+
+
+def test_a_tensor_given_to_autograd_grad_is_trained_by_the_class():
+    body = """
+    class Inner(nn.Module):
+        def __init__(self, n=3):
+            super().__init__()
+            self.w = torch.randn(n, n, requires_grad=True)
+        def step(self, x):
+            g, = torch.autograd.grad((x @ self.w).sum(), [self.w])
+            self.w = self.w - 0.1 * g
+    """
+    code, evidence, _ = decisions(body)["w"]
+    assert code == "MPR907" and "trains it itself" in evidence
+
+
 def test_list_built_by_rebinding_is_a_module_list():
     body = """
     class M(nn.Module):

@@ -177,6 +177,7 @@ class _Evidence:
         self.learn_hints_init: set[str] = set()  # nn.init.*(self.w), self.w.data.uniform_() during construction
         self.frozen: set[str] = set()
         self.wrapped: set[str] = set()
+        self.self_trained: set[str] = set()  # given to the class's own optimizer or torch.autograd.grad
         self.elements_registered: set[str] = set()
         self.self_managed: str | None = None
         self._managers: dict[str, ast.AST] = {}  # overrides of _apply / state_dict / ... by name
@@ -517,6 +518,11 @@ class _Evidence:
             ):  # nn.ModuleList(self.blocks), nn.Parameter(self.w); F.conv1d(x, self.w) only computes with it
                 for arg in call.args:
                     self.wrapped |= _joined_self_attrs(arg, self_name)
+            if qualified.startswith("torch.optim.") and qualified.rsplit(".", 1)[-1][:1].isupper() or (
+                qualified == "torch.autograd.grad"
+            ):  # optim.Adam(self.weights + self.biases), torch.autograd.grad(loss, self.weights)
+                for arg in call.args[:2] + [kw.value for kw in call.keywords if kw.arg in ("params", "inputs")]:
+                    self.self_trained |= _joined_self_attrs(arg, self_name)
         if not in_construction and any(kw.arg == "device" for kw in call.keywords):
             for arg in call.args:
                 attr = _base_self_attr(arg, self_name)

@@ -158,6 +158,9 @@ def decide_container(binding, evidence, uses: AttrUses | None) -> Decision:
         return Decision("MPR003", consequence, {"container": shown, "consequence": consequence, "keys": keys},
                         Fix("container", container="ModuleList"))
     if PARAM in value.elements or (TENSOR in value.elements and value.requires_grad):
+        if attr in evidence.self_trained:
+            reason = "the class trains them itself (its own torch.optim optimizer or torch.autograd.grad); state_dict() still omits them"
+            return silence(reason, "MPR907", evidence=reason)
         if unused:
             return silence("never read after construction", "MPR906")
         if is_dict:

@@ -329,6 +329,9 @@ def _decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
     learned = None if (value.frozen or attr in evidence.frozen) else learn_evidence(value, attr, evidence, uses)
     if binding.computed_name and evidence.dynamic_device_aware and learned is None:
         return silence("moved to the device at use through getattr(self, name)", "MPR901", evidence="is moved at use")
+    if learned is not None and attr in evidence.self_trained:
+        reason = "the class trains it itself (its own torch.optim optimizer or torch.autograd.grad); state_dict() still omits it"
+        return silence(reason, "MPR907", evidence=reason)
     if learned is not None and uses.updated is None and uses.rebound is None:
         if evidence.unused_after_construction(attr):
             return silence("never read after construction", "MPR906")
