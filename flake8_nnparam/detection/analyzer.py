@@ -126,10 +126,9 @@ def _replaces_moves(name: str, func) -> bool:
     the class moves itself (a history kept on the CPU on purpose), so no attribute is left behind by it."""
     if name not in ("_apply", "to", "cuda"):
         return False
+    self_name = _first_param(func)
     return not any(
-        isinstance(node, ast.Attribute) and node.attr == name and not _self_attr(node, _first_param(func))
-        and not (isinstance(node.value, ast.Name) and node.value.id == _first_param(func))
-        for node in _walk(func)
+        isinstance(node, ast.Attribute) and node.attr == name and not _self_attr(node, self_name) for node in _walk(func)
     )
 
 

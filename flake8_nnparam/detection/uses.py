@@ -658,8 +658,8 @@ class _MethodEval:
         return sources
 
     def _function_call(self, node: ast.Call, line: int) -> frozenset[str]:
-        size = tables.SIZE_ARGUMENTS.get(self.imports.qualify(node.func) or "", (-1, ""))
-        args = self._args(node, size=size)
+        qualified = self.imports.qualify(node.func) or ""
+        args = self._args(node, size=tables.SIZE_ARGUMENTS.get(qualified, (-1, "")))
         held = self._attrs(self.env.get(node.func.id, _EMPTY)) if isinstance(node.func, ast.Name) else _EMPTY
         if held:  # loss = nn.CrossEntropyLoss(weight=self.w); loss(logits, y): the callable holds the tensor
             args.append(held)
@@ -672,7 +672,7 @@ class _MethodEval:
             return joined  # SomeRecord(mask=self.mask): a constructor stores, it does not compute
         if (
             isinstance(node.func, ast.Attribute) and node.func.attr in tables.LOGGING_METHODS
-            and not (self.imports.qualify(node.func) or "").startswith(_MATH_ROOTS)
+            and not qualified.startswith(_MATH_ROOTS)
             and not (isinstance(node.func.value, ast.Name) and node.func.value.id in _MATH_NAMES)
         ):
             return _EMPTY  # self.logger.experiment.add_scalar("r", self.total): recorded, not computed
@@ -689,7 +689,6 @@ class _MethodEval:
             self._note(self._attrs(joined), "moved", line, f"is moved at use by {name}()")
             return _DEVICE
         device_kw = next((k.value for k in node.keywords if k.arg == "device"), None)
-        qualified = self.imports.qualify(node.func) or ""
         if qualified in _PERIODIC:
             self.view.periodic = True
             for arg in node.args:
