@@ -102,6 +102,9 @@ class _LazyView:
     def overrides(self, dotted: str):
         return self._get().overrides(dotted)
 
+    def init_calls(self, dotted: str) -> list[str]:
+        return self._get().init_calls(dotted)
+
 
 class NNParamChecker:
     name = "flake8-nnparam"

@@ -87,7 +87,6 @@ DEVICE_ERROR = re.compile(
     r"device|expected scalar type|dtype|Double|Float|same type|found at least two devices", re.IGNORECASE
 )
 INPUTS_NAME = "EXAMPLE_INPUTS"
-INIT_NAME = "EXAMPLE_INIT"
 EVALUATION_DIRS = (ROOT / "evaluation" / "cases", ROOT / "evaluation" / "holdout")
 # What fake CUDA raises for an op it cannot run without a CUDA build (e.g. some view and index kernels).
 FAKE_UNSUPPORTED = ("PyTorch is not linked with support for cuda devices", "Torch not compiled with CUDA enabled")
@@ -176,20 +175,11 @@ def example_inputs(module, qualname: str):
     return call
 
 
-def module_builders(path: Path) -> dict:
-    """``test_runtime.builders``, with the construction keyword arguments of ``EXAMPLE_INIT`` bound."""
-    init = getattr(_load_cached(path), INIT_NAME, {})
-    return {
-        name: functools.partial(build, **init[name]) if name in init else build
-        for name, build in builders(path).items()
-    }
-
-
 def targets(path: Path, finding, module=None) -> list[Target]:
     """The classes (and their attributes) a finding is about: its class, or every class a helper serves."""
     module = module if module is not None else _load_cached(path)
     qualname = analysed(path).class_at(finding.line)
-    available = module_builders(path)
+    available = builders(path)
     chosen = [qualname] if qualname is not None else list(available)
     found = []
     for name in chosen:
@@ -568,7 +558,7 @@ def test_consequence_gone_after_the_fix(path, finding, fixed_dir):
     kind = consequence_kind(finding)
     module = _load_cached(fixed_path)
     for original in targets(path, finding):
-        build = module_builders(fixed_path)[original.qualname]
+        build = builders(fixed_path)[original.qualname]
         model = build()
         names = tuple(_instance_attrs(model, finding.attr)) or original.names
         assert all(name not in vars(model) for name in names), f"the fix left {names} plain"

@@ -2208,3 +2208,85 @@ def test_the_message_claims_a_dtype_mismatch_only_where_one_can_happen():
     assert "after model.to('cuda') it stays behind and this raises a device mismatch" in found["n_bins"]
     assert "or .double()" not in found["n_bins"]
     assert "after model.to('cuda') or .double() it stays behind" in found["edges"]  # x follows the module's dtype
+
+
+@pytest.mark.parametrize("use, code", [
+    ("nn.CrossEntropyLoss(weight=self.w)(self.lin(x), y)", "MPR002"),
+    ("F.binary_cross_entropy_with_logits(self.lin(x), y, pos_weight=self.w)", "MPR002"),
+    ("F.cross_entropy(self.lin(x), y, weight=self.w.to(x.device))", "MPR901"),  # moved at use: compensated
+    ("self.lin(x) * self.w", None),  # a number as often as a tensor: no candidate
+])
+def test_an_unannotated_argument_handed_to_a_loss_as_its_weight_is_a_tensor(use, code):
+    body = f"""
+    class Head(nn.Module):
+        def __init__(self, n, w=None):
+            super().__init__()
+            self.lin = nn.Linear(n, 3)
+            self.w = w
+        def forward(self, x, y):
+            return {use}
+    """
+    assert decisions(body).get("w", (None,))[0] == code
+
+
+def test_a_loss_built_with_the_argument_in_init_registers_it_there():
+    body = """
+    class Head(nn.Module):
+        def __init__(self, n, w=None):
+            super().__init__()
+            self.lin = nn.Linear(n, 3)
+            self.w = w
+            self.loss = nn.CrossEntropyLoss(weight=self.w)
+        def forward(self, x, y):
+            return self.loss(self.lin(x), y)
+    """
+    assert "w" not in decisions(body)
+
+
+@pytest.mark.parametrize("base, module", [
+    ("from transformers import BertPreTrainedModel as Base", True),
+    ("from transformers.models.bert.modeling_bert import BertLayer as Base", True),
+    ("from transformers import RobertaForSequenceClassification as Base", True),
+    ("from transformers import AutoModel as Base", False),  # a factory, never a base Module
+    ("from transformers import TFBertModel as Base", False),  # Keras
+    ("from transformers.modeling_outputs import SequenceClassifierOutput as Base", False),
+])
+def test_a_hugging_face_model_class_is_a_module_base(base, module):
+    body = f"""
+    {base}
+
+    class Head(Base):
+        def __init__(self, config):
+            super().__init__(config)
+            self.lin = nn.Linear(4, 4)
+            self.mask = torch.ones(4)
+        def forward(self, x):
+            return self.lin(x) * self.mask
+    """
+    assert (decisions(body).get("mask", (None,))[0] == "MPR002") == module
+
+
+@pytest.mark.parametrize("owner_registers, code, fix", [
+    ('self.register_buffer("V", torch.ones(n))', "MPR002", "persistent=False"),  # the owner saves it
+    ("self.V = nn.Parameter(torch.ones(n))", None, None),  # a Parameter registers itself in the child too
+])
+def test_a_childs_alias_of_its_owners_buffer_goes_stale(owner_registers, code, fix):
+    body = f"""
+    class Child(nn.Module):
+        def __init__(self, V):
+            super().__init__()
+            self.V = V
+        def forward(self, x):
+            return x * self.V
+
+    class Owner(nn.Module):
+        def __init__(self, n=3):
+            super().__init__()
+            {owner_registers}
+            self.child = Child(self.V)
+    """
+    source = HEADER + textwrap.dedent(body)
+    found = {c.attr: c for c in analyze_candidates(ast.parse(source)) if c.class_name == "Child"}
+    assert (found["V"].decision.code if "V" in found else None) == code
+    if fix:
+        assert found["V"].decision.fields["persistent"] == ", persistent=False"

@@ -819,3 +819,23 @@ def test_the_command_on_stdin_keeps_the_summaries_it_computed(project):
     assert "MPR003" in proc.stdout, proc.stderr
     pack = json.loads(next((project / CACHE_DIR_NAME).glob("*/pack-*.json")).read_bytes())
     assert any(name.startswith("summary-") for name in pack)  # the base class's file, read for the answer
+
+
+def test_state_built_in_a_hook_a_base_of_another_file_calls_is_real_at_runtime():
+    """netpkg/models/hooked.py: the hook the base's __init__ (layers/base.py) calls builds the tensors the
+    findings name; real torch shows them left out of state_dict() and behind after .to('meta'), and the
+    schedule state lost across a checkpoint."""
+    pytest.importorskip("torch")
+    script = (
+        "import sys, torch\nsys.path.insert(0, sys.argv[1])\n"
+        "from netpkg.models.hooked import DepthModel, MaskedModel\n"
+        "m = MaskedModel()\n"
+        "print('mask' in m.state_dict(), m.to('meta').mask.device.type)\n"
+        "d = DepthModel()\n"
+        "for _ in range(5):\n    d(torch.randn(2, 4))\n"
+        "fresh = DepthModel()\nfresh.load_state_dict(d.state_dict())\n"
+        "print(round(d.depth_sigma.item(), 4), round(fresh.depth_sigma.item(), 4))\n"
+    )
+    mask_saved, left_on, trained_sigma, loaded_sigma = run_with_torch(PROJECT, script).split()
+    assert (mask_saved, left_on) == ("False", "cpu")
+    assert float(trained_sigma) < 0.2 and float(loaded_sigma) == 0.2

@@ -1,7 +1,7 @@
 """Runtime proof with real PyTorch: each finding names state the Module really leaves unregistered,
 and each negative fixture really registers everything it holds.
 
-The fixtures are imported and every ``nn.Module`` class in them is built with no arguments; the
+The fixtures are imported and every ``nn.Module`` class in them is built with no arguments (or those of the file's ``EXAMPLE_INIT``); the
 engine's findings say which attribute to inspect. Static (line, code) agreement lives in
 ``test_fixtures.py``; this file checks the claims behind the codes against torch itself.
 """
@@ -133,9 +133,10 @@ def _takes_no_arguments(func) -> bool:
 def builders(path: Path) -> dict:
     """``__qualname__`` -> zero-argument callable returning a fresh instance, for every Module class in the file.
 
-    Classes defined at module level are called directly; a class defined inside a module-level
-    function (``def make_model(): class Local(nn.Module): ...; return Local()``) is reached by calling
-    that function when it takes no arguments and returns a Module.
+    Classes defined at module level are called directly, with the keyword arguments the file's
+    ``EXAMPLE_INIT = {"ClassName": dict(V=torch.ones(3))}`` gives them, if any; a class defined inside a
+    module-level function (``def make_model(): class Local(nn.Module): ...; return Local()``) is reached
+    by calling that function when it takes no arguments and returns a Module.
     """
     module = load(path)
     found = {
@@ -149,7 +150,8 @@ def builders(path: Path) -> dict:
             product = factory()
             if isinstance(product, nn.Module):
                 found.setdefault(type(product).__qualname__, factory)
-    return found
+    init = getattr(module, "EXAMPLE_INIT", {})
+    return {name: functools.partial(build, **init[name]) if name in init else build for name, build in found.items()}
 
 
 def _held(value):

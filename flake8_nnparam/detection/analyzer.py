@@ -31,6 +31,8 @@ from .values import CONTAINER, DEVICE as DEVICE_KIND, MODULE, NUMBER, PARAM, REG
 
 _FunctionNode = (ast.FunctionDef, ast.AsyncFunctionDef)
 _MAX_CALL_DEPTH = 8
+BUFFER_ALIAS = "buffer"  # _InFileCallers: a caller passes a buffer it registers itself
+MIXED_STATE = "mixed"  # _InFileCallers: a caller's attribute that is a Parameter or a buffer, by branch
 
 
 @dataclass(frozen=True)
@@ -658,6 +660,42 @@ def _seed_parameters(func, imports: ImportTable, constructor: bool = False) -> d
     return env
 
 
+def _untyped_arguments(func, env: dict[str, Value | None]) -> frozenset[str]:
+    """The constructor's arguments with no annotation and no default but None: their type is open."""
+    args = func.args
+    positional = args.posonlyargs + args.args
+    defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    pairs = list(zip(positional, defaults))[1:] + list(zip(args.kwonlyargs, args.kw_defaults))
+    return frozenset(
+        arg.arg for arg, default in pairs
+        if arg.annotation is None and env.get(arg.arg) is None
+        and (default is None or (isinstance(default, ast.Constant) and default.value is None))
+    )
+
+
+def _loss_weight_attrs(info: ClassInfo, imports: ImportTable) -> frozenset[str]:
+    """``self.<attr>`` handed to a torch loss as ``weight=`` / ``pos_weight=`` by a method other than
+    ``__init__`` (a loss built in ``__init__`` registers the weight itself): ``nn.CrossEntropyLoss(weight=
+    self.w)`` in forward, ``F.binary_cross_entropy_with_logits(x, y, pos_weight=self.pw)``."""
+    found: set[str] = set()
+    for cls in info.mro():
+        for method in cls.methods.values():
+            self_name = _first_param(method)
+            if method.name == "__init__" or self_name is None:
+                continue
+            for node in all_nodes(method):
+                if not (isinstance(node, ast.Call) and node.keywords):
+                    continue
+                for keyword in node.keywords:
+                    value = keyword.value
+                    while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+                        value = value.func.value  # weight=self.w.to(x.device): still the tensor self.w
+                    attr = _self_attr(value, self_name) if keyword.arg in tables.WEIGHTED_LOSS_KEYWORDS else None
+                    if attr is not None and imports.qualify(node.func) in tables.WEIGHTED_LOSSES:
+                        found.add(attr)
+    return frozenset(found)
+
+
 def _numbers_sequence(annotation, default) -> bool:
     """An argument that holds a flat sequence of numbers: ``List[float]``, ``Sequence[int]``,
     ``Tuple[float, ...]``, or a default like ``[0, -40, -3, 70.4, 40, 1]`` (``torch.tensor`` of it is 1-D)."""
@@ -765,71 +803,94 @@ def _stores_argument_device(func, self_name: str | None, tensor_args: set[str]) 
 
 
 class _InFileCallers:
-    """The calls of this file's classes, indexed on the first question (most files never ask): which
-    constructor arguments a caller in this file passes an ``nn.Parameter``. Assigned to a Module
-    attribute, a Parameter registers itself (``self.pos_embed = pos_embed``): that is no plain tensor, and
-    registering it as a buffer would stop its training (issue 9: "not when it is an nn.Parameter")."""
+    """The calls of this file's classes, indexed on the first question (most files never ask): what a
+    caller in this file passes for each constructor argument, when it is registered state of its own.
+    Assigned to a Module attribute, a Parameter registers itself (``self.pos_embed = pos_embed``): that is
+    no plain tensor, and registering it as a buffer would stop its training (issue 9: "not when it is an
+    nn.Parameter"). A buffer the caller registers (``RecurrentOneToOne(self.V)``) is a tensor, and a plain
+    alias of it goes stale: ``model.to()`` replaces the owner's buffer with a moved copy and leaves the
+    alias where it was."""
 
     def __init__(self, body: list[ast.stmt], imports: ImportTable, class_names: set[str]) -> None:
         self._body, self._imports, self._class_names = body, imports, class_names
-        self._calls: dict[str, list[tuple[ast.Call, frozenset[str]]]] | None = None
+        self._calls: dict[str, list[tuple[ast.Call, dict[str, str]]]] | None = None
 
     def _is_parameter_call(self, node: ast.AST) -> bool:
         return isinstance(node, ast.Call) and self._imports.qualify(node.func) in tables.PARAMETER_CLASSES
 
-    def _parameter_names(self, func, owner_attrs: frozenset[str]) -> frozenset[str]:
-        """What holds a Parameter in ``func``: locals bound to ``nn.Parameter(...)`` and ``self.<attr>``."""
-        names = {
-            target.id
+    def _holders(self, func, owned: dict[str, str]) -> dict[str, str]:
+        """What holds registered state in ``func``: locals bound to ``nn.Parameter(...)`` and ``self.<attr>``
+        for the class's Parameters and buffers, each with its kind ("param" or "buffer")."""
+        holders = {
+            target.id: PARAM
             for stmt in iter_statements(func.body)
             if isinstance(stmt, ast.Assign) and self._is_parameter_call(stmt.value)
             for target in stmt.targets
             if isinstance(target, ast.Name)
         }
         self_name = _first_param(func)
-        return frozenset(names | ({f"{self_name}.{a}" for a in owner_attrs} if self_name else set()))
+        if self_name:
+            holders.update({f"{self_name}.{attr}": kind for attr, kind in owned.items()})
+        return holders
 
-    def _index(self) -> dict[str, list[tuple[ast.Call, frozenset[str]]]]:
-        calls: dict[str, list[tuple[ast.Call, frozenset[str]]]] = {}
+    def _owned(self, methods: list) -> dict[str, str]:
+        """The attributes a class's methods make Parameters (``self.w = nn.Parameter(...)``) or buffers
+        (``self.register_buffer("V", ...)``)."""
+        owned: dict[str, str] = {}
+        for method in methods:
+            self_name = _first_param(method)
+            for node in iter_statements(method.body):
+                if isinstance(node, ast.Assign) and self._is_parameter_call(node.value):
+                    for target in node.targets:
+                        if attr := _self_attr(target, self_name):
+                            owned[attr] = PARAM if owned.get(attr, PARAM) == PARAM else MIXED_STATE
+                elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                    call = node.value
+                    if (
+                        isinstance(call.func, ast.Attribute) and call.func.attr == "register_buffer"
+                        and isinstance(call.func.value, ast.Name) and call.func.value.id == self_name
+                        and call.args and (name := _str_const(call.args[0])) is not None
+                    ):
+                        owned[name] = BUFFER_ALIAS if owned.get(name, BUFFER_ALIAS) == BUFFER_ALIAS else MIXED_STATE
+        return owned
 
-        def visit(func, owner_attrs: frozenset[str]) -> None:
+    def _index(self) -> dict[str, list[tuple[ast.Call, dict[str, str]]]]:
+        calls: dict[str, list[tuple[ast.Call, dict[str, str]]]] = {}
+
+        def visit(func, owned: dict[str, str]) -> None:
             holders = None
             for node in all_nodes(func):
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self._class_names:
                     if holders is None:
-                        holders = self._parameter_names(func, owner_attrs)
+                        holders = self._holders(func, owned)
                     calls.setdefault(node.func.id, []).append((node, holders))
 
         for stmt in self._body:
             if isinstance(stmt, _FunctionNode):
-                visit(stmt, frozenset())
+                visit(stmt, {})
             elif isinstance(stmt, ast.ClassDef):
                 methods = [m for m in stmt.body if isinstance(m, _FunctionNode)]
-                owned = frozenset(
-                    attr
-                    for m in methods
-                    for node in iter_statements(m.body)
-                    if isinstance(node, ast.Assign) and self._is_parameter_call(node.value)
-                    for target in node.targets
-                    if (attr := _self_attr(target, _first_param(m)))
-                )
+                owned = self._owned(methods)
                 for method in methods:
                     visit(method, owned)
         return calls
 
-    def parameter_arguments(self, class_name: str, init) -> dict[str, int]:
-        """``{argument: line}`` of ``init``'s arguments some call of ``class_name`` here passes a Parameter."""
+    def passed_state(self, class_name: str, init) -> dict[str, str]:
+        """``{argument: kind}`` of ``init``'s arguments some call of ``class_name`` here passes registered
+        state: "param" (a Parameter: it registers itself) wins over "buffer" (a buffer of the caller's);
+        "mixed" is a caller's attribute that is a Parameter on one branch and a buffer on another."""
         if self._calls is None:
             self._calls = self._index()
         params = [a.arg for a in init.args.posonlyargs + init.args.args][1:]
-        found: dict[str, int] = {}
+        found: dict[str, str] = {}
         for call, holders in self._calls.get(class_name, ()):
             given = list(zip(params, call.args)) + [(k.arg, k.value) for k in call.keywords if k.arg]
             for name, value in given:
                 if isinstance(value, ast.Starred):
                     break
-                if self._is_parameter_call(value) or (dotted_name(value) or "") in holders:
-                    found.setdefault(name, call.lineno)
+                kind = PARAM if self._is_parameter_call(value) else holders.get(dotted_name(value) or "")
+                if kind is not None and found.get(name) != PARAM:
+                    found[name] = kind
         return found
 
 
@@ -863,14 +924,18 @@ class _ClassWalker:
         self._loops: list[tuple[ast.AST, ast.AST]] = []  # (target, iterable) of the for loops being walked
         self._blocks: list[list[ast.stmt]] = []  # the statement lists being walked, innermost last
         self._bound_in: dict[str, ast.AST | None] = {}  # attr -> function of its first binding
+        self._untyped: frozenset[str] = frozenset()  # the constructor's unannotated arguments (default None or none)
+        self._loss_weights: frozenset[str] | None = None  # attrs a method hands to a torch loss as weight=
+        self._passed: dict[str, str] | None = None  # constructor arguments in-file callers pass registered state
 
     def run(self) -> None:
         init = self.info.find_method("__init__")
         if init is None and _is_dataclass(self.info.node):
             init = self.info.find_method("__post_init__")  # @dataclass(eq=False) Modules build state there
-        if init is None:
-            return
         self.inference.call_hook = self._call_hook
+        if init is None:
+            self._run_project_init_hooks()  # the __init__ of a base in another file runs, and with it its hooks
+            return
         self._run_function(init, _first_param(init))
 
     # --- functions -----------------------------------------------------------------
@@ -885,14 +950,18 @@ class _ClassWalker:
         self._registered_locals.append(_RegisteredLocals(func, self_name))
         self.inference.registered_locals = self._registered_locals[-1]
         env = _seed_parameters(func, self.inference.imports, constructor=not self._stack[:-1])
+        if not self._stack[:-1]:
+            self._untyped = _untyped_arguments(func, env)
         if not self._stack[:-1] and any(v and v.from_argument for v in env.values()):  # the constructor's tensors
-            passed = self.callers.parameter_arguments(self.info.node.name, func) if self.callers else {}
+            passed = self._passed_state()
             located = _stores_argument_device(func, self_name, {n for n, v in env.items() if v and v.from_argument})
             for name, value in list(env.items()):
                 if value is None or not value.from_argument:
                     continue
-                if name in passed:  # Foo(w=nn.Parameter(...)) in this file: a Parameter registers itself
+                if passed.get(name) == PARAM:  # Foo(w=nn.Parameter(...)) in this file: a Parameter registers itself
                     env[name] = Value(PARAM, alias=True)
+                elif passed.get(name) in (BUFFER_ALIAS, MIXED_STATE):  # Child(self.V), V a buffer of the caller's
+                    env[name] = value.but(buffer_alias=True, param_alternative=passed[name] == MIXED_STATE)
                 elif located:  # self.device = weight.device: the class lives where the caller's tensors are
                     env[name] = value.but(pinned=True)
         returns: list[Value | None] = []
@@ -971,6 +1040,22 @@ class _ClassWalker:
                 return cls.methods[name]
         return None
 
+    def _run_project_init_hooks(self) -> None:
+        """``super().__init__()`` into a base of another file whose ``__init__`` calls ``self.populate()``:
+        this file's override of ``populate`` runs as construction (nerfstudio's ``populate_modules``)."""
+        project = self.info.project
+        current = self._stack[-1] if self._stack else None
+        mro = self.info.mro()
+        owner = next((i for i, cls in enumerate(mro) if current in cls.methods.values()), None) if current else 0
+        if project is None or owner is None:
+            return
+        for cls in mro[owner:]:
+            for dotted in cls.project_bases:
+                for name in project.init_calls(dotted):
+                    method = self.info.find_method(name)
+                    if method is not None and name != "__init__" and _first_param(method) is not None:
+                        self._run_function(method, _first_param(method))
+
     def _call_hook(self, call: ast.Call, env, self_name: str | None) -> Value | None:
         func = call.func
         if (
@@ -984,6 +1069,8 @@ class _ClassWalker:
             if method is not None and _first_param(method) is not None:
                 params = [a.arg for a in method.args.posonlyargs + method.args.args]
                 return self._run_function(method, params[0])
+            if method is None and func.attr == "__init__":
+                self._run_project_init_hooks()
             return None
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == self_name:
             method = self.info.find_method(func.attr)
@@ -1144,6 +1231,8 @@ class _ClassWalker:
     def _assign(self, target, value, stmt, env, bound, self_name) -> None:
         attr = _self_attr(target, self_name)
         if attr is not None:
+            if value is None:
+                value = self._stored_argument(attr, getattr(stmt, "value", None), env)
             self._bind(attr, value, stmt, bound, receiver=self_name)
         elif isinstance(target, ast.Name):
             env[target.id] = value
@@ -1217,6 +1306,30 @@ class _ClassWalker:
                         earlier.reportable = False
                     break
         self.bindings.append(Binding(attr, value, stmt, reportable, computed, via_setattr, function, receiver))
+
+    def _passed_state(self) -> dict[str, str]:
+        if self._passed is None:
+            init = self._stack[0] if self._stack else None
+            self._passed = self.callers.passed_state(self.info.node.name, init) if self.callers and init else {}
+        return self._passed
+
+    def _stored_argument(self, attr: str, source, env) -> Value | None:
+        """``self.V = V``, an unannotated constructor argument stored as given, is a tensor when the class
+        shows it is one (issue 9: "or is used as a tensor"): an in-file caller passes a buffer of its own
+        (``RecurrentOneToOne(self.V)``), or a method hands it to a torch loss as ``weight=`` /
+        ``pos_weight=``, where only a tensor (or None) fits. Otherwise its type stays open: no candidate."""
+        if not (isinstance(source, ast.Name) and source.id in self._untyped and env.get(source.id) is None):
+            return None
+        if len(self._stack) != 1:
+            return None  # only the constructor's own arguments, not a helper's
+        passed = self._passed_state().get(source.id)
+        if passed in (BUFFER_ALIAS, MIXED_STATE):  # mixed: registering it as a buffer would break the Parameter
+            return Value(TENSOR, from_argument=True, buffer_alias=True, param_alternative=passed == MIXED_STATE)
+        if passed == PARAM:
+            return None  # a Parameter registers itself
+        if self._loss_weights is None:
+            self._loss_weights = _loss_weight_attrs(self.info, self.inference.imports)
+        return Value(TENSOR, from_argument=True) if attr in self._loss_weights else None
 
     def _fill(self, container: Value, value: Value, target_value=None, extend: bool = False) -> None:
         """``container.append(value)`` (or ``extend``/``+=`` with a container value)."""

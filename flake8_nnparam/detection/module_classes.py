@@ -22,7 +22,25 @@ def is_torch_module_name(qualified: str | None) -> bool:
         last = qualified.rsplit(".", 1)[-1]
         stripped = last.lstrip("_")
         return bool(stripped) and stripped[0].isupper() and last not in tables.NN_NON_MODULE_NAMES
-    return False
+    return _transformers_model(qualified)
+
+
+def _transformers_model(qualified: str) -> bool:
+    """A Hugging Face model class used as a base: ``transformers.BertPreTrainedModel``, ``BertModel``,
+    ``RobertaForSequenceClassification``, or any CapWords class of a ``modeling_*`` module (``BertLayer``).
+    Not ``AutoModel*`` (factories), ``TF*`` / ``Flax*`` (other frameworks), outputs or configs."""
+    if not qualified.startswith("transformers."):
+        return False
+    module, _, last = qualified.rpartition(".")
+    if not last[:1].isupper() or last.startswith(("Auto", "TF", "Flax")) or last.endswith(_NOT_MODELS):
+        return False
+    in_modeling = module.rsplit(".", 1)[-1].startswith("modeling_") and not module.rsplit(".", 1)[-1].startswith(
+        ("modeling_tf_", "modeling_flax_")
+    )
+    return in_modeling or last.endswith(("PreTrainedModel", "Model")) or "For" in last[1:]
+
+
+_NOT_MODELS = ("Output", "Config", "Tokenizer", "TokenizerFast", "Processor", "Mixin", "Args", "Cache")
 
 
 @dataclass(eq=False)

@@ -104,6 +104,18 @@ def _registrations(cls: ast.ClassDef) -> list[tuple[str, str]]:
     return found
 
 
+def _self_calls(func) -> list[str]:
+    """The methods ``func`` calls on its first parameter (``self.populate_modules()``): the hooks a base's
+    ``__init__`` runs, which a subclass in another file may override to build state."""
+    self_name = _first_param(func)
+    return sorted({
+        node.func.attr
+        for node in all_nodes(func)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name) and node.func.value.id == self_name
+    }) if self_name else []
+
+
 def _kind_name(value) -> str | None:
     from .values import CONTAINER, MODULE, PARAM, REGISTERED, TENSOR
 
@@ -206,6 +218,8 @@ def summarize(tree: ast.AST, functions: bool = True, statements=None, imports: I
         for stmt in node.body:
             if isinstance(stmt, _FUNCTION_NODES) and stmt.name in STATE_METHODS:
                 entry["overrides"][stmt.name] = _attribute_paths(stmt, _first_param(stmt))
+            if isinstance(stmt, _FUNCTION_NODES) and stmt.name == "__init__" and (hooks := _self_calls(stmt)):
+                entry["init_calls"] = hooks
         for method, name in _registrations(node):  # self.register_buffer("name", ...): listed under its method
             entry["overrides"].setdefault(method, []).append(name)
     aliases = {}
@@ -876,6 +890,17 @@ class ProjectIndex:
         each with the ``self`` attribute paths it touches, and the registration methods they call
         (``register_buffer``, ...), each with the names they register."""
         result: dict[str, list[str]] = {}
+        for info in self._class_chain(path, dotted):
+            for method, attrs in info["overrides"].items():
+                if method in tables.REGISTRATION_METHODS:  # every class in the chain registers its own names
+                    result[method] = sorted({*result.get(method, ()), *attrs})
+                else:  # the most derived override is the one that runs
+                    result.setdefault(method, attrs)
+        return result
+
+    def _class_chain(self, path: str, dotted: str):
+        """The summaries of the project class ``dotted`` (as written in ``path``) and of its project bases,
+        most derived first, each once."""
         stack = [s for s in self.resolve(path, dotted) if s.kind == "class"]
         seen: set = set()
         while stack:
@@ -884,14 +909,14 @@ class ProjectIndex:
                 continue
             seen.add((symbol.path, symbol.name))
             info = self.summary(symbol.path)["classes"][symbol.name]
-            for method, attrs in info["overrides"].items():
-                if method in tables.REGISTRATION_METHODS:  # every class in the chain registers its own names
-                    result[method] = sorted({*result.get(method, ()), *attrs})
-                else:  # the most derived override is the one that runs
-                    result.setdefault(method, attrs)
+            yield info
             for base in info["bases"]:
                 stack.extend(s for s in self.resolve(symbol.path, base) if s.kind == "class")
-        return result
+
+
+    def init_calls(self, path: str, dotted: str) -> list[str]:
+        """The methods the ``__init__`` of a project class or of its project bases calls on ``self``."""
+        return sorted({name for info in self._class_chain(path, dotted) for name in info.get("init_calls", ())})
 
 
 class FileView:
@@ -932,6 +957,9 @@ class FileView:
     def overrides(self, dotted: str) -> dict[str, list[str]]:
         return self._ask(f"overrides:{dotted}", lambda: self.index.overrides(self.path, dotted)) or {}
 
+    def init_calls(self, dotted: str) -> list[str]:
+        return self._ask(f"init_calls:{dotted}", lambda: self.index.init_calls(self.path, dotted)) or []
+
     def adopt(self, statements: list, imports: ImportTable) -> None:
         """The analysis's statements and import table of this file's tree, for its summary."""
         if self.path in self.index._trees and self.path not in self.index._summaries:
@@ -950,6 +978,8 @@ class FileView:
                 now = self.argument_fate(dotted, int(which) if which.isdigit() else which)
             elif what == "overrides":
                 now = self.overrides(rest)
+            elif what == "init_calls":
+                now = self.init_calls(rest)
             else:
                 return False
             if now != answer and not (now in (None, False, {}) and answer in (None, False, {})):

@@ -305,6 +305,14 @@ STATELESS_MODULES = frozenset(
 )
 # Losses that register a weight buffer when given one (``weight=``, ``pos_weight=``).
 WEIGHTED_LOSS_KEYWORDS = frozenset({"weight", "pos_weight"})
+# The torch losses whose ``weight=`` / ``pos_weight=`` is a tensor (or None), never a number: what a class
+# hands there is a tensor whatever its constructor argument's annotation says (issue 9: "used as a tensor").
+WEIGHTED_LOSSES = frozenset(
+    [f"torch.nn.{name}" for name in "CrossEntropyLoss NLLLoss BCELoss BCEWithLogitsLoss MultiLabelSoftMarginLoss "
+     "MultiMarginLoss".split()]
+    + [f"torch.nn.functional.{name}" for name in "cross_entropy nll_loss binary_cross_entropy "
+       "binary_cross_entropy_with_logits multilabel_soft_margin_loss multi_margin_loss".split()]
+)
 # Modules without state whose behaviour train()/eval() switches: a plain list keeps them training.
 MODE_MODULES = frozenset("Dropout Dropout1d Dropout2d Dropout3d AlphaDropout FeatureAlphaDropout RReLU".split())
 # Module methods that return the module itself: nn.Linear(a, b).to(device) is still a module.

@@ -92,7 +92,11 @@ RULES = (
         "combined with forward's inputs, Parameters, buffers or sub-module outputs (arithmetic, comparisons, "
         "`@`, `torch.*`/`F.*` calls, tensor methods), used as the index of `index_select`/`gather`/`scatter`/"
         "`embedding`, indexed by a device tensor, fed to a sub-module, returned by `forward`; or updated in "
-        "place after construction (running statistics, counters, EMA). Also running state created lazily: "
+        "place after construction (running statistics, counters, EMA). A tensor passed to the constructor and "
+        "stored as given counts when the code shows it is one: annotated `Tensor`, a tensor default, handed to "
+        "a torch loss as `weight=`/`pos_weight=` (only a tensor fits there), or a buffer the owning module "
+        "passes in (`Child(self.V)`: `.to()` replaces the owner's buffer and leaves the child's alias behind). "
+        "Also running state created lazily: "
         "`None` in `__init__`, then made a tensor and re-bound from its own value by a method "
         "(`self.C = beta * self.C + (1 - beta) * B`); that one has no automatic fix, because a buffer "
         "registered as `None` is missing from a new model's `state_dict()` and a checkpoint would not "
@@ -364,7 +368,9 @@ def _breaks_decision(binding, uses: AttrUses, breaks, consequence: str) -> Decis
     where = breaks.where()
     # Only state of its own is saved: a value a method re-creates (a cache rebuilt at a new size) would
     # make every checkpoint carry the shape it had when saved, and loading it into a new model fails.
-    persistent = (value.random or value.uninitialised or value.from_argument) and uses.reset is None
+    persistent = (value.random or value.uninitialised or value.from_argument) and uses.reset is None and (
+        not value.buffer_alias  # the owner's state_dict() already saves it
+    )
     ambiguous = weight_like(value, attr)
     fields = {
         "evidence": where,

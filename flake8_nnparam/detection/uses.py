@@ -611,8 +611,11 @@ class _MethodEval:
     def _ev_Call(self, node: ast.Call) -> frozenset[str]:
         func = node.func
         line = node.lineno
+        held = _EMPTY
         if not isinstance(func, (ast.Name, ast.Attribute)):
-            self.ev(func)  # self._make_fn()(self.params): Python computes the callee first (it may re-bind state)
+            # self._make_fn()(self.params): Python computes the callee first (it may re-bind state);
+            # nn.CrossEntropyLoss(weight=self.w)(logits, y): the callable it makes holds the tensor
+            held = self._attrs(self.ev(func))
         if isinstance(func, ast.Name) and func.id == "getattr" and len(node.args) >= 2:
             owner, name = node.args[0], node.args[1]
             if isinstance(owner, ast.Name) and owner.id == self.self_name:
@@ -635,7 +638,7 @@ class _MethodEval:
             return _EMPTY
         if isinstance(func, ast.Attribute):
             return self._method_call(node, func, line)
-        return self._function_call(node, line)
+        return self._function_call(node, line, held)
 
     def _set_attribute(self, node: ast.Call, name: ast.AST, value: ast.AST) -> frozenset[str]:
         """``setattr(self, "mask", m)`` / ``self.__setattr__("mask", m)``: an assignment to ``self.mask``."""
@@ -657,10 +660,11 @@ class _MethodEval:
                     sources.append(value)
         return sources
 
-    def _function_call(self, node: ast.Call, line: int) -> frozenset[str]:
+    def _function_call(self, node: ast.Call, line: int, held: frozenset[str] = _EMPTY) -> frozenset[str]:
         qualified = self.imports.qualify(node.func) or ""
         args = self._args(node, size=tables.SIZE_ARGUMENTS.get(qualified, (-1, "")))
-        held = self._attrs(self.env.get(node.func.id, _EMPTY)) if isinstance(node.func, ast.Name) else _EMPTY
+        if isinstance(node.func, ast.Name):
+            held = self._attrs(self.env.get(node.func.id, _EMPTY))
         if held:  # loss = nn.CrossEntropyLoss(weight=self.w); loss(logits, y): the callable holds the tensor
             args.append(held)
         joined = _EMPTY
@@ -710,7 +714,8 @@ class _MethodEval:
                 return _DEVICE
             self._note(self._attrs(joined), "saved_device", line, "is moved to a device saved at construction")
             return joined
-        name = ast.unparse(node.func)
+        # nn.BCEWithLogitsLoss(pos_weight=self.w)(logits, y): named by its constructor, not its arguments
+        name = f"{ast.unparse(node.func.func)}(...)" if isinstance(node.func, ast.Call) else ast.unparse(node.func)
         moved, unreached = self._project_argument_fates(node, args) if DEVICE in joined and self._attrs(joined) else (_EMPTY, _EMPTY)
         if moved:  # rgb_to_grayscale(x, self.w), which does w.to(x.device): compensated where it is used
             self._note(moved, "moved", line, f"is moved at use by {name}()")

@@ -45,6 +45,7 @@ class Value:
     module_state: str = "stateful"
     module_states: set[str] = field(default_factory=set)
     from_argument: bool = False  # a tensor passed to the constructor (annotated Tensor or a tensor default)
+    buffer_alias: bool = False  # passed in by an in-file caller as a buffer it registers (its owner saves it)
     lazy: bool = False  # None at construction; a later method makes it a tensor (running state made lazily)
     moved_parameter: str = ""  # nn.Parameter(t).cuda(): the method that turned the Parameter into a plain copy
     function: object = None
