@@ -660,6 +660,16 @@ def _seed_parameters(func, imports: ImportTable, constructor: bool = False) -> d
     return env
 
 
+def _binds_self_attribute(func) -> bool:
+    """Does ``func`` assign ``self.<attr>`` (its first parameter's attribute) anywhere?"""
+    self_name = _first_param(func)
+    return self_name is not None and any(
+        isinstance(node, (ast.Assign, ast.AnnAssign))
+        and any(_self_attr(t, self_name) for t in (node.targets if isinstance(node, ast.Assign) else [node.target]))
+        for node in iter_statements(func.body)
+    )
+
+
 def _untyped_arguments(func, env: dict[str, Value | None]) -> frozenset[str]:
     """The constructor's arguments with no annotation and no default but None: their type is open."""
     args = func.args
@@ -1049,11 +1059,17 @@ class _ClassWalker:
         owner = next((i for i, cls in enumerate(mro) if current in cls.methods.values()), None) if current else 0
         if project is None or owner is None:
             return
+        binders = {  # only a method that binds state can matter: most classes have none, and ask nothing
+            name for cls in mro for name, method in cls.methods.items()
+            if name != "__init__" and _binds_self_attribute(method)
+        }
+        if not binders:
+            return
         for cls in mro[owner:]:
             for dotted in cls.project_bases:
                 for name in project.init_calls(dotted):
                     method = self.info.find_method(name)
-                    if method is not None and name != "__init__" and _first_param(method) is not None:
+                    if name in binders and method is not None:
                         self._run_function(method, _first_param(method))
 
     def _call_hook(self, call: ast.Call, env, self_name: str | None) -> Value | None:
