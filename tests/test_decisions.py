@@ -2290,3 +2290,107 @@ def test_a_childs_alias_of_its_owners_buffer_goes_stale(owner_registers, code, f
     assert (found["V"].decision.code if "V" in found else None) == code
     if fix:
         assert found["V"].decision.fields["persistent"] == ", persistent=False"
+
+
+def test_a_class_that_overrides_setattr_decides_what_registers():
+    body = """
+    class Chain(nn.Module):
+        def __setattr__(self, name, value):
+            if isinstance(value, nn.Module):
+                raise ValueError("wrap it within a single element list")
+            super().__setattr__(name, value)
+
+    class Adapter(Chain):
+        def __init__(self):
+            super().__init__()
+            self._sub = [nn.Linear(3, 3)]
+            self.scale = torch.ones(3)
+        def forward(self, x):
+            return self._sub[0](x) * self.scale
+    """
+    got = decisions(body)
+    assert (got["_sub"][0], got["scale"][0]) == ("MPR905", "MPR905")
+    assert "__setattr__" in got["_sub"][1]
+
+
+def test_an_optimizer_keeps_the_tensors_it_is_given_it_computes_nothing():
+    body = """
+    class M(nn.Module):
+        def __init__(self, learn=False):
+            super().__init__()
+            self.lin = nn.Linear(3, 3)
+            self.logvar = torch.zeros(3)
+        def configure_optimizers(self):
+            return torch.optim.AdamW(list(self.lin.parameters()) + [self.logvar])
+    """
+    assert decisions(body)["logvar"][0] != "MPR002"
+
+
+def test_a_tensor_default_of_one_number_is_0_dim():
+    body = """
+    class LFO(nn.Module):
+        def __init__(self, exponent: torch.Tensor = torch.tensor(2.718281828)):
+            super().__init__()
+            self.lin = nn.Linear(3, 3)
+            self.exponent = exponent
+        def forward(self, x):
+            return torch.pow(self.lin(x), self.exponent)
+    """
+    assert decisions(body)["exponent"][0] == "MPR902"
+
+
+def test_bindings_in_an_if_else_before_an_unconditional_wrap_are_a_parameter():
+    body = """
+    class M(nn.Module):
+        def __init__(self, n, alpha=None, multi=False):
+            super().__init__()
+            self.lin = nn.Linear(n, n)
+            if alpha is None:
+                if multi:
+                    self.alpha0 = torch.Tensor([0] * n)
+                else:
+                    self.alpha0 = torch.Tensor([0])
+                self.alpha0 = nn.Parameter(self.alpha0)
+            else:
+                self.alpha0 = torch.Tensor([alpha])
+        def forward(self, x):
+            return self.lin(x) * torch.sigmoid(self.alpha0)
+    """
+    source = HEADER + textwrap.dedent(body)
+    lines = {c.line: c.decision.code for c in analyze_candidates(ast.parse(source)) if c.attr == "alpha0"}
+    assert lines == {line_of(body, "torch.Tensor([alpha])"): "MPR002"}
+
+
+@pytest.mark.parametrize("use, code", [
+    ("device = self.scale.device\n            y = x.to(device) * self.scale\n            return y.to(x.device)", "MPR901"),
+    ("return torch.inner(x.to(self.scale.dtype), self.scale.to(x.device))", "MPR901"),
+    ("return torch.inner(x, self.scale.to(x.device))", "MPR002"),  # moved, not cast: .double() breaks it
+])
+def test_an_operand_sent_to_the_attributes_own_device_or_dtype_never_mismatches_it(use, code):
+    body = f"""
+    class M(nn.Module):
+        def __init__(self, n=3):
+            super().__init__()
+            self.scale = torch.arange(n).float()
+        def forward(self, x):
+            {use}
+    """
+    assert decisions(body)["scale"][0] == code
+
+
+def test_a_list_of_modules_looked_up_in_a_dict_of_activations_holds_no_state():
+    body = """
+    class MLP(nn.Module):
+        def __init__(self, names):
+            super().__init__()
+            actives = {"relu": nn.ReLU(), "tanh": nn.Tanh()}
+            self.hidden_active = []
+            for name in names:
+                self.hidden_active.append(actives[name])
+        def forward(self, x):
+            for act in self.hidden_active:
+                x = act(x)
+            return x
+    """
+    code, evidence, _ = decisions(body)["hidden_active"]
+    assert code == "MPR907" and "parameter-free" in evidence

@@ -264,6 +264,10 @@ class _Evidence:
         for name, touched in self._project_overrides().items():
             if name in tables.SELF_MANAGED_METHODS and any(path.split(".", 1)[0] == attr for path in touched):
                 return f"the class's {name}()"
+        if any("__setattr__" in cls.methods for cls in self._info.mro()) or "__setattr__" in self._project_overrides():
+            # nn.Module.__setattr__ is what registers: a class that overrides it decides what registers
+            # (refiners' Chain refuses module attributes and keeps sub-adapters in lists on purpose)
+            return "the class's __setattr__()"
         return None
 
     def registered_by_project_base(self, attr: str) -> bool:
@@ -655,7 +659,9 @@ def _seed_parameters(func, imports: ImportTable, constructor: bool = False) -> d
             env[arg.arg] = Value(CONTAINER, container="list", one_dim=True)  # point_cloud_range: List[float]
         elif annotation is not None and is_torch_module_name(imports.qualify(annotation)):
             env[arg.arg] = Value(MODULE, alias=True)  # passed in: already owned elsewhere
-        elif _tensor_annotation(annotation) or _tensor_default(default, imports):
+        elif _tensor_default(default, imports):  # exponent: Tensor = torch.tensor(2.718): 0-dim unless told
+            env[arg.arg] = Value(TENSOR, from_argument=True, scalar=_zero_dim_default(default, imports))
+        elif _tensor_annotation(annotation):
             env[arg.arg] = Value(TENSOR, from_argument=True)  # weight: Tensor, stored as given
     return env
 
@@ -768,6 +774,12 @@ def _tensor_default(default, imports: ImportTable) -> bool:
         return False
     qualified = imports.qualify(default.func) or ""
     return qualified.startswith("torch.") and qualified.rsplit(".", 1)[-1] in tables.TENSOR_FACTORIES | {"tensor"}
+
+
+def _zero_dim_default(default: ast.Call, imports: ImportTable) -> bool:
+    """``torch.tensor(2.718281828)`` as a default: a 0-dim tensor (any caller that passes one of its own
+    is judged where it calls)."""
+    return (imports.qualify(default.func) or "") == "torch.tensor" and len(default.args) == 1 and is_number(default.args[0])
 
 
 def _is_dataclass(node: ast.ClassDef) -> bool:
@@ -1315,12 +1327,16 @@ class _ClassWalker:
             getattr(stmt, "value", None), attr, receiver
         ):
             # self.v = 2 * torch.rand(n) - 1; self.v = nn.Parameter(self.v): the tensor is wrapped on the same
-            # path (not under a test), so the attribute is a Parameter, not a plain tensor
-            for earlier in reversed(self.bindings):
-                if earlier.attr == attr and earlier.reportable and earlier.value.kind == TENSOR:
-                    if any(earlier.stmt is sibling for sibling in self._blocks[-1]):
-                        earlier.reportable = False
+            # path (not under a test), so the attribute is a Parameter, not a plain tensor; so is every
+            # binding in the if/else before the wrap (if multi: self.v = ... else: self.v = ...)
+            preceding = set()
+            for sibling in self._blocks[-1]:
+                if sibling is stmt:
                     break
+                preceding.update(map(id, iter_statements([sibling])) if not isinstance(sibling, _FunctionNode) else ())
+            for earlier in self.bindings:
+                if earlier.attr == attr and earlier.reportable and earlier.value.kind == TENSOR and id(earlier.stmt) in preceding:
+                    earlier.reportable = False
         self.bindings.append(Binding(attr, value, stmt, reportable, computed, via_setattr, function, receiver))
 
     def _passed_state(self) -> dict[str, str]:

@@ -42,7 +42,8 @@ SKIPPED_DIRS = frozenset(
 ROOT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg", "tox.ini", ".flake8")
 # Methods whose override means the owning class handles some state itself.
 STATE_METHODS = frozenset(
-    {"_apply", "state_dict", "load_state_dict", "named_buffers", "named_parameters", "buffers", "parameters"}
+    {"_apply", "state_dict", "load_state_dict", "named_buffers", "named_parameters", "buffers", "parameters",
+     "__setattr__"}
 ) | tables.SELF_MANAGED_METHODS
 _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SPARE_TREES = 48  # trees kept for ``take_tree``: a file another needs is usually linted soon after
@@ -108,11 +109,12 @@ def _self_calls(func) -> list[str]:
     """The methods ``func`` calls on its first parameter (``self.populate_modules()``): the hooks a base's
     ``__init__`` runs, which a subclass in another file may override to build state."""
     self_name = _first_param(func)
-    return sorted({
-        node.func.attr
-        for node in all_nodes(func)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-        and isinstance(node.func.value, ast.Name) and node.func.value.id == self_name
+    return sorted({  # a statement's own call: self.populate(), cache = self._compute_cache()
+        call.func.attr
+        for stmt in iter_statements(func.body)
+        if isinstance(stmt, (ast.Expr, ast.Assign)) and isinstance(call := stmt.value, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and isinstance(call.func.value, ast.Name) and call.func.value.id == self_name
     }) if self_name else []
 
 

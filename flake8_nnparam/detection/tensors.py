@@ -229,8 +229,10 @@ class ExpressionInference:
                     scalar=base.one_dim and at_integer,  # point_cloud_range[0] of a 1-D table: a 0-dim value
                 )
             if base.kind == CONTAINER:
-                if MODULE in base.elements:
-                    return Value(MODULE)
+                if MODULE in base.elements:  # actives[name] of {"relu": nn.ReLU(), "tanh": nn.Tanh()}: stateless
+                    states = base.module_states
+                    state = "stateful" if not states or "stateful" in states else ("mode" if "mode" in states else "stateless")
+                    return Value(MODULE, module_state=state)
                 if PARAM in base.elements:
                     return Value(PARAM)
                 if TENSOR in base.elements:

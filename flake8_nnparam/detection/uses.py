@@ -32,10 +32,19 @@ FIXED_DTYPE = "$fixed-dtype"
 # A value cast to the input's or the module's dtype (``t.to(x.dtype)``, ``t.to(dtype)``, ``t.to(self.dtype)``):
 # a later device-only move keeps that dtype, which follows the module.
 FOLLOWS_DTYPE = "$follows-dtype"
+# ``DEVICE_OF + attr``: a local holding an attribute's device (``device = self.t.device``).
+DEVICE_OF = "$device-of:"
 _LOCAL = "$local:"  # a local read by an if's test (in ``refreshed``), not an attribute
 _MATH_ROOTS = ("torch.", "numpy.", "math.", "scipy.", "jax.")  # torch.log(t) computes: not a logger
 _MATH_NAMES = frozenset({"torch", "F", "math", "np", "numpy"})  # the conventional spellings of those modules
 _NOT_OPERANDS = ("device", "dtype", "out")  # keywords that say where or as what, not with what
+
+
+def _is_sequence(node: ast.AST) -> bool:
+    """A list or tuple as written: a display, a comprehension, or ``list(...)`` / ``tuple(...)``."""
+    if isinstance(node, (ast.List, ast.Tuple, ast.ListComp)):
+        return True
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("list", "tuple")
 
 
 def _argument_slots(node: ast.Call) -> list[int | str | None]:
@@ -524,6 +533,8 @@ class _MethodEval:
 
     def _ev_BinOp(self, node: ast.BinOp) -> frozenset[str]:
         left, right = self.ev(node.left), self.ev(node.right)
+        if isinstance(node.op, ast.Add) and (_is_sequence(node.left) or _is_sequence(node.right)):
+            return left | right  # list(self.lin.parameters()) + [self.logvar]: one list, no tensor operation
         what = "is multiplied (@) with tensors that follow the module" if isinstance(node.op, ast.MatMult) else "is combined with tensors that follow the module"
         self._meet(left, right, node.lineno, what)
         if isinstance(node.op, ast.MatMult):
@@ -672,6 +683,8 @@ class _MethodEval:
             joined |= a
         if isinstance(node.func, ast.Name) and node.func.id in _BUILTIN_PASSTHROUGH:
             return joined
+        if qualified.startswith("torch.optim."):
+            return _EMPTY  # torch.optim.AdamW(params + [self.logvar]): the optimizer keeps them, it computes nothing
         if isinstance(node.func, ast.Name) and node.func.id[:1].isupper():
             return joined  # SomeRecord(mask=self.mask): a constructor stores, it does not compute
         if (
@@ -852,6 +865,8 @@ class _MethodEval:
             self.ev(a)
         if target == "dtype":
             dtype_node = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "dtype"), None)
+            if isinstance(dtype_node, ast.Attribute) and dtype_node.attr == "dtype" and self._joined_attribute(dtype_node.value):
+                return _fixed(receiver)  # x.to(self.t.dtype): the attribute's own dtype, never a mismatch with it
             if _follows_dtype(dtype_node):  # t.to(x.dtype): the module's dtype from now on
                 return receiver - _dtype_state(receiver) | {FOLLOWS_DTYPE}
             return _fixed(receiver)
@@ -872,6 +887,8 @@ class _MethodEval:
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == self.self_name:
             if node.attr in self.uses:
                 return frozenset({node.attr})
+        if isinstance(node, ast.Name):  # device = self.t.device; x.to(device)
+            return frozenset(s[len(DEVICE_OF):] for s in self.env.get(node.id, ()) if s.startswith(DEVICE_OF))
         return _EMPTY
 
     def _self_call(self, node: ast.Call, method: str, line: int) -> frozenset[str]:
@@ -986,6 +1003,12 @@ class _MethodEval:
                 self._assign(elt.value if isinstance(elt, ast.Starred) else elt, sources, stmt)
             return
         if isinstance(target, ast.Name):
+            value = getattr(stmt, "value", None)
+            if (  # device = self.pz_scale.device: a later eps.to(device) goes where the attribute is
+                isinstance(value, ast.Attribute) and value.attr == "device" and len(getattr(stmt, "targets", ())) == 1
+                and (joined := self._joined_attribute(value))
+            ):
+                sources = sources | {DEVICE_OF + a for a in joined}
             self.env[target.id] = sources
             self.elements.pop(target.id, None)  # s = s * 2: a new tensor, no longer the stored element
 
