@@ -201,9 +201,10 @@ RULES = (
         "self-managed-class",
         "self.{attr} is a plain tensor, skipped by .to() and state_dict(), that {method} handles itself: make "
         "sure the override keeps it in step, or register it as a buffer",
-        what="(off by default) A plain tensor in a class (or an in-file base) whose override of `_apply`, `to`, "
-        "`cuda`, `state_dict`, `load_state_dict`, `_save_to_state_dict` or `_load_from_state_dict` touches it, "
-        "i.e. handles its device and state itself.",
+        what="(off by default) A plain tensor in a class (or a base, in this file or another of the project) whose "
+        "override of `_apply`, `to`, `cuda`, `state_dict`, `load_state_dict`, `_save_to_state_dict` or "
+        "`_load_from_state_dict` touches it, i.e. handles its device and state itself; or whose override of "
+        "`__setattr__` (what registers in `nn.Module`) decides what registers, for tensors and containers alike.",
         why="The override may well handle it; this code lets you audit such classes.",
         fix="",
         invalid=(
