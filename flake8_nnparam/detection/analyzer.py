@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from dataclasses import dataclass, replace
 
 from . import tables
@@ -31,6 +32,7 @@ from .values import CONTAINER, DEVICE as DEVICE_KIND, MODULE, NUMBER, PARAM, REG
 
 _FunctionNode = (ast.FunctionDef, ast.AsyncFunctionDef)
 _MAX_CALL_DEPTH = 8
+_STDLIB = frozenset(sys.stdlib_module_names) - {"__future__"}
 BUFFER_ALIAS = "buffer"  # _InFileCallers: a caller passes a buffer it registers itself
 MIXED_STATE = "mixed"  # _InFileCallers: a caller's attribute that is a Parameter or a buffer, by branch
 
@@ -949,6 +951,7 @@ class _ClassWalker:
         self._untyped: frozenset[str] = frozenset()  # the constructor's unannotated arguments (default None or none)
         self._loss_weights: frozenset[str] | None = None  # attrs a method hands to a torch loss as weight=
         self._passed: dict[str, str] | None = None  # constructor arguments in-file callers pass registered state
+        self._bound_call: ast.Call | None = None  # the call of the latest ``self.x = call(...)`` statement
 
     def run(self) -> None:
         init = self.info.find_method("__init__")
@@ -1118,7 +1121,7 @@ class _ClassWalker:
             if node is None and func.id not in env:
                 node = self.module_functions.get(func.id)
             if node is None:
-                return self._project_return(func) if func.id not in env else None
+                return self._project_return(func, call) if func.id not in env else None
             mapped_self = None
             if self_name is not None:
                 params = [a.arg for a in node.args.posonlyargs + node.args.args]
@@ -1134,21 +1137,26 @@ class _ClassWalker:
             result = self._run_function(node, None)
             return result if result is not None else self._passed_through(node, call, env, self_name, False)
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id not in env:
-            return self._project_return(func)  # helpers.make_table(n), with helpers a module of the project
+            return self._project_return(func, call)  # helpers.make_table(n), with helpers a module of the project
         return None
 
-    def _project_return(self, func: ast.AST) -> Value | None:
+    def _project_return(self, func: ast.AST, call: ast.Call | None = None) -> Value | None:
         """What a helper defined in another file of the project returns (the project index reads it)."""
         project = self.inference.index.project
         if project is None:
+            return None
+        if call is not None and call is self._bound_call and (dotted_name(func) or "").rsplit(".", 1)[-1][:1].isupper():
+            # self.block = Block(...): a class of another file bound straight to self is a sub-module or a plain
+            # object, and neither is a candidate: no file needs reading to tell which
             return None
         imports = self.inference.imports
         dotted = dotted_name(func)
         head = dotted.split(".", 1)[0] if dotted else None
         if head is None or (head not in imports.refs and not imports.star):  # only imported names live elsewhere
             return None
-        if (imports.qualify(func) or "").startswith("torch"):
-            return None
+        qualified = imports.qualify(func) or ""
+        if qualified.startswith("torch") or qualified.split(".", 1)[0] in _STDLIB:
+            return None  # functools.partial, warnings.warn, pathlib.Path: never a project helper
         kind = project.return_kind(dotted)
         if kind == "tensor":
             return Value(TENSOR)
@@ -1189,6 +1197,8 @@ class _ClassWalker:
 
     def _stmt(self, stmt, env, bound, self_name, returns) -> None:
         if isinstance(stmt, ast.Assign):
+            if isinstance(stmt.value, ast.Call) and all(_self_attr(t, self_name) for t in stmt.targets):
+                self._bound_call = stmt.value  # self.block = Block(...): see _project_return
             value = self._infer(stmt.value, env, self_name)
             for target in stmt.targets:
                 self._assign(target, value, stmt, env, bound, self_name)
