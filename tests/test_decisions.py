@@ -2394,3 +2394,40 @@ def test_a_list_of_modules_looked_up_in_a_dict_of_activations_holds_no_state():
     """
     code, evidence, _ = decisions(body)["hidden_active"]
     assert code == "MPR907" and "parameter-free" in evidence
+
+
+def test_a_numpy_grid_of_numbers_is_no_number():
+    body = """
+    import numpy as np
+
+    class Pulse(nn.Module):
+        def __init__(self, n_steps=100):
+            super().__init__()
+            self.amp = nn.Parameter(torch.ones(3))
+            self.x_list = torch.tensor(np.arange(0.0, 1.0, 1.0 / n_steps))
+            self.scale = torch.tensor(np.sqrt(2.0))
+        def forward(self, x):
+            return self.amp[0] * self.x_list + self.scale * x
+    """
+    got = decisions(body)
+    assert (got["x_list"][0], got["scale"][0]) == ("MPR002", "MPR902")
+
+
+@pytest.mark.parametrize("base, module", [
+    ("from torchmetrics import Metric as Base", True),
+    ("from torchmetrics.wrappers.abstract import WrapperMetric as Base", True),
+    ("from torchmetrics.utilities.data import Base", False),
+])
+def test_a_torchmetrics_class_is_a_module_base(base, module):
+    body = f"""
+    {base}
+
+    class Weighted(Base):
+        def __init__(self, weights):
+            super().__init__()
+            self.lin = nn.Linear(3, 3)
+            self.weights = torch.tensor(weights)
+        def compute(self):
+            return self.lin.weight.sum(0) * self.weights
+    """
+    assert (decisions(body).get("weights", (None,))[0] == "MPR002") == module

@@ -22,7 +22,15 @@ def is_torch_module_name(qualified: str | None) -> bool:
         last = qualified.rsplit(".", 1)[-1]
         stripped = last.lstrip("_")
         return bool(stripped) and stripped[0].isupper() and last not in tables.NN_NON_MODULE_NAMES
-    return _transformers_model(qualified)
+    return _transformers_model(qualified) or _torchmetrics_metric(qualified)
+
+
+def _torchmetrics_metric(qualified: str) -> bool:
+    """A torchmetrics class used as a base (``Metric``, ``MeanSquaredError``, ``WrapperMetric``): every one is
+    an ``nn.Module``, whose ``add_state`` states move with ``.to()`` and whose plain tensors do not."""
+    if not qualified.startswith("torchmetrics.") or qualified.startswith(("torchmetrics.functional.", "torchmetrics.utilities.")):
+        return False
+    return qualified.rsplit(".", 1)[-1][:1].isupper()
 
 
 def _transformers_model(qualified: str) -> bool:

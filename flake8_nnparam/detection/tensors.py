@@ -52,6 +52,11 @@ def _looks_scalar(node: ast.AST) -> bool:
     return False
 
 
+# numpy functions that make an array from numbers (np.arange(0, 1, 0.01) is a 100-point grid, not a number)
+_NUMPY_ARRAY_FACTORIES = frozenset(
+    "arange linspace logspace geomspace zeros ones full empty eye identity array asarray tile repeat meshgrid "
+    "diag tri triu tril hanning hamming blackman bartlett kaiser".split()
+)
 _NUMBER_METHODS = frozenset({"size", "dim", "numel", "nelement", "ndimension", "item"})  # of a tensor: Python numbers
 
 
@@ -400,10 +405,12 @@ class ExpressionInference:
                 if func.id == "dict" and call.keywords:
                     return self._container("dict", [k.value for k in call.keywords], env, self_name, attrs)
                 return Value(CONTAINER, container=func.id)
-        if qualified is not None and qualified.startswith("numpy.") and call.args and not call.keywords and all(
-            (v := self.infer(a, env, self_name, attrs)) is not None and v.kind == NUMBER for a in call.args
+        if (
+            qualified is not None and qualified.startswith("numpy.") and call.args and not call.keywords
+            and qualified.rsplit(".", 1)[-1] not in _NUMPY_ARRAY_FACTORIES
+            and all((v := self.infer(a, env, self_name, attrs)) is not None and v.kind == NUMBER for a in call.args)
         ):
-            return Value(NUMBER)  # np.radians(alpha) of a number is a number
+            return Value(NUMBER)  # np.radians(alpha) of a number is a number; np.arange(0, 1, 0.01) is not
         if qualified in ("collections.OrderedDict", "typing.OrderedDict") and call.args:
             inner = self.infer(call.args[0], env, self_name, attrs)  # OrderedDict([("fc", nn.Linear(...))])
             if inner is not None and inner.kind == CONTAINER:
