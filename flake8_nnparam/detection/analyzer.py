@@ -838,6 +838,7 @@ class _InFileCallers:
     def __init__(self, body: list[ast.stmt], imports: ImportTable, class_names: set[str]) -> None:
         self._body, self._imports, self._class_names = body, imports, class_names
         self._calls: dict[str, list[tuple[ast.Call, dict[str, str]]]] | None = None
+        self._buffers: bool | None = None
 
     def _is_parameter_call(self, node: ast.AST) -> bool:
         return isinstance(node, ast.Call) and self._imports.qualify(node.func) in tables.PARAMETER_CLASSES
@@ -898,6 +899,19 @@ class _InFileCallers:
                 for method in methods:
                     visit(method, owned)
         return calls
+
+    def registers_buffers(self) -> bool:
+        """Does any class of the file call ``self.register_buffer`` as a statement? (Without one, no caller
+        here can pass a buffer of its own: an unannotated argument needs no index.)"""
+        if self._buffers is None:
+            self._buffers = any(
+                isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "register_buffer"
+                for stmt in self._body if isinstance(stmt, ast.ClassDef)
+                for method in stmt.body if isinstance(method, _FunctionNode)
+                for node in iter_statements(method.body)
+            )
+        return self._buffers
 
     def passed_state(self, class_name: str, init) -> dict[str, str]:
         """``{argument: kind}`` of ``init``'s arguments some call of ``class_name`` here passes registered
@@ -1364,7 +1378,7 @@ class _ClassWalker:
             return None
         if len(self._stack) != 1:
             return None  # only the constructor's own arguments, not a helper's
-        passed = self._passed_state().get(source.id)
+        passed = self._passed_state().get(source.id) if self.callers and self.callers.registers_buffers() else None
         if passed in (BUFFER_ALIAS, MIXED_STATE):  # mixed: registering it as a buffer would break the Parameter
             return Value(TENSOR, from_argument=True, buffer_alias=True, param_alternative=passed == MIXED_STATE)
         if passed == PARAM:
