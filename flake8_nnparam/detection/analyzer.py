@@ -826,6 +826,12 @@ def _stores_argument_device(func, self_name: str | None, tensor_args: set[str]) 
     return False
 
 
+def _buffer_registered(stmt: ast.stmt, self_name: str | None) -> str | None:
+    """The name a ``self.register_buffer("name", ...)`` statement registers, else None."""
+    registered = registration(stmt.value, self_name) if isinstance(stmt, ast.Expr) else None
+    return registered[1] if registered is not None and registered[0] == "register_buffer" else None
+
+
 class _InFileCallers:
     """The calls of this file's classes, indexed on the first question (most files never ask): what a
     caller in this file passes for each constructor argument, when it is registered state of its own.
@@ -869,14 +875,8 @@ class _InFileCallers:
                     for target in node.targets:
                         if attr := _self_attr(target, self_name):
                             owned[attr] = PARAM if owned.get(attr, PARAM) == PARAM else MIXED_STATE
-                elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-                    call = node.value
-                    if (
-                        isinstance(call.func, ast.Attribute) and call.func.attr == "register_buffer"
-                        and isinstance(call.func.value, ast.Name) and call.func.value.id == self_name
-                        and call.args and (name := _str_const(call.args[0])) is not None
-                    ):
-                        owned[name] = BUFFER_ALIAS if owned.get(name, BUFFER_ALIAS) == BUFFER_ALIAS else MIXED_STATE
+                elif (name := _buffer_registered(node, self_name)) is not None:
+                    owned[name] = BUFFER_ALIAS if owned.get(name, BUFFER_ALIAS) == BUFFER_ALIAS else MIXED_STATE
         return owned
 
     def _index(self) -> dict[str, list[tuple[ast.Call, dict[str, str]]]]:
@@ -905,8 +905,7 @@ class _InFileCallers:
         here can pass a buffer of its own: an unannotated argument needs no index.)"""
         if self._buffers is None:
             self._buffers = any(
-                isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
-                and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "register_buffer"
+                _buffer_registered(node, _first_param(method)) is not None
                 for stmt in self._body if isinstance(stmt, ast.ClassDef)
                 for method in stmt.body if isinstance(method, _FunctionNode)
                 for node in iter_statements(method.body)

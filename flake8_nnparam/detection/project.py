@@ -915,7 +915,6 @@ class ProjectIndex:
             for base in info["bases"]:
                 stack.extend(s for s in self.resolve(symbol.path, base) if s.kind == "class")
 
-
     def init_calls(self, path: str, dotted: str) -> list[str]:
         """The methods the ``__init__`` of a project class or of its project bases calls on ``self``."""
         return sorted({name for info in self._class_chain(path, dotted) for name in info.get("init_calls", ())})
