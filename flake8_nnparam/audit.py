@@ -25,7 +25,7 @@ import warnings
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Iterator
 
-from .detection.container_rules import WEIGHTS_CONSEQUENCE
+from .detection.container_rules import DISTRIBUTION_CONSEQUENCE, WEIGHTS_CONSEQUENCE
 from .detection.rules import RULES_BY_CODE
 from .detection.tensor_rules import DEVICE_CONSEQUENCE
 from .detection.tables import FRAMEWORK_PLAIN_ATTRIBUTES
@@ -45,6 +45,7 @@ _REGISTRATION = {
     "MPR005": "nn.ParameterList",
     "MPR006": "nn.ParameterDict",
     "MPR007": "register_buffer (each tensor, or one stacked tensor)",
+    "MPR008": "register_buffer for the tensors it is built from, and build it where it is used",
 }
 _COMPLEX_REGISTRATION = (
     "register_buffer of torch.view_as_real(...) (a complex buffer loses its imaginary part under .to(dtype)), "
@@ -61,7 +62,7 @@ class AuditFinding:
     """One piece of state the model holds but never registers."""
 
     path: str  # dotted path from the root module: ``encoder.layers.0.attn.mask``
-    code: str  # the linter's code, MPR001-MPR007
+    code: str  # the linter's code, MPR001-MPR008
     message: str  # one line: the path, the linter's message (consequence and registration) and what was found
     registration: str  # what it needs: ``register_buffer``, ``nn.Parameter``, ``nn.ModuleList``, ...
     summary: str  # what the value is: ``Tensor float32 (4, 4) cpu``, ``list of 2: Linear, Dropout``
@@ -229,6 +230,8 @@ class _Auditor:
                     self._tensor(module, name, attr_path, value, via, registered)
                 elif isinstance(value, _CONTAINERS):
                     self._container(module, name, attr_path, value, via, registered)
+                elif isinstance(value, self.torch.distributions.Distribution):
+                    self._distribution(module, name, attr_path, value, via)
 
     # -- tensors
 
@@ -249,6 +252,27 @@ class _Auditor:
         code = "MPR001" if self._learnable(tensor) else "MPR002"
         registration = _COMPLEX_REGISTRATION if code == "MPR002" and tensor.is_complex() else _REGISTRATION[code]
         self._report(module, name, path, code, registration, _describe_tensor(tensor), via, persistent="")
+
+    def _distribution(self, module, name, path, value, via) -> None:
+        """A distribution holds tensors (views of what it was built from, even of registered buffers) that
+        no Module traversal reaches: after ``.to()`` they stay behind. One of numbers (0-dim) mixes with any
+        device, as for plain tensors."""
+        held = [t for t in self._distribution_tensors(value) if not _scalar_or_empty(t)]
+        if not held:
+            return
+        kind = type(value).__name__
+        summary = f"{kind} holding {len(held)} tensors: {_describe_tensor(held[0])}"
+        self._report(module, name, path, "MPR008", _REGISTRATION["MPR008"], summary, via, distribution=kind)
+
+    def _distribution_tensors(self, value, depth: int = 0) -> list:
+        """What a distribution holds, nested ones included (``Independent(Normal(...), 1)``)."""
+        held = []
+        for item in vars(value).values():
+            if isinstance(item, self.torch.Tensor):
+                held.append(item)
+            elif isinstance(item, self.torch.distributions.Distribution) and depth < _MAX_DEPTH:
+                held += self._distribution_tensors(item, depth + 1)
+        return held
 
     # -- containers
 
@@ -295,6 +319,7 @@ MESSAGE_FIELDS = {
     "MPR003": {"consequence": WEIGHTS_CONSEQUENCE, "keys": ""},
     "MPR004": {"consequence": WEIGHTS_CONSEQUENCE, "keys": ""},
     "MPR007": {"evidence": "are not registered", "consequence": DEVICE_CONSEQUENCE},
+    "MPR008": {"evidence": "holds tensors the module does not track", "consequence": DISTRIBUTION_CONSEQUENCE},
 }
 
 

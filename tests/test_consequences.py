@@ -57,6 +57,7 @@ forward, indexed by a device tensor, ``gather``/``bucketize`` operands, RNN hidd
 from __future__ import annotations
 
 import ast
+import copy
 import functools
 import itertools
 import re
@@ -103,6 +104,8 @@ def consequence_kind(finding) -> str:
         return "untrained-container"
     if code in ("MPR003", "MPR004"):
         return {WEIGHTS_CONSEQUENCE: "weights", MODE_CONSEQUENCE: "mode"}[evidence]
+    if code == "MPR008" and evidence.startswith(("is ", "takes tensors that follow the module")):
+        return "device"
     if code in ("MPR002", "MPR007"):
         if evidence.startswith(("is updated in place", "is updated by re-binding")):
             return "lost"
@@ -224,6 +227,9 @@ def register_by_hand(model, name: str, as_parameter: bool = False) -> None:
         else:
             model.register_buffer(name, wrapped)
         return
+    if isinstance(value, torch.distributions.Distribution):
+        _register_distribution_by_hand(model, name, value)
+        return
     items = list(value.values()) if isinstance(value, dict) else list(value)
     if any(isinstance(i, nn.Module) for i in items):
         setattr(model, name, nn.ModuleDict(value) if isinstance(value, dict) else nn.ModuleList(items))
@@ -241,6 +247,39 @@ def register_by_hand(model, name: str, as_parameter: bool = False) -> None:
 
         model.register_forward_pre_hook(rebuild)
         rebuild(model, ())
+
+
+def _register_distribution_by_hand(model, name: str, value) -> None:
+    """Buffers for the tensors a distribution holds (nested ones too), and the distribution rebuilt from
+    them before each call: what a correct class writes as a property over its buffers."""
+    slots = []  # (owner path inside the distribution, key)
+
+    def collect(dist, path):
+        for key, item in vars(dist).items():
+            if isinstance(item, torch.Tensor):
+                slots.append((path, key))
+                model.register_buffer(f"{name}__{'_'.join(path + (key,))}", item)
+            elif isinstance(item, torch.distributions.Distribution):
+                collect(item, path + (key,))
+
+    collect(value, ())
+
+    def rebuild(module, args):
+        dist = copy.copy(value)
+        copies = {(): dist}
+        for path, key in slots:
+            owner = dist
+            for i, step in enumerate(path):
+                inner = copies.get(path[: i + 1])
+                if inner is None:
+                    inner = copies[path[: i + 1]] = copy.copy(getattr(owner, step))
+                    setattr(owner, step, inner)
+                owner = inner
+            setattr(owner, key, getattr(module, f"{name}__{'_'.join(path + (key,))}"))
+        module.__dict__[name] = dist
+
+    model.register_forward_pre_hook(rebuild)
+    rebuild(model, ())
 
 
 def prepared(target: Target, registered: bool, as_parameter: bool = False, seed: int | None = 0):
@@ -582,6 +621,7 @@ NEGATIVE_CONTROLS = (
     ("Registered", "weights", "blocks"),
     ("Registered", "weights", "heads"),
     ("DropoutsInModuleList", "mode", "dropouts"),
+    ("PriorFromBuffersProperty", "device", "loc"),
 )
 NEGATIVE_FILE = FIXTURES / "negative" / "registered.py"
 

@@ -1365,6 +1365,88 @@ CASES = {
         """,
         "lookups", "MPR003", "", None,
     ),
+    # --- torch.distributions built at construction (MPR008) ------------------------------------------
+    "a prior of tensors scores the input": (
+        """
+        from torch.distributions import Normal
+        class M(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.enc = nn.Linear(d, d)
+                self.prior = Normal(torch.zeros(d), torch.ones(d))
+            def forward(self, x):
+                return self.prior.log_prob(self.enc(x))
+        """,
+        "prior", "MPR008", "takes tensors that follow the module in .log_prob()", "self.prior.log_prob(",
+    ),
+    "a distribution built from the class's buffers holds views .to() leaves behind": (
+        """
+        import torch.distributions as D
+        class M(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.register_buffer("loc", torch.zeros(d))
+                self.register_buffer("scale", torch.ones(d))
+                self.base = D.Normal(self.loc, self.scale)
+                self.fc = nn.Linear(d, d)
+            def forward(self, x):
+                return self.base.log_prob(self.fc(x))
+        """,
+        "base", "MPR008", "in .log_prob()", "self.base.log_prob(",
+    ),
+    "a sample of the noise meets the input": (
+        """
+        from torch.distributions import Normal
+        class M(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.noise = Normal(torch.zeros(d), torch.ones(d) * 0.1)
+            def forward(self, x):
+                return x + self.noise.sample((x.shape[0],))
+        """,
+        "noise", "MPR008", "is combined with tensors that follow the module", "return x + self.noise",
+    ),
+    "a distribution of numbers holds 0-dim tensors": (
+        """
+        from torch.distributions import Normal
+        class M(nn.Module):
+            def __init__(self, sigma=1.0):
+                super().__init__()
+                self.prior = Normal(torch.tensor(0.0), torch.tensor(sigma))
+                self.fc = nn.Linear(4, 4)
+            def forward(self, x):
+                return self.prior.log_prob(self.fc.weight).sum() + self.fc(x)
+        """,
+        "prior", "MPR902", "a distribution of numbers", None,
+    ),
+    "a distribution of unknown arguments is no candidate": (
+        """
+        from torch.distributions import Normal
+        class M(nn.Module):
+            def __init__(self, mean, std):
+                super().__init__()
+                self.prior = Normal(mean, std)
+                self.table = torch.ones(4)
+            def forward(self, x):
+                return self.prior.log_prob(x) + self.table
+        """,
+        "prior", None, "NOT A CANDIDATE", None,
+    ),
+    "a distribution forward re-builds before using it": (
+        """
+        from torch.distributions import Normal
+        class M(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.fc = nn.Linear(d, 2 * d)
+                self.dist = Normal(torch.zeros(d), torch.ones(d))
+            def forward(self, x):
+                mu, s = self.fc(x).chunk(2, -1)
+                self.dist = Normal(mu, s.exp())
+                return self.dist.rsample()
+        """,
+        "dist", "MPR907", "", None,
+    ),
 }
 
 

@@ -273,6 +273,32 @@ def assert_tensors_unregistered(build, name: str) -> None:
     assert all(t.dtype == dtype for t, dtype in before), f".to(torch.float64) converted tensors in {name}"
 
 
+def assert_distribution_tensors_unregistered(build, name: str) -> None:
+    """MPR008: the distribution's tensors are neither saved nor converted by the module."""
+    model = build()
+    value = getattr(model, name)
+    assert isinstance(value, torch.distributions.Distribution), type(value).__name__
+    held = _distribution_tensors(value)
+    assert held, f"{name} holds no tensor"
+    saved = _ids(model.state_dict(keep_vars=True).values())
+    assert not any(id(t) in saved for t in held), f"a tensor of {name} is in state_dict()"
+    model.to(torch.float64)
+    assert all(t.dtype == torch.float32 for t in _distribution_tensors(getattr(model, name))), (
+        f".to(torch.float64) converted the tensors of {name}"
+    )
+
+
+def _distribution_tensors(value) -> list:
+    """The tensors a distribution holds, nested distributions (Independent's base) included."""
+    held = []
+    for item in vars(value).values():
+        if isinstance(item, torch.Tensor):
+            held.append(item)
+        elif isinstance(item, torch.distributions.Distribution):
+            held += _distribution_tensors(item)
+    return held
+
+
 def unregistered_state(model) -> list[tuple[str, str]]:
     """(attribute, what) for tensors, Modules and Parameters the instance holds out of torch's reach."""
     modules = _ids(model.modules())
@@ -284,6 +310,9 @@ def unregistered_state(model) -> list[tuple[str, str]]:
             continue
         if isinstance(value, torch.Tensor):
             problems.append((key, "plain tensor attribute"))
+        elif isinstance(value, torch.distributions.Distribution):
+            if any(id(t) not in tensors for t in _distribution_tensors(value)):
+                problems.append((key, "distribution of unregistered tensors"))
         elif isinstance(value, (list, tuple, set, dict)):
             for item in _held(value):
                 if isinstance(item, nn.Module) and id(item) not in modules:
@@ -319,6 +348,8 @@ def test_finding_is_unregistered_at_runtime(path, line, code):
             assert_parameters_unregistered(build, name, code)
         elif code == "MPR007":
             assert_tensors_unregistered(build, name)
+        elif code == "MPR008":
+            assert_distribution_tensors_unregistered(build, name)
         elif code.startswith("MPR9"):  # a default-off note in a positive file: still unregistered state
             assert_tensor_unregistered(build, name, follow_to=False)
         else:

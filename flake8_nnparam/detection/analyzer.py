@@ -967,6 +967,7 @@ class _ClassWalker:
         self._bound_call: ast.Call | None = None  # the call of the latest ``self.x = call(...)`` statement
 
     def run(self) -> None:
+        self.inference.registered_tensors = {}
         init = self.info.find_method("__init__")
         if init is None and _is_dataclass(self.info.node):
             init = self.info.find_method("__post_init__")  # @dataclass(eq=False) Modules build state there
@@ -1434,6 +1435,14 @@ class _ClassWalker:
                         Binding(display, value, stmt, True, True, True, function=function, receiver=self_name)
                     )
                 return
+        registered = registration(call, self_name)
+        if registered is not None and registered[1] is not None and len(call.args) >= 2:
+            # register_buffer("loc", loc): a tensor (None aside); its shape is known when it is a local's.
+            # Not inferred from the expression: that would walk the helpers it calls a second time.
+            given = call.args[1]
+            local = env.get(given.id) if isinstance(given, ast.Name) else None
+            if not (isinstance(given, ast.Constant) and given.value is None):
+                self.inference.registered_tensors[registered[1]] = local if local is not None and local.kind == TENSOR else Value(TENSOR)
         if isinstance(func, ast.Attribute):
             owner_attr = _self_attr(func.value, self_name)
             owner = self.attrs.get(owner_attr) if owner_attr else (

@@ -114,6 +114,41 @@ RULES = (
             "    def forward(self, x):\n        return [x * a for a in self.anchors]\n",
         ),
     ),
+    Rule(
+        "MPR008",
+        "distribution-of-tensors",
+        "self.{attr} is a {distribution} distribution built at construction from tensors, and it {evidence}: "
+        + "{consequence}; register its tensors as buffers and build the distribution from them where it is used",
+        what="A `torch.distributions` (or Pyro) object bound to `self` during construction and built from tensors "
+        "with a shape (`Normal(torch.zeros(d), torch.ones(d))`, or from the class's own buffers: "
+        "`Normal(self.loc, self.scale)`), which the class then uses with tensors that follow the module "
+        "(`self.prior.log_prob(z)`, `kl_divergence(q, self.prior)`, a sample fed to a sub-module). A distribution "
+        "of numbers (`Normal(0., 1.)`) holds 0-dim tensors, which mix with any device, and is not reported.",
+        why="A distribution is a plain Python object: `.to()`, `.double()` and `state_dict()` never reach the "
+        "tensors it holds (views of its arguments, made when it is built), and `.to()` replaces the module's "
+        "buffers without telling it. After `model.to('cuda')` it keeps computing on the CPU tensors and raises "
+        "a device mismatch, the PyTorch forums' \"prior on the wrong device\".",
+        fix="",
+        invalid=(
+            HEADER + "from torch.distributions import Normal\n\n\nclass M(nn.Module):\n    def __init__(self, d):\n"
+            "        super().__init__()\n        self.enc = nn.Linear(d, d)\n"
+            "        self.prior = Normal(torch.zeros(d), torch.ones(d))  # MPR008\n"
+            "    def forward(self, x):\n        return self.prior.log_prob(self.enc(x)).sum()\n",
+        ),
+        valid=(
+            HEADER + "from torch.distributions import Normal\n\n\nclass M(nn.Module):\n    def __init__(self, d):\n"
+            "        super().__init__()\n        self.enc = nn.Linear(d, d)\n"
+            "        self.register_buffer(\"loc\", torch.zeros(d), persistent=False)\n"
+            "        self.register_buffer(\"scale\", torch.ones(d), persistent=False)\n"
+            "    @property\n    def prior(self):\n        return Normal(self.loc, self.scale)\n"
+            "    def forward(self, x):\n        return self.prior.log_prob(self.enc(x)).sum()\n",
+        ),
+    ),
+)
+
+DISTRIBUTION_CONSEQUENCE = (
+    "after model.to('cuda') the tensors it holds stay behind (no Module traversal reaches inside it) and this "
+    "raises a device mismatch"
 )
 
 
@@ -139,6 +174,8 @@ def decide_container(binding, evidence, uses: AttrUses | None) -> Decision:
     if uses is not None and uses.rebound is not None and not uses.read and value.elements & {MODULE, PARAM}:
         reason = f"re-bound in {uses.rebound.method} (line {uses.rebound.line}) before its construction value is used"
         return silence(reason, "MPR907", evidence=reason)  # a placeholder forward replaces: nothing of it is lost
+    if value.container == "distribution":
+        return _distribution(binding, evidence, uses or AttrUses(), unused)
     if MODULE in value.elements:
         if attr in evidence.device_aware:
             return silence("the class places each module itself at use", "MPR907", evidence="it places each module itself")
@@ -191,9 +228,34 @@ def _tensor_container(binding, evidence, uses: AttrUses, shown: str, unused: boo
                         None, uses.first_read.line)
     if value.scalar:
         return silence("0-dim or empty tensors", "MPR902", shape=f"{shown} of 0-dim or empty tensors", alternative="")
+    return _no_breaking_use(uses, unused, "no use of its elements breaks after a move")
+
+
+def _no_breaking_use(uses: AttrUses, unused: bool, read_reason: str) -> Decision:
+    """The silences left when no use breaks: moved at use, never read, or read harmlessly."""
     if uses.moved is not None:
         return silence(uses.moved.where(), "MPR901", evidence=uses.moved.where())
     if unused:
         return silence("never read after construction", "MPR906")
-    reason = "no use of its elements breaks after a move" if uses.read else "no method in this file reads it after construction"
+    reason = read_reason if uses.read else "no method in this file reads it after construction"
     return silence(reason, "MPR907", evidence=reason)
+
+
+def _distribution(binding, evidence, uses: AttrUses, unused: bool) -> Decision:
+    """A torch.distributions object built from tensors at construction (MPR008): no fix is written, since
+    the tensors must become buffers and the distribution be built where it is used (a property)."""
+    value, attr = binding.value, binding.attr
+    manager = evidence.manager_of(attr)
+    if manager is not None:
+        return silence(f"{manager} handles it", "MPR905", method=manager)
+    if value.scalar:
+        reason = "a distribution of numbers: its 0-dim tensors mix with any device"
+        return silence(reason, "MPR902", shape=f"{value.distribution} distribution of numbers", alternative="")
+    if attr in evidence.device_aware:
+        return silence("the class moves what it holds at use", "MPR901", evidence="is moved at use")
+    breaks = next(iter(effective_breaks(uses)), None)
+    if breaks is not None:
+        where = breaks.where()
+        fields = {"distribution": value.distribution, "evidence": where, "consequence": DISTRIBUTION_CONSEQUENCE}
+        return Decision("MPR008", where, fields, None, breaks.line)
+    return _no_breaking_use(uses, unused, "no use of it meets tensors that follow the module")

@@ -327,3 +327,8 @@ ONE_DIM_FACTORIES = frozenset(
     "arange linspace logspace randperm cumprod cumsum hann_window hamming_window blackman_window bartlett_window "
     "kaiser_window".split()
 )
+
+# torch.distributions (and Pyro's, which subclass them): a distribution object keeps the tensors it is
+# built from. Classes of these namespaces that are no distribution:
+DISTRIBUTION_NAMESPACES = ("torch.distributions.", "pyro.distributions.")
+NON_DISTRIBUTION_CLASSES = frozenset({"Distribution", "ExponentialFamily", "TorchDistribution", "TorchDistributionMixin"})

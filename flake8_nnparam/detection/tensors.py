@@ -148,6 +148,9 @@ class ExpressionInference:
         self.imports = imports
         self.index = index
         self.registered_locals: set[str] = set()  # local names the current function registers elsewhere
+        # self.<name> -> value of the tensors construction registered so far (register_buffer/_parameter):
+        # Normal(self.loc, self.scale) holds views of them, which .to() leaves behind
+        self.registered_tensors: dict[str, Value] = {}
         self.call_hook: Callable[[ast.Call, Env, str | None], Value | None] | None = None
 
     # --- dtype helpers -------------------------------------------------------------
@@ -378,6 +381,8 @@ class ExpressionInference:
     def _infer_call(self, call: ast.Call, env: Env, self_name, attrs) -> Value | None:
         func = call.func
         qualified = self.imports.qualify(func)
+        if qualified is not None and qualified.startswith(tables.DISTRIBUTION_NAMESPACES) and qualified.rsplit(".", 1)[-1][:1].isupper():
+            return self._distribution(qualified, call, env, self_name, attrs)
         if qualified is not None and qualified.startswith("torch"):
             return self._torch_call(qualified, call, env, self_name, attrs)
         if qualified is not None and is_torch_module_name(qualified):
@@ -461,6 +466,32 @@ class ExpressionInference:
         if self.call_hook is not None:
             return self.call_hook(call, env, self_name)
         return None
+
+    def _distribution(self, qualified: str, call: ast.Call, env: Env, self_name, attrs) -> Value | None:
+        """``Normal(torch.zeros(d), torch.ones(d))``: a distribution object that holds the tensors it is built
+        from (as views: ``broadcast_all``), where no Module traversal reaches them. ``scalar`` when every
+        tensor it holds is a number or 0-dim (``Normal(0., 1.)``: those mix with any device); None when
+        it is no distribution class or what it holds is unknown."""
+        parts = qualified.split(".")
+        name = parts[-1]
+        if name in tables.NON_DISTRIBUTION_CLASSES or set(parts[2:-1]) & {"constraints", "transforms"}:
+            return None
+        held: list[Value] = []
+        for node in [*call.args, *(k.value for k in call.keywords if k.arg != "validate_args")]:
+            value = self.infer(node, env, self_name, attrs)
+            if value is None and self_name and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and node.value.id == self_name:
+                value = self.registered_tensors.get(node.attr)
+            if value is None:
+                continue
+            if value.kind in (TENSOR, PARAM) or value.kind == CONTAINER and value.container == "distribution":
+                held.append(value)
+        if not held:
+            return None
+        return Value(
+            CONTAINER, container="distribution", distribution=name, elements={TENSOR},
+            scalar=all(v.scalar for v in held), pinned=all(v.pinned for v in held),
+        )
 
     def _torch_call(self, qualified: str, call: ast.Call, env: Env, self_name, attrs) -> Value | None:
         if qualified == "torch.device":

@@ -36,7 +36,8 @@ class Value:
     # ``device=pkg.device``), not the default device, not one read off a tensor, not a hard-coded "cuda".
     pinned: bool = False
     # Containers (mutable: filling a container after binding updates the one object).
-    container: str | None = None  # "list", "tuple", "dict", "set"
+    container: str | None = None  # "list", "tuple", "dict", "set"; "distribution": a torch.distributions object
+    distribution: str = ""  # the distribution's class (Normal) when ``container == "distribution"``
     elements: set[str] = field(default_factory=set)
     elements_registered: bool = False
     per_device: bool = False  # one element per device or rank, placed there on purpose (device=f"cuda:{i}")
