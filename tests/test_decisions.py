@@ -1365,6 +1365,34 @@ CASES = {
         """,
         "lookups", "MPR003", "", None,
     ),
+    "a tensor bound under a lone if, then wrapped in nn.Parameter on the path": (
+        """
+        class M(nn.Module):
+            def __init__(self, bias_init=0.5):
+                super().__init__()
+                self.fc = nn.Linear(3, 3)
+                self.table = torch.ones(3)
+                if not isinstance(bias_init, torch.Tensor):
+                    self.bias = torch.tensor([bias_init] * 3)
+                self.bias = nn.Parameter(self.bias)
+            def forward(self, x):
+                return self.fc(x) + self.bias + self.table
+        """,
+        "bias", None, "NOT A CANDIDATE", None,
+    ),
+    "a tensor bound in a loop, then re-bound on the path: the later binding is the one reported": (
+        """
+        class M(nn.Module):
+            def __init__(self, n=3):
+                super().__init__()
+                for i in range(n):
+                    self.t = torch.ones(i + 1)
+                self.t = torch.zeros(n)
+            def forward(self, x):
+                return x + self.t
+        """,
+        "t", "MPR002", "is combined with tensors that follow the module", "return x + self.t",
+    ),
     # --- torch.distributions built at construction (MPR008) ------------------------------------------
     "a prior of tensors scores the input": (
         """
@@ -2513,3 +2541,11 @@ def test_a_torchmetrics_class_is_a_module_base(base, module):
             return self.lin.weight.sum(0) * self.weights
     """
     assert (decisions(body).get("weights", (None,))[0] == "MPR002") == module
+
+
+def test_only_the_binding_that_survives_construction_is_reported():
+    """Bindings under an if or a loop that the block's own path then re-binds never survive ``__init__``."""
+    body = CASES["a tensor bound in a loop, then re-bound on the path: the later binding is the one reported"][0]
+    source = HEADER + textwrap.dedent(body)
+    reported = [c.line for c in analyze_candidates(ast.parse(source)) if c.decision.code == "MPR002"]
+    assert reported == [line_of(body, "self.t = torch.zeros(n)")]

@@ -1347,19 +1347,20 @@ class _ClassWalker:
                 if earlier.attr == attr and earlier.reportable and earlier.value.kind == TENSOR:
                     earlier.value = earlier.value.but(pinned=True)
                     break
-        if not reportable and value.kind == PARAM and self._blocks and mentions_self_attr(
-            getattr(stmt, "value", None), attr, receiver
-        ):
-            # self.v = 2 * torch.rand(n) - 1; self.v = nn.Parameter(self.v): the tensor is wrapped on the same
-            # path (not under a test), so the attribute is a Parameter, not a plain tensor; so is every
-            # binding in the if/else before the wrap (if multi: self.v = ... else: self.v = ...)
+        if self._blocks and (value.kind in (PARAM, MODULE, REGISTERED) or reportable and value.kind in (TENSOR, CONTAINER)):
+            # A binding on the block's own path overwrites what the statements before it in the block bound:
+            # self.v = 2 * torch.rand(n) - 1; self.v = nn.Parameter(self.v) is a Parameter, not a plain tensor;
+            # so is every binding in an if (with or without else) or loop before it (if not isinstance(b,
+            # Tensor): self.b = torch.tensor(b), then self.b = nn.Parameter(self.b)). A plain tensor bound on
+            # the path after only conditional ones is the binding that survives, reported on its own line.
             preceding = set()
             for sibling in self._blocks[-1]:
                 if sibling is stmt:
                     break
                 preceding.update(map(id, iter_statements([sibling])) if not isinstance(sibling, _FunctionNode) else ())
             for earlier in self.bindings:
-                if earlier.attr == attr and earlier.reportable and earlier.value.kind == TENSOR and id(earlier.stmt) in preceding:
+                if earlier.attr == attr and earlier.reportable and earlier.value.kind in (TENSOR, CONTAINER) \
+                        and id(earlier.stmt) in preceding:
                     earlier.reportable = False
         self.bindings.append(Binding(attr, value, stmt, reportable, computed, via_setattr, function, receiver))
 
