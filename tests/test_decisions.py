@@ -1393,6 +1393,36 @@ CASES = {
         """,
         "t", "MPR002", "is combined with tensors that follow the module", "return x + self.t",
     ),
+    "an argument whose None default becomes torch.tensor(-np.inf) is 0-dim by convention": (
+        """
+        import numpy as np
+        from typing import Optional
+        class M(nn.Module):
+            def __init__(self, score_mask_value: Optional[torch.Tensor] = None):
+                super().__init__()
+                if score_mask_value is None:
+                    score_mask_value = torch.tensor(-np.inf)
+                self.score_mask_value = score_mask_value
+            def forward(self, x, mask):
+                return torch.where(mask, x, self.score_mask_value * torch.ones_like(x))
+        """,
+        "score_mask_value", "MPR902", "0-dim", None,
+    ),
+    "a 0-dim default expanded to a shape is no longer 0-dim": (
+        """
+        from typing import Optional
+        class M(nn.Module):
+            def __init__(self, n=4, start: Optional[torch.Tensor] = None):
+                super().__init__()
+                if start is None:
+                    start = torch.zeros(())
+                self.count = torch.zeros(n)
+                self.start = start.expand_as(self.count)
+            def forward(self, x):
+                return x + self.start
+        """,
+        "start", "MPR002", "is combined with tensors that follow the module", "return x + self.start",
+    ),
     # --- torch.distributions built at construction (MPR008) ------------------------------------------
     "a prior of tensors scores the input": (
         """

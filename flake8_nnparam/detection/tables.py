@@ -144,7 +144,10 @@ OVERWRITING_METHODS = frozenset({
     "fill_", "zero_",
 })
 # Methods that give a 0-dim tensor a dimension (shape [1] or more).
-DIMENSION_ADDING_METHODS = frozenset({"unsqueeze", "view", "reshape", "expand", "repeat", "atleast_1d", "flatten"})
+DIMENSION_ADDING_METHODS = frozenset(
+    {"unsqueeze", "view", "reshape", "expand", "expand_as", "view_as", "reshape_as", "broadcast_to", "repeat", "tile",
+     "atleast_1d", "atleast_2d", "flatten"}
+)
 # Methods (and functions) that make a tensor follow the module's device or dtype.
 DEVICE_METHODS = frozenset({"to", "cuda", "cpu", "type_as", "type", "npu", "xpu", "mps"})
 

@@ -16,13 +16,20 @@ Env = dict  # local name -> Value
 _NUMERIC_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.MatMult)
 
 
+_NUMBER_CONSTANTS = frozenset({"inf", "nan", "pi", "e", "tau", "infty", "NINF", "PINF", "NAN", "NaN", "Inf"})
+
+
 def is_number(node: ast.AST) -> bool:
-    """``3``, ``-0.5``: a number literal (not a bool)."""
+    """``3``, ``-0.5``, ``-np.inf``, ``math.pi``: a number literal (not a bool) or a named constant of
+    ``math`` / numpy."""
     if isinstance(node, ast.Constant):
         return isinstance(node.value, (int, float, complex)) and not isinstance(node.value, bool)
     if isinstance(node, ast.UnaryOp):
         return is_number(node.operand)
-    return False
+    return (
+        isinstance(node, ast.Attribute) and node.attr in _NUMBER_CONSTANTS
+        and isinstance(node.value, ast.Name) and node.value.id in ("math", "np", "numpy")
+    )
 
 
 def _int_literals_only(node: ast.AST) -> bool:
