@@ -27,7 +27,7 @@ from typing import Any, Iterable, Iterator
 
 from .detection.container_rules import DISTRIBUTION_CONSEQUENCE, WEIGHTS_CONSEQUENCE
 from .detection.rules import RULES_BY_CODE
-from .detection.tensor_rules import DEVICE_CONSEQUENCE
+from .detection.tensor_rules import DEVICE_CONSEQUENCE, WRAP_IT
 from .detection.tables import FRAMEWORK_PLAIN_ATTRIBUTES
 
 __all__ = ["AuditFinding", "AuditWarning", "assert_registered", "find_unregistered"]
@@ -314,7 +314,7 @@ class _Auditor:
 
 # What the messages say at run time, where no use site is known: the consequence every such value has.
 MESSAGE_FIELDS = {
-    "MPR001": {"evidence": "requires grad"},
+    "MPR001": {"evidence": "requires grad", "remedy": WRAP_IT},
     "MPR002": {"evidence": "is a plain tensor", "consequence": DEVICE_CONSEQUENCE, "alternative": ""},
     "MPR003": {"consequence": WEIGHTS_CONSEQUENCE, "keys": ""},
     "MPR004": {"consequence": WEIGHTS_CONSEQUENCE, "keys": ""},

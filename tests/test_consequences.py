@@ -454,7 +454,8 @@ def check_untrained(make, inputs, names, container: bool) -> Observed:
     if params:
         torch.optim.SGD(params, lr=0.5).step()
     unchanged = [t for t, b in zip(held, before) if _same(t.detach(), b)]
-    graded = [t for t in held if t.grad is not None and bool(t.grad.abs().sum() > 0)]
+    # a tensor computed from a Parameter (nn.Parameter(w) * mask) is no leaf: it never gets a .grad
+    graded = [t for t in held if t.is_leaf and t.grad is not None and bool(t.grad.abs().sum() > 0)]
     if outside and len(unchanged) == len(held):
         note = f"{len(graded)} of {len(held)} with a gradient" if graded else "requires_grad=" + str(
             any(t.requires_grad for t in held))

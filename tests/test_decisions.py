@@ -1423,6 +1423,41 @@ CASES = {
         """,
         "start", "MPR002", "is combined with tensors that follow the module", "return x + self.start",
     ),
+    "a new Parameter scaled at construction is a plain tensor": (
+        """
+        class M(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.w = nn.Parameter(torch.randn(d, d)) * 0.01
+            def forward(self, x):
+                return x @ self.w
+        """,
+        "w", "MPR001", "computed at construction from a new nn.Parameter", None,
+    ),
+    "an existing Parameter scaled at construction is derived state, not a lost Parameter": (
+        """
+        class M(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.fc = nn.Linear(d, d)
+                self.w = self.fc.weight * 0.01
+            def forward(self, x):
+                return x @ self.w
+        """,
+        "w", "MPR002", "is multiplied (@)", None,
+    ),
+    "a new Parameter with requires_grad_ is still the Parameter": (
+        """
+        class M(nn.Module):
+            def __init__(self, d, learn=True):
+                super().__init__()
+                self.w = nn.Parameter(torch.randn(d, d)).requires_grad_(learn)
+                self.table = torch.ones(d)
+            def forward(self, x):
+                return x @ self.w + self.table
+        """,
+        "w", None, "NOT A CANDIDATE", None,
+    ),
     # --- torch.distributions built at construction (MPR008) ------------------------------------------
     "a prior of tensors scores the input": (
         """

@@ -738,6 +738,9 @@ def no_fix_reason(decision: Decision) -> str:
     if decision.code == "MPR007":
         return ("torch has no container that registers tensors: register each element with register_buffer, or "
                 "stack them into one buffer, and change the uses to match")
+    if decision.fields.get("computed"):
+        return ("it is computed from a new nn.Parameter: wrapping the result would train it free of the operation "
+                "(a mask or a scale applied once); keep the Parameter on self and apply the operation where it is used")
     if decision.fields.get("lazy"):
         return ("it is None until a method creates it: register it in __init__ with a value of its shape "
                 "(register_buffer with torch.zeros(...)); registered as None, a new model's state_dict() lacks "

@@ -28,6 +28,8 @@ class Rule:
         return not self.code.startswith(DEFAULT_OFF_BAND)
 
     def format(self, attr: str, **fields: str) -> str:
+        """The one-line message; a field's value may itself name ``{attr}`` (a remedy: ``self.{attr} = ...``)."""
+        fields = {k: v.replace("{attr}", attr) if isinstance(v, str) else v for k, v in fields.items()}
         return f"{self.code} " + self.message.format(attr=attr, **fields)
 
 

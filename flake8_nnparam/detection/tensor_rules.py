@@ -54,6 +54,8 @@ RANDOM_CONSEQUENCE = (
 )
 LOST_CONSEQUENCE = "state_dict() does not hold it, so that state is lost on save and load, and .to() does not move it"
 _PERSISTENT_FALSE = ", persistent=False"
+WRAP_IT = "wrap it: self.{attr} = nn.Parameter(...)"
+_KEEP_THE_PARAMETER = "keep the Parameter itself: self.{attr} = nn.Parameter(...), and apply the operation where it is used"
 _LEARN_ALTERNATIVE = ", or self.{attr} = nn.Parameter(...) if it is meant to be learned (no autofix: decide which)"
 
 RULES = (
@@ -61,11 +63,14 @@ RULES = (
         "MPR001",
         "tensor-should-be-parameter",
         "self.{attr} {evidence}, but it is a plain tensor: parameters() and the optimizer never see it, so it is "
-        "never trained, and state_dict() and .to() skip it; wrap it: self.{attr} = nn.Parameter(...)",
+        "never trained, and state_dict() and .to() skip it; {remedy}",
         what="A tensor bound to `self` during construction that the code means to learn: created with "
         "`requires_grad=True` (or `.requires_grad_()`), initialised by `nn.init.*`, or uninitialised "
         "(`torch.empty`) and then used as a weight (`F.linear(x, self.w)`, `x @ self.w`), and never updated by "
-        "the class itself. A random draw (`torch.randn(...) * sigma`) or a weight-like name alone is not "
+        "the class itself; or computed at construction from a new `nn.Parameter` (`nn.Parameter(w) * 0.01`, "
+        "`nn.Parameter(w) * self.mask`, `nn.Parameter(g).sigmoid()`): the operation returns a plain tensor, "
+        "fixed at its first value, and the Parameter itself is dropped (no fix: keep the Parameter on `self` "
+        "and apply the operation where it is used). A random draw (`torch.randn(...) * sigma`) or a weight-like name alone is not "
         "evidence of learning: a fixed random projection must stay fixed.",
         why="Only `nn.Parameter` attributes are returned by `parameters()`. The optimizer built from "
         "`model.parameters()` never updates this tensor, `state_dict()` does not save it, and "
@@ -286,6 +291,8 @@ def learn_evidence(value, attr: str, evidence, uses: AttrUses) -> str | None:
     if value.moved_parameter:
         return (f"is made by nn.Parameter(...).{value.moved_parameter}(), which returns a tensor copy, not the "
                 "Parameter, when it moves or casts")
+    if value.computed_parameter:
+        return "is computed at construction from a new nn.Parameter (the operation drops the Parameter and keeps its first value)"
     if value.requires_grad or attr in evidence.learn_hints_grad:
         return "requires grad"
     if attr in evidence.learn_hints_init:
@@ -341,7 +348,11 @@ def _decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
         if evidence.unused_after_construction(attr):
             return silence("never read after construction", "MPR906")
         line = uses.weight.line if uses.weight is not None else 0
-        return Decision("MPR001", learned, {"evidence": learned}, Fix("parameter"), line)
+        if value.computed_parameter:  # wrapping the product would train it free of its mask or scale
+            return Decision("MPR001", learned, {"evidence": learned, "remedy": _KEEP_THE_PARAMETER,
+                                                "computed": True}, None, line)
+        return Decision("MPR001", learned, {"evidence": learned, "remedy": WRAP_IT},
+                        Fix("parameter"), line)
     if value.pinned and (uses.updated is not None or uses.breaks is not None):
         return silence(f"placed on {_CONFIGURED_DEVICE}", "MPR908", placement=_CONFIGURED_DEVICE)
     if uses.updated is not None and uses.reset is None:

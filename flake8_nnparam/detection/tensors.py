@@ -32,6 +32,12 @@ def is_number(node: ast.AST) -> bool:
     )
 
 
+def _fresh_parameter(value: Value) -> bool:
+    """An ``nn.Parameter(...)`` made here (not an existing one, ``self.fc.weight``): an operation on it at
+    construction returns a plain tensor and drops the Parameter."""
+    return value.kind == PARAM and not value.alias and not value.frozen
+
+
 def _int_literals_only(node: ast.AST) -> bool:
     """A (nested) list/tuple literal of ints, or bools."""
     if isinstance(node, (ast.List, ast.Tuple)):
@@ -268,8 +274,10 @@ class ExpressionInference:
             if not operands and left is not None and right is not None and left.kind == right.kind == NUMBER:
                 return Value(NUMBER)
             if operands:
+                fresh = any(_fresh_parameter(v) for v in operands)
                 return tensor(
-                    requires_grad=any(v.requires_grad for v in operands),
+                    computed_parameter=fresh,
+                    requires_grad=fresh or any(v.requires_grad for v in operands),
                     complex=any(v.complex for v in operands),
                     integral=all(v.integral for v in operands) and not isinstance(node.op, (ast.Div, ast.Pow)),
                     scalar=all(v.scalar for v in operands),
@@ -609,8 +617,10 @@ class ExpressionInference:
                 for v in operands
                 if v is not None and v.kind == CONTAINER and TENSOR in v.elements
             ]
+            fresh = any(_fresh_parameter(v) for v in tensors)
             value = tensor(
-                requires_grad=any(v.requires_grad for v in tensors),
+                computed_parameter=fresh,
+                requires_grad=fresh or any(v.requires_grad for v in tensors),
                 complex=any(v.complex for v in tensors) or last in tables.COMPLEX_FACTORIES,
                 integral=last in tables.INTEGRAL_OPS or (bool(tensors) and all(v.integral for v in tensors) and last in ("tril", "triu", "cat", "stack", "flip", "roll", "repeat_interleave", "clone", "detach", "contiguous", "reshape", "flatten", "transpose", "permute", "where", "diag", "index_select", "gather")),
                 scalar=(bool(tensors) and all(v.scalar for v in tensors) and last not in ("cat", "stack", "outer", "diag"))
@@ -662,6 +672,9 @@ class ExpressionInference:
         ):
             # nn.Parameter(t).cuda() is a plain tensor that requires grad: the intended Parameter is lost.
             return base.but(requires_grad=True, moved_parameter=method)
+        if _fresh_parameter(receiver) and method not in ("requires_grad_", "detach", "detach_", "data"):
+            # nn.Parameter(g).sigmoid(), nn.Parameter(w).view(n, m): a plain tensor computed from it
+            base = base.but(requires_grad=True, computed_parameter=True)
         if method in tables.FULL_REDUCTIONS and not call.args and not call.keywords:
             return base.but(scalar=True)
         if method in tables.DIMENSION_ADDING_METHODS:

@@ -49,6 +49,7 @@ class Value:
     buffer_alias: bool = False  # passed in by an in-file caller as a buffer it registers (its owner saves it)
     lazy: bool = False  # None at construction; a later method makes it a tensor (running state made lazily)
     moved_parameter: str = ""  # nn.Parameter(t).cuda(): the method that turned the Parameter into a plain copy
+    computed_parameter: bool = False  # nn.Parameter(t) * 0.01, nn.Parameter(g).sigmoid(): computed from a new one
     function: object = None
     items: tuple | None = None  # a tuple literal's values by position, for unpacking
 
