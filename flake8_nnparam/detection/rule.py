@@ -22,6 +22,15 @@ class Rule:
     invalid: tuple[str, ...] = ()
     valid: tuple[str, ...] = ()
     extra_fields: tuple[str, ...] = field(default=())
+    shown: tuple[tuple[str, str], ...] = ()  # (field, text) that the rule reference shows for a field
+
+    @property
+    def documented_message(self) -> str:
+        """The message as the rule reference shows it: fields the decision fills in are described."""
+        message = self.message
+        for name, text in self.shown:
+            message = message.replace("{" + name + "}", text)
+        return message
 
     @property
     def default_on(self) -> bool:

@@ -49,7 +49,7 @@ def render_rule_reference() -> str:
         out.append(f"| [{rule.code}](#{rule.code.lower()}) | {rule.name} | {default} | {'yes' if rule.fix else 'no'} |")
     for rule in RULES:
         out += ["", f"## {rule.code}", "", f"**{rule.name}** (on by default: {'yes' if rule.default_on else 'no'})", ""]
-        out += [f"Message: `{rule.code} {rule.message}`", ""]
+        out += [f"Message: `{rule.code} {rule.documented_message}`", ""]
         out += ["### What it finds", "", rule.what, "", "### Why it is a bug", "", rule.why, ""]
         for example in rule.invalid:
             out += ["### Example", "", "```python", example.rstrip(), "```", ""]

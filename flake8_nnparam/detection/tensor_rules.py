@@ -76,6 +76,8 @@ RULES = (
         "`model.parameters()` never updates this tensor, `state_dict()` does not save it, and "
         "`.to(device)` / `.double()` / DDP leave it behind.",
         fix="`self.w = nn.Parameter(<expr>)`",
+        shown=(("remedy", "wrap it: self.{attr} = nn.Parameter(...) (for a value computed from a new Parameter: "
+                          "keep the Parameter itself, and apply the operation where it is used)"),),
         invalid=(
             HEADER + "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
             "        self.w = torch.randn(3, 3, requires_grad=True)  # MPR001\n"
