@@ -1446,6 +1446,19 @@ CASES = {
         """,
         "w", "MPR002", "is multiplied (@)", None,
     ),
+    "a new Parameter initialised in place is still the Parameter": (
+        """
+        class M(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                with torch.no_grad():
+                    self.w = nn.Parameter(torch.empty(d, d)).normal_(0, 0.02)
+                self.table = torch.ones(d)
+            def forward(self, x):
+                return x @ self.w + self.table
+        """,
+        "w", None, "NOT A CANDIDATE", None,
+    ),
     "a new Parameter with requires_grad_ is still the Parameter": (
         """
         class M(nn.Module):

@@ -672,7 +672,9 @@ class ExpressionInference:
         ):
             # nn.Parameter(t).cuda() is a plain tensor that requires grad: the intended Parameter is lost.
             return base.but(requires_grad=True, moved_parameter=method)
-        if _fresh_parameter(receiver) and method not in ("requires_grad_", "detach", "detach_", "data"):
+        if _fresh_parameter(receiver) and (method.endswith("_") or method == "contiguous"):
+            return receiver  # nn.Parameter(torch.empty(n)).normal_(0, 0.02) under no_grad: in place, the Parameter
+        if _fresh_parameter(receiver) and method not in ("detach", "data"):
             # nn.Parameter(g).sigmoid(), nn.Parameter(w).view(n, m): a plain tensor computed from it
             base = base.but(requires_grad=True, computed_parameter=True)
         if method in tables.FULL_REDUCTIONS and not call.args and not call.keywords:
