@@ -1512,6 +1512,19 @@ CASES = {
         """,
         "noise", "MPR008", "is combined with tensors that follow the module", "return x + self.noise",
     ),
+    "a distribution built on the configured device is placed on purpose": (
+        """
+        from torch.distributions import Normal
+        class M(nn.Module):
+            def __init__(self, d, device):
+                super().__init__()
+                self.enc = nn.Linear(d, d, device=device)
+                self.prior = Normal(torch.zeros(d, device=device), torch.ones(d, device=device))
+            def forward(self, x):
+                return self.prior.log_prob(self.enc(x))
+        """,
+        "prior", "MPR908", "configured with", None,
+    ),
     "a distribution of numbers holds 0-dim tensors": (
         """
         from torch.distributions import Normal

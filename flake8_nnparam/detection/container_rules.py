@@ -254,6 +254,9 @@ def _distribution(binding, evidence, uses: AttrUses, unused: bool) -> Decision:
     if attr in evidence.device_aware:
         return silence("the class moves what it holds at use", "MPR901", evidence="is moved at use")
     breaks = next(iter(effective_breaks(uses)), None)
+    if breaks is not None and value.pinned:  # Normal(torch.zeros(d, device=device), ...): placed on purpose
+        return silence("placed on the device the class is configured with", "MPR908",
+                       placement="the device the class is configured with")
     if breaks is not None:
         where = breaks.where()
         fields = {"distribution": value.distribution, "evidence": where, "consequence": DISTRIBUTION_CONSEQUENCE}
