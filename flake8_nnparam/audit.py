@@ -27,7 +27,7 @@ from typing import Any, Iterable, Iterator
 
 from .detection.container_rules import DISTRIBUTION_CONSEQUENCE, WEIGHTS_CONSEQUENCE
 from .detection.rules import RULES_BY_CODE
-from .detection.tensor_rules import DEVICE_CONSEQUENCE, WRAP_IT
+from .detection.tensor_rules import DEVICE_CONSEQUENCE, KEEP_THE_PARAMETER, WRAP_IT
 from .detection.tables import FRAMEWORK_PLAIN_ATTRIBUTES
 
 __all__ = ["AuditFinding", "AuditWarning", "assert_registered", "find_unregistered"]
@@ -251,13 +251,17 @@ class _Auditor:
             return
         code = "MPR001" if self._learnable(tensor) else "MPR002"
         registration = _COMPLEX_REGISTRATION if code == "MPR002" and tensor.is_complex() else _REGISTRATION[code]
-        self._report(module, name, path, code, registration, _describe_tensor(tensor), via, persistent="")
+        # computed from a Parameter (nn.Parameter(w) * mask): wrapping the result would train it free of the mask
+        remedy = {"remedy": KEEP_THE_PARAMETER} if code == "MPR001" and not tensor.is_leaf else {}
+        self._report(module, name, path, code, registration, _describe_tensor(tensor), via, persistent="", **remedy)
 
     def _distribution(self, module, name, path, value, via) -> None:
         """A distribution holds tensors (views of what it was built from, even of registered buffers) that
         no Module traversal reaches: after ``.to()`` they stay behind. One of numbers (0-dim) mixes with any
         device, as for plain tensors."""
-        held = [t for t in self._distribution_tensors(value) if not _scalar_or_empty(t)]
+        # a Parameter is held as itself, and .to() converts Parameters in place: it follows the module
+        held = [t for t in self._distribution_tensors(value)
+                if not _scalar_or_empty(t) and not isinstance(t, self.torch.nn.Parameter)]
         if not held:
             return
         kind = type(value).__name__

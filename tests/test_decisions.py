@@ -1393,16 +1393,13 @@ CASES = {
         """,
         "t", "MPR002", "is combined with tensors that follow the module", "return x + self.t",
     ),
-    "an argument whose None default becomes torch.tensor(-np.inf) is 0-dim by convention": (
+    "torch.tensor(-np.inf) is 0-dim": (
         """
         import numpy as np
-        from typing import Optional
         class M(nn.Module):
-            def __init__(self, score_mask_value: Optional[torch.Tensor] = None):
+            def __init__(self):
                 super().__init__()
-                if score_mask_value is None:
-                    score_mask_value = torch.tensor(-np.inf)
-                self.score_mask_value = score_mask_value
+                self.score_mask_value = torch.tensor(-np.inf)
             def forward(self, x, mask):
                 return torch.where(mask, x, self.score_mask_value * torch.ones_like(x))
         """,
@@ -1525,6 +1522,93 @@ CASES = {
         """,
         "prior", "MPR908", "configured with", None,
     ),
+    "a distribution of 0-dim buffers holds 0-dim tensors": (
+        """
+        from torch.distributions import Normal
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.register_buffer("mu", torch.tensor(0.0))
+                self.register_buffer("sigma", torch.tensor(1.0))
+                self.prior = Normal(self.mu, self.sigma)
+                self.fc = nn.Linear(4, 4)
+            def forward(self, x):
+                return self.prior.log_prob(self.fc(x))
+        """,
+        "prior", "MPR902", "a distribution of numbers", None,
+    ),
+    "a distribution of Parameters holds them as themselves, and .to() converts them in place": (
+        """
+        from torch.distributions import Normal
+        class M(nn.Module):
+            def __init__(self, d=4):
+                super().__init__()
+                self.mu = nn.Parameter(torch.zeros(d))
+                self.sigma = nn.Parameter(torch.ones(d))
+                self.prior = Normal(self.mu, self.sigma)
+                self.table = torch.ones(d)
+            def forward(self, x):
+                return self.prior.log_prob(x) + self.table
+        """,
+        "prior", None, "NOT A CANDIDATE", None,
+    ),
+    "a moved sample elsewhere does not make the breaking use safe": (
+        """
+        from torch.distributions import Normal, kl_divergence
+        class M(nn.Module):
+            def __init__(self, d=4):
+                super().__init__()
+                self.enc = nn.Linear(d, 2 * d)
+                self.prior = Normal(torch.zeros(d), torch.ones(d))
+            def forward(self, x):
+                mu, s = self.enc(x).chunk(2, -1)
+                return kl_divergence(Normal(mu, s.exp()), self.prior)
+            def sample(self, n, device):
+                return self.prior.sample((n,)).to(device)
+        """,
+        "prior", "MPR008", "kl_divergence()", None,
+    ),
+    "a list of distributions is no list of tensors to register": (
+        """
+        from torch.distributions import Normal
+        class M(nn.Module):
+            def __init__(self, d=4):
+                super().__init__()
+                self.priors = [Normal(torch.zeros(d), torch.ones(d)) for _ in range(2)]
+                self.table = torch.ones(d)
+            def forward(self, x):
+                return sum(p.log_prob(x) for p in self.priors) + self.table
+        """,
+        "priors", None, "holds no modules, Parameters or tensors", None,
+    ),
+    "a buffer or a Parameter without grad scaled at construction is a plain tensor, not a lost weight": (
+        """
+        class M(nn.Module):
+            def __init__(self, d=4):
+                super().__init__()
+                self.fc = nn.Linear(d, d)
+                self.m = nn.Parameter(torch.ones(d), requires_grad=False) * 2
+                self.n = nn.Parameter(torch.ones(d)).requires_grad_(False) * 2
+            def forward(self, x):
+                return self.fc(x) * self.m * self.n
+        """,
+        "m", "MPR002", "is combined with tensors that follow the module", None,
+    ),
+    "a binding in an if that returns survives construction": (
+        """
+        class M(nn.Module):
+            def __init__(self, d=4, frozen=False):
+                super().__init__()
+                self.fc = nn.Linear(d, d)
+                if frozen:
+                    self.scale = torch.ones(d)
+                    return
+                self.scale = nn.Parameter(torch.ones(d))
+            def forward(self, x):
+                return self.fc(x) * self.scale
+        """,
+        "scale", "MPR002", "is combined with tensors that follow the module", None,
+    ),
     "a distribution of numbers holds 0-dim tensors": (
         """
         from torch.distributions import Normal
@@ -1564,7 +1648,7 @@ CASES = {
                 self.dist = Normal(mu, s.exp())
                 return self.dist.rsample()
         """,
-        "dist", "MPR907", "", None,
+        "dist", "MPR907", "re-bound in forward", None,
     ),
 }
 

@@ -21,7 +21,7 @@ from .fix_edits import ClassCode, FixBuilder, Target, fix_suffix, no_fix_reason
 from .rule import Decision, Fix
 from .rules import RULES_BY_CODE
 from .tensor_rules import decide_lazy_state, decide_tensor
-from .tensors import ExpressionInference, is_number
+from .tensors import ExpressionInference, is_number, zero_dim_literal
 from .arguments import (
     is_device_call, is_device_helper_call, is_device_name, moved_operands, moved_parameters, placed_per_device,
 )
@@ -1357,7 +1357,9 @@ class _ClassWalker:
             for sibling in self._blocks[-1]:
                 if sibling is stmt:
                     break
-                preceding.update(map(id, iter_statements([sibling])) if not isinstance(sibling, _FunctionNode) else ())
+                nested = [] if isinstance(sibling, _FunctionNode) else list(iter_statements([sibling]))
+                if not any(isinstance(s, (ast.Return, ast.Raise)) for s in nested):  # if frozen: self.s = ...; return
+                    preceding.update(map(id, nested))
             for earlier in self.bindings:
                 if earlier.attr == attr and earlier.reportable and earlier.value.kind in (TENSOR, CONTAINER) \
                         and id(earlier.stmt) in preceding:
@@ -1442,8 +1444,10 @@ class _ClassWalker:
             # Not inferred from the expression: that would walk the helpers it calls a second time.
             given = call.args[1]
             local = env.get(given.id) if isinstance(given, ast.Name) else None
+            if local is None or local.kind != TENSOR:
+                local = Value(TENSOR, scalar=zero_dim_literal(given))  # torch.tensor(0.): read, not walked
             if not (isinstance(given, ast.Constant) and given.value is None):
-                self.inference.registered_tensors[registered[1]] = local if local is not None and local.kind == TENSOR else Value(TENSOR)
+                self.inference.registered_tensors[registered[1]] = local
         if isinstance(func, ast.Attribute):
             owner_attr = _self_attr(func.value, self_name)
             owner = self.attrs.get(owner_attr) if owner_attr else (

@@ -117,7 +117,7 @@ RULES = (
     Rule(
         "MPR008",
         "distribution-of-tensors",
-        "self.{attr} is a {distribution} distribution built at construction from tensors, and it {evidence}: "
+        "self.{attr}, a distribution ({distribution}) built at construction from tensors, {evidence}: "
         + "{consequence}; register its tensors as buffers and build the distribution from them where it is used",
         what="A `torch.distributions` (or Pyro) object bound to `self` during construction and built from tensors "
         "with a shape (`Normal(torch.zeros(d), torch.ones(d))`, or from the class's own buffers: "
@@ -237,6 +237,9 @@ def _no_breaking_use(uses: AttrUses, unused: bool, read_reason: str) -> Decision
         return silence(uses.moved.where(), "MPR901", evidence=uses.moved.where())
     if unused:
         return silence("never read after construction", "MPR906")
+    if uses.rebound is not None and not uses.read:
+        reason = f"re-bound in {uses.rebound.method} (line {uses.rebound.line}) before its construction value is used"
+        return silence(reason, "MPR907", evidence=reason)
     reason = read_reason if uses.read else "no method in this file reads it after construction"
     return silence(reason, "MPR907", evidence=reason)
 
@@ -251,9 +254,9 @@ def _distribution(binding, evidence, uses: AttrUses, unused: bool) -> Decision:
     if value.scalar:
         reason = "a distribution of numbers: its 0-dim tensors mix with any device"
         return silence(reason, "MPR902", shape=f"{value.distribution} distribution of numbers", alternative="")
-    if attr in evidence.device_aware:
-        return silence("the class moves what it holds at use", "MPR901", evidence="is moved at use")
     breaks = next(iter(effective_breaks(uses)), None)
+    if breaks is None and attr in evidence.device_aware:  # one moved use does not make the others safe
+        return silence("the class moves what it holds at use", "MPR901", evidence="is moved at use")
     if breaks is not None and value.pinned:  # Normal(torch.zeros(d, device=device), ...): placed on purpose
         return silence("placed on the device the class is configured with", "MPR908",
                        placement="the device the class is configured with")

@@ -55,7 +55,7 @@ RANDOM_CONSEQUENCE = (
 LOST_CONSEQUENCE = "state_dict() does not hold it, so that state is lost on save and load, and .to() does not move it"
 _PERSISTENT_FALSE = ", persistent=False"
 WRAP_IT = "wrap it: self.{attr} = nn.Parameter(...)"
-_KEEP_THE_PARAMETER = "keep the Parameter itself: self.{attr} = nn.Parameter(...), and apply the operation where it is used"
+KEEP_THE_PARAMETER = "keep the Parameter itself: self.{attr} = nn.Parameter(...), and apply the operation where it is used"
 _LEARN_ALTERNATIVE = ", or self.{attr} = nn.Parameter(...) if it is meant to be learned (no autofix: decide which)"
 
 RULES = (
@@ -351,7 +351,7 @@ def _decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
             return silence("never read after construction", "MPR906")
         line = uses.weight.line if uses.weight is not None else 0
         if value.computed_parameter:  # wrapping the product would train it free of its mask or scale
-            return Decision("MPR001", learned, {"evidence": learned, "remedy": _KEEP_THE_PARAMETER,
+            return Decision("MPR001", learned, {"evidence": learned, "remedy": KEEP_THE_PARAMETER,
                                                 "computed": True}, None, line)
         return Decision("MPR001", learned, {"evidence": learned, "remedy": WRAP_IT},
                         Fix("parameter"), line)

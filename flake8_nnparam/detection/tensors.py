@@ -7,7 +7,7 @@ from typing import Callable
 
 from . import tables
 from .arguments import is_device_name, placed_per_device
-from .imports import ImportTable
+from .imports import ImportTable, dotted_name
 from .module_classes import ModuleClassIndex, is_torch_module_name
 from .values import CONTAINER, DEVICE, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge, tensor
 
@@ -16,6 +16,7 @@ Env = dict  # local name -> Value
 _NUMERIC_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.MatMult)
 
 
+_NUMBER_MODULES = ("math", "np", "numpy", "torch")  # their named constants and functions of numbers
 _NUMBER_CONSTANTS = frozenset({"inf", "nan", "pi", "e", "tau", "infty", "NINF", "PINF", "NAN", "NaN", "Inf"})
 
 
@@ -28,7 +29,7 @@ def is_number(node: ast.AST) -> bool:
         return is_number(node.operand)
     return (
         isinstance(node, ast.Attribute) and node.attr in _NUMBER_CONSTANTS
-        and isinstance(node.value, ast.Name) and node.value.id in ("math", "np", "numpy")
+        and isinstance(node.value, ast.Name) and node.value.id in _NUMBER_MODULES
     )
 
 
@@ -59,10 +60,19 @@ def _looks_scalar(node: ast.AST) -> bool:
             return func.id in ("len", "int", "float", "round")  # torch.tensor(len(vocab))
         if isinstance(func, ast.Attribute) and func.attr in _NUMBER_METHODS:
             return func.attr != "size" or len(node.args) + len(node.keywords) == 1  # w.size(0), not w.size()
-        return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("math", "np", "numpy") and func.attr in ("log", "sqrt", "exp", "pi", "e")
+        return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in _NUMBER_MODULES[:3] and func.attr in ("log", "sqrt", "exp")
     if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "shape":
         return not isinstance(node.slice, ast.Slice)  # torch.tensor(x.shape[-1])
     return False
+
+
+def zero_dim_literal(node: ast.AST) -> bool:
+    """``torch.tensor(0.)``, ``torch.tensor(-np.inf)``, ``torch.scalar_tensor(x)``: 0-dim, read from the syntax
+    alone (no inference, so no helper is walked)."""
+    if not (isinstance(node, ast.Call) and node.args):
+        return False
+    last = (dotted_name(node.func) or "").rsplit(".", 1)[-1]
+    return last == "scalar_tensor" or last in ("tensor", "as_tensor") and _looks_scalar(node.args[0])
 
 
 # numpy functions that make an array from numbers (np.arange(0, 1, 0.01) is a 100-point grid, not a number)
@@ -372,6 +382,8 @@ class ExpressionInference:
             if v.kind == REGISTERED:
                 elements.add(MODULE)
                 module_states.add("stateful")
+            elif v.kind == CONTAINER and v.container == "distribution":
+                continue  # [Normal(...), ...]: register_buffer cannot hold one; not a list of tensors
             elif v.kind == CONTAINER:
                 elements |= v.elements
                 module_states |= v.module_states
@@ -489,7 +501,7 @@ class ExpressionInference:
         it is no distribution class or what it holds is unknown."""
         parts = qualified.split(".")
         name = parts[-1]
-        if name in tables.NON_DISTRIBUTION_CLASSES or set(parts[2:-1]) & {"constraints", "transforms"}:
+        if name in tables.NON_DISTRIBUTION_CLASSES or name.endswith("Transform") or set(parts[2:-1]) & {"constraints", "transforms"}:
             return None
         held: list[Value] = []
         for node in [*call.args, *(k.value for k in call.keywords if k.arg != "validate_args")]:
@@ -499,7 +511,8 @@ class ExpressionInference:
                 value = self.registered_tensors.get(node.attr)
             if value is None:
                 continue
-            if value.kind in (TENSOR, PARAM) or value.kind == CONTAINER and value.container == "distribution":
+            # a Parameter is held as itself, and .to() converts Parameters in place: it follows the module
+            if value.kind == TENSOR or value.kind == CONTAINER and value.container == "distribution":
                 held.append(value)
         if not held:
             return None
@@ -522,7 +535,9 @@ class ExpressionInference:
     def _torch_value(self, qualified: str, call: ast.Call, env: Env, self_name, attrs) -> Value | None:
         if qualified in tables.PARAMETER_CLASSES or qualified in tables.BUFFER_CLASSES:
             inner = self.infer(call.args[0], env, self_name, attrs) if call.args else None
-            return Value(PARAM, scalar=inner is not None and inner.kind == TENSOR and inner.scalar)
+            grad = self._kw(call, "requires_grad") if len(call.args) < 2 else call.args[1]
+            no_grad = qualified in tables.BUFFER_CLASSES or isinstance(grad, ast.Constant) and grad.value is False
+            return Value(PARAM, scalar=inner is not None and inner.kind == TENSOR and inner.scalar, frozen=no_grad)
         parts = qualified.split(".")
         last = parts[-1]
         if last in tables.REGISTERING_CONTAINERS and qualified.startswith("torch.nn."):
@@ -623,7 +638,9 @@ class ExpressionInference:
                 requires_grad=fresh or any(v.requires_grad for v in tensors),
                 complex=any(v.complex for v in tensors) or last in tables.COMPLEX_FACTORIES,
                 integral=last in tables.INTEGRAL_OPS or (bool(tensors) and all(v.integral for v in tensors) and last in ("tril", "triu", "cat", "stack", "flip", "roll", "repeat_interleave", "clone", "detach", "contiguous", "reshape", "flatten", "transpose", "permute", "where", "diag", "index_select", "gather")),
-                scalar=(bool(tensors) and all(v.scalar for v in tensors) and last not in ("cat", "stack", "outer", "diag"))
+                scalar=(bool(tensors) and all(v.scalar for v in tensors)
+                        and last not in ("cat", "stack", "outer", "diag", "broadcast_to", "atleast_1d", "atleast_2d",
+                                         "atleast_3d", "tile"))
                 or (last in tables.FULL_REDUCTIONS and len(call.args) == 1 and not call.keywords),
                 random=any(v.random for v in tensors),
                 random_init=any(v.random_init for v in tensors),
@@ -672,9 +689,12 @@ class ExpressionInference:
         ):
             # nn.Parameter(t).cuda() is a plain tensor that requires grad: the intended Parameter is lost.
             return base.but(requires_grad=True, moved_parameter=method)
+        if receiver.kind == PARAM and not receiver.alias and method == "requires_grad_":
+            flag = not (call.args and isinstance(call.args[0], ast.Constant) and not call.args[0].value)
+            return receiver.but(frozen=not flag)  # returns the Parameter itself, with or without grad
         if _fresh_parameter(receiver) and (method.endswith("_") or method == "contiguous"):
             return receiver  # nn.Parameter(torch.empty(n)).normal_(0, 0.02) under no_grad: in place, the Parameter
-        if _fresh_parameter(receiver) and method not in ("detach", "data"):
+        if _fresh_parameter(receiver) and method != "detach":
             # nn.Parameter(g).sigmoid(), nn.Parameter(w).view(n, m): a plain tensor computed from it
             base = base.but(requires_grad=True, computed_parameter=True)
         if method in tables.FULL_REDUCTIONS and not call.args and not call.keywords:

@@ -75,9 +75,7 @@ def merge(a: Value | None, b: Value | None) -> Value | None:
                 requires_grad=a.requires_grad or b.requires_grad,
                 complex=a.complex or b.complex,
                 integral=a.integral and b.integral,
-                # an argument whose default the constructor replaces with a 0-dim tensor is one by convention
-                # (if mask_value is None: mask_value = torch.tensor(-np.inf))
-                scalar=(a.scalar or a.from_argument) and (b.scalar or b.from_argument) and (a.scalar or b.scalar),
+                scalar=a.scalar and b.scalar,
                 placeholder=a.placeholder and b.placeholder,
                 random=a.random or b.random,
                 param_alternative=a.param_alternative or b.param_alternative,
