@@ -1347,12 +1347,13 @@ class _ClassWalker:
                 if earlier.attr == attr and earlier.reportable and earlier.value.kind == TENSOR:
                     earlier.value = earlier.value.but(pinned=True)
                     break
-        if self._blocks and (value.kind in (PARAM, MODULE, REGISTERED) or reportable and value.kind in (TENSOR, CONTAINER)):
-            # A binding on the block's own path overwrites what the statements before it in the block bound:
-            # self.v = 2 * torch.rand(n) - 1; self.v = nn.Parameter(self.v) is a Parameter, not a plain tensor;
-            # so is every binding in an if (with or without else) or loop before it (if not isinstance(b,
-            # Tensor): self.b = torch.tensor(b), then self.b = nn.Parameter(self.b)). A plain tensor bound on
-            # the path after only conditional ones is the binding that survives, reported on its own line.
+        if self._blocks and value.kind in (PARAM, MODULE, REGISTERED):
+            # A registering binding on the block's own path overwrites what the statements before it in the
+            # block bound: self.v = 2 * torch.rand(n) - 1; self.v = nn.Parameter(self.v) is a Parameter, not a
+            # plain tensor; so is every binding in an if (with or without else) or loop before it (if not
+            # isinstance(b, Tensor): self.b = torch.tensor(b), then self.b = nn.Parameter(self.b)), unless that
+            # statement may return first. (A plain tensor re-bound there stays reported at its first binding,
+            # where the fix can register it: later assignments then update the buffer.)
             preceding = set()
             for sibling in self._blocks[-1]:
                 if sibling is stmt:
