@@ -1443,6 +1443,19 @@ CASES = {
         """,
         "w", "MPR002", "is multiplied (@)", None,
     ),
+    "a value derived from a Parameter the class also registers is derived state, not a dropped Parameter": (
+        """
+        class M(nn.Module):
+            def __init__(self, d=3):
+                super().__init__()
+                w = nn.Parameter(torch.randn(d, d))
+                self.w = w
+                self.wt = w.t()
+            def forward(self, x):
+                return x @ self.w @ self.wt
+        """,
+        "wt", "MPR002", "is multiplied (@)", None,
+    ),
     "a new Parameter initialised in place is still the Parameter": (
         """
         class M(nn.Module):

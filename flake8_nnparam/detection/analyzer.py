@@ -1286,6 +1286,11 @@ class _ClassWalker:
             if value is None:
                 value = self._stored_argument(attr, getattr(stmt, "value", None), env)
             self._bind(attr, value, stmt, bound, receiver=self_name)
+            source = getattr(stmt, "value", None)
+            if value is not None and value.kind == PARAM and isinstance(source, ast.Name) and source.id in env:
+                # w = nn.Parameter(...); self.w = w: registered now, so w.t() is derived from a registered
+                # Parameter (stale state), not a Parameter dropped by the operation
+                env[source.id] = value.but(alias=True)
         elif isinstance(target, ast.Name):
             env[target.id] = value
         elif isinstance(target, (ast.Tuple, ast.List)):
