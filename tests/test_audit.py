@@ -783,3 +783,17 @@ def test_the_readme_shows_real_output():
         assert_registered(MyModel())
     assert str(raised.value) + "\n" == shown
     assert "assert_registered(MyModel())" in readme
+
+
+def test_a_value_computed_from_a_parameter_is_told_to_keep_the_parameter():
+    """The audit's remedy follows the linter's: wrapping ``nn.Parameter(w) * mask`` would train it free of the mask."""
+
+    class Masked(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = nn.Parameter(torch.randn(3, 3)) * torch.ones(3, 3).tril()
+            self.alpha = torch.ones(3, requires_grad=True)
+
+    found = {f.path: f.message for f in find_unregistered(Masked())}
+    assert "keep the Parameter itself: self.w = nn.Parameter(...)" in found["w"]
+    assert "wrap it: self.alpha = nn.Parameter(...)" in found["alpha"]

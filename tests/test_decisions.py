@@ -1407,12 +1407,10 @@ CASES = {
     ),
     "a 0-dim default expanded to a shape is no longer 0-dim": (
         """
-        from typing import Optional
         class M(nn.Module):
-            def __init__(self, n=4, start: Optional[torch.Tensor] = None):
+            def __init__(self, n=4):
                 super().__init__()
-                if start is None:
-                    start = torch.zeros(())
+                start = torch.zeros(())
                 self.count = torch.zeros(n)
                 self.start = start.expand_as(self.count)
             def forward(self, x):

@@ -662,7 +662,7 @@ def _seed_parameters(func, imports: ImportTable, constructor: bool = False) -> d
         elif annotation is not None and is_torch_module_name(imports.qualify(annotation)):
             env[arg.arg] = Value(MODULE, alias=True)  # passed in: already owned elsewhere
         elif _tensor_default(default, imports):  # exponent: Tensor = torch.tensor(2.718): 0-dim unless told
-            env[arg.arg] = Value(TENSOR, from_argument=True, scalar=_zero_dim_default(default, imports))
+            env[arg.arg] = Value(TENSOR, from_argument=True, scalar=zero_dim_literal(default, imports))
         elif _tensor_annotation(annotation):
             env[arg.arg] = Value(TENSOR, from_argument=True)  # weight: Tensor, stored as given
     return env
@@ -776,12 +776,6 @@ def _tensor_default(default, imports: ImportTable) -> bool:
         return False
     qualified = imports.qualify(default.func) or ""
     return qualified.startswith("torch.") and qualified.rsplit(".", 1)[-1] in tables.TENSOR_FACTORIES | {"tensor"}
-
-
-def _zero_dim_default(default: ast.Call, imports: ImportTable) -> bool:
-    """``torch.tensor(2.718281828)`` as a default: a 0-dim tensor (any caller that passes one of its own
-    is judged where it calls)."""
-    return (imports.qualify(default.func) or "") == "torch.tensor" and len(default.args) == 1 and is_number(default.args[0])
 
 
 def _is_dataclass(node: ast.ClassDef) -> bool:
@@ -1359,17 +1353,18 @@ class _ClassWalker:
             # isinstance(b, Tensor): self.b = torch.tensor(b), then self.b = nn.Parameter(self.b)), unless that
             # statement may return first. (A plain tensor re-bound there stays reported at its first binding,
             # where the fix can register it: later assignments then update the buffer.)
+            earlier = [b for b in self.bindings
+                       if b.attr == attr and b.reportable and b.value.kind in (TENSOR, CONTAINER)]
             preceding = set()
-            for sibling in self._blocks[-1]:
+            for sibling in self._blocks[-1] if earlier else ():  # most bindings are the attribute's first
                 if sibling is stmt:
                     break
                 nested = [] if isinstance(sibling, _FunctionNode) else list(iter_statements([sibling]))
                 if not any(isinstance(s, (ast.Return, ast.Raise)) for s in nested):  # if frozen: self.s = ...; return
                     preceding.update(map(id, nested))
-            for earlier in self.bindings:
-                if earlier.attr == attr and earlier.reportable and earlier.value.kind in (TENSOR, CONTAINER) \
-                        and id(earlier.stmt) in preceding:
-                    earlier.reportable = False
+            for binding in earlier:
+                if id(binding.stmt) in preceding:
+                    binding.reportable = False
         self.bindings.append(Binding(attr, value, stmt, reportable, computed, via_setattr, function, receiver))
 
     def _passed_state(self) -> dict[str, str]:
@@ -1451,7 +1446,7 @@ class _ClassWalker:
             given = call.args[1]
             local = env.get(given.id) if isinstance(given, ast.Name) else None
             if local is None or local.kind != TENSOR:
-                local = Value(TENSOR, scalar=zero_dim_literal(given))  # torch.tensor(0.): read, not walked
+                local = Value(TENSOR, scalar=zero_dim_literal(given, self.inference.imports))  # read, not walked
             if not (isinstance(given, ast.Constant) and given.value is None):
                 self.inference.registered_tensors[registered[1]] = local
         if isinstance(func, ast.Attribute):

@@ -76,8 +76,7 @@ RULES = (
         "`model.parameters()` never updates this tensor, `state_dict()` does not save it, and "
         "`.to(device)` / `.double()` / DDP leave it behind.",
         fix="`self.w = nn.Parameter(<expr>)`",
-        shown=(("remedy", "wrap it: self.{attr} = nn.Parameter(...) (for a value computed from a new Parameter: "
-                          "keep the Parameter itself, and apply the operation where it is used)"),),
+        shown=(("remedy", f"{WRAP_IT} (for a value computed from a new Parameter: {KEEP_THE_PARAMETER})"),),
         invalid=(
             HEADER + "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
             "        self.w = torch.randn(3, 3, requires_grad=True)  # MPR001\n"
@@ -390,7 +389,7 @@ def _breaks_decision(binding, uses: AttrUses, breaks, consequence: str) -> Decis
         "evidence": where,
         "consequence": consequence,
         "persistent": "" if persistent else _PERSISTENT_FALSE,
-        "alternative": _LEARN_ALTERNATIVE.format(attr=attr) if ambiguous else "",
+        "alternative": _LEARN_ALTERNATIVE if ambiguous else "",  # Rule.format fills in {attr}
     }
     fix = None if ambiguous else Fix("buffer", persistent=persistent)
     return Decision("MPR002", where, fields, fix, breaks.line)

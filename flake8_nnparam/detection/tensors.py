@@ -7,7 +7,7 @@ from typing import Callable
 
 from . import tables
 from .arguments import is_device_name, placed_per_device
-from .imports import ImportTable, dotted_name
+from .imports import ImportTable
 from .module_classes import ModuleClassIndex, is_torch_module_name
 from .values import CONTAINER, DEVICE, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge, tensor
 
@@ -16,7 +16,8 @@ Env = dict  # local name -> Value
 _NUMERIC_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.MatMult)
 
 
-_NUMBER_MODULES = ("math", "np", "numpy", "torch")  # their named constants and functions of numbers
+_MATH_MODULES = ("math", "np", "numpy")  # their functions of numbers return numbers (math.sqrt(d))
+_NUMBER_MODULES = _MATH_MODULES + ("torch",)  # their named constants are numbers (torch.inf)
 _NUMBER_CONSTANTS = frozenset({"inf", "nan", "pi", "e", "tau", "infty", "NINF", "PINF", "NAN", "NaN", "Inf"})
 
 
@@ -60,19 +61,25 @@ def _looks_scalar(node: ast.AST) -> bool:
             return func.id in ("len", "int", "float", "round")  # torch.tensor(len(vocab))
         if isinstance(func, ast.Attribute) and func.attr in _NUMBER_METHODS:
             return func.attr != "size" or len(node.args) + len(node.keywords) == 1  # w.size(0), not w.size()
-        return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in _NUMBER_MODULES[:3] and func.attr in ("log", "sqrt", "exp")
+        return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in _MATH_MODULES and func.attr in ("log", "sqrt", "exp")
     if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "shape":
         return not isinstance(node.slice, ast.Slice)  # torch.tensor(x.shape[-1])
     return False
 
 
-def zero_dim_literal(node: ast.AST) -> bool:
-    """``torch.tensor(0.)``, ``torch.tensor(-np.inf)``, ``torch.scalar_tensor(x)``: 0-dim, read from the syntax
-    alone (no inference, so no helper is walked)."""
-    if not (isinstance(node, ast.Call) and node.args):
-        return False
-    last = (dotted_name(node.func) or "").rsplit(".", 1)[-1]
-    return last == "scalar_tensor" or last in ("tensor", "as_tensor") and _looks_scalar(node.args[0])
+def zero_dim_literal(node: ast.AST, imports: ImportTable) -> bool:
+    """``torch.tensor(0.)``, ``torch.tensor(-np.inf)``: a 0-dim tensor of one number, read from the syntax alone
+    (no inference, so no helper is walked): a registered buffer's value, a constructor argument's default."""
+    return (
+        isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords
+        and (imports.qualify(node.func) or "") == "torch.tensor" and is_number(node.args[0])
+    )
+
+
+def _grad_flag(call: ast.Call) -> bool:
+    """The flag of ``t.requires_grad_(...)``: True unless given a constant false, positionally or by keyword."""
+    given = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "requires_grad"), None)
+    return not (isinstance(given, ast.Constant) and not given.value)
 
 
 # numpy functions that make an array from numbers (np.arange(0, 1, 0.01) is a 100-point grid, not a number)
@@ -690,8 +697,7 @@ class ExpressionInference:
             # nn.Parameter(t).cuda() is a plain tensor that requires grad: the intended Parameter is lost.
             return base.but(requires_grad=True, moved_parameter=method)
         if receiver.kind == PARAM and not receiver.alias and method == "requires_grad_":
-            flag = not (call.args and isinstance(call.args[0], ast.Constant) and not call.args[0].value)
-            return receiver.but(frozen=not flag)  # returns the Parameter itself, with or without grad
+            return receiver.but(frozen=not _grad_flag(call))  # the Parameter itself, with or without grad
         if _fresh_parameter(receiver) and (method.endswith("_") or method == "contiguous"):
             return receiver  # nn.Parameter(torch.empty(n)).normal_(0, 0.02) under no_grad: in place, the Parameter
         if _fresh_parameter(receiver) and method != "detach":
@@ -701,15 +707,8 @@ class ExpressionInference:
             return base.but(scalar=True)
         if method in tables.DIMENSION_ADDING_METHODS:
             return base.but(scalar=False)  # t.sum().unsqueeze(0) has shape [1]: it takes part in device checks
-        if method == "requires_grad_" and receiver.kind == PARAM and not receiver.alias:
-            return receiver  # nn.Parameter(t).requires_grad_(flag) returns the Parameter itself
         if method == "requires_grad_":
-            flag = True
-            if call.args and isinstance(call.args[0], ast.Constant):
-                flag = bool(call.args[0].value)
-            kw = self._kw(call, "requires_grad")
-            if isinstance(kw, ast.Constant):
-                flag = bool(kw.value)
+            flag = _grad_flag(call)
             return base.but(requires_grad=flag, frozen=not flag)
         if method in ("detach", "detach_"):
             return base.but(requires_grad=False)
