@@ -20,8 +20,9 @@ Consequence kinds, read from the finding (``consequence_kind``):
   tensors and an op mixing the two raises ``FakeTensorDeviceMismatchError`` as a GPU would.
 - ``lost`` (evidence "is updated in place" or "is updated by re-binding it from its own value"): forward changes it, and a fresh model loaded with that
   ``state_dict()`` does not have the trained value.
-- ``random`` (evidence "is drawn at random at construction"): two constructions under different
-  seeds differ, and loading one's ``state_dict()`` into the other leaves it different.
+- ``random`` (evidence "is drawn at random at construction", or "... once and kept" by the first call:
+  such a class is listed in its file's ``FIRST_CALL`` and built with one forward call): two constructions
+  under different seeds differ, and loading one's ``state_dict()`` into the other leaves it different.
 - ``untrained`` (MPR001) and ``untrained-container`` (MPR005/MPR006): not among ``parameters()``,
   and an SGD step over ``model.parameters()`` after a loss through forward leaves it unchanged.
 - ``weights`` (MPR003/MPR004, modules with weights): their parameters are missing from
@@ -109,7 +110,7 @@ def consequence_kind(finding) -> str:
     if code in ("MPR002", "MPR007"):
         if evidence.startswith(("is updated in place", "is updated by re-binding")):
             return "lost"
-        if evidence.startswith("is drawn at random at construction"):
+        if evidence.startswith(("is drawn at random at construction", "is drawn at random once")):
             return "random"
         if evidence.startswith(("is ", "takes tensors that follow the module")):
             return "device"

@@ -1049,6 +1049,113 @@ CASES = {
         """,
         "proj", "MPR002", "drawn at random", None,
     ),
+    "a permutation a construction helper draws, read only as an index": (
+        """
+        class M(nn.Module):
+            def __init__(self, n, shuffle=True):
+                super().__init__()
+                self.n = n
+                self.indices = torch.arange(n)
+                if shuffle:
+                    self.reset_indices()
+            def reset_indices(self):
+                self.indices = self.indices[torch.randperm(self.n)]
+            def forward(self, x):
+                return x[:, self.indices]
+        """,
+        "indices", "MPR002", "is drawn at random at construction", "x[:, self.indices]",
+    ),
+    "a table indexed by a random permutation is a random draw": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.perm = torch.arange(n)[torch.randperm(n)]
+            def forward(self, x):
+                return x[:, self.perm]
+        """,
+        "perm", "MPR002", "is drawn at random at construction", "x[:, self.perm]",
+    ),
+    "an inverse filled at positions drawn at random": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                perm = torch.randperm(n)
+                self.inverse = torch.zeros(n, dtype=torch.long)
+                self.inverse[perm] = torch.arange(n)
+            def forward(self, x):
+                return x[:, self.inverse]
+        """,
+        "inverse", "MPR002", "is drawn at random at construction", "x[:, self.inverse]",
+    ),
+    "a table sliced at construction is no random draw": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.order = torch.arange(n)
+                self.order[: n // 2] = torch.arange(n // 2).flip(0)
+            def forward(self, x):
+                return x[:, self.order]
+        """,
+        "order", "MPR907", "read only as an index", None,
+    ),
+    "a permutation drawn the first time forward runs and kept": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.perm = None
+            def forward(self, x):
+                if self.perm is None:
+                    self.perm = torch.randperm(x.shape[-1])
+                return torch.index_select(x, -1, self.perm)
+        """,
+        "perm", "MPR002", "is drawn at random once and kept in forward", None,
+    ),
+    "a permutation parameter that defaults to None and is drawn on first use": (
+        """
+        from typing import Optional
+        class M(nn.Module):
+            def __init__(self, perm: Optional[torch.Tensor] = None):
+                super().__init__()
+                self.perm = perm
+            def forward(self, x):
+                if self.perm is None:
+                    self.perm = torch.randperm(x.shape[-1])
+                return x[..., self.perm]
+        """,
+        "perm", "MPR002", "is drawn at random once and kept in forward", None,
+    ),
+    "noise drawn on every call is no state": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.noise = None
+                self.scale = torch.ones(3)
+            def forward(self, x):
+                self.noise = torch.randn(x.shape)
+                return x * self.scale + self.noise
+        """,
+        "noise", None, "NOT A CANDIDATE", None,
+    ),
+    "a first-use draw from a seeded generator is drawn again the same": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.perm = None
+                self.g = torch.Generator().manual_seed(0)
+                self.scale = torch.ones(3)
+            def forward(self, x):
+                if self.perm is None:
+                    self.perm = torch.randperm(x.shape[-1], generator=self.g)
+                return x[..., self.perm] * self.scale
+        """,
+        "perm", None, "NOT A CANDIDATE", None,
+    ),
     # --- forward's input stored on self is still the input ------------------------------------------------
     "a charge combined with the input forward stored, in a method defined before forward": (
         """

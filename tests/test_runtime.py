@@ -136,7 +136,9 @@ def builders(path: Path) -> dict:
     Classes defined at module level are called directly, with the keyword arguments the file's
     ``EXAMPLE_INIT = {"ClassName": dict(V=torch.ones(3))}`` gives them, if any; a class defined inside a
     module-level function (``def make_model(): class Local(nn.Module): ...; return Local()``) is reached
-    by calling that function when it takes no arguments and returns a Module.
+    by calling that function when it takes no arguments and returns a Module. A class named in the file's
+    ``FIRST_CALL`` makes its state on the first call (``if self.perm is None: self.perm = ...``): it is
+    built, then called once with its ``EXAMPLE_INPUTS``.
     """
     module = load(path)
     found = {
@@ -151,7 +153,18 @@ def builders(path: Path) -> dict:
             if isinstance(product, nn.Module):
                 found.setdefault(type(product).__qualname__, factory)
     init = getattr(module, "EXAMPLE_INIT", {})
-    return {name: functools.partial(build, **init[name]) if name in init else build for name, build in found.items()}
+    built = {name: functools.partial(build, **init[name]) if name in init else build for name, build in found.items()}
+    for name in getattr(module, "FIRST_CALL", ()):  # state a method makes on the first call: built, then called once
+        built[name] = functools.partial(_called_once, built[name], module.EXAMPLE_INPUTS[name])
+    return built
+
+
+def _called_once(build, inputs):
+    model = build()
+    args = inputs()
+    with torch.no_grad():
+        model(*(args if isinstance(args, tuple) else (args,)))
+    return model
 
 
 def _held(value):

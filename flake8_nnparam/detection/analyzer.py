@@ -1319,11 +1319,33 @@ class _ClassWalker:
                 self._fill(owner, value, target_value=getattr(stmt, "value", None))
             elif owner is not None and owner.kind == TENSOR and isinstance(target.value, ast.Name):
                 env[target.value.id] = owner.but(filled=True)
+            elif owner is not None and owner.kind == TENSOR and not owner.random and self._random_item(
+                target.slice, value, env, self_name
+            ):
+                # self.inverse[self.perm[i]] = i with a random perm: construction leaves a random draw
+                self.attrs[owner_attr] = owner.but(random=True)
+                self._mark_first(owner_attr, random=True)
         elif isinstance(target, ast.Attribute) and target.attr == "requires_grad":
             owner_attr = _self_attr(target.value, self_name)
             owner = env.get(target.value.id) if isinstance(target.value, ast.Name) else None
             if owner is not None and owner.kind == TENSOR and isinstance(getattr(stmt, "value", None), ast.Constant):
                 env[target.value.id] = owner.but(requires_grad=bool(stmt.value.value))
+
+    def _mark_first(self, attr: str, **flags) -> None:
+        """A later statement of construction changes what the attribute's first (reported) binding holds."""
+        for earlier in reversed(self.bindings):
+            if earlier.attr == attr and earlier.reportable and earlier.value.kind == TENSOR:
+                earlier.value = earlier.value.but(**flags)
+                return
+
+    def _random_item(self, index, value, env, self_name) -> bool:
+        """An item assignment that writes a random draw, or writes at positions drawn at random."""
+        if value is not None and value.kind == TENSOR and value.random:
+            return True
+        if isinstance(index, ast.Slice):
+            return False
+        drawn = self._infer(index, env, self_name)
+        return drawn is not None and drawn.kind == TENSOR and drawn.random
 
     def _bind(self, attr, value, stmt, bound, computed: bool = False, via_setattr: bool = False,
               receiver: str | None = None) -> None:
@@ -1338,14 +1360,15 @@ class _ClassWalker:
         if value.kind in (TENSOR, CONTAINER, PARAM, REGISTERED, MODULE):
             bound.add(attr)
             self._bound_in.setdefault(attr, function)
+        if not reportable and value.kind == TENSOR and value.random:
+            # self.indices = torch.arange(n), then a helper __init__ calls shuffles it (self.indices =
+            # self.indices[torch.randperm(n)]): construction leaves a random draw, whatever it bound first
+            self._mark_first(attr, random=True)
         if not reportable and value.kind == TENSOR and value.pinned and mentions_self_attr(
             getattr(stmt, "value", None), attr, receiver
         ):
             # self.t = self.t.to(device), also under `if device is not None:`: placed on the configured device
-            for earlier in reversed(self.bindings):
-                if earlier.attr == attr and earlier.reportable and earlier.value.kind == TENSOR:
-                    earlier.value = earlier.value.but(pinned=True)
-                    break
+            self._mark_first(attr, pinned=True)
         if self._blocks and value.kind in (PARAM, MODULE, REGISTERED):
             # A registering binding on the block's own path overwrites what the statements before it in the
             # block bound: self.v = 2 * torch.rand(n) - 1; self.v = nn.Parameter(self.v) is a Parameter, not a
@@ -1552,6 +1575,17 @@ def _decide(binding: Binding, evidence: _Evidence, uses: dict[str, AttrUses], la
     return None
 
 
+def _none_by_default(func, value: ast.AST) -> bool:
+    """``self.perm = perm`` for a parameter ``perm=None``: None unless the caller passes one."""
+    if not isinstance(value, ast.Name):
+        return False
+    args = func.args
+    positional = [*args.posonlyargs, *args.args]
+    pairs = [*zip(positional[len(positional) - len(args.defaults):], args.defaults),
+             *((a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None)]
+    return any(a.arg == value.id and isinstance(d, ast.Constant) and d.value is None for a, d in pairs)
+
+
 def _lazy_state(info: ClassInfo, walker: "_ClassWalker") -> dict[str, tuple[Binding, Use]]:
     """Attributes construction binds only to ``None`` and a later method keeps as running state
     (``uses.lazy_updates``): a binding for each, with the update that makes it state."""
@@ -1562,7 +1596,9 @@ def _lazy_state(info: ClassInfo, walker: "_ClassWalker") -> dict[str, tuple[Bind
         for node in iter_statements(func.body) if receiver is not None else ():
             if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
                 continue
-            is_none = isinstance(node.value, ast.Constant) and node.value.value is None
+            is_none = isinstance(node.value, ast.Constant) and node.value.value is None or _none_by_default(
+                func, node.value
+            )
             for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
                 for element in target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]:
                     attr = _self_attr(element, receiver)
@@ -1572,7 +1608,7 @@ def _lazy_state(info: ClassInfo, walker: "_ClassWalker") -> dict[str, tuple[Bind
                         bound.add(attr)
                     elif attr not in nones:
                         nones[attr] = Binding(attr, Value(TENSOR, lazy=True), node, True, function=func, receiver=receiver)
-    nones = {attr: binding for attr, binding in nones.items() if attr not in bound and walker.attrs.get(attr) is None}
+    nones = {attr: binding for attr, binding in nones.items() if attr not in bound}
     if not nones:
         return {}
     runtime = [
@@ -1581,7 +1617,12 @@ def _lazy_state(info: ClassInfo, walker: "_ClassWalker") -> dict[str, tuple[Bind
         if method not in walker.construction and (self_name := _first_param(method)) is not None
         and method.name not in tables.NON_COMPUTING_METHODS
     ]
-    return {attr: (nones[attr], use) for attr, use in lazy_updates(nones, runtime).items()}
+    # A parameter annotated as a tensor (perm: Optional[Tensor] = None) is a candidate of its own; it is lazy
+    # state only when a method draws it at random once: whatever the caller passes, None draws and keeps one.
+    return {
+        attr: (nones[attr], use) for attr, use in lazy_updates(nones, runtime).items()
+        if walker.attrs.get(attr) is None or use.what.startswith("is drawn at random")
+    }
 
 
 def _class_candidates(
@@ -1606,7 +1647,7 @@ def _class_candidates(
     evidence._project = inference.index.project
     candidates: list[Candidate] = []
     considered: list[Binding] = []
-    for binding in [*walker.bindings, *(binding for binding, _ in lazy.values())]:
+    for binding in [*(b for b in walker.bindings if b.attr not in lazy), *(binding for binding, _ in lazy.values())]:
         if not binding.reportable or binding.value.kind not in (TENSOR, CONTAINER):
             continue
         attr = binding.attr

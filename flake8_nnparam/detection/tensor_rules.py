@@ -102,9 +102,14 @@ RULES = (
         "stored as given counts when the code shows it is one: annotated `Tensor`, a tensor default, handed to "
         "a torch loss as `weight=`/`pos_weight=` (only a tensor fits there), or a buffer the owning module "
         "passes in (`Child(self.V)`: `.to()` replaces the owner's buffer and leaves the child's alias behind). "
-        "Also running state created lazily: "
-        "`None` in `__init__`, then made a tensor and re-bound from its own value by a method "
-        "(`self.C = beta * self.C + (1 - beta) * B`); that one has no automatic fix, because a buffer "
+        "Also a random draw made at construction without a seed and read after it, even only as an index "
+        "(`torch.randperm(n)`, also drawn in a helper `__init__` calls, a table indexed by a random "
+        "permutation, or a tensor filled at random positions): a model loaded from a checkpoint draws "
+        "another. Also state created lazily: "
+        "`None` in `__init__` (or a parameter defaulting to `None`), then made a tensor and re-bound from its "
+        "own value by a method (`self.C = beta * self.C + (1 - beta) * B`), or drawn at random once the "
+        "first time a method runs (`if self.perm is None: self.perm = torch.randperm(x.shape[-1])`); that "
+        "one has no automatic fix, because a buffer "
         "registered as `None` is missing from a new model's `state_dict()` and a checkpoint would not "
         "load strictly: register it in `__init__` with a value of its shape. A move at use to the input's "
         "device only (`self.w.to(x.device)`, `.cuda()`) keeps the construction dtype: before a matmul, "
@@ -112,7 +117,9 @@ RULES = (
         "which promotes) it breaks after `model.double()` or `.half()`.",
         why="Plain tensor attributes are not buffers: `.to(device)` does not move them, so the first GPU run "
         "fails with \"Expected all tensors to be on the same device\" at the line named in the message, and "
-        "`state_dict()` omits them, so state updated in place is lost on save and load. Derived constants "
+        "`state_dict()` omits them, so state updated in place is lost on save and load, and a random draw "
+        "is drawn anew when a checkpoint is loaded into a new model: it no longer computes the function its "
+        "weights were trained with. Derived constants "
         "(masks, position tables, windows) use `persistent=False` so existing checkpoints still load with "
         "`strict=True`.",
         fix="`self.register_buffer(\"mask\", <expr>)`, with `persistent=False` for derived constants",
@@ -396,15 +403,16 @@ def _breaks_decision(binding, uses: AttrUses, breaks, consequence: str) -> Decis
 
 
 def decide_lazy_state(binding, evidence, update) -> Decision:
-    """``self.C = None`` at construction, then created and updated from its own value by a method
-    (``uses.lazy_updates``): running state that ``state_dict()`` never holds. No fix: a buffer registered
+    """``self.C = None`` at construction, then created and updated from its own value by a method, or drawn
+    at random once and kept (``uses.lazy_updates``): state that ``state_dict()`` never holds. No fix: a buffer registered
     as None would be missing from a new model's state_dict(), so a checkpoint would not load strictly;
     it needs its first value's shape, which only the author knows."""
     manager = evidence.manager_of(binding.attr)
     if manager is not None:
         return silence(f"{manager} handles it", "MPR905", method=manager)
     where = update.where()
-    fields = {"evidence": where, "consequence": LOST_CONSEQUENCE, "persistent": "", "alternative": "", "lazy": True}
+    consequence = RANDOM_CONSEQUENCE if update.what.startswith("is drawn at random") else LOST_CONSEQUENCE
+    fields = {"evidence": where, "consequence": consequence, "persistent": "", "alternative": "", "lazy": True}
     return Decision("MPR002", where, fields, None, update.line)
 
 

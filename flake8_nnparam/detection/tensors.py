@@ -262,8 +262,12 @@ class ExpressionInference:
                     isinstance(node.slice, ast.UnaryOp) and isinstance(node.slice.operand, ast.Constant)
                     and type(node.slice.operand.value) is int
                 )
-                return tensor(
-                    complex=base.complex, integral=base.integral, random=base.random, pinned=base.pinned,
+                index = None if at_integer or isinstance(node.slice, (ast.Slice, ast.Tuple)) else self.infer(
+                    node.slice, env, self_name, attrs
+                )
+                return tensor(  # t[torch.randperm(n)]: a random permutation of t is a random draw too
+                    complex=base.complex, integral=base.integral, pinned=base.pinned,
+                    random=base.random or (index is not None and index.kind == TENSOR and index.random),
                     scalar=base.one_dim and at_integer,  # point_cloud_range[0] of a 1-D table: a 0-dim value
                 )
             if base.kind == CONTAINER:

@@ -228,6 +228,10 @@ def lazy_updates(attrs, functions) -> dict[str, Use]:
             for _, target, value in cached_on_node(func, "_nnparam_assignments", _assignments)
         ):
             continue
+        drawn = next((use for func, self_name, _hook in functions if (use := _drawn_once(func, self_name, attr))), None)
+        if drawn is not None:
+            found[attr] = drawn
+            continue
         for func, self_name, _hook in functions:
             accumulated: dict[str, bool] = {}  # local name -> made as a tensor
             update, made = None, False
@@ -254,6 +258,34 @@ def lazy_updates(attrs, functions) -> dict[str, Use]:
                 found[attr] = update
                 break
     return found
+
+
+def _drawn_once(func, self_name: str, attr: str) -> Use | None:
+    """``if self.perm is None: self.perm = torch.randperm(x.shape[-1])``: drawn at random the first time the
+    method runs and kept, unseeded (no ``generator=``), so a model loaded from a checkpoint draws another."""
+    for node in all_nodes(func):
+        if not (isinstance(node, ast.If) and isinstance(node.test, ast.Compare) and len(node.test.ops) == 1
+                and isinstance(node.test.ops[0], ast.Is) and _self_attr(node.test.left, self_name) == attr
+                and isinstance(node.test.comparators[0], ast.Constant) and node.test.comparators[0].value is None):
+            continue
+        for stmt in iter_statements(node.body):
+            if isinstance(stmt, ast.Assign) and any(_self_attr(t, self_name) == attr for t in stmt.targets) and (
+                _random_draw(stmt.value)
+            ):
+                return Use(stmt.lineno, func.name, "is drawn at random once and kept")
+    return None
+
+
+def _random_draw(value: ast.AST) -> bool:
+    """``torch.randperm(n)``, ``torch.randn(d, k).to(x.device)``: an unseeded torch random factory."""
+    while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and (
+        value.func.attr in _FRESH_TENSOR_METHODS or value.func.attr in _CAST_METHODS or value.func.attr == "to"
+    ):
+        value = value.func.value
+    if not isinstance(value, ast.Call) or any(k.arg == "generator" for k in value.keywords):
+        return False
+    name = dotted_name(value.func) or ""
+    return name.startswith("torch.") and name.rsplit(".", 1)[-1] in tables.RANDOM_FACTORIES
 
 
 def _items_of(node: ast.AST) -> bool:
