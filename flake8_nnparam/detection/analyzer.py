@@ -27,7 +27,7 @@ from .arguments import (
 )
 from .imports import cached_on_node as _cached
 from .imports import walk_once as _walk
-from .uses import AttrUses, ClassView, Use, collect_uses, guard_text, is_in_place, lazy_updates
+from .uses import AttrUses, ClassView, Use, collect_uses, first_use_draw, guard_text, is_in_place, lazy_updates
 from .values import CONTAINER, DEVICE as DEVICE_KIND, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge
 
 _FunctionNode = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -1577,28 +1577,31 @@ def _decide(binding: Binding, evidence: _Evidence, uses: dict[str, AttrUses], la
 
 def _none_by_default(func, value: ast.AST) -> bool:
     """``self.perm = perm`` for a parameter ``perm=None``: None unless the caller passes one."""
-    if not isinstance(value, ast.Name):
-        return False
+    return isinstance(value, ast.Name) and value.id in _cached(func, "_nnparam_none_defaults", _none_defaults)
+
+
+def _none_defaults(func) -> frozenset[str]:
     args = func.args
     positional = [*args.posonlyargs, *args.args]
     pairs = [*zip(positional[len(positional) - len(args.defaults):], args.defaults),
-             *((a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None)]
-    return any(a.arg == value.id and isinstance(d, ast.Constant) and d.value is None for a, d in pairs)
+             *zip(args.kwonlyargs, args.kw_defaults)]
+    return frozenset(a.arg for a, d in pairs if isinstance(d, ast.Constant) and d.value is None)
 
 
 def _lazy_state(info: ClassInfo, walker: "_ClassWalker") -> dict[str, tuple[Binding, Use]]:
     """Attributes construction binds only to ``None`` and a later method keeps as running state
-    (``uses.lazy_updates``): a binding for each, with the update that makes it state."""
+    (``uses.lazy_updates``) or draws at random once (``uses.first_use_draw``): a binding for each, with
+    the update that makes it state."""
     nones: dict[str, Binding] = {}
+    defaulted: set[str] = set()  # bound to a parameter that defaults to None (self.perm = perm)
     bound: set[str] = set()  # bound at construction to anything but None: not made lazily
     for func in walker.construction:
         receiver = _first_param(func)
         for node in iter_statements(func.body) if receiver is not None else ():
             if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
                 continue
-            is_none = isinstance(node.value, ast.Constant) and node.value.value is None or _none_by_default(
-                func, node.value
-            )
+            by_default = _none_by_default(func, node.value)
+            is_none = by_default or isinstance(node.value, ast.Constant) and node.value.value is None
             for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
                 for element in target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]:
                     attr = _self_attr(element, receiver)
@@ -1608,6 +1611,8 @@ def _lazy_state(info: ClassInfo, walker: "_ClassWalker") -> dict[str, tuple[Bind
                         bound.add(attr)
                     elif attr not in nones:
                         nones[attr] = Binding(attr, Value(TENSOR, lazy=True), node, True, function=func, receiver=receiver)
+                    if by_default:
+                        defaulted.add(attr)
     nones = {attr: binding for attr, binding in nones.items() if attr not in bound}
     if not nones:
         return {}
@@ -1617,12 +1622,15 @@ def _lazy_state(info: ClassInfo, walker: "_ClassWalker") -> dict[str, tuple[Bind
         if method not in walker.construction and (self_name := _first_param(method)) is not None
         and method.name not in tables.NON_COMPUTING_METHODS
     ]
-    # A parameter annotated as a tensor (perm: Optional[Tensor] = None) is a candidate of its own; it is lazy
-    # state only when a method draws it at random once: whatever the caller passes, None draws and keeps one.
-    return {
-        attr: (nones[attr], use) for attr, use in lazy_updates(nones, runtime).items()
-        if walker.attrs.get(attr) is None or use.what.startswith("is drawn at random")
+    # Drawn at random once: whatever the caller passes (perm: Optional[Tensor] = None, a candidate of its own
+    # otherwise), None draws one and keeps it. Running state only from a None the class itself writes.
+    found = {attr: (binding, use) for attr, binding in nones.items() if (use := first_use_draw(attr, runtime))}
+    running = {
+        attr: binding for attr, binding in nones.items()
+        if attr not in found and attr not in defaulted and walker.attrs.get(attr) is None
     }
+    found.update((attr, (nones[attr], use)) for attr, use in lazy_updates(running, runtime).items() if running)
+    return found
 
 
 def _class_candidates(

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from . import tables
 from .arguments import call_names_device, grad_test, is_device_helper_name, is_device_name, moved_parameters
 from .imports import ImportTable, all_nodes, cached_on_node, dotted_name, iter_statements, mentions_self_attr
+from .imports import first_param as _first_param
 from .imports import self_attr as _self_attr
 
 DEVICE = "$device"
@@ -228,10 +229,6 @@ def lazy_updates(attrs, functions) -> dict[str, Use]:
             for _, target, value in cached_on_node(func, "_nnparam_assignments", _assignments)
         ):
             continue
-        drawn = next((use for func, self_name, _hook in functions if (use := _drawn_once(func, self_name, attr))), None)
-        if drawn is not None:
-            found[attr] = drawn
-            continue
         for func, self_name, _hook in functions:
             accumulated: dict[str, bool] = {}  # local name -> made as a tensor
             update, made = None, False
@@ -260,20 +257,30 @@ def lazy_updates(attrs, functions) -> dict[str, Use]:
     return found
 
 
-def _drawn_once(func, self_name: str, attr: str) -> Use | None:
-    """``if self.perm is None: self.perm = torch.randperm(x.shape[-1])``: drawn at random the first time the
-    method runs and kept, unseeded (no ``generator=``), so a model loaded from a checkpoint draws another."""
-    for node in all_nodes(func):
+def first_use_draw(attr: str, functions) -> Use | None:
+    """Where a method of ``functions`` draws ``attr`` at random once and keeps it (``_first_use_draws``)."""
+    return next((use for func, _self, _hook in functions
+                 if (use := cached_on_node(func, "_nnparam_first_draws", _first_use_draws).get(attr))), None)
+
+
+def _first_use_draws(func) -> dict[str, Use]:
+    """attr -> where: ``if self.perm is None: self.perm = torch.randperm(x.shape[-1])``, drawn at random the
+    first time the method runs and kept, unseeded (no ``generator=``), so a model loaded from a checkpoint
+    draws another. Walked once per method, for every attribute."""
+    self_name = _first_param(func)
+    found: dict[str, Use] = {}
+    for node in iter_statements(func.body) if self_name is not None else ():
         if not (isinstance(node, ast.If) and isinstance(node.test, ast.Compare) and len(node.test.ops) == 1
-                and isinstance(node.test.ops[0], ast.Is) and _self_attr(node.test.left, self_name) == attr
-                and isinstance(node.test.comparators[0], ast.Constant) and node.test.comparators[0].value is None):
+                and isinstance(node.test.ops[0], ast.Is) and isinstance(node.test.comparators[0], ast.Constant)
+                and node.test.comparators[0].value is None):
             continue
-        for stmt in iter_statements(node.body):
+        attr = _self_attr(node.test.left, self_name)
+        for stmt in iter_statements(node.body) if attr is not None else ():
             if isinstance(stmt, ast.Assign) and any(_self_attr(t, self_name) == attr for t in stmt.targets) and (
                 _random_draw(stmt.value)
             ):
-                return Use(stmt.lineno, func.name, "is drawn at random once and kept")
-    return None
+                found.setdefault(attr, Use(stmt.lineno, func.name, "is drawn at random once and kept"))
+    return found
 
 
 def _random_draw(value: ast.AST) -> bool:
