@@ -1141,6 +1141,21 @@ CASES = {
         """,
         "noise", None, "NOT A CANDIDATE", None,
     ),
+    "a pool of noise a stochastic layer draws once and samples from again is no state": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.signs = None
+                self.scale = torch.ones(3)
+            def forward(self, x):
+                if self.signs is None:
+                    self.signs = torch.randint(0, 2, (1000,)).float() * 2 - 1
+                    self.pool = torch.randint(0, 2, (1000,), dtype=torch.float32)
+                return x * self.scale * self.signs[: x.numel()].view_as(x)
+        """,
+        "signs", None, "NOT A CANDIDATE", None,
+    ),
     "a first-use draw from a seeded generator is drawn again the same": (
         """
         class M(nn.Module):

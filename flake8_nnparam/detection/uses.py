@@ -284,15 +284,23 @@ def _first_use_draws(func) -> dict[str, Use]:
 
 
 def _random_draw(value: ast.AST) -> bool:
-    """``torch.randperm(n)``, ``torch.randn(d, k).to(x.device)``: an unseeded torch random factory."""
+    """``torch.randperm(n)``, ``torch.randint(0, k, (n,)).to(x.device)``: an unseeded draw of indices (a
+    permutation, an assignment) that shapes what the module computes. A float draw kept for later calls
+    (``torch.randint(...).float()``, ``torch.randn(n)``) is rather a pool of noise a stochastic layer samples
+    from again: a fresh one after loading is as good."""
     while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and (
-        value.func.attr in _FRESH_TENSOR_METHODS or value.func.attr in _CAST_METHODS or value.func.attr == "to"
+        value.func.attr in _FRESH_TENSOR_METHODS or value.func.attr in tables.INTEGRAL_METHODS
+        or value.func.attr in ("to", "cuda")
     ):
         value = value.func.value
-    if not isinstance(value, ast.Call) or any(k.arg == "generator" for k in value.keywords):
+    if not isinstance(value, ast.Call) or any(
+        k.arg == "generator" or k.arg == "dtype" and not (
+            isinstance(k.value, ast.Attribute) and k.value.attr in tables.INTEGRAL_DTYPES
+        ) for k in value.keywords
+    ):
         return False
     name = dotted_name(value.func) or ""
-    return name.startswith("torch.") and name.rsplit(".", 1)[-1] in tables.RANDOM_FACTORIES
+    return name.startswith("torch.") and name.rsplit(".", 1)[-1] in (tables.RANDOM_FACTORIES & tables.INTEGRAL_FACTORIES)
 
 
 def _items_of(node: ast.AST) -> bool:
