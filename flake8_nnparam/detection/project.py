@@ -47,6 +47,7 @@ STATE_METHODS = frozenset(
 ) | tables.SELF_MANAGED_METHODS
 _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SPARE_TREES = 48  # trees kept for ``take_tree``: a file another needs is usually linted soon after
+_PLUGIN_FUNCTION_SOURCES = 8  # helper files whose trees the plugin keeps for their function summaries
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,10 @@ def _fate(param: str, moved: set[str], fates: dict[str, str]) -> str | None:
     return "moves" if param in moved else fates.get(param)
 
 
-def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], imports: ImportTable) -> dict:
+def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], imports: ImportTable,
+                         names: frozenset[str] | None = None) -> dict:
+    """What each module-level function of a file returns and does with its arguments (only ``names``,
+    when given: a question asks about one or two functions of a helper file, not all of them)."""
     functions = [stmt for stmt in body if isinstance(stmt, _FUNCTION_NODES)]
     applies = {  # class F(torch.autograd.Function) with a static forward(ctx, ...): F.apply(...) runs it
         f"{stmt.name}.apply": method
@@ -154,7 +158,10 @@ def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], import
         for method in stmt.body
         if isinstance(method, _FUNCTION_NODES) and method.name == "forward" and _first_param(method) is None
     }
-    if not functions and not applies:
+    asked = [(f.name, f) for f in functions] + list(applies.items())
+    if names is not None:
+        asked = [(name, func) for name, func in asked if name in names]
+    if not asked:
         return {}
     from .arguments import moved_parameters, parameter_fates
     from .module_classes import ModuleClassIndex
@@ -164,7 +171,7 @@ def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], import
     inference = ExpressionInference(imports, ModuleClassIndex(statements, imports))
     by_name = {func.name: func for func in functions}
     summaries = {}
-    for name, func in [(f.name, f) for f in functions] + list(applies.items()):
+    for name, func in asked:
         params = [a.arg for a in func.args.posonlyargs + func.args.args][1 if name in applies else 0:]
         env: dict = {}
         result = None
@@ -240,10 +247,11 @@ def summarize(tree: ast.AST, functions: bool = True, statements=None, imports: I
         "star": [list(s) for s in imports.star],
         "aliases": aliases,
         "classes": classes,
-        "functions": _function_summaries(body, statements, imports) if functions else None,
+        # Filled in per function as questions ask (``ProjectIndex.function``); ``function_names`` is what
+        # ``_lookup`` needs of them. ``functions=True`` (tests, tools) summarises every one up front.
+        "functions": _function_summaries(body, statements, imports) if functions else {},
+        "function_names": [stmt.name for stmt in body if isinstance(stmt, _FUNCTION_NODES)],
     }
-    if not functions:  # what ``_lookup`` needs of them, until a question needs their summaries
-        summary["function_names"] = [stmt.name for stmt in body if isinstance(stmt, _FUNCTION_NODES)]
     return summary
 
 
@@ -395,6 +403,12 @@ class ProjectIndex:
         self.keep_spare_trees = False
         self.batch_cache_writes = False  # the command: cache entries are written as one pack per run
         self.unreadable: dict[str, str] = {}
+        # Function summaries are made per function when asked; for a file summarised from disk, the tree
+        # and import table stay for a while (``_function_source``), and its cache entry is written again
+        # with the functions filled in (``_entry_of``, ``_grown``: at the next ``store_result`` or pack).
+        self._function_source: OrderedDict[str, tuple] = OrderedDict()
+        self._entry_of: dict[str, tuple] = {}  # path -> (relpath, stat, sha1, summary) of its cache entry
+        self._grown: set[str] = set()
 
     # --- construction -------------------------------------------------------------
     @classmethod
@@ -448,6 +462,8 @@ class ProjectIndex:
         """``{cache directory: entries}`` written since the last call, when writes are batched (the command
         writes them as one pack at the end of its run); nothing when the cache was never opened."""
         cache = self._cache
+        if cache:
+            self._write_grown()
         if not cache or not cache.pending:
             return {}
         return {cache.directory: cache.take_pending()}
@@ -569,6 +585,7 @@ class ProjectIndex:
         entry = cache.read(SUMMARY_KIND, relpath) if cache is not None else None
         if entry is not None and Cache.fresh_by_stat(entry, st):
             cache.hits += 1
+            self._entry_of[path] = (relpath, st, entry.get("sha1"), entry["payload"])
             return entry["payload"]
         try:
             with open(path, "rb") as handle:
@@ -580,11 +597,13 @@ class ProjectIndex:
         if entry is not None and entry.get("sha1") == digest:
             cache.hits += 1
             cache.write(SUMMARY_KIND, relpath, st, digest, entry["payload"])  # refresh the stat fast path
+            self._entry_of[path] = (relpath, st, digest, entry["payload"])
             return entry["payload"]
         summary = self.summarize_bytes(path, data)
         if cache is not None:
             cache.misses += 1
             cache.write(SUMMARY_KIND, relpath, st, digest, summary)
+            self._entry_of[path] = (relpath, st, digest, summary)
         return summary
 
     def summarize_bytes(self, path: str, data: bytes, tree: ast.AST | None = None) -> dict | None:
@@ -597,7 +616,11 @@ class ProjectIndex:
                     while len(self._spare) > _SPARE_TREES:
                         self._spare.popitem(last=False)
             self.parsed.append(path)
-            return summarize(tree)
+            body = tree.body
+            statements = list(iter_statements(body))
+            imports = ImportTable(statements, body)
+            self._keep_function_source(path, (body, statements, imports))
+            return summarize(tree, False, statements, imports)
         except (SyntaxError, ValueError, UnicodeDecodeError, LookupError, MemoryError, RecursionError) as exc:
             self.unreadable[path] = f"{type(exc).__name__}: {exc}"
             return None
@@ -611,26 +634,69 @@ class ProjectIndex:
         return spare[1]
 
     def _function_names(self, path: str, summary: dict):
-        if summary["functions"] is None and "function_names" in summary:
-            return summary["function_names"]
-        return self.functions(path)
+        names = summary.get("function_names")
+        return names if names is not None else summary["functions"] or {}
 
-    def functions(self, path: str) -> dict:
-        """Module-level function summaries of a project file (computed on demand for in-memory files)."""
+    def _keep_function_source(self, path: str, source: tuple) -> None:
+        # A few in the flake8 plugin, where every tree kept lengthens the garbage collector's passes over
+        # flake8's own objects (see ``keep_spare_trees``); the command keeps as many as spare trees.
+        self._function_source[path] = source
+        while len(self._function_source) > (_SPARE_TREES if self.keep_spare_trees else _PLUGIN_FUNCTION_SOURCES):
+            self._function_source.popitem(last=False)
+
+    def function(self, path: str, name: str) -> dict | None:
+        """The summary of the module-level function ``name`` of a project file (``F.apply`` for an autograd
+        Function's forward), made the first time a question asks for it; None if there is none."""
         summary = self.summary(path)
         if summary is None:
-            return {}
-        if summary["functions"] is None:
-            tree = self._trees.get(path)
-            if tree is None:
-                try:
-                    with open(path, "rb") as handle:
-                        tree = parse_module(decode_source(handle.read()), path)
-                except (OSError, SyntaxError, ValueError, UnicodeDecodeError, LookupError, RecursionError):
-                    summary["functions"] = {}
-                    return {}
-            summary["functions"] = summarize(tree)["functions"]
-        return summary["functions"]
+            return None
+        functions = summary.get("functions")
+        if functions is None:  # an entry written before functions were made on demand
+            functions = summary["functions"] = {}
+        if name in functions:
+            return functions[name]
+        owner, _, method = name.partition(".")
+        if not (name in self._function_names(path, summary) or method == "apply" and owner in summary["classes"]):
+            return None
+        source = self._function_source_of(path)
+        made = _function_summaries(*source, names=frozenset({name})) if source is not None else {}
+        functions[name] = made.get(name)
+        entry = self._entry_of.get(path)
+        if entry is not None and entry[3] is summary:
+            self._grown.add(path)
+        return functions[name]
+
+    def _function_source_of(self, path: str):
+        """``(body, statements, imports)`` of a project file, for its function summaries: the tree being
+        linted, one kept from its summary, or the file read again."""
+        tree = self._trees.get(path)
+        if tree is not None:
+            statements, imports = self._adopted.get(path) or (None, None)
+            if statements is None:
+                statements = list(iter_statements(tree.body))
+                imports = ImportTable(statements, tree.body)
+            return tree.body, statements, imports
+        source = self._function_source.get(path)
+        if source is not None:
+            return source
+        try:
+            with open(path, "rb") as handle:
+                tree = parse_module(decode_source(handle.read()), path)
+        except (OSError, SyntaxError, ValueError, UnicodeDecodeError, LookupError, RecursionError, MemoryError):
+            return None
+        statements = list(iter_statements(tree.body))
+        source = (tree.body, statements, ImportTable(statements, tree.body))
+        self._keep_function_source(path, source)
+        return source
+
+    def _write_grown(self) -> None:
+        """Write again the summary entries whose function summaries grew since they were written."""
+        cache = self.cache if self._grown else None
+        for path in sorted(self._grown) if cache is not None else ():
+            relpath, st, digest, summary = self._entry_of[path]
+            if digest and self._summaries.get(path) is summary:  # not one made since from a buffer
+                cache.write(SUMMARY_KIND, relpath, st, digest, summary)
+        self._grown.clear()
 
     # --- whole-file results (the command's warm re-run) ------------------------------
     def cached_result(self, path: str, key: str, kind: str = RESULT_KIND, data: bytes | None = None):
@@ -681,6 +747,7 @@ class ProjectIndex:
         cache = self.cache
         if cache is None:
             return
+        self._write_grown()
         path = _real(path)
         digest = sha1_of(data)
         payload = {
@@ -861,7 +928,9 @@ class ProjectIndex:
             if symbol.kind == "class":
                 return "module" if self.class_is_module(symbol.path, symbol.name) else None
             if symbol.kind == "function":
-                info = self.functions(symbol.path)[symbol.name]
+                info = self.function(symbol.path, symbol.name)
+                if info is None:
+                    continue
                 if info["returns"] is not None:
                     return info["returns"]
                 if _depth < 4:
@@ -882,7 +951,7 @@ class ProjectIndex:
         else:
             symbols = [(s.path, s.name) for s in self.resolve(path, dotted) if s.kind == "function"]
         for file, name in symbols:
-            fate = self.functions(file).get(name, {}).get("arguments", {}).get(str(which))
+            fate = ((self.function(file, name) or {}).get("arguments") or {}).get(str(which))
             if fate:
                 return fate
         return None
