@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from flake8_nnparam.detection.analyzer import analyze_candidates
+from flake8_nnparam.detection.analyzer import analyze, analyze_candidates
 
 HEADER = "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n\n\n"
 
@@ -1150,11 +1150,94 @@ CASES = {
                 self.scale = torch.ones(3)
             def forward(self, x):
                 if self.signs is None:
-                    self.signs = torch.randint(0, 2, (1000,)).float() * 2 - 1
-                    self.pool = torch.randint(0, 2, (1000,), dtype=torch.float32)
+                    self.signs = torch.randint(0, 2, (1000,)).float()
                 return x * self.scale * self.signs[: x.numel()].view_as(x)
         """,
         "signs", None, "NOT A CANDIDATE", None,
+    ),
+    "a pool of noise drawn with a float dtype is no state either": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.pool = None
+                self.scale = torch.ones(3)
+            def forward(self, x):
+                if self.pool is None:
+                    self.pool = torch.randint(0, 2, (1000,), dtype=torch.float32)
+                return x * self.scale * self.pool[: x.numel()].view_as(x)
+        """,
+        "pool", None, "NOT A CANDIDATE", None,
+    ),
+    "a first-use draw a method sets back to None is drawn per episode": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.shift = None
+                self.scale = torch.ones(3)
+            def reset(self):
+                self.shift = None
+            def forward(self, x):
+                if self.shift is None:
+                    self.shift = torch.randint(-2, 3, (1,))
+                return torch.roll(x, int(self.shift)) * self.scale
+        """,
+        "shift", None, "NOT A CANDIDATE", None,
+    ),
+    "a first-use draw saved by get_extra_state is managed by the class": (
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.perm = None
+            def get_extra_state(self):
+                return {"perm": self.perm}
+            def set_extra_state(self, state):
+                self.perm = state["perm"]
+            def forward(self, x):
+                if self.perm is None:
+                    self.perm = torch.randperm(x.shape[-1])
+                return x[..., self.perm]
+        """,
+        "perm", "MPR905", "get_extra_state", None,
+    ),
+    "a helper's shuffle from a generator is drawn again the same": (
+        """
+        class M(nn.Module):
+            def __init__(self, n, generator: torch.Generator):
+                super().__init__()
+                self.n = n
+                self.indices = torch.arange(n)
+                self.shuffle(generator)
+            def shuffle(self, generator):
+                self.indices = self.indices[torch.randperm(self.n, generator=generator)]
+            def forward(self, x):
+                return x[:, self.indices]
+        """,
+        "indices", "MPR907", "read only as an index", None,
+    ),
+    "columns permuted at random by a tuple index": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.cols = torch.arange(n).view(1, n)[:, torch.randperm(n)]
+            def forward(self, x):
+                return x[:, self.cols[0]]
+        """,
+        "cols", "MPR002", "is drawn at random at construction", None,
+    ),
+    "a mask drawn by comparing a random draw": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.keep = torch.rand(n) < 0.5
+            def forward(self, x):
+                return x[:, self.keep]
+        """,
+        "keep", "MPR002", "is drawn at random at construction", None,
     ),
     "a first-use draw from a seeded generator is drawn again the same": (
         """
@@ -2860,3 +2943,67 @@ def test_a_plain_tensor_re_bound_on_the_path_keeps_its_fix_at_the_first_binding(
     first = line_of(body, "self.t = torch.ones(i + 1)")
     findings = [f for f in analyze(ast.parse(source), source) if f.code == "MPR002" and f.line == first]
     assert findings and findings[0].fix is not None and findings[0].fix.complete
+
+
+def test_a_first_use_draw_is_told_to_draw_it_in_init_not_to_register_zeros():
+    """A zero placeholder would never be replaced by ``if self.perm is None:`` (the draw's own no-fix reason)."""
+    source = HEADER + textwrap.dedent(
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.perm = None
+            def forward(self, x):
+                if self.perm is None:
+                    self.perm = torch.randperm(x.shape[-1])
+                return x[..., self.perm]
+        """
+    )
+    (finding,) = [f for f in analyze(ast.parse(source), source=source) if f.code == "MPR002"]
+    assert finding.fix is None
+    assert "draw it in __init__" in finding.no_fix and "zeros" in finding.no_fix, finding.no_fix
+    assert "register_buffer with torch.zeros" not in finding.message
+
+
+def test_a_none_default_replaced_in_init_is_no_first_use_draw():
+    """``if perm is None: perm = torch.randperm(n)`` before ``self.perm = perm``: construction stores a draw,
+    so forward's defensive ``if self.perm is None:`` never runs and is no evidence of a first-use draw."""
+    found = decisions(
+        """
+        class M(nn.Module):
+            def __init__(self, n, perm=None):
+                super().__init__()
+                if perm is None:
+                    perm = torch.randperm(n)
+                self.perm = perm
+            def forward(self, x):
+                if self.perm is None:
+                    self.perm = torch.randperm(x.shape[-1])
+                return x[..., self.perm]
+        """
+    )
+    assert not found["perm"][1].startswith("is drawn at random once"), found["perm"]
+
+
+def test_every_branch_binding_a_helper_shuffles_is_a_random_draw():
+    """Both branches' bindings hold the draw the helper leaves (the fix registers each, so ``reverse=True``
+    saves its permutation too)."""
+    source = HEADER + textwrap.dedent(
+        """
+        class M(nn.Module):
+            def __init__(self, n, reverse=False):
+                super().__init__()
+                self.n = n
+                if reverse:
+                    self.perm = torch.arange(n - 1, -1, -1)
+                else:
+                    self.perm = torch.arange(n)
+                self.shuffle()
+            def shuffle(self):
+                self.perm = self.perm[torch.randperm(self.n)]
+            def forward(self, x):
+                return x[:, self.perm]
+        """
+    )
+    found = [(c.line, c.decision.code, c.decision.evidence) for c in analyze_candidates(ast.parse(source))]
+    assert len(found) == 2 and all(code == "MPR002" and "drawn at random" in ev for _, code, ev in found), found

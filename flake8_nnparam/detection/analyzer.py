@@ -1332,11 +1332,11 @@ class _ClassWalker:
                 env[target.value.id] = owner.but(requires_grad=bool(stmt.value.value))
 
     def _mark_first(self, attr: str, **flags) -> None:
-        """A later statement of construction changes what the attribute's first (reported) binding holds."""
-        for earlier in reversed(self.bindings):
+        """A later statement of construction changes what the attribute's reported bindings hold (each
+        branch's: if reverse: self.perm = ...; else: self.perm = ...; then a helper shuffles it)."""
+        for earlier in self.bindings:
             if earlier.attr == attr and earlier.reportable and earlier.value.kind == TENSOR:
                 earlier.value = earlier.value.but(**flags)
-                return
 
     def _random_item(self, index, value, env, self_name) -> bool:
         """An item assignment that writes a random draw, or writes at positions drawn at random."""
@@ -1581,11 +1581,16 @@ def _none_by_default(func, value: ast.AST) -> bool:
 
 
 def _none_defaults(func) -> frozenset[str]:
+    """Parameters that default to None and that the function never re-binds (``if perm is None: perm =
+    torch.randperm(n)`` makes the stored value a draw at construction, not a None)."""
     args = func.args
     positional = [*args.posonlyargs, *args.args]
     pairs = [*zip(positional[len(positional) - len(args.defaults):], args.defaults),
              *zip(args.kwonlyargs, args.kw_defaults)]
-    return frozenset(a.arg for a, d in pairs if isinstance(d, ast.Constant) and d.value is None)
+    rebound = {n.id for n in _walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return frozenset(
+        a.arg for a, d in pairs if isinstance(d, ast.Constant) and d.value is None and a.arg not in rebound
+    )
 
 
 def _lazy_state(info: ClassInfo, walker: "_ClassWalker") -> dict[str, tuple[Binding, Use]]:
@@ -1629,7 +1634,7 @@ def _lazy_state(info: ClassInfo, walker: "_ClassWalker") -> dict[str, tuple[Bind
         attr: binding for attr, binding in nones.items()
         if attr not in found and attr not in defaulted and walker.attrs.get(attr) is None
     }
-    found.update((attr, (nones[attr], use)) for attr, use in lazy_updates(running, runtime).items() if running)
+    found.update((attr, (nones[attr], use)) for attr, use in lazy_updates(running, runtime).items())
     return found
 
 

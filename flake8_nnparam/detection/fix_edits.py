@@ -744,6 +744,10 @@ def no_fix_reason(decision: Decision) -> str:
     if decision.fields.get("computed"):
         return ("it is computed from a new nn.Parameter: wrapping the result would train it free of the operation "
                 "(a mask or a scale applied once); keep the Parameter on self and apply the operation where it is used")
+    if decision.fields.get("lazy") == "drawn":
+        return ("it is None until the first call draws it: draw it in __init__ where its size is known "
+                "(self.register_buffer(\"name\", torch.randperm(n))), or save it with get_extra_state()/"
+                "set_extra_state(); a placeholder of zeros would never be replaced by the draw")
     if decision.fields.get("lazy"):
         return ("it is None until a method creates it: register it in __init__ with a value of its shape "
                 "(register_buffer with torch.zeros(...)); registered as None, a new model's state_dict() lacks "

@@ -161,7 +161,7 @@ STATE_DICT_HOOK_REGISTRATIONS = frozenset(
 SELF_MANAGED_METHODS = frozenset(
     {
         "_apply", "to", "cuda", "_save_to_state_dict", "_load_from_state_dict", "state_dict", "load_state_dict",
-        "named_buffers", "named_parameters",
+        "named_buffers", "named_parameters", "get_extra_state", "set_extra_state",
     }
 )
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from . import tables
 from .rule import HEADER, Decision, Fix, Rule, silence
-from .uses import AttrUses, effective_breaks
+from .uses import FIRST_USE_DRAW, AttrUses, effective_breaks
 
 DEVICE_CONSEQUENCE = (
     "after model.to('cuda') or .double() it stays behind and this raises a device or dtype mismatch, "
@@ -112,7 +112,9 @@ RULES = (
         "float pool of noise a stochastic layer samples from again is no state); that "
         "one has no automatic fix, because a buffer "
         "registered as `None` is missing from a new model's `state_dict()` and a checkpoint would not "
-        "load strictly: register it in `__init__` with a value of its shape. A move at use to the input's "
+        "load strictly: register it in `__init__` with a value of its shape (a first-use draw: draw it in `__init__` "
+        "where its size is known, or save it with `get_extra_state()`/`set_extra_state()`; a placeholder of zeros "
+        "would never be replaced by the draw). A move at use to the input's "
         "device only (`self.w.to(x.device)`, `.cuda()`) keeps the construction dtype: before a matmul, "
         "convolution, `F.linear`, `einsum` or a norm (operations whose dtypes must match, unlike arithmetic, "
         "which promotes) it breaks after `model.double()` or `.half()`.",
@@ -412,8 +414,9 @@ def decide_lazy_state(binding, evidence, update) -> Decision:
     if manager is not None:
         return silence(f"{manager} handles it", "MPR905", method=manager)
     where = update.where()
-    consequence = RANDOM_CONSEQUENCE if update.what.startswith("is drawn at random") else LOST_CONSEQUENCE
-    fields = {"evidence": where, "consequence": consequence, "persistent": "", "alternative": "", "lazy": True}
+    drawn = update.what == FIRST_USE_DRAW
+    fields = {"evidence": where, "consequence": RANDOM_CONSEQUENCE if drawn else LOST_CONSEQUENCE,
+              "persistent": "", "alternative": "", "lazy": "drawn" if drawn else "running"}
     return Decision("MPR002", where, fields, None, update.line)
 
 

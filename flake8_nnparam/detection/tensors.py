@@ -262,12 +262,11 @@ class ExpressionInference:
                     isinstance(node.slice, ast.UnaryOp) and isinstance(node.slice.operand, ast.Constant)
                     and type(node.slice.operand.value) is int
                 )
-                index = None if at_integer or isinstance(node.slice, (ast.Slice, ast.Tuple)) else self.infer(
-                    node.slice, env, self_name, attrs
-                )
-                return tensor(  # t[torch.randperm(n)]: a random permutation of t is a random draw too
+                parts = [] if at_integer else node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+                indices = [self.infer(p, env, self_name, attrs) for p in parts if not isinstance(p, ast.Slice)]
+                return tensor(  # t[torch.randperm(n)], t[:, perm]: a random permutation of t is a random draw too
                     complex=base.complex, integral=base.integral, pinned=base.pinned,
-                    random=base.random or (index is not None and index.kind == TENSOR and index.random),
+                    random=base.random or any(v is not None and v.kind == TENSOR and v.random for v in indices),
                     scalar=base.one_dim and at_integer,  # point_cloud_range[0] of a 1-D table: a 0-dim value
                 )
             if base.kind == CONTAINER:
@@ -316,8 +315,8 @@ class ExpressionInference:
             sides = [self.infer(s, env, self_name, attrs) for s in (node.left, *node.comparators)]
             tensors = [v for v in sides if v is not None and v.kind in (TENSOR, PARAM)]
             if tensors and not any(isinstance(op, (ast.Is, ast.IsNot, ast.In, ast.NotIn)) for op in node.ops):
-                # a mask of tensors placed on the configured device is on that device too
-                return tensor(integral=True, pinned=all(v.pinned for v in tensors))
+                # a mask of tensors placed on the configured device is on that device too; of a draw, a draw
+                return tensor(integral=True, pinned=all(v.pinned for v in tensors), random=any(v.random for v in tensors))
             return None
         if isinstance(node, ast.IfExp):
             return merge(
@@ -586,7 +585,8 @@ class ExpressionInference:
         if len(parts) == 2 and last in tables.TENSOR_FACTORIES:
             value = tensor(
                 requires_grad=requires_grad,
-                random=last in tables.RANDOM_FACTORIES,
+                # torch.randperm(n, generator=g): drawn again the same from the generator's seed
+                random=last in tables.RANDOM_FACTORIES and self._kw(call, "generator") is None,
                 random_init=last in tables.RANDOM_INIT_FACTORIES,
                 uninitialised=last in tables.UNINITIALISED_FACTORIES,
                 integral=last in tables.INTEGRAL_FACTORIES,

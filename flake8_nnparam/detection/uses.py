@@ -215,6 +215,16 @@ def _assignments(func) -> list[tuple[int, ast.expr, ast.expr]]:
     return out
 
 
+def reset_to_none(attr: str, functions) -> bool:
+    """A method sets ``attr`` back to None (per sequence, per episode, at the end of a call): whatever it
+    holds in between is transient, not state to save."""
+    return any(
+        _self_attr(target, self_name) == attr and isinstance(value, ast.Constant) and value.value is None
+        for func, self_name, _hook in functions
+        for _, target, value in cached_on_node(func, "_nnparam_assignments", _assignments)
+    )
+
+
 def lazy_updates(attrs, functions) -> dict[str, Use]:
     """Of ``attrs`` (bound only to ``None`` at construction), those a method keeps as running state made
     lazily: re-bound from arithmetic on its own value (``self.C = beta * self.C + (1 - beta) * B``, also
@@ -223,11 +233,7 @@ def lazy_updates(attrs, functions) -> dict[str, Use]:
     growing cache (``torch.cat([self.kv, k])``) or a Python counter (no tensor made) is not running state."""
     found: dict[str, Use] = {}
     for attr in attrs:
-        if any(  # reset to None by a method (per sequence, per episode): transient, not state to save
-            _self_attr(target, self_name) == attr and isinstance(value, ast.Constant) and value.value is None
-            for func, self_name, _hook in functions
-            for _, target, value in cached_on_node(func, "_nnparam_assignments", _assignments)
-        ):
+        if reset_to_none(attr, functions):
             continue
         for func, self_name, _hook in functions:
             accumulated: dict[str, bool] = {}  # local name -> made as a tensor
@@ -257,10 +263,15 @@ def lazy_updates(attrs, functions) -> dict[str, Use]:
     return found
 
 
+FIRST_USE_DRAW = "is drawn at random once and kept"
+
+
 def first_use_draw(attr: str, functions) -> Use | None:
-    """Where a method of ``functions`` draws ``attr`` at random once and keeps it (``_first_use_draws``)."""
-    return next((use for func, _self, _hook in functions
-                 if (use := cached_on_node(func, "_nnparam_first_draws", _first_use_draws).get(attr))), None)
+    """Where a method of ``functions`` draws ``attr`` at random once and keeps it (``_first_use_draws``),
+    unless a method sets it back to None (then each draw is transient)."""
+    drawn = next((use for func, _self, _hook in functions
+                  if (use := cached_on_node(func, "_nnparam_first_draws", _first_use_draws).get(attr))), None)
+    return None if drawn is None or reset_to_none(attr, functions) else drawn
 
 
 def _first_use_draws(func) -> dict[str, Use]:
@@ -279,7 +290,7 @@ def _first_use_draws(func) -> dict[str, Use]:
             if isinstance(stmt, ast.Assign) and any(_self_attr(t, self_name) == attr for t in stmt.targets) and (
                 _random_draw(stmt.value)
             ):
-                found.setdefault(attr, Use(stmt.lineno, func.name, "is drawn at random once and kept"))
+                found.setdefault(attr, Use(stmt.lineno, func.name, FIRST_USE_DRAW))
     return found
 
 
@@ -289,8 +300,7 @@ def _random_draw(value: ast.AST) -> bool:
     (``torch.randint(...).float()``, ``torch.randn(n)``) is rather a pool of noise a stochastic layer samples
     from again: a fresh one after loading is as good."""
     while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and (
-        value.func.attr in _FRESH_TENSOR_METHODS or value.func.attr in tables.INTEGRAL_METHODS
-        or value.func.attr in ("to", "cuda")
+        value.func.attr in ("detach", "clone", "to", "cuda") or value.func.attr in tables.INTEGRAL_METHODS
     ):
         value = value.func.value
     if not isinstance(value, ast.Call) or any(
