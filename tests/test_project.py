@@ -839,3 +839,34 @@ def test_state_built_in_a_hook_a_base_of_another_file_calls_is_real_at_runtime()
     mask_saved, left_on, trained_sigma, loaded_sigma = run_with_torch(PROJECT, script).split()
     assert (mask_saved, left_on) == ("False", "cpu")
     assert float(trained_sigma) < 0.2 and float(loaded_sigma) == 0.2
+
+
+def test_the_command_summarises_only_the_functions_asked_and_caches_them(tmp_path):
+    """In the command, a helper file's function summaries are made per function when a question asks; the
+    file's cache entry is written again with them, so a warm index answers without reading the file."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "helpers.py").write_text(
+        "import torch\n\n\n"
+        "def make_mask(n):\n    return torch.ones(n, n).tril()\n\n\n"
+        "def unused(x, w):\n    return (x * w).sum()\n"
+    )
+    model = pkg / "model.py"
+    model.write_text("from .helpers import make_mask\n")
+    _age(tmp_path)
+    helpers = os.path.realpath(pkg / "helpers.py")
+
+    index = ProjectIndex(str(tmp_path))
+    index.keep_spare_trees = True  # as the command sets it
+    assert index.return_kind(os.path.realpath(model), "make_mask") == "tensor"
+    assert sorted(index.summary(helpers)["functions"]) == ["make_mask"]  # not `unused`
+    assert helpers in index.parsed
+    index.take_cache_entries()  # the end of a file's run: the grown summary entry is written again
+
+    ProjectIndex.forget_all()
+    warm = ProjectIndex(str(tmp_path))
+    warm.keep_spare_trees = True
+    assert warm.return_kind(os.path.realpath(model), "make_mask") == "tensor"
+    assert warm.parsed == [] and warm.cache.hits >= 1
+    assert warm.argument_fate(os.path.realpath(model), "pkg.helpers.unused", 1) is None  # asked now: made now

@@ -47,7 +47,6 @@ STATE_METHODS = frozenset(
 ) | tables.SELF_MANAGED_METHODS
 _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SPARE_TREES = 48  # trees kept for ``take_tree``: a file another needs is usually linted soon after
-_PLUGIN_FUNCTION_SOURCES = 8  # helper files whose trees the plugin keeps for their function summaries
 
 
 @dataclass(frozen=True)
@@ -403,9 +402,10 @@ class ProjectIndex:
         self.keep_spare_trees = False
         self.batch_cache_writes = False  # the command: cache entries are written as one pack per run
         self.unreadable: dict[str, str] = {}
-        # Function summaries are made per function when asked; for a file summarised from disk, the tree
-        # and import table stay for a while (``_function_source``), and its cache entry is written again
-        # with the functions filled in (``_entry_of``, ``_grown``: at the next ``store_result`` or pack).
+        # The command makes function summaries per function when asked; for a file summarised from disk, the
+        # tree and import table stay for a while (``_function_source``), and its cache entry is written again
+        # with the functions filled in (``_entry_of``, ``_grown``: at the next ``store_result`` or pack). The
+        # plugin, which keeps no trees, summarises every function of a file it reads from disk at once.
         self._function_source: OrderedDict[str, tuple] = OrderedDict()
         self._entry_of: dict[str, tuple] = {}  # path -> (relpath, stat, sha1, summary) of its cache entry
         self._grown: set[str] = set()
@@ -619,6 +619,10 @@ class ProjectIndex:
             body = tree.body
             statements = list(iter_statements(body))
             imports = ImportTable(statements, body)
+            if not self.keep_spare_trees:
+                # The flake8 plugin keeps no trees (see ``keep_spare_trees``): every function at once, so a
+                # later question never reads the file again.
+                return {**summarize(tree, True, statements, imports), "functions_complete": True}
             self._keep_function_source(path, (body, statements, imports))
             return summarize(tree, False, statements, imports)
         except (SyntaxError, ValueError, UnicodeDecodeError, LookupError, MemoryError, RecursionError) as exc:
@@ -638,10 +642,12 @@ class ProjectIndex:
         return names if names is not None else summary["functions"] or {}
 
     def _keep_function_source(self, path: str, source: tuple) -> None:
-        # A few in the flake8 plugin, where every tree kept lengthens the garbage collector's passes over
-        # flake8's own objects (see ``keep_spare_trees``); the command keeps as many as spare trees.
+        # Only the command keeps them (as many as spare trees): in the flake8 plugin every tree kept would
+        # lengthen the garbage collector's passes over flake8's own objects (see ``keep_spare_trees``).
+        if not self.keep_spare_trees:
+            return
         self._function_source[path] = source
-        while len(self._function_source) > (_SPARE_TREES if self.keep_spare_trees else _PLUGIN_FUNCTION_SOURCES):
+        while len(self._function_source) > _SPARE_TREES:
             self._function_source.popitem(last=False)
 
     def function(self, path: str, name: str) -> dict | None:
@@ -653,12 +659,17 @@ class ProjectIndex:
         functions = summary.get("functions")
         if functions is None:  # an entry written before functions were made on demand
             functions = summary["functions"] = {}
-        if name in functions:
-            return functions[name]
+        if name in functions or summary.get("functions_complete"):
+            return functions.get(name)
         owner, _, method = name.partition(".")
         if not (name in self._function_names(path, summary) or method == "apply" and owner in summary["classes"]):
             return None
         source = self._function_source_of(path)
+        if source is not None and not self.keep_spare_trees and path not in self._trees:
+            # The plugin read the file again (it keeps no trees): every function at once, as for a new file.
+            functions.update(_function_summaries(*source))
+            summary["functions_complete"] = True
+            return functions.get(name)
         made = _function_summaries(*source, names=frozenset({name})) if source is not None else {}
         functions[name] = made.get(name)
         entry = self._entry_of.get(path)
