@@ -1239,6 +1239,42 @@ CASES = {
         """,
         "keep", "MPR002", "is drawn at random at construction", None,
     ),
+    "an assignment drawn in place at construction": (
+        """
+        class M(nn.Module):
+            def __init__(self, n, k):
+                super().__init__()
+                self.assign = torch.zeros(n, dtype=torch.long)
+                self.assign.random_(0, k)
+            def forward(self, x):
+                return x[:, self.assign]
+        """,
+        "assign", "MPR002", "is drawn at random at construction", "x[:, self.assign]",
+    ),
+    "a permutation copied in at construction": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.perm = torch.arange(n)
+                self.perm.copy_(torch.randperm(n))
+            def forward(self, x):
+                return x[:, self.perm]
+        """,
+        "perm", "MPR002", "is drawn at random at construction", "x[:, self.perm]",
+    ),
+    "an in-place draw from a generator is drawn again the same": (
+        """
+        class M(nn.Module):
+            def __init__(self, n, k, generator):
+                super().__init__()
+                self.assign = torch.zeros(n, dtype=torch.long)
+                self.assign.random_(0, k, generator=generator)
+            def forward(self, x):
+                return x[:, self.assign]
+        """,
+        "assign", "MPR907", "read only as an index", None,
+    ),
     "a first-use draw from a seeded generator is drawn again the same": (
         """
         class M(nn.Module):
@@ -3007,3 +3043,21 @@ def test_every_branch_binding_a_helper_shuffles_is_a_random_draw():
     )
     found = [(c.line, c.decision.code, c.decision.evidence) for c in analyze_candidates(ast.parse(source))]
     assert len(found) == 2 and all(code == "MPR002" and "drawn at random" in ev for _, code, ev in found), found
+
+
+def test_a_mask_drawn_in_place_at_construction_is_saved_by_its_fix():
+    """``self.mask.bernoulli_(0.5)`` at construction: the fix registers a persistent buffer (a
+    ``persistent=False`` one would let a loaded model draw another mask)."""
+    source = HEADER + textwrap.dedent(
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.mask = torch.zeros(n)
+                self.mask.bernoulli_(0.5)
+            def forward(self, x):
+                return x * self.mask
+        """
+    )
+    (finding,) = [f for f in analyze(ast.parse(source), source=source) if f.code == "MPR002"]
+    assert "persistent=False" not in finding.message, finding.message

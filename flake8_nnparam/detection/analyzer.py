@@ -1338,6 +1338,16 @@ class _ClassWalker:
             if earlier.attr == attr and earlier.reportable and earlier.value.kind == TENSOR:
                 earlier.value = earlier.value.but(**flags)
 
+    def _drawn_in_place(self, call: ast.Call, env, self_name) -> bool:
+        """``t.bernoulli_(p)``, ``t.random_(0, k)``, ``t.normal_()`` (unseeded), or ``t.copy_(<a draw>)``."""
+        method = call.func.attr
+        if method in tables.RANDOM_FILL_METHODS:
+            return not any(k.arg == "generator" for k in call.keywords)
+        if method == "copy_" and call.args:
+            source = self._infer(call.args[0], env, self_name)
+            return source is not None and source.kind == TENSOR and source.random
+        return False
+
     def _random_item(self, index, value, env, self_name) -> bool:
         """An item assignment that writes a random draw, or writes at positions drawn at random."""
         if value is not None and value.kind == TENSOR and value.random:
@@ -1487,6 +1497,12 @@ class _ClassWalker:
                     else:
                         self._fill(owner, value, target_value=arg)
                 return
+            if owner is not None and owner.kind == TENSOR and owner_attr and not owner.random and self._drawn_in_place(
+                call, env, self_name
+            ):
+                # self.mask = torch.zeros(n); self.mask.bernoulli_(0.5) (or .copy_(torch.randperm(n))): a draw
+                self.attrs[owner_attr] = owner.but(random=True)
+                self._mark_first(owner_attr, random=True)
             if owner is not None and owner.kind == TENSOR and isinstance(func.value, ast.Name):
                 if func.attr == "requires_grad_":
                     flag = not (call.args and isinstance(call.args[0], ast.Constant) and not call.args[0].value)

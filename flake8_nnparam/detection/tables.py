@@ -143,6 +143,10 @@ OVERWRITING_METHODS = frozenset({
     "uniform_", "normal_", "bernoulli_", "random_", "exponential_", "geometric_", "cauchy_", "log_normal_",
     "fill_", "zero_",
 })
+# In-place methods that fill a tensor with a random draw.
+RANDOM_FILL_METHODS = frozenset(
+    "uniform_ normal_ bernoulli_ random_ exponential_ geometric_ cauchy_ log_normal_".split()
+)
 # Methods that give a 0-dim tensor a dimension (shape [1] or more).
 DIMENSION_ADDING_METHODS = frozenset(
     {"unsqueeze", "view", "reshape", "expand", "expand_as", "view_as", "reshape_as", "broadcast_to", "repeat", "tile",
