@@ -19,7 +19,7 @@ import sys
 from typing import Any, Iterator
 
 from . import __version__
-from .detection.prefilter import DEFAULT_OFF_BAND, default_off_enabled, may_contain_findings, may_subclass
+from .detection.prefilter import DEFAULT_OFF_BAND, could_hold_findings, default_off_enabled
 
 _NO_FILE = ("stdin", "-", "")
 _FALSE = ("0", "false", "no", "off")
@@ -203,7 +203,7 @@ class NNParamChecker:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         source = "".join(self.lines)
-        if not may_contain_findings(source, self.extra_bases) and not (self.cross_file and may_subclass(source)):
+        if not could_hold_findings(source, self.extra_bases, self.cross_file):
             return
         from .detection.analyzer import analyze, not_analysed
         from .detection.parsing import collector_paused

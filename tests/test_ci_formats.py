@@ -114,7 +114,7 @@ def test_sarif_of_a_clean_run_is_valid_and_empty(tree):
 
 
 def test_sarif_stays_valid_when_a_file_cannot_be_analysed(tree):
-    (tree / "broken.py").write_text("class M(nn.Module:\n")
+    (tree / "broken.py").write_text("class M(nn.Module:\n    def __init__(self):\n")
     proc = run("--format", "sarif", "model.py", "broken.py", cwd=tree)
     assert proc.returncode == 2
     assert "broken.py" in proc.stderr

@@ -429,7 +429,8 @@ def test_bad_config_is_a_usage_error(tmp_path):
 
 def test_unreadable_and_unparsable_files_are_reported_and_others_go_on(tmp_path):
     (tmp_path / "good.py").write_text(BUFFER_MODEL)
-    (tmp_path / "broken.py").write_text("class M(nn.Module:\n    pass\n")
+    (tmp_path / "broken.py").write_text("class M(nn.Module:\n    def f(self):\n        pass\n")
+    (tmp_path / "broken_script.py").write_text("import torch\nprint(torch.ones(2)\n")  # could hold no finding
     (tmp_path / "binary.py").write_bytes(b"x = '\xff\xfe'\n")
     (tmp_path / "dangling.py").symlink_to(tmp_path / "nowhere.py")
     (tmp_path / "deep.py").write_text("x = " + "(" * 300 + ")" * 300 + "\n")
@@ -439,6 +440,7 @@ def test_unreadable_and_unparsable_files_are_reported_and_others_go_on(tmp_path)
     stderr = err(proc)
     assert "Traceback" not in stderr
     assert re.search(r"^\./broken\.py: cannot analyse: SyntaxError", stderr, re.M)
+    assert "broken_script.py" not in stderr  # no `self`: no finding whatever its tree, so it is not even parsed
     assert "binary.py" not in stderr  # not UTF-8: read as latin-1, as flake8 reads it
     assert re.search(r"^\./dangling\.py: cannot read", stderr, re.M)
 

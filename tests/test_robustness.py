@@ -143,9 +143,9 @@ LIBCST_REJECTS = "x = () if 0 else(lambda:())"
 NEWER_SYNTAX_ERROR = None if PY312 else "cannot analyse: SyntaxError"
 
 HOSTILE = [
-    Hostile("syntax_error.py", _write("def f(:\n    pass\n"), "syntax_error.py: cannot analyse: SyntaxError", flake8="E999"),
+    Hostile("syntax_error.py", _write("import torch\n\n\nclass M(torch.nn.Module):\n    def f(self:\n        pass\n"), "syntax_error.py: cannot analyse: SyntaxError", flake8="E999"),
     Hostile("libcst_rejects.py", _write(module_with(LIBCST_REJECTS)), None, "libcst_rejects.py:9:9: MPR002", "MPR002"),
-    Hostile("null_bytes.py", _write(b"import torch\nx = 1\x00\n"), "null_bytes.py: cannot analyse: SyntaxError: source code string cannot contain null bytes", flake8="E999"),
+    Hostile("null_bytes.py", _write(b"import torch\nself = 1\x00\n"), "null_bytes.py: cannot analyse: SyntaxError: source code string cannot contain null bytes", flake8="E999"),
     # not UTF-8 and no cookie: read as latin-1, as flake8 does (test_cli checks both report the same)
     Hostile("invalid_utf8.py", _write(b"# caf\xe9\n" + MODEL.encode()), None, "invalid_utf8.py:9:9: MPR002", "invalid_utf8.py:9:9: MPR002"),
     Hostile("unknown_cookie.py", _write(b"# -*- coding: no-such-codec -*-\n" + MODEL.encode()), None, "unknown_cookie.py:9:9: MPR002", "unknown_cookie.py:9:9: MPR002"),
@@ -158,8 +158,8 @@ HOSTILE = [
     # pyflakes hits its own RecursionError on this file first and that aborts flake8's run (upstream
     # behaviour); test_deep_nesting_degrades_in_the_plugin_to_a_not_analysed_finding covers the plugin.
     Hostile("deep_binop.py", _write(deep_binop()), "deep_binop.py: cannot analyse: RecursionError: nesting too deep"),
-    Hostile("deep_parens.py", _write("x = " + "(" * 1000 + ")" * 1000 + "\n"), "deep_parens.py: cannot analyse: SyntaxError: too many nested parentheses", flake8="E999"),
-    Hostile("deep_attribute.py", _write("import torch\nx = torch" + ".a" * 100_000 + "\n"), "deep_attribute.py: cannot analyse: RecursionError"),
+    Hostile("deep_parens.py", _write("import torch\nself = " + "(" * 1000 + ")" * 1000 + "\n"), "deep_parens.py: cannot analyse: SyntaxError: too many nested parentheses", flake8="E999"),
+    Hostile("deep_attribute.py", _write("import torch\nself = torch" + ".a" * 100_000 + "\n"), "deep_attribute.py: cannot analyse: RecursionError"),
     Hostile("empty.py", _write(b""), None, flake8=""),
     Hostile("dir_named.py", _directory, None, "dir_named.py/inner.py:8:9: MPR002"),
     Hostile("dangling_symlink.py", _symlink("does_not_exist.py"), "dangling_symlink.py: cannot read: broken symlink or symlink loop"),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from ..detection import Finding, analyze
 from ..detection.cache import Cache
 from ..detection.parsing import collector_paused, parse_module
+from ..detection.prefilter import could_hold_findings
 from .args import Settings, UsageError
 from .files import AnalysisError, SourceFile, parse_source, read_source
 from .noqa import file_is_noqa, is_noqa, noqa_line_mapping
@@ -130,11 +131,14 @@ _MAX_FIX_PASSES = 4
 def check_source(
     source: SourceFile, extra_bases: frozenset[str], settings: Settings, project: ProjectIndex | None = None
 ) -> FileReport:
-    """Lint one file (every file is parsed, so syntax errors are reported) and, in diff/fix mode, fix it.
+    """Lint one file and, in diff/fix mode, fix it. Every file that could hold a finding is parsed, so its
+    syntax error is reported; one that could not (``prefilter.could_hold_findings``) is not even parsed.
 
     ``project`` resolves names defined in other files (the file is located by its path, or for stdin
     by its display name); a file read from disk has its result cached for the next run."""
     report = FileReport(source.display)
+    if not could_hold_findings(source.text, extra_bases | settings.module_bases, project is not None):
+        return report  # no `self`, or no torch marker nor class that could derive from a project Module
     try:
         spare = project.take_tree(source.path, source.text) if project is not None and source.path else None
         tree = spare if spare is not None else parse_source(source)  # the index may have parsed it already

@@ -11,11 +11,11 @@ import sys
 from dataclasses import dataclass, replace
 
 from . import tables
-from .imports import ImportTable, all_nodes, dotted_name, iter_statements, mentions_self_attr, registration
+from .imports import ImportTable, all_nodes, dotted_name, function_statements, iter_statements, mentions_self_attr, registration
 from .imports import first_param as _first_param
 from .imports import self_attr as _self_attr
 from .module_classes import ClassInfo, ModuleClassIndex, is_torch_module_name
-from .prefilter import DEFAULT_OFF_BAND, may_contain_findings, may_subclass
+from .prefilter import DEFAULT_OFF_BAND, could_hold_findings
 from .container_rules import decide_container
 from .fix_edits import ClassCode, FixBuilder, Target, fix_suffix, no_fix_reason
 from .rule import Decision, Fix
@@ -627,7 +627,7 @@ def _seed_parameters(func, imports: ImportTable, constructor: bool = False) -> d
     env: dict[str, Value | None] = {}
     polymorphic = {  # branched on with ``if isinstance(x, ...)`` (an assert only confirms the type)
         n.args[0].id
-        for stmt in iter_statements(func.body)
+        for stmt in function_statements(func)
         if isinstance(stmt, (ast.If, ast.While))
         for n in all_nodes(stmt.test)
         if isinstance(n, ast.Call)
@@ -674,7 +674,7 @@ def _binds_self_attribute(func) -> bool:
     return self_name is not None and any(
         isinstance(node, (ast.Assign, ast.AnnAssign))
         and any(_self_attr(t, self_name) for t in (node.targets if isinstance(node, ast.Assign) else [node.target]))
-        for node in iter_statements(func.body)
+        for node in function_statements(func)
     )
 
 
@@ -800,7 +800,7 @@ def _stores_argument_device(func, self_name: str | None, tensor_args: set[str]) 
             and isinstance(node.value, ast.Name) and node.value.id in tensor_args
         )
 
-    for stmt in iter_statements(func.body):
+    for stmt in function_statements(func):
         if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or stmt.value is None:
             continue
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -848,7 +848,7 @@ class _InFileCallers:
         for the class's Parameters and buffers, each with its kind ("param" or "buffer")."""
         holders = {
             target.id: PARAM
-            for stmt in iter_statements(func.body)
+            for stmt in function_statements(func)
             if isinstance(stmt, ast.Assign) and self._is_parameter_call(stmt.value)
             for target in stmt.targets
             if isinstance(target, ast.Name)
@@ -864,7 +864,7 @@ class _InFileCallers:
         owned: dict[str, str] = {}
         for method in methods:
             self_name = _first_param(method)
-            for node in iter_statements(method.body):
+            for node in function_statements(method):
                 if isinstance(node, ast.Assign) and self._is_parameter_call(node.value):
                     for target in node.targets:
                         if attr := _self_attr(target, self_name):
@@ -902,7 +902,7 @@ class _InFileCallers:
                 _buffer_registered(node, _first_param(method)) is not None
                 for stmt in self._body if isinstance(stmt, ast.ClassDef)
                 for method in stmt.body if isinstance(method, _FunctionNode)
-                for node in iter_statements(method.body)
+                for node in function_statements(method)
             )
         return self._buffers
 
@@ -1016,7 +1016,7 @@ class _ClassWalker:
         params = [a.arg for a in func.args.posonlyargs + func.args.args][1 if bound else 0:]
         returned = {
             node.value.id if isinstance(node.value, ast.Name) else None
-            for node in iter_statements(func.body)
+            for node in function_statements(func)
             if isinstance(node, ast.Return)
         }
         if len(returned) != 1 or None in returned:
@@ -1032,7 +1032,7 @@ class _ClassWalker:
         names: set[str] = set()
         if self_name is None:
             return names
-        for stmt in iter_statements(func.body):  # registrations are statements: no need to walk expressions
+        for stmt in function_statements(func):  # registrations are statements: no need to walk expressions
             if (
                 isinstance(stmt, ast.Assign)
                 and isinstance(stmt.value, ast.Name)
@@ -1593,20 +1593,25 @@ def _decide(binding: Binding, evidence: _Evidence, uses: dict[str, AttrUses], la
 
 def _none_by_default(func, value: ast.AST) -> bool:
     """``self.perm = perm`` for a parameter ``perm=None``: None unless the caller passes one."""
-    return isinstance(value, ast.Name) and value.id in _cached(func, "_nnparam_none_defaults", _none_defaults)
+    if not isinstance(value, ast.Name) or value.id not in _cached(func, "_nnparam_none_defaults", _none_defaults):
+        return False
+    return value.id not in _cached(func, "_nnparam_rebound", _rebound_names)
 
 
 def _none_defaults(func) -> frozenset[str]:
-    """Parameters that default to None and that the function never re-binds (``if perm is None: perm =
-    torch.randperm(n)`` makes the stored value a draw at construction, not a None)."""
+    """Parameters that default to None."""
     args = func.args
     positional = [*args.posonlyargs, *args.args]
     pairs = [*zip(positional[len(positional) - len(args.defaults):], args.defaults),
              *zip(args.kwonlyargs, args.kw_defaults)]
-    rebound = {n.id for n in _walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    return frozenset(
-        a.arg for a, d in pairs if isinstance(d, ast.Constant) and d.value is None and a.arg not in rebound
-    )
+    return frozenset(a.arg for a, d in pairs if isinstance(d, ast.Constant) and d.value is None)
+
+
+def _rebound_names(func) -> frozenset[str]:
+    """Names the function binds anywhere in its body (``if perm is None: perm = torch.randperm(n)`` makes
+    the stored value a draw at construction, not a None). Walked only for a None-default parameter stored
+    as given: most construction functions never need it."""
+    return frozenset(n.id for n in _walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
 
 
 def _lazy_state(info: ClassInfo, walker: "_ClassWalker") -> dict[str, tuple[Binding, Use]]:
@@ -1618,7 +1623,7 @@ def _lazy_state(info: ClassInfo, walker: "_ClassWalker") -> dict[str, tuple[Bind
     bound: set[str] = set()  # bound at construction to anything but None: not made lazily
     for func in walker.construction:
         receiver = _first_param(func)
-        for node in iter_statements(func.body) if receiver is not None else ():
+        for node in function_statements(func) if receiver is not None else ():
             if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
                 continue
             by_default = _none_by_default(func, node.value)
@@ -1853,9 +1858,8 @@ def analyze(
     With ``source`` (the text ``tree`` was parsed from), each default-on finding carries its complete
     fix, written in ``buffer_style``, or the reason it has none.
     """
-    if source is not None and not may_contain_findings(source, extra_bases):
-        if project is None or not may_subclass(source):
-            return []
+    if source is not None and not could_hold_findings(source, extra_bases, project is not None):
+        return []
     findings: dict[tuple[int, int, str], Finding] = {}
     for candidate in analyze_candidates(tree, extra_bases, project, source, buffer_style):
         if candidate.decision.code is None:

@@ -111,6 +111,12 @@ def iter_statements(body: list[ast.stmt]) -> list[ast.stmt]:
     return found
 
 
+def function_statements(func) -> list[ast.stmt]:
+    """``iter_statements(func.body)``, listed once per function: a construction function's statements are
+    scanned by several rules (seeded parameters, registrations, lazy state, the project's summaries)."""
+    return cached_on_node(func, "_nnparam_statements", lambda f: iter_statements(f.body))
+
+
 def first_param(func) -> str | None:
     """The receiver of a method (``self``), or None for a static or class method or no parameters."""
     for deco in func.decorator_list:

@@ -21,6 +21,13 @@ def may_subclass(source: str) -> bool:
     return "self" in source and "class " in source and "import " in source
 
 
+def could_hold_findings(source: str, extra_bases: frozenset[str] = frozenset(), cross_file: bool = False) -> bool:
+    """The one gate every entry point takes before parsing or analysing: a file that fails it has no
+    finding whatever its tree (``cross_file``: classes may derive from a Module of another project file).
+    The command does not even parse it, so a syntax error in such a file is left to flake8 or ruff."""
+    return may_contain_findings(source, extra_bases) or (cross_file and may_subclass(source))
+
+
 def default_off_enabled(code: str, selected: frozenset[str]) -> bool:
     """Default-off codes show only when a select names them by a prefix at least as long as the band."""
     return any(len(s) >= len(DEFAULT_OFF_BAND) and code.startswith(s) for s in selected)

@@ -25,7 +25,7 @@ import tokenize
 from collections import OrderedDict
 from dataclasses import dataclass
 from .cache import _RACY_NS, Cache, sha1_of
-from .imports import BLOCK_FIELDS, ImportTable, all_nodes, dotted_name, iter_statements, registration
+from .imports import BLOCK_FIELDS, ImportTable, all_nodes, dotted_name, function_statements, iter_statements, registration
 from .imports import first_param as _first_param
 from .module_classes import is_torch_module_name
 from .parsing import parse_module
@@ -91,7 +91,7 @@ def _registrations(cls: ast.ClassDef) -> list[tuple[str, str]]:
             continue
         seen.add(func.name)
         self_name = _first_param(func)
-        for stmt in iter_statements(func.body):
+        for stmt in function_statements(func):
             call = stmt.value if isinstance(stmt, ast.Expr) else None
             registered = registration(call, self_name)
             if registered is not None:
@@ -111,7 +111,7 @@ def _self_calls(func) -> list[str]:
     self_name = _first_param(func)
     return sorted({  # a statement's own call: self.populate(), cache = self._compute_cache()
         call.func.attr
-        for stmt in iter_statements(func.body)
+        for stmt in function_statements(func)
         if isinstance(stmt, (ast.Expr, ast.Assign)) and isinstance(call := stmt.value, ast.Call)
         and isinstance(call.func, ast.Attribute)
         and isinstance(call.func.value, ast.Name) and call.func.value.id == self_name

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from . import tables
 from .arguments import call_names_device, grad_test, is_device_helper_name, is_device_name, moved_parameters
-from .imports import ImportTable, all_nodes, cached_on_node, dotted_name, iter_statements, mentions_self_attr
+from .imports import ImportTable, all_nodes, cached_on_node, dotted_name, function_statements, iter_statements, mentions_self_attr
 from .imports import first_param as _first_param
 from .imports import self_attr as _self_attr
 
@@ -207,7 +207,7 @@ def _assignments(func) -> list[tuple[int, ast.expr, ast.expr]]:
     """``(line, target, value)`` of every single-target assignment statement of ``func``, in source order
     (statements only: cheap, and cached on the function)."""
     out = []
-    for stmt in iter_statements(func.body):
+    for stmt in function_statements(func):
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
             out.append((stmt.lineno, stmt.targets[0], stmt.value))
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
@@ -280,7 +280,7 @@ def _first_use_draws(func) -> dict[str, Use]:
     draws another. Walked once per method, for every attribute."""
     self_name = _first_param(func)
     found: dict[str, Use] = {}
-    for node in iter_statements(func.body) if self_name is not None else ():
+    for node in function_statements(func) if self_name is not None else ():
         if not (isinstance(node, ast.If) and isinstance(node.test, ast.Compare) and len(node.test.ops) == 1
                 and isinstance(node.test.ops[0], ast.Is) and isinstance(node.test.comparators[0], ast.Constant)
                 and node.test.comparators[0].value is None):
