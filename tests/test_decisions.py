@@ -3061,3 +3061,67 @@ def test_a_mask_drawn_in_place_at_construction_is_saved_by_its_fix():
     )
     (finding,) = [f for f in analyze(ast.parse(source), source=source) if f.code == "MPR002"]
     assert "persistent=False" not in finding.message, finding.message
+
+
+WRITTEN_THEN_READ = """
+class M(nn.Module):
+    def __init__(self, n, d):
+        super().__init__()
+        self.proj = nn.Linear(d, d)
+        self.buf = torch.empty(n, d)
+    def forward(self, x):
+        {write}
+        return self.proj(self.buf[: x.shape[0]])
+"""
+
+
+@pytest.mark.parametrize("write", [
+    "self.buf[: x.shape[0]].copy_(x)",
+    "self.buf[: x.shape[0]] = x",
+    "self.buf.zero_()",
+])
+def test_a_workspace_written_before_every_read_is_saved_by_no_fix(write):
+    """Overwritten in place and read only after the write, in the same method: the value a checkpoint would
+    hold is never read. The finding is the device break, with a non-persistent buffer (a persistent one
+    would add keys that released checkpoints lack)."""
+    source = HEADER + WRITTEN_THEN_READ.format(write=write)
+    (finding,) = [f for f in analyze(ast.parse(source), source=source) if f.attr == "buf"]
+    assert finding.code == "MPR002" and "lost on save and load" not in finding.message, finding.message
+    assert "persistent=False" in finding.message and "passed to self.proj" in finding.message
+
+
+@pytest.mark.parametrize("write, read", [
+    ("self.buf.copy_(0.9 * self.buf + 0.1 * x)", ""),  # the write reads the old value (an average)
+    ("self.buf[0] = self.buf[0] * 0.5", ""),
+    ("", "y = self.buf.sum()"),  # read before the write: the value from the previous call matters
+])
+def test_a_tensor_whose_old_value_is_read_is_state_a_checkpoint_holds(write, read):
+    source = HEADER + WRITTEN_THEN_READ.format(write="\n        ".join(filter(None, [read, write or "self.buf.copy_(x)"])))
+    (finding,) = [f for f in analyze(ast.parse(source), source=source) if f.attr == "buf"]
+    assert finding.code == "MPR002" and "lost on save and load" in finding.message, finding.message
+    assert "persistent=False" not in finding.message
+
+
+def test_a_write_in_one_method_read_in_another_is_state():
+    """Cluster centres copied in by an update step and read by forward: forward reads what the last update
+    left, which a loaded model must have."""
+    source = HEADER + textwrap.dedent(
+        """
+        class M(nn.Module):
+            def __init__(self, k, d):
+                super().__init__()
+                self.centers = torch.randn(k, d)
+            def update(self, x):
+                self.centers.copy_(x[: self.centers.shape[0]])
+            def forward(self, x):
+                return torch.cdist(x, self.centers)
+        """
+    )
+    (finding,) = analyze(ast.parse(source), source=source)
+    assert finding.code == "MPR002" and "lost on save and load" in finding.message, finding.message
+
+
+def test_a_write_in_a_branch_leaves_the_read_after_it_reading_the_old_value():
+    source = HEADER + WRITTEN_THEN_READ.format(write="if self.training:\n            self.buf.copy_(x)")
+    (finding,) = [f for f in analyze(ast.parse(source), source=source) if f.attr == "buf"]
+    assert "lost on save and load" in finding.message, finding.message

@@ -367,7 +367,7 @@ def _decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
                         Fix("parameter"), line)
     if value.pinned and (uses.updated is not None or uses.breaks is not None):
         return silence(f"placed on {_CONFIGURED_DEVICE}", "MPR908", placement=_CONFIGURED_DEVICE)
-    if uses.updated is not None and uses.reset is None:
+    if uses.updated is not None and uses.reset is None and uses.stale_read is not None:
         where = uses.updated.where()
         fields = {"evidence": where, "consequence": LOST_CONSEQUENCE, "persistent": "", "alternative": ""}
         return Decision("MPR002", where, fields, Fix("buffer", persistent=True), uses.updated.line)
@@ -394,7 +394,7 @@ def _breaks_decision(binding, uses: AttrUses, breaks, consequence: str) -> Decis
     # make every checkpoint carry the shape it had when saved, and loading it into a new model fails.
     persistent = (value.random or value.uninitialised or value.from_argument) and uses.reset is None and (
         not value.buffer_alias  # the owner's state_dict() already saves it
-    )
+    ) and not workspace(uses)
     ambiguous = weight_like(value, attr)
     fields = {
         "evidence": where,
@@ -404,6 +404,14 @@ def _breaks_decision(binding, uses: AttrUses, breaks, consequence: str) -> Decis
     }
     fix = None if ambiguous else Fix("buffer", persistent=persistent)
     return Decision("MPR002", where, fields, fix, breaks.line)
+
+
+def workspace(uses: AttrUses) -> bool:
+    """Written in place after construction and read only after a write in the same method (a buffer a kernel
+    fills and the next line reads, a cache written at new positions and read with them): the value a
+    checkpoint would hold is never read, so a persistent buffer would only add keys that released
+    checkpoints lack."""
+    return (uses.updated is not None or uses.overwritten is not None) and uses.stale_read is None
 
 
 def decide_lazy_state(binding, evidence, update) -> Decision:

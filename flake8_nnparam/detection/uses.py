@@ -79,6 +79,8 @@ _SHAPE_ARGUMENT_METHODS = frozenset(
     "unsqueeze movedim roll".split()
 )
 _CAST_METHODS = tables.FLOAT_METHODS | tables.INTEGRAL_METHODS | tables.COMPLEX_METHODS
+# In-place methods whose receiver's old value does not survive: self.buf[:n].copy_(x) writes, it does not read.
+_OVERWRITES = tables.OVERWRITING_METHODS | {"copy_"}
 _BUILTIN_NON_TENSOR = frozenset(
     {"len", "int", "float", "bool", "str", "repr", "print", "isinstance", "hasattr", "id", "type", "format",
      "callable", "issubclass", "hash", "range", "round", "warn"}
@@ -122,6 +124,11 @@ class AttrUses:
     projection: Use | None = None  # a fixed projection: torch.sin(x @ self.B) (random Fourier features)
     read: bool = False
     first_read: Use | None = None
+    # Its value from before the method is read: not only after the method overwrote it (a workspace filled with
+    # copy_() or an index assignment and then read, a cache written at new positions and read with them).
+    # Only such state is what a checkpoint has to hold.
+    stale_read: Use | None = None
+    overwritten: Use | None = None  # written in place after construction without reading it (copy_, zero_, t[i] = v)
 
 
 @dataclass
@@ -471,6 +478,8 @@ class _MethodEval:
         self.forward_like = self.method in _FORWARD_METHODS
         self.env: dict[str, frozenset[str]] = {}
         self.rebound_here: dict[str, frozenset[str]] = {}  # attrs replaced earlier in this method
+        self.overwritten_here: set[str] = set()  # attrs overwritten in place earlier in this method (not in a branch)
+        self.overwriting: str | None = None  # the attr whose overwrite is being evaluated: self.buf[:n].copy_(x)
         self.elements: dict[str, str] = {}  # loop names bound to a stored element: for s in self.shadow
         self.conditional_reads: list[set[str]] = []  # attrs read by the tests of the enclosing ifs
         self.guards: list[str] = []  # the enclosing if tests, normalised (see guard_text)
@@ -542,6 +551,8 @@ class _MethodEval:
             record.read = True
             if record.first_read is None and line:
                 record.first_read = Use(line, self.method, "is read")
+            if record.stale_read is None and attr not in self.overwritten_here and attr != self.overwriting:
+                record.stale_read = Use(line, self.method, "is read")
             return frozenset({attr})
         if attr in self.view.following or attr in self.view.stored_inputs:
             return _DEVICE  # a Parameter, buffer or sub-module; or forward's input stored on self
@@ -838,7 +849,12 @@ class _MethodEval:
         owner = func.value
         if isinstance(owner, ast.Name) and owner.id == self.self_name:
             return self._self_call(node, method, line)
-        receiver = self.ev(owner)
+        overwritten = _root_self_attr(owner, self.self_name) if method in _OVERWRITES else None
+        self.overwriting = overwritten  # the receiver of copy_()/fill_() is written, not read
+        try:
+            receiver = self.ev(owner)
+        finally:
+            self.overwriting = None
         if method in tables.DEVICE_METHODS or method in ("to_device",):
             return self._move(node, method, receiver, line)
         if method in _CAST_METHODS:
@@ -863,6 +879,9 @@ class _MethodEval:
         if is_in_place(method) and base is not None:
             if method not in tables.OVERWRITING_METHODS:  # uniform_(), zero_(): the old value is not kept
                 self._note({base}, "updated", line, f"is updated in place ({method})")
+            if overwritten is not None:
+                self.overwritten_here.add(overwritten)  # read after this, it holds what the method wrote
+                self._note({overwritten}, "overwritten", line, f"is overwritten in place ({method})")
             return receiver | joined
         if method in _SAME_DEVICE_FREE:
             return receiver
@@ -974,13 +993,15 @@ class _MethodEval:
         """Evaluate a helper of the class or file with its parameters bound to the call's sources."""
         if self.depth >= _MAX_DEPTH or not isinstance(callee, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return joined | (_DEVICE if DEVICE in joined else _EMPTY)
-        key = (id(callee), tuple(args), frozenset(self.rebound_here.items()) if bound else None)
+        key = (id(callee), tuple(args),
+               (frozenset(self.rebound_here.items()), frozenset(self.overwritten_here)) if bound else None)
         if key in self.view.memo:
-            returns, rebound = self.view.memo[key]
+            returns, rebound, overwritten = self.view.memo[key]
             if bound:
                 self.rebound_here.update(rebound)
+                self.overwritten_here |= overwritten
             return returns
-        self.view.memo[key] = (joined | (_DEVICE if DEVICE in joined else _EMPTY), {})  # recursion guard
+        self.view.memo[key] = (joined | (_DEVICE if DEVICE in joined else _EMPTY), {}, frozenset())  # recursion guard
         params = [a.arg for a in callee.args.posonlyargs + callee.args.args]
         inner_self = params[0] if bound and params else self.self_name
         if bound and params:
@@ -989,14 +1010,16 @@ class _MethodEval:
         inner.env = {}
         if bound:
             inner.rebound_here = dict(self.rebound_here)  # what the caller re-bound before the call
+            inner.overwritten_here = set(self.overwritten_here)
         for slot, source in zip(_argument_slots(node), args):
             name = params[slot] if isinstance(slot, int) and slot < len(params) else slot
             if isinstance(name, str):
                 inner.env[name] = source
         inner.run(callee.body)
-        self.view.memo[key] = (inner.returns, dict(inner.rebound_here))
+        self.view.memo[key] = (inner.returns, dict(inner.rebound_here), frozenset(inner.overwritten_here))
         if bound:  # self.extend_pe(x) re-binds self.pe on the input's device before forward reads it
             self.rebound_here.update(inner.rebound_here)
+            self.overwritten_here |= inner.overwritten_here
         return inner.returns
 
     # --- statements ------------------------------------------------------------------
@@ -1047,6 +1070,8 @@ class _MethodEval:
             replaced = base in self.view.dicts and _self_attr(target.value, self.self_name) == base
             if base is not None and not replaced:  # self.d[key] = t replaces an item: no tensor changes
                 self._note({base}, "updated", stmt.lineno, "is updated in place (index assignment)")
+                self.overwritten_here.add(base)  # the value was evaluated first: self.c[i] = self.c[i] * m reads it
+                self._note({base}, "overwritten", stmt.lineno, "is overwritten in place (index assignment)")
             else:
                 self.ev(target.value)
             return
@@ -1075,10 +1100,12 @@ class _MethodEval:
         A local assigned in the branch may or may not hold the new value afterwards: it keeps both. Returns
         the locals as the branch left them."""
         before = dict(self.rebound_here)
+        overwritten_before = set(self.overwritten_here)
         env_before = dict(self.env)
         self.guards.append(guard)
         self.run(body)
         self.guards.pop()
+        self.overwritten_here = overwritten_before  # a branch that did not run wrote nothing
         ran = dict(self.env)
         for name, value in list(self.env.items()):
             if env_before.get(name) is not value and _LOCAL + name not in refreshed:
