@@ -3125,3 +3125,34 @@ def test_a_write_in_a_branch_leaves_the_read_after_it_reading_the_old_value():
     source = HEADER + WRITTEN_THEN_READ.format(write="if self.training:\n            self.buf.copy_(x)")
     (finding,) = [f for f in analyze(ast.parse(source), source=source) if f.attr == "buf"]
     assert "lost on save and load" in finding.message, finding.message
+
+
+SAVED_DEVICE_CLASS = """
+class M(nn.Module):
+    def __init__(self, device="cuda"):
+        super().__init__()
+        self.device = device
+        self.model = nn.Linear(3, 3)
+        self.mean = torch.tensor([0.48, 0.45, 0.40])
+    def forward(self, x):
+        {body}
+"""
+
+
+def test_an_attribute_moved_with_the_input_to_a_saved_device_never_mismatches_it():
+    """``x.to(self.device) - self.mean.to(self.device)``: both operands are where the saved device says,
+    wherever ``model.to()`` put the module; a later failure is the input's move, not the attribute's."""
+    body = "x = x.to(self.device) - self.mean.to(self.device)\n        return self.model(x)"
+    source = HEADER + SAVED_DEVICE_CLASS.format(body=body)
+    assert not [f for f in analyze(ast.parse(source), source=source) if f.code == "MPR002"]
+
+
+@pytest.mark.parametrize("body", [
+    "return self.model(x) - self.mean.to(self.device)",  # meets the module's output: the saved device is no move
+    "m = self.mean.to(self.device) * 2\n        return self.model(x) - m",
+    "x = x.to(self.device) - self.mean.to(self.device)\n        return x + self.mean",  # a read of its own
+])
+def test_an_attribute_moved_to_a_saved_device_still_breaks_against_the_module(body):
+    source = HEADER + SAVED_DEVICE_CLASS.format(body=body)
+    (finding,) = [f for f in analyze(ast.parse(source), source=source) if f.attr == "mean"]
+    assert finding.code == "MPR002", finding.message

@@ -33,6 +33,9 @@ FIXED_DTYPE = "$fixed-dtype"
 # A value cast to the input's or the module's dtype (``t.to(x.dtype)``, ``t.to(dtype)``, ``t.to(self.dtype)``):
 # a later device-only move keeps that dtype, which follows the module.
 FOLLOWS_DTYPE = "$follows-dtype"
+# On a device saved at construction (x.to(self.device)): not where model.to() puts the module, but where every
+# other value moved there is; an attribute that meets only such values never mismatches them.
+SAVED_DEVICE = "$saved-device"
 # ``DEVICE_OF + attr``: a local holding an attribute's device (``device = self.t.device``).
 DEVICE_OF = "$device-of:"
 _LOCAL = "$local:"  # a local read by an if's test (in ``refreshed``), not an attribute
@@ -610,6 +613,10 @@ class _MethodEval:
             for side in (node.left, node.right):
                 if isinstance(side, ast.Attribute) and isinstance(side.value, ast.Name) and side.value.id == self.self_name:
                     self._note({side.attr}, "weight", node.lineno, "is used as a weight (@)")
+        if SAVED_DEVICE in left and SAVED_DEVICE in right and DEVICE not in left | right:
+            # x.to(self.device) - self.mean.to(self.device): both on the saved device, wherever the module is;
+            # the result goes where the input was sent, so what fails later is the input's move, not the attribute
+            return frozenset({SAVED_DEVICE})
         return _combined(left | right)
 
     def _ev_Compare(self, node: ast.Compare) -> frozenset[str]:
@@ -948,7 +955,7 @@ class _MethodEval:
             return _fixed(receiver)
         if target == "saved":
             self._note(attrs, "saved_device", line, "is moved to a device saved at construction")
-            return receiver
+            return receiver - _DEVICE | {SAVED_DEVICE}  # the input moved there no longer follows the module
         self._note(attrs, "moved", line, f"is moved at use (.{method}())")
         if _moves_device_only(node, method):
             if FOLLOWS_DTYPE in receiver:  # t.to(x.dtype).to(x.device): cast first, then moved
