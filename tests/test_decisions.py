@@ -3156,3 +3156,29 @@ def test_an_attribute_moved_to_a_saved_device_still_breaks_against_the_module(bo
     source = HEADER + SAVED_DEVICE_CLASS.format(body=body)
     (finding,) = [f for f in analyze(ast.parse(source), source=source) if f.attr == "mean"]
     assert finding.code == "MPR002", finding.message
+
+
+TIED_DEFAULT = """
+class Head(nn.Module):
+    def __init__(self, d, k, weight: torch.Tensor | None = None):
+        super().__init__()
+        if weight is None:
+            weight = {default}
+        self.weight = weight
+    def forward(self, x):
+        return F.linear(x, self.weight)
+"""
+
+
+def test_an_argument_whose_default_is_a_parameter_is_the_parameter_a_caller_ties():
+    """``if weight is None: weight = nn.Linear(d, k).weight``: a caller passes the Parameter it ties (an
+    embedding's weight), which registers itself like the default does."""
+    source = HEADER + TIED_DEFAULT.format(default="nn.Linear(d, k, bias=False).weight")
+    assert analyze(ast.parse(source), source=source) == []
+
+
+@pytest.mark.parametrize("default", ["torch.ones(k, d)", "torch.randn(k, d) * 0.02"])
+def test_an_argument_whose_default_is_a_plain_tensor_is_still_reported(default):
+    source = HEADER + TIED_DEFAULT.format(default=default)
+    (finding,) = analyze(ast.parse(source), source=source)
+    assert finding.attr == "weight" and finding.code in ("MPR001", "MPR002"), finding.message

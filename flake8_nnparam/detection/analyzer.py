@@ -668,6 +668,15 @@ def _seed_parameters(func, imports: ImportTable, constructor: bool = False) -> d
     return env
 
 
+def _none_test_name(test: ast.AST) -> str | None:
+    """``x`` for the test ``x is None``."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) and isinstance(
+        test.left, ast.Name
+    ) and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
+        return test.left.id
+    return None
+
+
 def _binds_self_attribute(func) -> bool:
     """Does ``func`` assign ``self.<attr>`` (its first parameter's attribute) anywhere?"""
     self_name = _first_param(func)
@@ -1236,7 +1245,16 @@ class _ClassWalker:
             returns.append(value)
         elif isinstance(stmt, ast.If):
             self._infer(stmt.test, env, self_name)
+            defaulted = _none_test_name(stmt.test) if not stmt.orelse else None
+            given = env.get(defaulted) if defaulted else None
             self._branches([stmt.body, stmt.orelse], env, bound, self_name, returns)
+            after = env.get(defaulted) if given is not None else None
+            if given is not None and given.kind == TENSOR and given.from_argument and not given.param_alternative and (
+                after is not None and after.kind == TENSOR and after.param_alternative
+            ):
+                # if weight is None: weight = nn.Linear(d, k).weight: a caller passes the Parameter it ties (an
+                # embedding's weight), so the argument stands for what its default makes, and registers itself
+                env[defaulted] = Value(PARAM)
         elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
             if isinstance(stmt, (ast.For, ast.AsyncFor)):
                 self._mark_registered_elements(stmt, env, self_name)
