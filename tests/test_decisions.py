@@ -3182,3 +3182,41 @@ def test_an_argument_whose_default_is_a_plain_tensor_is_still_reported(default):
     source = HEADER + TIED_DEFAULT.format(default=default)
     (finding,) = analyze(ast.parse(source), source=source)
     assert finding.attr == "weight" and finding.code in ("MPR001", "MPR002"), finding.message
+
+
+HANDED = """
+class Block(nn.Module):
+    def __init__(self, A):
+        super().__init__()
+        self.A = A
+    def forward(self, x):
+        return self.A @ x
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.A = torch.ones(3, 3, requires_grad=True)
+        {keep}
+    def forward(self, x):
+        return self.b(x)
+"""
+
+
+@pytest.mark.parametrize("keep", [
+    "self.b = Block(A=self.A)",
+    "self.b = nn.Sequential(Block(self.A))",
+    "self.b = nn.ModuleList()\n        self.b.append(Block(self.A))",
+])
+def test_a_tensor_handed_to_a_sub_module_construction_keeps_is_read(keep):
+    """The owner builds it and gives it to a block it keeps: the block reads it in forward, so it is not
+    'never read after construction'; with requires_grad=True it is never trained (MPR001)."""
+    source = HEADER + HANDED.format(keep=keep)
+    line = source.splitlines().index("        self.A = torch.ones(3, 3, requires_grad=True)") + 1
+    codes = {f.code for f in analyze(ast.parse(source), source=source) if f.line == line}
+    assert codes == {"MPR001"}, codes
+
+
+def test_a_tensor_only_initialised_or_measured_at_construction_is_still_unused():
+    source = HEADER + HANDED.format(keep="self.b = nn.Linear(self.A.size(0), 3)\n        nn.init.ones_(self.A)")
+    line = source.splitlines().index("        self.A = torch.ones(3, 3, requires_grad=True)") + 1
+    codes = {f.code for f in analyze(ast.parse(source), source=source) if f.line == line}
+    assert codes == {"MPR906"}, codes

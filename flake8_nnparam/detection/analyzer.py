@@ -195,6 +195,7 @@ class _Evidence:
         )
         self.read_at_runtime: set[str] = set()
         self.read_at_construction: set[str] = set()
+        self.handed_over: set[str] = set()  # given at construction to a sub-module it builds: Block(A=self.A)
         self.dynamic_device_aware = False
         self.reads_everything = False  # getattr(self, name) / vars(self) outside construction
         self.has_runtime_methods = False
@@ -335,6 +336,7 @@ class _Evidence:
                     attr = _self_attr(node, self_name)
                     if attr:
                         self.read_at_construction.add(attr)
+            self.handed_over |= _handed_to_kept_calls(method, self_name)
             # Hooks and closures defined during construction run later.
             for node in _walk(method):
                 if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)) and node is not method:
@@ -355,10 +357,15 @@ class _Evidence:
                         if attr:
                             self.device_aware.add(attr)
 
-    def unused_after_construction(self, attr: str) -> bool:
+    def unused_after_construction(self, attr: str, tensor: bool = False) -> bool:
         """The class's methods never read it after construction (and we can see those methods): whatever
-        it is, no use shows a consequence (a value only construction reads, or one nothing reads at all)."""
-        return self.has_runtime_methods and not self.reads_everything and attr not in self.read_at_runtime
+        it is, no use shows a consequence (a value only construction reads, or one nothing reads at all).
+        A tensor handed to a sub-module construction keeps (``Block(A=self.A)``) is read by that block; a
+        container handed over (``MultiLoss(self.losses)``) is the receiver's to register."""
+        return (
+            self.has_runtime_methods and not self.reads_everything and attr not in self.read_at_runtime
+            and not (tensor and attr in self.handed_over)
+        )
 
     def _scan_module_hooks(self, method, module_functions: dict) -> None:
         """``self.register_forward_hook(scale_output)`` with a module-level function: it gets the module as
@@ -666,6 +673,31 @@ def _seed_parameters(func, imports: ImportTable, constructor: bool = False) -> d
         elif _tensor_annotation(annotation):
             env[arg.arg] = Value(TENSOR, from_argument=True)  # weight: Tensor, stored as given
     return env
+
+
+def _handed_to_kept_calls(method, self_name: str) -> set[str]:
+    """Attributes passed whole (``Block(A=self.A)``, not ``self.A.size(0)``) to a class construction
+    (a CapWords callee) whose result construction keeps on ``self``: bound to an attribute (inside a list
+    or ``nn.ModuleList`` too) or appended to one. The object built holds the tensor and reads it later."""
+    handed: set[str] = set()
+    for stmt in function_statements(method):
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            kept = [stmt.value] if any(_self_attr(t, self_name) for t in targets) else []
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute) and (
+            stmt.value.func.attr in ("append", "extend", "insert") and _base_self_attr(stmt.value.func.value, self_name)
+        ):
+            kept = stmt.value.args
+        else:
+            continue
+        for node in (n for k in kept for n in all_nodes(k)):
+            name = dotted_name(node.func) if isinstance(node, ast.Call) else None
+            if name and name.rsplit(".", 1)[-1][:1].isupper():
+                for arg in [*node.args, *(k.value for k in node.keywords)]:
+                    attr = _self_attr(arg, self_name)
+                    if attr:
+                        handed.add(attr)
+    return handed
 
 
 def _none_test_name(test: ast.AST) -> str | None:

@@ -247,8 +247,11 @@ RULES = (
         "self.{attr} is not registered (missing from state_dict() and .to()) but no method reads it after "
         "construction; use a local variable, or register it if code elsewhere reads it",
         what="(off by default) An unregistered tensor or container of modules/Parameters that the class's own "
-        "methods never read after `__init__` (it only serves construction, is handed to a sub-module, or is "
-        "dead: nothing reads it at all, even if it `requires_grad`).",
+        "methods never read after `__init__` (it only serves construction, or is dead: nothing reads it at "
+        "all, even if it `requires_grad`). A container handed to a sub-module's construction "
+        "(`MultiLoss(self.losses)`) stays here: the receiver registers it. A tensor handed to a sub-module "
+        "construction keeps (`self.blocks = nn.ModuleList([Block(A=self.A)])`) is read by it: with "
+        "`requires_grad=True` it is `MPR001` (never trained).",
         why="Nothing at run time depends on it in this class, so it cannot cause a device mismatch here; code "
         "outside the class may still read it.",
         fix="",
@@ -367,7 +370,7 @@ def _decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
         reason = "the class trains it itself (its own torch.optim optimizer or torch.autograd.grad); state_dict() still omits it"
         return silence(reason, "MPR907", evidence=reason)
     if learned is not None and uses.updated is None and uses.rebound is None:
-        if evidence.unused_after_construction(attr):
+        if evidence.unused_after_construction(attr, tensor=True):
             return silence("never read after construction", "MPR906")
         line = uses.weight.line if uses.weight is not None else 0
         if value.computed_parameter:  # wrapping the product would train it free of its mask or scale
@@ -467,7 +470,7 @@ def _tensor_silence(binding, evidence, uses: AttrUses, small: bool, sentinel: bo
         shape = "0-dim tensor" if value.scalar else "empty placeholder tensor"
         alternative = " (or register it as a buffer)" if value.scalar else " or None until it is built"
         return silence(f"a {shape}: it mixes with device tensors like a number", "MPR902", shape=shape, alternative=alternative)
-    if evidence.unused_after_construction(attr):
+    if evidence.unused_after_construction(attr, tensor=True):
         return silence("never read after construction", "MPR906")
     if uses.rebound is not None:
         reason = f"re-bound in {uses.rebound.method} (line {uses.rebound.line}) before its construction value meets tensors that follow the module"
