@@ -3220,3 +3220,32 @@ def test_a_tensor_only_initialised_or_measured_at_construction_is_still_unused()
     line = source.splitlines().index("        self.A = torch.ones(3, 3, requires_grad=True)") + 1
     codes = {f.code for f in analyze(ast.parse(source), source=source) if f.line == line}
     assert codes == {"MPR906"}, codes
+
+
+MOVED_AT_USE = """
+class M(nn.Module):
+    def __init__(self, n=8, d=4):
+        super().__init__()
+        self.wk = nn.Linear(d, d)
+        self.c = torch.zeros(1, n, d)
+    def forward(self, x, pos):
+        k = self.wk(x)
+        self.c = self.c.to(k)
+        {body}
+"""
+
+
+def test_a_key_cache_moved_at_use_then_written_and_read_is_no_checkpoint_state():
+    """llama's reference attention: the cache follows the activations by re-binding, is written at the new
+    positions and read with them. The move carries the content, it does not consume it: no 'lost on save
+    and load', and the move compensates the device (default-off MPR901)."""
+    body = "self.c[:, pos : pos + x.shape[1]] = k\n        return x @ self.c[:, : pos + x.shape[1]].transpose(1, 2)"
+    source = HEADER + MOVED_AT_USE.format(body=body)
+    assert [f.code for f in analyze(ast.parse(source), source=source)] == ["MPR901"]
+
+
+def test_a_running_statistic_moved_at_use_is_still_state():
+    body = "self.c.mul_(0.9).add_(k.mean(0))\n        return x - self.c"
+    source = HEADER + MOVED_AT_USE.format(body=body)
+    (finding,) = analyze(ast.parse(source), source=source)
+    assert finding.code == "MPR002" and "lost on save and load" in finding.message, finding.message

@@ -411,6 +411,18 @@ def guard_text(test: ast.AST) -> str:
     return ast.unparse(test).replace("self.", "")
 
 
+def _moved_self(stmt: ast.Assign, self_name: str) -> str | None:
+    """``c`` for ``self.c = self.c.to(x)`` (or ``.cuda()``, ``.type_as(x)``): the attribute re-bound to a move
+    of itself, which keeps its content."""
+    value = stmt.value
+    if len(stmt.targets) != 1 or not isinstance(value, ast.Call) or not isinstance(value.func, ast.Attribute):
+        return None
+    attr = _self_attr(stmt.targets[0], self_name)
+    if attr is None or value.func.attr not in tables.DEVICE_METHODS or _self_attr(value.func.value, self_name) != attr:
+        return None
+    return attr
+
+
 def _root_self_attr(node: ast.AST, self_name: str) -> str | None:
     """``self.x`` for ``self.x``, ``self.x[i]``, ``self.x.data``, ``self.x[i].data``."""
     while isinstance(node, (ast.Subscript, ast.Attribute)):
@@ -483,6 +495,7 @@ class _MethodEval:
         self.rebound_here: dict[str, frozenset[str]] = {}  # attrs replaced earlier in this method
         self.overwritten_here: set[str] = set()  # attrs overwritten in place earlier in this method (not in a branch)
         self.overwriting: str | None = None  # the attr whose overwrite is being evaluated: self.buf[:n].copy_(x)
+        self.carried_here: set[str] = set()  # re-bound to a move of itself (self.c = self.c.to(x)): same content
         self.elements: dict[str, str] = {}  # loop names bound to a stored element: for s in self.shadow
         self.conditional_reads: list[set[str]] = []  # attrs read by the tests of the enclosing ifs
         self.guards: list[str] = []  # the enclosing if tests, normalised (see guard_text)
@@ -548,6 +561,10 @@ class _MethodEval:
 
     def _self_attr_sources(self, attr: str, line: int = 0) -> frozenset[str]:
         if attr in self.rebound_here:
+            if attr in self.carried_here and attr not in self.overwritten_here and attr != self.overwriting:
+                record = self.uses[attr]  # moved, not replaced: reading it reads what earlier calls left
+                if record.stale_read is None:
+                    record.stale_read = Use(line, self.method, "is read")
             return self.rebound_here[attr]
         if attr in self.view.candidates:
             record = self.uses[attr]
@@ -857,11 +874,12 @@ class _MethodEval:
         if isinstance(owner, ast.Name) and owner.id == self.self_name:
             return self._self_call(node, method, line)
         overwritten = _root_self_attr(owner, self.self_name) if method in _OVERWRITES else None
-        self.overwriting = overwritten  # the receiver of copy_()/fill_() is written, not read
+        previous = self.overwriting
+        self.overwriting = overwritten or previous  # the receiver of copy_()/fill_() is written, not read
         try:
             receiver = self.ev(owner)
         finally:
-            self.overwriting = None
+            self.overwriting = previous
         if method in tables.DEVICE_METHODS or method in ("to_device",):
             return self._move(node, method, receiver, line)
         if method in _CAST_METHODS:
@@ -1001,14 +1019,17 @@ class _MethodEval:
         if self.depth >= _MAX_DEPTH or not isinstance(callee, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return joined | (_DEVICE if DEVICE in joined else _EMPTY)
         key = (id(callee), tuple(args),
-               (frozenset(self.rebound_here.items()), frozenset(self.overwritten_here)) if bound else None)
+               (frozenset(self.rebound_here.items()), frozenset(self.overwritten_here), frozenset(self.carried_here))
+               if bound else None)
         if key in self.view.memo:
-            returns, rebound, overwritten = self.view.memo[key]
+            returns, rebound, overwritten, carried = self.view.memo[key]
             if bound:
                 self.rebound_here.update(rebound)
                 self.overwritten_here |= overwritten
+                self.carried_here |= carried
             return returns
-        self.view.memo[key] = (joined | (_DEVICE if DEVICE in joined else _EMPTY), {}, frozenset())  # recursion guard
+        # recursion guard
+        self.view.memo[key] = (joined | (_DEVICE if DEVICE in joined else _EMPTY), {}, frozenset(), frozenset())
         params = [a.arg for a in callee.args.posonlyargs + callee.args.args]
         inner_self = params[0] if bound and params else self.self_name
         if bound and params:
@@ -1018,15 +1039,18 @@ class _MethodEval:
         if bound:
             inner.rebound_here = dict(self.rebound_here)  # what the caller re-bound before the call
             inner.overwritten_here = set(self.overwritten_here)
+            inner.carried_here = set(self.carried_here)
         for slot, source in zip(_argument_slots(node), args):
             name = params[slot] if isinstance(slot, int) and slot < len(params) else slot
             if isinstance(name, str):
                 inner.env[name] = source
         inner.run(callee.body)
-        self.view.memo[key] = (inner.returns, dict(inner.rebound_here), frozenset(inner.overwritten_here))
+        self.view.memo[key] = (inner.returns, dict(inner.rebound_here), frozenset(inner.overwritten_here),
+                               frozenset(inner.carried_here))
         if bound:  # self.extend_pe(x) re-binds self.pe on the input's device before forward reads it
             self.rebound_here.update(inner.rebound_here)
             self.overwritten_here |= inner.overwritten_here
+            self.carried_here |= inner.carried_here
         return inner.returns
 
     # --- statements ------------------------------------------------------------------
@@ -1108,11 +1132,13 @@ class _MethodEval:
         the locals as the branch left them."""
         before = dict(self.rebound_here)
         overwritten_before = set(self.overwritten_here)
+        carried_before = set(self.carried_here)
         env_before = dict(self.env)
         self.guards.append(guard)
         self.run(body)
         self.guards.pop()
         self.overwritten_here = overwritten_before  # a branch that did not run wrote nothing
+        self.carried_here = carried_before
         ran = dict(self.env)
         for name, value in list(self.env.items()):
             if env_before.get(name) is not value and _LOCAL + name not in refreshed:
@@ -1190,9 +1216,16 @@ class _MethodEval:
 
     def stmt(self, stmt: ast.stmt) -> None:
         if isinstance(stmt, ast.Assign):
-            sources = self.ev(stmt.value)
+            carried = _moved_self(stmt, self.self_name)
+            self.overwriting = carried  # self.c = self.c.to(x): the content is carried to the device, not read
+            try:
+                sources = self.ev(stmt.value)
+            finally:
+                self.overwriting = None
             for target in stmt.targets:
                 self._assign(target, sources, stmt)
+            if carried is not None:
+                self.carried_here.add(carried)
         elif isinstance(stmt, ast.AnnAssign):
             if stmt.value is not None:
                 self._assign(stmt.target, self.ev(stmt.value), stmt)
