@@ -3249,3 +3249,23 @@ def test_a_running_statistic_moved_at_use_is_still_state():
     source = HEADER + MOVED_AT_USE.format(body=body)
     (finding,) = analyze(ast.parse(source), source=source)
     assert finding.code == "MPR002" and "lost on save and load" in finding.message, finding.message
+
+
+@pytest.mark.parametrize("first", ["np.array([1.0, 0.0, 1.0])", "np.load(path)"])
+def test_a_first_binding_that_is_no_tensor_gets_advice_that_registers_the_tensor(first):
+    """``self.m = np.array(...)`` then ``self.m = torch.as_tensor(self.m)``: registering at the first
+    binding (the usual advice) would raise TypeError; the advice is to register the tensor where it is made."""
+    source = "import numpy as np\n" + HEADER + textwrap.dedent(
+        f"""
+        class M(nn.Module):
+            def __init__(self, path="mask.npy"):
+                super().__init__()
+                self.proj = nn.Linear(3, 3)
+                self.m = {first}
+                self.m = torch.as_tensor(self.m).float()
+            def forward(self, x):
+                return self.proj(x) * self.m
+        """
+    )
+    (finding,) = analyze(ast.parse(source), source=source)
+    assert finding.fix is None and "not a tensor" in finding.message and "register the tensor once, here" in finding.message

@@ -341,6 +341,20 @@ class Target:
 _SAFE_TEXT = "safe: a non-persistent buffer adds no state_dict() key and no Parameter"
 
 
+def _not_a_tensor(value) -> bool:
+    """A NumPy array, a Python list/tuple/dict/set or a literal: ``register_buffer`` rejects it."""
+    if isinstance(value, (ast.List, ast.ListComp, ast.Tuple, ast.Dict, ast.DictComp, ast.Set, ast.SetComp, ast.Constant)):
+        return True
+    func = value.func if isinstance(value, ast.Call) else None
+    name = ast.unparse(func) if func is not None else ""
+    return name.startswith(("np.", "numpy.", "onp."))
+
+
+def _short(node) -> str:
+    text = ast.unparse(node)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _checkpoint_note(kind: str, attr: str, persistent: bool, container: str, randomish: bool) -> str:
     if kind == "buffer":
         note = (
@@ -469,6 +483,11 @@ class FixBuilder:
         imports: tuple[Edit, ...] = ()
         if kind == "buffer":
             earlier = code.earlier_binding(attr, stmt, function)
+            if earlier is not None and _not_a_tensor(getattr(earlier, "value", None)):
+                raise NoFix(f"self.{attr} is first bound at line {earlier.lineno} to a value that is not a tensor "
+                            f"({_short(earlier.value)}), so registering it here raises 'attribute already exists' and "
+                            f"registering that value raises TypeError: build it in a local there and register the "
+                            f"tensor once, here (self.register_buffer(\"{attr}\", <the tensor>))")
             if earlier is not None:
                 raise NoFix(f"self.{attr} is already bound at line {earlier.lineno}, so registering it here raises "
                             f"'attribute already exists': register it at that first binding by hand "
