@@ -342,8 +342,11 @@ _SAFE_TEXT = "safe: a non-persistent buffer adds no state_dict() key and no Para
 
 
 def _not_a_tensor(value) -> bool:
-    """A NumPy array, a Python list/tuple/dict/set or a literal: ``register_buffer`` rejects it."""
-    if isinstance(value, (ast.List, ast.ListComp, ast.Tuple, ast.Dict, ast.DictComp, ast.Set, ast.SetComp, ast.Constant)):
+    """A NumPy array, a Python list/tuple/dict/set or a number or string: ``register_buffer`` rejects it
+    (``None`` it takes: a buffer registered as None is filled later)."""
+    if isinstance(value, ast.Constant):
+        return value.value is not None
+    if isinstance(value, (ast.List, ast.ListComp, ast.Tuple, ast.Dict, ast.DictComp, ast.Set, ast.SetComp)):
         return True
     func = value.func if isinstance(value, ast.Call) else None
     name = ast.unparse(func) if func is not None else ""
