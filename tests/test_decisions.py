@@ -3139,18 +3139,12 @@ class M(nn.Module):
 """
 
 
-def test_an_attribute_moved_with_the_input_to_a_saved_device_never_mismatches_it():
-    """``x.to(self.device) - self.mean.to(self.device)``: both operands are where the saved device says,
-    wherever ``model.to()`` put the module; a later failure is the input's move, not the attribute's."""
-    body = "x = x.to(self.device) - self.mean.to(self.device)\n        return self.model(x)"
-    source = HEADER + SAVED_DEVICE_CLASS.format(body=body)
-    assert not [f for f in analyze(ast.parse(source), source=source) if f.code == "MPR002"]
-
-
 @pytest.mark.parametrize("body", [
     "return self.model(x) - self.mean.to(self.device)",  # meets the module's output: the saved device is no move
     "m = self.mean.to(self.device) * 2\n        return self.model(x) - m",
     "x = x.to(self.device) - self.mean.to(self.device)\n        return x + self.mean",  # a read of its own
+    # with the input: bf16 minus the float32 constant promotes to float32, which the bf16 Linear rejects
+    "x = x.to(self.device) - self.mean.to(self.device)\n        return self.model(x)",
 ])
 def test_an_attribute_moved_to_a_saved_device_still_breaks_against_the_module(body):
     source = HEADER + SAVED_DEVICE_CLASS.format(body=body)
@@ -3269,3 +3263,71 @@ def test_a_first_binding_that_is_no_tensor_gets_advice_that_registers_the_tensor
     )
     (finding,) = analyze(ast.parse(source), source=source)
     assert finding.fix is None and "not a tensor" in finding.message and "register the tensor once, here" in finding.message
+
+
+@pytest.mark.parametrize("body", [
+    "self.q[self.ptr : self.ptr + x.shape[0]] = x.detach()\n        return x @ self.q.T",  # a queue read whole
+    "self.q[0] = x.mean(0).detach()\n        return x - self.q.mean(0)",  # a window written at one place
+    "try:\n            y = x * 2\n        except RuntimeError:\n            self.q.zero_()\n            raise\n"
+    "        self.q += y.mean(0).detach()\n        return y - self.q",  # a reset that may not run
+    "self.q.zero_() if x.sum() > 0 else None\n        self.q += x.mean(0).detach()\n        return x - self.q",
+])
+def test_a_partial_or_conditional_write_leaves_the_tensor_state(body):
+    """Written at some rows, or reset only sometimes, then read whole: the read sees what earlier calls
+    left, which a checkpoint must hold (review 11: queues, windows, accumulators)."""
+    source = HEADER + textwrap.dedent(
+        """
+        class M(nn.Module):
+            def __init__(self, n=8, d=4):
+                super().__init__()
+                self.proj = nn.Linear(d, d)
+                self.q = torch.zeros(n, d)
+                self.ptr = 0
+            def forward(self, x):
+                {body}
+        """
+    ).format(body=body)
+    (finding,) = [f for f in analyze(ast.parse(source), source=source) if f.attr == "q"]
+    assert finding.code == "MPR002" and "lost on save and load" in finding.message, finding.message
+
+
+def test_a_shape_read_before_the_write_is_no_read_of_the_old_value():
+    source = HEADER + WRITTEN_THEN_READ.format(
+        write="n = min(x.shape[0], self.buf.size(0), self.buf.shape[0])\n        self.buf[: x.shape[0]].copy_(x)"
+    )
+    (finding,) = [f for f in analyze(ast.parse(source), source=source) if f.attr == "buf"]
+    assert "lost on save and load" not in finding.message and "persistent=False" in finding.message, finding.message
+
+
+@pytest.mark.parametrize("before", ["weight = weight.t() if weight is not None else None",
+                                    "if weight is not None:\n            weight = weight.detach().clone()"])
+def test_a_tied_default_does_not_excuse_a_value_derived_from_the_argument(before):
+    source = HEADER + textwrap.dedent(
+        """
+        class Head(nn.Module):
+            def __init__(self, d, k, weight: torch.Tensor | None = None):
+                super().__init__()
+                {before}
+                if weight is None:
+                    weight = nn.Linear(d, k, bias=False).weight
+                self.weight = weight
+            def forward(self, x):
+                return F.linear(x, self.weight)
+        """
+    ).format(before=before)
+    assert [f.attr for f in analyze(ast.parse(source), source=source)] == ["weight"]
+
+
+def test_a_tied_default_does_not_excuse_a_buffer_an_in_file_owner_passes():
+    source = HEADER + TIED_DEFAULT.format(default="nn.Linear(d, k, bias=False).weight") + textwrap.dedent(
+        """
+        class Owner(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.register_buffer("table", torch.randn(8, 4))
+                self.head = Head(4, 8, weight=self.table)
+            def forward(self, x):
+                return self.head(x)
+        """
+    )
+    assert [f.attr for f in analyze(ast.parse(source), source=source)] == ["weight"]

@@ -700,6 +700,18 @@ def _handed_to_kept_calls(method, self_name: str) -> set[str]:
     return handed
 
 
+def _bound_before(func, name: str, stmt: ast.stmt) -> bool:
+    """Is ``name`` assigned in ``func`` before ``stmt`` (``weight = weight.t()``): then it is no longer the
+    argument as the caller passed it."""
+    if func is None:
+        return True
+    return any(
+        isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store)
+        and (node.lineno, node.col_offset) < (stmt.lineno, stmt.col_offset)
+        for node in _walk(func)
+    )
+
+
 def _none_test_name(test: ast.AST) -> str | None:
     """``x`` for the test ``x is None``."""
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) and isinstance(
@@ -1282,7 +1294,9 @@ class _ClassWalker:
             self._branches([stmt.body, stmt.orelse], env, bound, self_name, returns)
             after = env.get(defaulted) if given is not None else None
             if given is not None and given.kind == TENSOR and given.from_argument and not given.param_alternative and (
-                after is not None and after.kind == TENSOR and after.param_alternative
+                not given.buffer_alias  # an in-file caller passes a buffer of its own: a plain alias
+            ) and after is not None and after.kind == TENSOR and after.param_alternative and not _bound_before(
+                self._stack[-1] if self._stack else None, defaulted, stmt
             ):
                 # if weight is None: weight = nn.Linear(d, k).weight: a caller passes the Parameter it ties (an
                 # embedding's weight), so the argument stands for what its default makes, and registers itself

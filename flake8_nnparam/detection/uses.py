@@ -33,9 +33,6 @@ FIXED_DTYPE = "$fixed-dtype"
 # A value cast to the input's or the module's dtype (``t.to(x.dtype)``, ``t.to(dtype)``, ``t.to(self.dtype)``):
 # a later device-only move keeps that dtype, which follows the module.
 FOLLOWS_DTYPE = "$follows-dtype"
-# On a device saved at construction (x.to(self.device)): not where model.to() puts the module, but where every
-# other value moved there is; an attribute that meets only such values never mismatches them.
-SAVED_DEVICE = "$saved-device"
 # ``DEVICE_OF + attr``: a local holding an attribute's device (``device = self.t.device``).
 DEVICE_OF = "$device-of:"
 _LOCAL = "$local:"  # a local read by an if's test (in ``refreshed``), not an attribute
@@ -411,6 +408,67 @@ def guard_text(test: ast.AST) -> str:
     return ast.unparse(test).replace("self.", "")
 
 
+# Methods that read a tensor's shape or layout, not its values: no stale read (self.buf.size(0) before a copy).
+_SHAPE_ONLY_METHODS = frozenset(
+    "size dim ndimension numel nelement element_size data_ptr is_contiguous is_floating_point is_complex "
+    "is_signed is_pinned is_shared get_device stride storage_offset dim_order __len__".split()
+)
+_CONDITIONAL_EXPRESSIONS = (ast.IfExp, ast.BoolOp, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_PARTIAL = ast.Constant(value=None)  # written somewhere inside (self.buf[i][j] = v): no read is covered by it
+
+
+def _whole_index(index: ast.AST) -> bool:
+    """``[:]`` or ``[...]``: the whole tensor."""
+    if isinstance(index, ast.Slice):
+        return index.lower is None and index.upper is None and index.step is None
+    return isinstance(index, ast.Constant) and index.value is Ellipsis
+
+
+def _covers(written: ast.AST, read: ast.AST) -> bool:
+    """Does a read at ``read`` see only what a write at ``written`` put there? The same index
+    (``self.buf[:n] = x`` then ``self.buf[:n]``), or a key cache's prefix: written at ``[.., s:e]`` and read
+    at ``[.., :e]`` (what earlier calls wrote before ``s`` belongs to the same sequence: a cache, no state a
+    checkpoint holds). A queue or window written at one place and read whole is not covered."""
+    if written is _PARTIAL:
+        return False
+    w_parts = written.elts if isinstance(written, ast.Tuple) else [written]
+    r_parts = read.elts if isinstance(read, ast.Tuple) else [read]
+    if len(w_parts) != len(r_parts):
+        return False
+    prefix = 0
+    for w, r in zip(w_parts, r_parts):
+        if _same_tree(w, r):
+            continue
+        if isinstance(w, ast.Slice) and isinstance(r, ast.Slice) and w.lower is not None and r.lower is None and (
+            w.upper is not None and r.upper is not None and _same_tree(w.upper, r.upper) and w.step is None
+            and r.step is None
+        ):
+            prefix += 1
+            continue
+        return False
+    return prefix <= 1
+
+
+def _same_tree(a: ast.AST, b: ast.AST) -> bool:
+    """Structural equality of two expressions, positions aside (not ``ast.dump``: its nested helper is a
+    reference cycle per call, which the paused collector would keep)."""
+    if type(a) is not type(b):
+        return False
+    for name in a._fields:
+        x, y = getattr(a, name, None), getattr(b, name, None)
+        if isinstance(x, ast.AST):
+            if not (isinstance(y, ast.AST) and _same_tree(x, y)):
+                return False
+        elif isinstance(x, list):
+            if not (isinstance(y, list) and len(x) == len(y) and all(
+                _same_tree(i, j) if isinstance(i, ast.AST) else i == j for i, j in zip(x, y)
+            )):
+                return False
+        elif x != y:
+            return False
+    return True
+
+
 def _moved_self(stmt: ast.Assign, self_name: str) -> str | None:
     """``c`` for ``self.c = self.c.to(x)`` (or ``.cuda()``, ``.type_as(x)``): the attribute re-bound to a move
     of itself, which keeps its content."""
@@ -496,6 +554,10 @@ class _MethodEval:
         self.overwritten_here: set[str] = set()  # attrs overwritten in place earlier in this method (not in a branch)
         self.overwriting: str | None = None  # the attr whose overwrite is being evaluated: self.buf[:n].copy_(x)
         self.carried_here: set[str] = set()  # re-bound to a move of itself (self.c = self.c.to(x)): same content
+        self.written_slices: dict[str, list[ast.AST]] = {}  # parts written earlier: self.buf[:n] = x (not in a branch)
+        self.reading: ast.AST | None = None  # the index of the attribute read being evaluated: self.buf[:n]
+        self.quiet = 0  # inside a metadata read (self.buf.shape, self.buf.size(0)): its value is not read
+        self.conditional = 0  # inside an expression that may not run (x if c else y, a or b, a comprehension)
         self.elements: dict[str, str] = {}  # loop names bound to a stored element: for s in self.shadow
         self.conditional_reads: list[set[str]] = []  # attrs read by the tests of the enclosing ifs
         self.guards: list[str] = []  # the enclosing if tests, normalised (see guard_text)
@@ -547,6 +609,15 @@ class _MethodEval:
     def ev(self, node: ast.AST | None) -> frozenset[str]:
         if node is None or isinstance(node, ast.Constant):
             return _EMPTY
+        if isinstance(node, _CONDITIONAL_EXPRESSIONS):
+            self.conditional += 1
+            try:
+                return self._ev_node(node)
+            finally:
+                self.conditional -= 1
+        return self._ev_node(node)
+
+    def _ev_node(self, node: ast.AST) -> frozenset[str]:
         method = getattr(self, "_ev_" + type(node).__name__, None)
         if method is not None:
             return method(node)
@@ -559,9 +630,24 @@ class _MethodEval:
     def _ev_Name(self, node: ast.Name) -> frozenset[str]:
         return self.env.get(node.id, _EMPTY)
 
+    def _fresh(self, attr: str) -> bool:
+        """Is this read of ``attr`` only of what this method wrote before it (or only of its metadata)?"""
+        if attr in self.overwritten_here or attr == self.overwriting or self.quiet:
+            return True
+        return self.reading is not None and any(_covers(w, self.reading) for w in self.written_slices.get(attr, ()))
+
+    def _written(self, attr: str, index: ast.AST | None) -> None:
+        """``self.buf[index]`` (or the whole tensor, ``index`` None, ``[:]``, ``[...]``) was overwritten here."""
+        if self.conditional:
+            return  # x.zero_() if reset else None: it may not have run
+        if index is None or _whole_index(index):
+            self.overwritten_here.add(attr)
+        else:
+            self.written_slices.setdefault(attr, []).append(index)
+
     def _self_attr_sources(self, attr: str, line: int = 0) -> frozenset[str]:
         if attr in self.rebound_here:
-            if attr in self.carried_here and attr not in self.overwritten_here and attr != self.overwriting:
+            if attr in self.carried_here and not self._fresh(attr):
                 record = self.uses[attr]  # moved, not replaced: reading it reads what earlier calls left
                 if record.stale_read is None:
                     record.stale_read = Use(line, self.method, "is read")
@@ -571,7 +657,7 @@ class _MethodEval:
             record.read = True
             if record.first_read is None and line:
                 record.first_read = Use(line, self.method, "is read")
-            if record.stale_read is None and attr not in self.overwritten_here and attr != self.overwriting:
+            if record.stale_read is None and not self._fresh(attr):
                 record.stale_read = Use(line, self.method, "is read")
             return frozenset({attr})
         if attr in self.view.following or attr in self.view.stored_inputs:
@@ -582,13 +668,22 @@ class _MethodEval:
     def _ev_Attribute(self, node: ast.Attribute) -> frozenset[str]:
         if isinstance(node.value, ast.Name) and node.value.id == self.self_name:
             return self._self_attr_sources(node.attr, node.lineno)
-        value = self.ev(node.value)
         if node.attr in _METADATA_ATTRIBUTES:
+            self.quiet += 1  # self.buf.shape: no value is read
+            try:
+                self.ev(node.value)
+            finally:
+                self.quiet -= 1
             return _EMPTY
-        return value
+        return self.ev(node.value)
 
     def _ev_Subscript(self, node: ast.Subscript) -> frozenset[str]:
-        value = self.ev(node.value)
+        previous = self.reading
+        self.reading = node.slice if _self_attr(node.value, self.self_name) else None
+        try:
+            value = self.ev(node.value)
+        finally:
+            self.reading = previous
         index = self._ev_index(node.slice)
         if DEVICE in index:  # a dict is looked up by key, not indexed on a device
             self._note(self._attrs(value) - self.view.dicts, "breaks", node.lineno, "is indexed by a device tensor")
@@ -630,10 +725,6 @@ class _MethodEval:
             for side in (node.left, node.right):
                 if isinstance(side, ast.Attribute) and isinstance(side.value, ast.Name) and side.value.id == self.self_name:
                     self._note({side.attr}, "weight", node.lineno, "is used as a weight (@)")
-        if SAVED_DEVICE in left and SAVED_DEVICE in right and DEVICE not in left | right:
-            # x.to(self.device) - self.mean.to(self.device): both on the saved device, wherever the module is;
-            # the result goes where the input was sent, so what fails later is the input's move, not the attribute
-            return frozenset({SAVED_DEVICE})
         return _combined(left | right)
 
     def _ev_Compare(self, node: ast.Compare) -> frozenset[str]:
@@ -876,10 +967,12 @@ class _MethodEval:
         overwritten = _root_self_attr(owner, self.self_name) if method in _OVERWRITES else None
         previous = self.overwriting
         self.overwriting = overwritten or previous  # the receiver of copy_()/fill_() is written, not read
+        self.quiet += method in _SHAPE_ONLY_METHODS  # self.buf.size(0) reads no value
         try:
             receiver = self.ev(owner)
         finally:
             self.overwriting = previous
+            self.quiet -= method in _SHAPE_ONLY_METHODS
         if method in tables.DEVICE_METHODS or method in ("to_device",):
             return self._move(node, method, receiver, line)
         if method in _CAST_METHODS:
@@ -904,8 +997,9 @@ class _MethodEval:
         if is_in_place(method) and base is not None:
             if method not in tables.OVERWRITING_METHODS:  # uniform_(), zero_(): the old value is not kept
                 self._note({base}, "updated", line, f"is updated in place ({method})")
-            if overwritten is not None:
-                self.overwritten_here.add(overwritten)  # read after this, it holds what the method wrote
+            if overwritten is not None:  # read after this, it holds what the method wrote
+                self._written(overwritten, owner.slice if isinstance(owner, ast.Subscript) and _self_attr(
+                    owner.value, self.self_name) == overwritten else None if _self_attr(owner, self.self_name) else _PARTIAL)
                 self._note({overwritten}, "overwritten", line, f"is overwritten in place ({method})")
             return receiver | joined
         if method in _SAME_DEVICE_FREE:
@@ -973,7 +1067,7 @@ class _MethodEval:
             return _fixed(receiver)
         if target == "saved":
             self._note(attrs, "saved_device", line, "is moved to a device saved at construction")
-            return receiver - _DEVICE | {SAVED_DEVICE}  # the input moved there no longer follows the module
+            return receiver
         self._note(attrs, "moved", line, f"is moved at use (.{method}())")
         if _moves_device_only(node, method):
             if FOLLOWS_DTYPE in receiver:  # t.to(x.dtype).to(x.device): cast first, then moved
@@ -1101,7 +1195,8 @@ class _MethodEval:
             replaced = base in self.view.dicts and _self_attr(target.value, self.self_name) == base
             if base is not None and not replaced:  # self.d[key] = t replaces an item: no tensor changes
                 self._note({base}, "updated", stmt.lineno, "is updated in place (index assignment)")
-                self.overwritten_here.add(base)  # the value was evaluated first: self.c[i] = self.c[i] * m reads it
+                # the value was evaluated first: self.c[i] = self.c[i] * m reads it
+                self._written(base, target.slice if _self_attr(target.value, self.self_name) == base else _PARTIAL)
                 self._note({base}, "overwritten", stmt.lineno, "is overwritten in place (index assignment)")
             else:
                 self.ev(target.value)
@@ -1125,6 +1220,13 @@ class _MethodEval:
             self.env[target.id] = sources
             self.elements.pop(target.id, None)  # s = s * 2: a new tensor, no longer the stored element
 
+    def _maybe(self, body) -> None:
+        """A block that may not run (an except handler, a match case): its writes do not last beyond it."""
+        overwritten, carried = set(self.overwritten_here), set(self.carried_here)
+        slices = {k: list(v) for k, v in self.written_slices.items()}
+        self.run(body)
+        self.overwritten_here, self.carried_here, self.written_slices = overwritten, carried, slices
+
     def _branch(self, body, guard: str, refreshed: set[str]) -> dict:
         """Run one branch; its re-bindings last beyond it only when the test refreshes that attribute.
 
@@ -1133,12 +1235,14 @@ class _MethodEval:
         before = dict(self.rebound_here)
         overwritten_before = set(self.overwritten_here)
         carried_before = set(self.carried_here)
+        slices_before = {k: list(v) for k, v in self.written_slices.items()}
         env_before = dict(self.env)
         self.guards.append(guard)
         self.run(body)
         self.guards.pop()
         self.overwritten_here = overwritten_before  # a branch that did not run wrote nothing
         self.carried_here = carried_before
+        self.written_slices = slices_before
         ran = dict(self.env)
         for name, value in list(self.env.items()):
             if env_before.get(name) is not value and _LOCAL + name not in refreshed:
@@ -1312,7 +1416,7 @@ class _MethodEval:
             self.run(stmt.body)
             self.conditional_reads.append(set())
             for handler in stmt.handlers:
-                self.run(handler.body)
+                self._maybe(handler.body)
             self.run(stmt.orelse)
             self.conditional_reads.pop()
             self.run(stmt.finalbody)
@@ -1320,7 +1424,7 @@ class _MethodEval:
             self.ev(stmt.subject)
             self.conditional_reads.append(set())
             for case in stmt.cases:
-                self.run(case.body)
+                self._maybe(case.body)
             self.conditional_reads.pop()
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             inner = _MethodEval(self.view, self.uses, self.imports, stmt, self.self_name, hook=True)
