@@ -3331,3 +3331,20 @@ def test_a_tied_default_does_not_excuse_a_buffer_an_in_file_owner_passes():
         """
     )
     assert [f.attr for f in analyze(ast.parse(source), source=source)] == ["weight"]
+
+
+def test_a_first_binding_unpacked_from_a_tuple_keeps_the_usual_advice():
+    source = HEADER + textwrap.dedent(
+        """
+        class M(nn.Module):
+            def __init__(self, Q, p):
+                super().__init__()
+                self.proj = nn.Linear(3, 3)
+                self.Q, self.p = Q, p
+                self.Q = torch.as_tensor(self.Q).float()
+            def forward(self, x):
+                return self.proj(x) * self.Q
+        """
+    )
+    (finding,) = [f for f in analyze(ast.parse(source), source=source) if f.attr == "Q"]
+    assert "not a tensor" not in finding.message and "already bound at line" in finding.message, finding.message

@@ -341,6 +341,12 @@ class Target:
 _SAFE_TEXT = "safe: a non-persistent buffer adds no state_dict() key and no Parameter"
 
 
+def _binds_whole_value(stmt) -> bool:
+    """``self.x = <value>``: one target, not unpacked from a tuple (``self.a, self.b = None, None``)."""
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
+    return len(targets) == 1 and isinstance(targets[0], ast.Attribute) and getattr(stmt, "value", None) is not None
+
+
 def _not_a_tensor(value) -> bool:
     """A NumPy array, a Python list/tuple/dict/set or a number or string: ``register_buffer`` rejects it
     (``None`` it takes: a buffer registered as None is filled later)."""
@@ -486,7 +492,7 @@ class FixBuilder:
         imports: tuple[Edit, ...] = ()
         if kind == "buffer":
             earlier = code.earlier_binding(attr, stmt, function)
-            if earlier is not None and _not_a_tensor(getattr(earlier, "value", None)):
+            if earlier is not None and _binds_whole_value(earlier) and _not_a_tensor(earlier.value):
                 raise NoFix(f"self.{attr} is first bound at line {earlier.lineno} to a value that is not a tensor "
                             f"({_short(earlier.value)}), so registering it here raises 'attribute already exists' and "
                             f"registering that value raises TypeError: build it in a local there and register the "
