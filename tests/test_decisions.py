@@ -3348,3 +3348,38 @@ def test_a_first_binding_unpacked_from_a_tuple_keeps_the_usual_advice():
     )
     (finding,) = [f for f in analyze(ast.parse(source), source=source) if f.attr == "Q"]
     assert "not a tensor" not in finding.message and "already bound at line" in finding.message, finding.message
+
+
+HELPER_WRITES = """
+class M(nn.Module):
+    def __init__(self, n=8, d=4):
+        super().__init__()
+        self.proj = nn.Linear(d, d)
+        self.buf = torch.zeros(n, d)
+    def forward(self, x):
+        {forward}
+    def _stage(self, x):
+        self.buf.copy_(x)
+    def _use(self):
+        return self.proj(self.buf)
+    def evaluate(self):
+        {evaluate}
+"""
+
+
+@pytest.mark.parametrize("forward, evaluate, state", [
+    ("self._stage(x)\n        return self.proj(self.buf) + self._use()", "return None", False),  # forward reads too
+    ("self._stage(x)\n        return self._use()", "return None", False),  # a helper writes, another reads
+    # the same helper, memoised from forward's call: evaluate reads what the last forward left
+    ("self._stage(x)\n        return self._use()", "return self._use()", True),
+    ("y = self._use()\n        self._stage(x)\n        return y", "return None", True),  # read before the write
+    # a second method makes the same helper call: answered from the memo, with what the helper overwrote
+    ("self._stage(self.proj.weight)\n        return self._use()", "self._stage(self.proj.weight)\n        return self._use()",
+     False),
+])
+def test_writes_and_reads_through_helpers_follow_the_call_order(forward, evaluate, state):
+    """The use evaluation walks a helper's body at its call with what the caller overwrote so far, and
+    carries back what the helper overwrote; a memoised helper call gives the same answer again."""
+    source = HEADER + HELPER_WRITES.format(forward=forward, evaluate=evaluate)
+    (finding,) = [f for f in analyze(ast.parse(source), source=source) if f.attr == "buf"]
+    assert ("lost on save and load" in finding.message) is state, finding.message
