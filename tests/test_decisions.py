@@ -3383,3 +3383,45 @@ def test_writes_and_reads_through_helpers_follow_the_call_order(forward, evaluat
     source = HEADER + HELPER_WRITES.format(forward=forward, evaluate=evaluate)
     (finding,) = [f for f in analyze(ast.parse(source), source=source) if f.attr == "buf"]
     assert ("lost on save and load" in finding.message) is state, finding.message
+
+
+@pytest.mark.parametrize("store", ["self.by_name[n] = m", "self.by_name.update({n: m})", "self.in_order.append(m)"])
+def test_a_module_appended_to_a_registered_list_is_only_aliased_by_a_plain_index(store):
+    """``self.layers.append(m)`` into an ``nn.ModuleList`` registers ``m``; a plain dict or list that also
+    holds it (an index by name) loses nothing: parameters(), state_dict() and .to() reach it through the list."""
+    source = HEADER + textwrap.dedent(
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.layers = nn.ModuleList()
+                self.by_name = {{}}
+                self.in_order = []
+                for n in ("a", "b"):
+                    m = nn.Linear(2, 2)
+                    self.layers.append(m)
+                    {store}
+            def forward(self, x):
+                return self.by_name["a"](x) + self.in_order[0](x)
+        """
+    ).format(store=store)
+    assert [f.code for f in analyze(ast.parse(source), source=source) if not f.code.startswith("MPR9")] == []
+
+
+def test_a_module_appended_to_a_plain_list_is_still_reported():
+    source = HEADER + textwrap.dedent(
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.layers = []
+                self.by_name = {}
+                for n in ("a", "b"):
+                    m = nn.Linear(2, 2)
+                    self.layers.append(m)
+                    self.by_name[n] = m
+            def forward(self, x):
+                return self.by_name["a"](x) + self.layers[0](x)
+        """
+    )
+    assert sorted(f.attr for f in analyze(ast.parse(source), source=source) if not f.code.startswith("MPR9")) == ["by_name", "layers"]

@@ -989,6 +989,11 @@ class _RegisteredLocals:
             self._names = _ClassWalker._names_registered_in(self._func, self._self_name)
         return name in self._names
 
+    def add(self, name: str) -> None:
+        """``self.layers.append(m)`` into a registered container: ``m`` is registered from here on."""
+        if name not in self:
+            self._names.add(name)
+
 
 class _ClassWalker:
     """Symbolically runs ``__init__`` and what it calls, recording every binding of ``self.<attr>``."""
@@ -1551,6 +1556,15 @@ class _ClassWalker:
             owner = self.attrs.get(owner_attr) if owner_attr else (
                 env.get(func.value.id) if isinstance(func.value, ast.Name) else None
             )
+            if owner is not None and owner.kind in (MODULE, REGISTERED) and owner_attr and not owner.alias and (
+                func.attr in ("append", "insert", "extend") and self._registered_locals
+            ):
+                # self.layers = nn.ModuleList(); self.layers.append(m): m is registered, and a plain dict that
+                # also holds it (self.by_name[n] = m, an index by name) only aliases it
+                for arg in call.args[-1:]:
+                    for name in ([arg] if isinstance(arg, ast.Name) else getattr(arg, "elts", [])):
+                        if isinstance(name, ast.Name):
+                            self._registered_locals[-1].add(name.id)
             if owner is not None and owner.kind == CONTAINER and func.attr in tables.CONTAINER_FILL_METHODS:
                 for arg in list(call.args[-1:]) + [kw.value for kw in call.keywords]:
                     value = self._infer(arg, env, self_name)

@@ -26,7 +26,8 @@ RULES = (
         "`[layer] * n`, `layers + [...]`, or an empty list filled with `append`/`extend`, holding modules with "
         "weights or buffers, or modules that `train()`/`eval()` switch (Dropout). A list of parameter-free "
         "modules (activations, a loss without `weight=`) loses nothing and is not reported, nor is a list with one "
-        "element per device or rank (`device=f\"cuda:{i}\"`, `range(torch.cuda.device_count())`), placed on purpose.",
+        "element per device or rank (`device=f\"cuda:{i}\"`, `range(torch.cuda.device_count())`), placed on purpose, "
+        "nor one holding only modules the class also appends to a registered `nn.ModuleList` (an index by name).",
         why="Modules are registered only when assigned directly or held by `nn.ModuleList`/`nn.Sequential`. "
         "Their weights are not optimised or saved, `.to()` does not move them, and `model.eval()` never reaches "
         "a Dropout or BatchNorm inside the list.",
@@ -48,7 +49,9 @@ RULES = (
         "MPR004",
         "module-dict",
         "self.{attr} is a plain dict of modules: {consequence}; use nn.ModuleDict (string keys){keys}",
-        what="A Python dict of sub-modules with weights, buffers or a train/eval mode, bound to `self`.",
+        what="A Python dict of sub-modules with weights, buffers or a train/eval mode, bound to `self`; not one "
+        "holding only modules the class also appends to a registered `nn.ModuleList` (`self.layers.append(m); "
+        "self.by_name[n] = m`: an index by name, which loses nothing).",
         why="As for lists: a plain dict hides its modules from every Module traversal.",
         fix="`self.heads = nn.ModuleDict({...})`",
         invalid=(
