@@ -3425,3 +3425,48 @@ def test_a_module_appended_to_a_plain_list_is_still_reported():
         """
     )
     assert sorted(f.attr for f in analyze(ast.parse(source), source=source) if not f.code.startswith("MPR9")) == ["by_name", "layers"]
+
+
+@pytest.mark.parametrize("mover, code", [
+    ("def set_device(self, device):\n        self.alpha = self.alpha.to(device)", "MPR908"),  # the class's own mover
+    ("def set_device(self, device):\n        self.alpha = self.alpha.cuda(device)", "MPR908"),
+    ("def half_precision(self):\n        self.alpha = self.alpha.to(torch.float16)", "MPR002"),  # no device it is told
+    ("def touch(self, device):\n        return self.alpha.to(device)", "MPR002"),  # moves a copy, keeps the attribute
+])
+def test_a_tensor_the_class_moves_to_a_device_it_is_told_is_placed_by_design(mover, code):
+    """``set_device(self, device)`` re-binding the tensor to ``.to(device)``: the class manages its placement
+    (its flows call the mover), like a tensor built on a configured device: default-off MPR908."""
+    source = HEADER + textwrap.dedent(
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lin = nn.Linear(3, 3)
+                self.alpha = torch.ones(3)
+            {mover}
+            def forward(self, x):
+                return self.lin(x) * self.alpha
+        """
+    ).format(mover=mover)
+    (finding,) = analyze(ast.parse(source), source=source)
+    assert finding.code == code, finding.message
+
+
+def test_a_tensor_moved_to_the_device_a_mover_stores_is_placed_by_design():
+    source = HEADER + textwrap.dedent(
+        """
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lin = nn.Linear(3, 3)
+                self.alpha = torch.ones(3)
+            def set_device(self, device):
+                self.device = device
+                self.lin = self.lin.to(self.device)
+                self.alpha = self.alpha.to(self.device)
+            def forward(self, x):
+                return self.lin(x) * self.alpha
+        """
+    )
+    (finding,) = analyze(ast.parse(source), source=source)
+    assert finding.code == "MPR908", finding.message

@@ -289,7 +289,8 @@ RULES = (
         what="(off by default) A plain tensor whose uses would break after a move (or that is updated in place), "
         "but which construction places on purpose on the device the class is configured with (`device=device`, "
         "`device=self.device`, `.to(pkg.device)`): environments, simulators and samplers built on their target "
-        "device. Not `.cuda()` or `.to(\"cuda\")` (hard-coded), not a device read off a tensor (`x.device`), and "
+        "device; or which a method of the class moves to a device it is given (`def set_device(self, device): "
+        "self.t = self.t.to(device)`), the class's own placement that its flows call. Not `.cuda()` or `.to(\"cuda\")` (hard-coded), not a device read off a tensor (`x.device`), and "
         "not a constructor argument `device=None`: that is PyTorch's factory convention (`nn.Linear(..., "
         "device=None)`), where the module is built on the default device and moved with `.to()`. A class "
         "that keeps the device of a tensor it was given (`self.device = weight.device`) is placed where "
@@ -387,6 +388,9 @@ def _decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
     small = value.scalar or value.placeholder
     sentinel = attr in evidence.parameter_attrs or value.param_alternative
     breaks = next(iter(effective_breaks(uses, evidence.parameter_guard(attr) if sentinel else None)), None)
+    if breaks is not None and not small and uses.moved_by is not None:
+        placement = f"the device its own {uses.moved_by.method}() moves it to"  # the owner's flows call it
+        return silence(f"placed on {placement}", "MPR908", placement=placement)
     if breaks is not None and not small:
         return _breaks_decision(binding, uses, breaks, device_consequence(breaks, value.integral))
     dtype_break = uses.dtype_breaks

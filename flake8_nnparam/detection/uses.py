@@ -129,6 +129,7 @@ class AttrUses:
     # Only such state is what a checkpoint has to hold.
     stale_read: Use | None = None
     overwritten: Use | None = None  # written in place after construction without reading it (copy_, zero_, t[i] = v)
+    moved_by: Use | None = None  # a method of the class moves it to a device it is given: set_device(self, device)
 
 
 @dataclass
@@ -469,6 +470,18 @@ def _same_tree(a: ast.AST, b: ast.AST) -> bool:
     return True
 
 
+def _moved_to_parameter(call: ast.Call, params: frozenset[str], told: set[str]) -> bool:
+    """``t.to(device)`` / ``t.cuda(device)`` / ``t.to(device=device)`` with ``device`` a parameter of the method,
+    or an attribute the method set from one (``self.device = device; self.t = self.t.to(self.device)``): the
+    class moves it to whatever device it is told (``def set_device(self, device)``)."""
+    if not isinstance(call.func, ast.Attribute) or call.func.attr not in ("to", "cuda"):
+        return False
+    target = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "device"), None)
+    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.attr in told:
+        return True
+    return isinstance(target, ast.Name) and target.id in params
+
+
 def _moved_self(stmt: ast.Assign, self_name: str) -> str | None:
     """``c`` for ``self.c = self.c.to(x)`` (or ``.cuda()``, ``.type_as(x)``): the attribute re-bound to a move
     of itself, which keeps its content."""
@@ -549,6 +562,10 @@ class _MethodEval:
         self.self_name = self_name
         self.method = func.name if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) else "a hook"
         self.forward_like = self.method in _FORWARD_METHODS
+        self.params = frozenset(
+            a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
+        ) if not isinstance(func, ast.Lambda) else frozenset()
+        self.told: set[str] = set()  # attributes this method set from its parameters (self.device = device)
         self.env: dict[str, frozenset[str]] = {}
         self.rebound_here: dict[str, frozenset[str]] = {}  # attrs replaced earlier in this method
         self.overwritten_here: set[str] = set()  # attrs overwritten in place earlier in this method (not in a branch)
@@ -1330,6 +1347,11 @@ class _MethodEval:
                 self._assign(target, sources, stmt)
             if carried is not None:
                 self.carried_here.add(carried)
+                if not self.forward_like and _moved_to_parameter(stmt.value, self.params - {self.self_name}, self.told):
+                    self._note({carried}, "moved_by", stmt.lineno, f"is moved by {self.method}()")
+            told = _self_attr(stmt.targets[0], self.self_name) if len(stmt.targets) == 1 else None
+            if told and isinstance(stmt.value, ast.Name) and stmt.value.id in self.params:
+                self.told.add(told)  # self.device = device: the device this method is told
         elif isinstance(stmt, ast.AnnAssign):
             if stmt.value is not None:
                 self._assign(stmt.target, self.ev(stmt.value), stmt)
