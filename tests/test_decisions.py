@@ -3470,3 +3470,27 @@ def test_a_tensor_moved_to_the_device_a_mover_stores_is_placed_by_design():
     )
     (finding,) = analyze(ast.parse(source), source=source)
     assert finding.code == "MPR908", finding.message
+
+
+@pytest.mark.parametrize("table, code", [
+    ("torch.linspace(1, 8, 4)", None),  # 1-D: each element is a 0-dim value, which mixes with any device
+    ("torch.tensor([1.0, 2.0, 4.0])", None),
+    ("torch.ones(4, 3)", "MPR002"),  # 2-D: each element is a row, a real tensor operand
+])
+def test_iterating_a_1d_table_gives_0_dim_values(table, code):
+    source = HEADER + textwrap.dedent(
+        """
+        class Embedding(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.proj = nn.Linear(3, 3)
+                self.freq_bands = {table}
+            def forward(self, x):
+                out = [x]
+                for freq in self.freq_bands:
+                    out.append(torch.sin(freq * self.proj(x)))
+                return torch.cat(out, 1)
+        """
+    ).format(table=table)
+    codes = [f.code for f in analyze(ast.parse(source), source=source) if not f.code.startswith("MPR9")]
+    assert codes == ([code] if code else []), codes

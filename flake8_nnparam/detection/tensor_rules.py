@@ -270,8 +270,9 @@ RULES = (
         "consequence ({evidence}); register it if code outside the class relies on it",
         what="(off by default) An unregistered tensor or container whose uses in the class cannot break: read "
         "only as an index into other tensors, only through metadata (`.shape`, `.dtype`, `len()`), only in "
-        "Python control flow or messages, only on the CPU side, a cache re-bound before its construction value "
-        "is used, a list of parameter-free modules, or read by no method the file shows.",
+        "Python control flow or messages, only on the CPU side, only element by element when it is 1-D (`for f "
+        "in self.freq_bands`: each `f` is 0-dim and mixes with any device), a cache re-bound before its "
+        "construction value is used, a list of parameter-free modules, or read by no method the file shows.",
         why="Nothing in the class goes wrong today; it is still missing from `state_dict()` and `.to()`, which "
         "matters only if code outside the class relies on it.",
         fix="",

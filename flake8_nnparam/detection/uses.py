@@ -1422,7 +1422,10 @@ class _MethodEval:
                     self._bind_names(elt, self.ev(arg))
                     self._alias_element(elt, arg)
             else:
-                self._bind_names(target, self.ev(it))
+                sources = self.ev(it)
+                if isinstance(target, ast.Name) and _self_attr(it, self.self_name) in self.view.one_dim:
+                    sources = sources - self.view.one_dim  # for f in self.freqs (1-D): each f is a 0-dim value
+                self._bind_names(target, sources)
                 if isinstance(target, ast.Tuple) and len(target.elts) == 2 and _items_of(it):
                     self._alias_element(target.elts[1], it)  # for name, s in self.shadow.items()
                 else:
