@@ -3474,6 +3474,8 @@ def test_a_tensor_moved_to_the_device_a_mover_stores_is_placed_by_design():
 
 @pytest.mark.parametrize("table, code", [
     ("torch.linspace(1, 8, 4)", None),  # 1-D: each element is a 0-dim value, which mixes with any device
+    ("2 ** torch.linspace(0, 3, 4)", None),  # NeRF's frequency bands: elementwise with a number, still 1-D
+    ("torch.linspace(0, 3, 4) * torch.ones(4, 3)", "MPR002"),  # broadcast with a 2-D tensor: rows
     ("torch.tensor([1.0, 2.0, 4.0])", None),
     ("torch.ones(4, 3)", "MPR002"),  # 2-D: each element is a row, a real tensor operand
 ])

@@ -295,7 +295,10 @@ class ExpressionInference:
                 return Value(NUMBER)
             if operands:
                 fresh = any(_fresh_parameter(v) for v in operands)
+                others = [v for v in (left, right) if v is None or v.kind not in (TENSOR, PARAM)]
                 return tensor(
+                    # 2 ** torch.linspace(0, n - 1, n): elementwise with numbers, a 1-D tensor stays 1-D
+                    one_dim=all(v.one_dim for v in operands) and all(v is not None and v.kind == NUMBER for v in others),
                     computed_parameter=fresh,
                     requires_grad=fresh or any(v.requires_grad for v in operands),
                     complex=any(v.complex for v in operands),
