@@ -3496,3 +3496,34 @@ def test_iterating_a_1d_table_gives_0_dim_values(table, code):
     ).format(table=table)
     codes = [f.code for f in analyze(ast.parse(source), source=source) if not f.code.startswith("MPR9")]
     assert codes == ([code] if code else []), codes
+
+
+@pytest.mark.parametrize("forward, code", [
+    # robustbench's normalising wrappers: the CUDA branch uses moved copies, the other meets a CPU input
+    ("if x.is_cuda:\n    x = (x - self.mean.cuda()) / self.std.cuda()\nelse:\n    x = (x - self.mean) / self.std", None),
+    ("if not x.is_cuda:\n    x = (x - self.mean) / self.std", None),
+    ("if x.device.type == 'cpu':\n    x = (x - self.mean) / self.std", None),
+    ("if str(x.device) != 'cpu':\n    x = x.cuda()\nelse:\n    x = (x - self.mean) / self.std", None),
+    ("if x.device == torch.device('cuda'):\n    x = x * 2\nelse:\n    x = (x - self.mean) / self.std", None),
+    # the CUDA branch meets the plain tensor: the mismatch the move causes
+    ("if x.is_cuda:\n    x = (x - self.mean) / self.std", "MPR002"),
+    ("if x.device.type != 'cpu':\n    x = (x - self.mean) / self.std", "MPR002"),
+    # a test of something else is no placement
+    ("if x.is_contiguous():\n    x = (x - self.mean) / self.std", "MPR002"),
+])
+def test_a_use_only_where_the_input_is_on_the_cpu_is_placed(forward, code):
+    source = HEADER + textwrap.dedent(
+        """
+        class Normalized(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv2d(3, 3, 1)
+                self.mean = torch.tensor([0.5, 0.5, 0.5]).view(3, 1, 1)
+                self.std = torch.tensor([0.2, 0.2, 0.2]).view(3, 1, 1)
+            def forward(self, x):
+        {forward}
+                return self.conv(x)
+        """
+    ).format(forward=textwrap.indent(forward, " " * 8))
+    codes = sorted({f.code for f in analyze(ast.parse(source), source=source) if not f.code.startswith("MPR9")})
+    assert codes == ([code] if code else []), codes

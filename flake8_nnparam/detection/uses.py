@@ -404,6 +404,53 @@ def _join_branches(start: dict, after_body: dict, in_body: dict, after_else: dic
     return joined
 
 
+def _device_of_input(node: ast.AST, self_name: str) -> bool:
+    """``x.device`` / ``x.device.type`` / ``str(x.device)`` of a name that is not ``self``: the input's device."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "str" and len(node.args) == 1:
+        node = node.args[0]
+    if isinstance(node, ast.Attribute) and node.attr == "type":
+        node = node.value
+    return isinstance(node, ast.Attribute) and node.attr == "device" and _input_root(node.value, self_name)
+
+
+def _input_root(node: ast.AST, self_name: str) -> bool:
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return isinstance(node, ast.Name) and node.id != self_name
+
+
+def _device_name(node: ast.AST) -> str | None:
+    """``"cpu"``, ``torch.device("cuda")``: the device type a test compares with."""
+    if isinstance(node, ast.Call) and node.args and isinstance(node.func, ast.Attribute) and node.func.attr == "device":
+        node = node.args[0]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value.split(":")[0]
+    return None
+
+
+def cpu_branch(test: ast.AST, self_name: str) -> str | None:
+    """Which branch of ``if <test>:`` runs only with the input on the CPU: ``"body"``, ``"else"`` or None.
+
+    ``if x.is_cuda: <moved copies> else: x - self.mean``: the else branch meets a CPU tensor with a CPU
+    input, by design (robustbench's normalising wrappers). Only tests of an input's device (not of an
+    attribute's: ``_device_checked`` handles those)."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = cpu_branch(test.operand, self_name)
+        return {"body": "else", "else": "body"}.get(inner) if inner else None
+    if isinstance(test, ast.Attribute) and test.attr in ("is_cuda", "is_cpu") and _input_root(test.value, self_name):
+        return "body" if test.attr == "is_cpu" else "else"
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
+        left, right = test.left, test.comparators[0]
+        if not _device_of_input(left, self_name):
+            left, right = right, left
+        name = _device_name(right)
+        if not _device_of_input(left, self_name) or name not in ("cpu", "cuda"):
+            return None
+        equal = isinstance(test.ops[0], (ast.Eq, ast.Is))
+        return "body" if (name == "cpu") == equal else "else"
+    return None
+
+
 def guard_text(test: ast.AST) -> str:
     """``if self.spinor:`` and ``if spinor:`` read alike: the test's source without ``self.``."""
     return ast.unparse(test).replace("self.", "")
@@ -575,6 +622,7 @@ class _MethodEval:
         self.reading: ast.AST | None = None  # the index of the attribute read being evaluated: self.buf[:n]
         self.quiet = 0  # inside a metadata read (self.buf.shape, self.buf.size(0)): its value is not read
         self.conditional = 0  # inside an expression that may not run (x if c else y, a or b, a comprehension)
+        self.on_cpu: int | None = None  # line of the enclosing test that puts the input on the CPU (if not x.is_cuda)
         self.elements: dict[str, str] = {}  # loop names bound to a stored element: for s in self.shadow
         self.conditional_reads: list[set[str]] = []  # attrs read by the tests of the enclosing ifs
         self.guards: list[str] = []  # the enclosing if tests, normalised (see guard_text)
@@ -676,6 +724,9 @@ class _MethodEval:
                 record.first_read = Use(line, self.method, "is read")
             if record.stale_read is None and not self._fresh(attr):
                 record.stale_read = Use(line, self.method, "is read")
+            if self.on_cpu is not None:  # if x.is_cuda: ...moved copy... else: x - self.mean (both on the CPU)
+                self._note({attr}, "moved", self.on_cpu, "is used only where the input is on the CPU")
+                return _DEVICE
             return frozenset({attr})
         if attr in self.view.following or attr in self.view.stored_inputs:
             return _DEVICE  # a Parameter, buffer or sub-module; or forward's input stored on self
@@ -1388,8 +1439,13 @@ class _MethodEval:
             refreshed = self.conditional_reads[-1]  # if self.cache is None / .shape / .device: a cache refresh
             probe, positive = grad_test(stmt.test, self._grad_free_probe) if isinstance(stmt, ast.If) else (None, True)
             start = dict(self.env)
+            cpu = cpu_branch(stmt.test, self.self_name) if isinstance(stmt, ast.If) else None
+            outer_cpu = self.on_cpu
+            if cpu == "body":
+                self.on_cpu = stmt.lineno
             with self._hidden(probe if positive else None):  # if bias.requires_grad: a plain bias never gets here
                 in_body = self._branch(stmt.body, guard, refreshed)
+            self.on_cpu = stmt.lineno if cpu == "else" else outer_cpu
             for attr, before in saved.items():
                 if self.rebound_here.get(attr) is marker:
                     if before is None:
@@ -1401,6 +1457,7 @@ class _MethodEval:
                 self.env = dict(start)  # the else branch starts where the test was, not after the body
             with self._hidden(None if positive else probe):
                 in_else = self._branch(stmt.orelse, "not " + guard, refreshed)
+            self.on_cpu = outer_cpu
             if stmt.orelse and isinstance(stmt, ast.If):
                 self.env = _join_branches(start, after_body, in_body, self.env, in_else)
             self.conditional_reads.pop()
