@@ -222,7 +222,7 @@ class NNParamChecker:
                 if findings is None:
                     view = self._project_view()
                     try:
-                        findings = analyze(self.tree, source, self.extra_bases, project=view)
+                        findings = analyze(self.tree, source, self.extra_bases, project=view, filename=self.filename)
                     finally:
                         if view is not None:
                             view.release()

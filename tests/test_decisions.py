@@ -3527,3 +3527,49 @@ def test_a_use_only_where_the_input_is_on_the_cpu_is_placed(forward, code):
     ).format(forward=textwrap.indent(forward, " " * 8))
     codes = sorted({f.code for f in analyze(ast.parse(source), source=source) if not f.code.startswith("MPR9")})
     assert codes == ([code] if code else []), codes
+
+
+_TEST_MODEL = HEADER + textwrap.dedent(
+    """
+    class AddConst(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = nn.Linear(3, 3)
+            self.const = torch.ones(3)
+        def forward(self, x):
+            return self.lin(x) + self.const
+
+
+    def test_export():
+        m = AddConst().eval()
+        {body}
+    """
+)
+
+
+@pytest.mark.parametrize("filename, body, code", [
+    # a test model only exported or called on the CPU: the consequence never happens (executorch's op tests)
+    ("tests/test_export.py", "torch.export.export(m, (torch.randn(2, 3).to(torch.float32),))", "MPR907"),
+    ("pkg/backends/test/ops/models.py", "m(torch.randn(2, 3))", "MPR907"),
+    ("test_ops.py", "m(torch.randn(2, 3).to(dtype=torch.float16))", "MPR907"),  # a dtype cast of an input
+    ("ops_test.py", "m(torch.randn(2, 3))", "MPR907"),
+    ("conftest.py", "m(torch.randn(2, 3))", "MPR907"),
+    # the test file moves, casts, saves or trains a module: it meets the consequence
+    ("tests/test_export.py", "m.cuda()", "MPR002"),
+    ("tests/test_export.py", "m(torch.randn(2, 3).to(device))", "MPR002"),  # inputs on a device: the model too
+    ("tests/test_export.py", "m.to(torch.float64)", "MPR002"),  # an instance of the file's class cast
+    ("tests/test_export.py", "AddConst().to(torch.half)", "MPR002"),
+    ("tests/test_export.py", "torch.save(m.state_dict(), 'm.pt')", "MPR002"),
+    ("tests/test_export.py", "torch.optim.SGD(m.parameters(), lr=0.1)", "MPR002"),
+    # not test code: a library's class meets users the file does not show
+    ("pkg/models.py", "m(torch.randn(2, 3))", "MPR002"),
+    ("pkg/contest.py", "m(torch.randn(2, 3))", "MPR002"),
+    ("/tmp/pytest-of-me/test_lint0/model.py", "m(torch.randn(2, 3))", "MPR002"),  # a tmp_path directory
+    (None, "m(torch.randn(2, 3))", "MPR002"),
+])
+def test_a_module_its_test_file_never_moves_meets_no_consequence(filename, body, code):
+    source = _TEST_MODEL.format(body=body)
+    findings = analyze(ast.parse(source), source=source, filename=filename)
+    assert [f.code for f in findings] == [code], [f.message for f in findings]
+    if code == "MPR907":
+        assert "a test module" in findings[0].message

@@ -170,3 +170,22 @@ def test_plugin_does_not_import_torch_or_libcst():
         "assert 'torch' not in sys.modules and 'libcst' not in sys.modules, sorted(sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_test_model_the_test_never_moves_is_quiet_in_flake8_and_the_command(tmp_path):
+    """The plugin (a file on disk, and stdin with a display name) and the command tell test code by its path."""
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tests / "test_model.py").write_text(BUGGY + "\n\ndef test_model():\n    M()(torch.ones(3, 3))\n")
+    (tmp_path / "model.py").write_text(BUGGY)
+    out = flake8("--select", "MPR", ".", cwd=tmp_path).stdout
+    assert sorted(line.split(":")[0] for line in out.splitlines()) == ["./model.py"] * 2, out  # MPR002, MPR003
+    out = flake8("--select", "MPR", "-", "--stdin-display-name", "tests/test_model.py",
+                 stdin=BUGGY + "\n\ndef test_model():\n    M()(torch.ones(3, 3))\n").stdout
+    assert out == "", out
+    out = flake8("--select", "MPR", "-", "--stdin-display-name", "tests/test_model.py",
+                 stdin=BUGGY + "\n\ndef test_model():\n    M().cuda()(torch.ones(3, 3))\n").stdout
+    assert codes(out) == ["MPR002", "MPR003"], out  # the 0-dim scale is no finding either way
+    command = subprocess.run([sys.executable, "-m", "flake8_nnparam", "--no-cache", "."], cwd=tmp_path,
+                             capture_output=True, text=True)
+    assert sorted({line.split(":")[0] for line in command.stdout.splitlines()}) == ["./model.py"], command.stdout

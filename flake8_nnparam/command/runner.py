@@ -147,10 +147,10 @@ def check_source(
         if settings.mode == "explain":
             from ..detection.analyzer import analyze_candidates
 
-            report.candidates = analyze_candidates(tree, extra_bases | settings.module_bases, view)
+            report.candidates = analyze_candidates(tree, extra_bases | settings.module_bases, view, filename=where)
             return report
         findings = analyze(tree, source.text, extra_bases | settings.module_bases, project=view,
-                           buffer_style=settings.buffer_style)
+                           buffer_style=settings.buffer_style, filename=where)
         noqa = _noqa_texts(source, findings)
         if project is not None and source.path is not None and source.fallback_reason is None:
             project.store_result(source.path, source.data, source.stat, _result_key(settings), view, findings, noqa)
@@ -182,7 +182,8 @@ def check_source(
     def relint(text: str) -> list[Finding]:
         tree = parse_module(text)
         view = project.view(source.path or source.display, tree) if project is not None else None
-        found = analyze(tree, text, extra_bases | settings.module_bases, project=view, buffer_style=settings.buffer_style)
+        found = analyze(tree, text, extra_bases | settings.module_bases, project=view, buffer_style=settings.buffer_style,
+                        filename=source.path or source.display)
         fake = SourceFile(source.display, None, b"", text, source.encoding)
         return _filter(found, _noqa_texts(fake, found), settings) if found else []
 

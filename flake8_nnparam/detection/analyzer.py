@@ -18,7 +18,8 @@ from .module_classes import ClassInfo, ModuleClassIndex, is_torch_module_name
 from .prefilter import DEFAULT_OFF_BAND, could_hold_findings
 from .container_rules import decide_container
 from .fix_edits import ClassCode, FixBuilder, Target, fix_suffix, no_fix_reason
-from .rule import Decision, Fix
+from .instances import NEVER_MOVED, InstanceFacts
+from .rule import Decision, Fix, silence
 from .rules import RULES_BY_CODE
 from .tensor_rules import decide_lazy_state, decide_tensor
 from .tensors import ExpressionInference, is_number, zero_dim_literal
@@ -1740,6 +1741,7 @@ def _lazy_state(info: ClassInfo, walker: "_ClassWalker") -> dict[str, tuple[Bind
 def _class_candidates(
     info: ClassInfo, inference: ExpressionInference, module_functions, owner_managed: set[str],
     fixes: FixBuilder | None = None, classes: list[ClassInfo] = (), callers: _InFileCallers | None = None,
+    instances: InstanceFacts | None = None,
 ) -> list[Candidate]:
     """Every binding construction makes that could be unregistered state, each with its decision."""
     walker = _ClassWalker(info, inference, module_functions, callers)
@@ -1793,6 +1795,9 @@ def _class_candidates(
     evidence.periodic = view.periodic
     updates = {attr: use for attr, (_, use) in lazy.items()}
     decided = [(b, d) for b in considered if (d := _decide(b, evidence, uses, updates)) is not None]
+    if instances is not None and any(d.reported_by_default for _, d in decided) and instances.never_moved():
+        decided = [(b, silence(NEVER_MOVED, "MPR907", evidence=NEVER_MOVED) if d.reported_by_default else d)
+                   for b, d in decided]
     for binding, decision in _complete_fixes(decided, info, walker, fixes, classes):
         candidates.append(_candidate(info, binding, decision))
     return candidates
@@ -1886,12 +1891,13 @@ def _owner_managed(module_classes: list[ClassInfo]) -> set[str]:
 
 def analyze_candidates(
     tree: ast.AST, extra_bases: frozenset[str] = frozenset(), project=None, source: str | None = None,
-    buffer_style: str = "register_buffer",
+    buffer_style: str = "register_buffer", filename: str | None = None,
 ) -> list[Candidate]:
     """Every candidate of one parsed file with its decision (reported or silenced, and why); with the
     source text, default-on decisions carry their complete fix (edits) or the reason they have none.
 
-    ``project`` (a ``project.FileView``, or None) answers for names defined in other files of the project.
+    ``project`` (a ``project.FileView``, or None) answers for names defined in other files of the project;
+    ``filename`` (the path or display name) tells test code (``instances``).
     """
     body = getattr(tree, "body", [])
     statements = list(iter_statements(body))
@@ -1908,11 +1914,12 @@ def analyze_candidates(
     candidates: list[Candidate] = []
     fixes = FixBuilder(body, source, buffer_style) if source is not None else None
     callers = _InFileCallers(body, imports, {c.node.name for c in module_classes})
+    instances = InstanceFacts(tree, filename)
     try:
         for info in module_classes:
             try:
                 candidates += _class_candidates(
-                    info, inference, module_functions, owner_managed, fixes, module_classes, callers
+                    info, inference, module_functions, owner_managed, fixes, module_classes, callers, instances
                 )
             except Exception:
                 if info.is_module:
@@ -1927,7 +1934,7 @@ def analyze_candidates(
 
 def analyze(
     tree: ast.AST, source: str | None = None, extra_bases: frozenset[str] = frozenset(), project=None,
-    buffer_style: str = "register_buffer",
+    buffer_style: str = "register_buffer", filename: str | None = None,
 ) -> list[Finding]:
     """All findings for one parsed file, sorted by position. Raises only on engine bugs.
 
@@ -1939,7 +1946,7 @@ def analyze(
     if source is not None and not could_hold_findings(source, extra_bases, project is not None):
         return []
     findings: dict[tuple[int, int, str], Finding] = {}
-    for candidate in analyze_candidates(tree, extra_bases, project, source, buffer_style):
+    for candidate in analyze_candidates(tree, extra_bases, project, source, buffer_style, filename):
         if candidate.decision.code is None:
             continue
         finding = _finding(candidate, buffer_style)

@@ -1,0 +1,119 @@
+"""Facts about where a class's instances live, which the class itself cannot show.
+
+A consequence needs something to happen to an instance: a move (``model.to('cuda')``), a cast
+(``.double()``), a save (``state_dict()``) or training (``parameters()`` handed to an optimizer). For a
+library's classes that something is done by users the linter cannot see, so the class's own uses decide.
+A class defined in test code is different: the tests in its file are its users. When the file never moves,
+casts, saves or trains a module, a plain tensor in its test models is exported, traced or compared as it is,
+and nothing can go wrong with it (set T's executorch: 66 findings in test models that are only exported on
+the CPU; tuned sets: torchrl's test mocks and torchao's test utilities).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+
+# A path component that holds tests (exact names: a tmp_path "test_x0" directory is not one)
+_TEST_DIRS = frozenset({"test", "tests", "testing", "unittest", "unittests", "unit_tests", "test_utils"})
+_TEST_FILE = re.compile(r"^(test_.*|.*_test|tests?|conftest)\.py$")
+
+# Module methods whose call on an instance is a move, a cast, a save or training.
+_CONSEQUENCE_METHODS = frozenset(
+    "cuda xpu mps ipu double half bfloat16 to_empty state_dict load_state_dict parameters named_parameters "
+    "buffers named_buffers share_memory".split()
+)
+# torch.save(model), torch.optim.SGD(...), DataParallel(model): the file saves, trains or replicates
+_CONSEQUENCE_CALLEES = frozenset({"save", "DataParallel", "DistributedDataParallel"})
+_DTYPE_NAMES = frozenset(
+    "float float16 float32 float64 half double bfloat16 int int8 int16 int32 int64 long bool uint8 complex64 "
+    "complex128 cfloat cdouble".split()
+)
+
+
+def is_test_path(filename: str | None) -> bool:
+    """``tests/test_ops.py``, ``foo_test.py``, ``conftest.py``, ``pkg/testing/utils.py``: test code."""
+    if not filename:
+        return False
+    parts = os.path.normpath(filename).replace("\\", "/").split("/")
+    return _TEST_FILE.match(parts[-1]) is not None or any(part.lower() in _TEST_DIRS for part in parts[:-1])
+
+
+def _dtype_only(call: ast.Call) -> bool:
+    """``x.to(torch.float16)``, ``x.to(dtype=d)``: a cast that names only a dtype (of an input, in tests)."""
+    if any(k.arg not in ("dtype", "non_blocking", "copy", "memory_format") for k in call.keywords if k.arg):
+        return False
+    for arg in call.args:
+        if isinstance(arg, ast.Attribute) and (arg.attr in _DTYPE_NAMES or arg.attr == "dtype"):
+            continue
+        if isinstance(arg, ast.Name) and "dtype" in arg.id.lower():
+            continue
+        return False
+    return True
+
+
+def moves_a_module(tree: ast.AST) -> str | None:
+    """The first call in the file that moves, casts, saves or trains a module, as text; None if there is none.
+
+    Coarse on purpose, so that it errs towards reporting: any ``.cuda()``, ``.half()``, ``.state_dict()``,
+    ``.parameters()``, ``torch.save``, optimizer, or ``.to(...)`` naming more than a dtype counts, whatever
+    the receiver (``x.to(device)`` of an input usually means the model is moved too). A dtype-only
+    ``.to(torch.float16)`` counts only on an instance of a class of the file (``Model().to(torch.half)``,
+    ``m = Model(); m.to(dtype)``): tests cast their inputs all the time."""
+    classes = {n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
+    instances: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and _constructs(node.value, classes):
+            instances.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if name in _CONSEQUENCE_METHODS and isinstance(func, ast.Attribute):
+            return ast.unparse(node)
+        if name in _CONSEQUENCE_CALLEES or (isinstance(func, ast.Attribute) and _optimizer(func)):
+            return ast.unparse(node)
+        if name == "to" and isinstance(func, ast.Attribute):
+            receiver = func.value
+            if not _dtype_only(node) or _constructs(receiver, classes) or (
+                isinstance(receiver, ast.Name) and receiver.id in instances
+            ):
+                return ast.unparse(node)
+    return None
+
+
+def _constructs(node: ast.AST, classes: set[str]) -> bool:
+    """``Model(...)`` or ``Model(...).eval()``: an instance of a class of the file."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        node = node.func.value  # Model().eval(), Model().to(...)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in classes
+
+
+def _optimizer(func: ast.Attribute) -> bool:
+    """``torch.optim.Adam(...)``, ``optim.SGD(...)``."""
+    value = func.value
+    return (isinstance(value, ast.Name) and value.id == "optim") or (
+        isinstance(value, ast.Attribute) and value.attr == "optim"
+    )
+
+
+class InstanceFacts:
+    """Whether one file's classes are test fixtures nothing moves (asked once per file, lazily)."""
+
+    def __init__(self, tree: ast.AST, filename: str | None) -> None:
+        self.tree = tree
+        self.test_file = is_test_path(filename)
+        self._mover: str | None | bool = False  # not looked for yet
+
+    def never_moved(self) -> bool:
+        """A test file none of whose code moves, casts, saves or trains a module."""
+        if not self.test_file:
+            return False
+        if self._mover is False:
+            self._mover = moves_a_module(self.tree)
+        return self._mover is None
+
+
+NEVER_MOVED = "a test module, and its test file never moves, casts, saves or trains a module"
