@@ -3573,3 +3573,56 @@ def test_a_module_its_test_file_never_moves_meets_no_consequence(filename, body,
     assert [f.code for f in findings] == [code], [f.message for f in findings]
     if code == "MPR907":
         assert "a test module" in findings[0].message
+
+
+@pytest.mark.parametrize("binding, code", [
+    # a fresh Parameter is contiguous and float32: these return the Parameter itself (ipex-llm, lightning-uq-box)
+    ("nn.Parameter(w, requires_grad=False).contiguous()", None),
+    ("nn.Parameter(w, requires_grad=False).float()", None),
+    ("nn.Parameter(w).contiguous()", None),
+    # a move or another cast returns a copy: without grad it is a plain tensor forward uses (a buffer)
+    ("nn.Parameter(w, requires_grad=False).cuda()", "MPR002"),
+    ("nn.Parameter(w, requires_grad=False).double()", "MPR002"),
+    ("nn.Parameter(w).double()", "MPR001"),
+    ("nn.Parameter(w.double()).float()", "MPR001"),  # made float64: .float() copies
+    ("nn.Parameter(torch.zeros(4, 4, dtype=torch.float16) + 1).float()", "MPR001"),
+])
+def test_a_parameter_call_that_returns_itself_stays_a_parameter(binding, code):
+    source = HEADER + textwrap.dedent(
+        """
+        class Linear(nn.Module):
+            def __init__(self, w: torch.Tensor):
+                super().__init__()
+                self.weight = {binding}
+            def forward(self, x):
+                return F.linear(x, self.weight)
+        """
+    ).format(binding=binding)
+    codes = [f.code for f in analyze(ast.parse(source), source=source) if not f.code.startswith("MPR9")]
+    assert codes == ([code] if code else []), codes
+
+
+@pytest.mark.parametrize("other, code", [
+    ("nn.Parameter(torch.zeros(4, 8))", "MPR907"),  # archai's Transformer-XL: shared r_w_bias when given
+    ("torch.zeros(4, 8)", "MPR002"),  # a plain default: nothing says the caller passes a Parameter
+])
+def test_an_argument_whose_other_branch_is_a_parameter_is_the_callers_parameter(other, code):
+    source = HEADER + textwrap.dedent(
+        """
+        from typing import Optional
+
+        class Attention(nn.Module):
+            def __init__(self, r_w_bias: Optional[torch.Tensor] = None):
+                super().__init__()
+                self.qkv = nn.Linear(8, 8)
+                if r_w_bias is None:
+                    self.r_w_bias = {other}
+                else:
+                    self.r_w_bias = r_w_bias
+            def forward(self, x):
+                return self.qkv(x) + self.r_w_bias
+        """
+    ).format(other=other)
+    found = {f.line: f.code for f in analyze(ast.parse(source), source=source)}
+    line = next(i for i, text in enumerate(source.splitlines(), 1) if "self.r_w_bias = r_w_bias" in text)
+    assert found.get(line) == code, found

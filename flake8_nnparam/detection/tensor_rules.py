@@ -369,6 +369,11 @@ def _decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
         return silence(f"{manager} handles it", "MPR905", method=manager)
     if value.complex:
         return silence("a complex tensor: a buffer would lose its imaginary part under .to(dtype)", "MPR904")
+    if value.from_argument and attr in evidence.parameter_attrs:
+        # if r_w_bias is None: self.r_w_bias = nn.Parameter(...) else: self.r_w_bias = r_w_bias: the slot holds a
+        # Parameter, and a caller that passes one shares (ties) its own, which registers itself here too
+        reason = "a caller's Parameter: another binding makes it an nn.Parameter (a shared or tied weight)"
+        return silence(reason, "MPR907", evidence=reason)
     learned = None if (value.frozen or attr in evidence.frozen) else learn_evidence(value, attr, evidence, uses)
     if binding.computed_name and evidence.dynamic_device_aware and learned is None:
         return silence("moved to the device at use through getattr(self, name)", "MPR901", evidence="is moved at use")

@@ -167,6 +167,10 @@ def _module_tensors(source: ast.AST) -> bool:
     )
 
 
+# Float dtypes other than float32 (the default): Parameter(t).float() of one of these is a copy.
+_FLOAT_WIDTHS = {"float64": "float64", "double": "float64", "float16": "float16", "half": "float16",
+                 "bfloat16": "bfloat16"}
+
 class ExpressionInference:
     """Infers values in the context of one file (its imports and Module classes).
 
@@ -196,7 +200,8 @@ class ExpressionInference:
         name = self._dtype_name(dtype_node)
         if name is None:
             return value
-        return value.but(integral=name in tables.INTEGRAL_DTYPES, complex=name in tables.COMPLEX_DTYPES)
+        return value.but(integral=name in tables.INTEGRAL_DTYPES, complex=name in tables.COMPLEX_DTYPES,
+                         float_width=_FLOAT_WIDTHS.get(name, ""))
 
     @staticmethod
     def _kw(call: ast.Call, name: str) -> ast.expr | None:
@@ -307,6 +312,7 @@ class ExpressionInference:
                     random=any(v.random for v in operands),
                     random_init=any(v.random_init for v in operands),
                     pinned=all(v.pinned for v in operands),
+                    float_width=next((v.float_width for v in operands if v.float_width), ""),
                 )
             return None
         if isinstance(node, ast.UnaryOp):
@@ -550,7 +556,8 @@ class ExpressionInference:
             inner = self.infer(call.args[0], env, self_name, attrs) if call.args else None
             grad = self._kw(call, "requires_grad") if len(call.args) < 2 else call.args[1]
             no_grad = qualified in tables.BUFFER_CLASSES or isinstance(grad, ast.Constant) and grad.value is False
-            return Value(PARAM, scalar=inner is not None and inner.kind == TENSOR and inner.scalar, frozen=no_grad)
+            made = inner is not None and inner.kind == TENSOR
+            return Value(PARAM, scalar=made and inner.scalar, frozen=no_grad, float_width=inner.float_width if made else "")
         parts = qualified.split(".")
         last = parts[-1]
         if last in tables.REGISTERING_CONTAINERS and qualified.startswith("torch.nn."):
@@ -699,9 +706,18 @@ class ExpressionInference:
         if base.one_dim and method not in _SHAPE_KEEPING_METHODS:
             base = base.but(one_dim=False)  # t.view(n, n), t.repeat(2, 1), t[None]: no longer a 1-D table
         if receiver.kind == PARAM and not receiver.alias and (
+            method == "contiguous" or (method == "float" and not receiver.float_width)
+        ):
+            # Parameter(w, requires_grad=False).contiguous(), Parameter(masks).float(): a fresh Parameter is
+            # already contiguous, and float32 unless made otherwise, so the call returns the Parameter itself
+            return receiver
+        if receiver.kind == PARAM and not receiver.alias and (
             method in tables.DEVICE_METHODS or method in tables.FLOAT_METHODS
         ):
-            # nn.Parameter(t).cuda() is a plain tensor that requires grad: the intended Parameter is lost.
+            # nn.Parameter(t).cuda() is a plain tensor that requires grad: the intended Parameter is lost
+            # (of a Parameter without grad, a plain tensor: state forward uses).
+            if receiver.frozen:
+                return base.but(requires_grad=False)
             return base.but(requires_grad=True, moved_parameter=method)
         if receiver.kind == PARAM and not receiver.alias and method == "requires_grad_":
             return receiver.but(frozen=not _grad_flag(call))  # the Parameter itself, with or without grad
@@ -722,7 +738,7 @@ class ExpressionInference:
         if method in tables.INTEGRAL_METHODS:
             return base.but(integral=True, complex=False)
         if method in tables.FLOAT_METHODS:
-            return base.but(integral=False, complex=False)
+            return base.but(integral=False, complex=False, float_width=_FLOAT_WIDTHS.get(method, ""))
         if method in tables.COMPLEX_METHODS:
             return base.but(complex=True, integral=False)
         if method in tables.INIT_METHODS:

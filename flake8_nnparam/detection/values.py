@@ -50,6 +50,7 @@ class Value:
     lazy: bool = False  # None at construction; a later method makes it a tensor (running state made lazily)
     moved_parameter: str = ""  # nn.Parameter(t).cuda(): the method that turned the Parameter into a plain copy
     computed_parameter: bool = False  # nn.Parameter(t) * 0.01, nn.Parameter(g).sigmoid(): computed from a new one
+    float_width: str = ""  # a float dtype other than float32 it was made with (float64, float16, bfloat16)
     function: object = None
     items: tuple | None = None  # a tuple literal's values by position, for unpacking
 
