@@ -3554,6 +3554,7 @@ _TEST_MODEL = HEADER + textwrap.dedent(
     ("test_ops.py", "m(torch.randn(2, 3).to(dtype=torch.float16))", "MPR907"),  # a dtype cast of an input
     ("ops_test.py", "m(torch.randn(2, 3))", "MPR907"),
     ("conftest.py", "m(torch.randn(2, 3))", "MPR907"),
+    ("xformers/benchmarks/benchmark_sp24.py", "m(torch.randn(2, 3))", "MPR907"),  # a benchmark drives its own
     # the test file moves, casts, saves or trains a module: it meets the consequence
     ("tests/test_export.py", "m.cuda()", "MPR002"),
     ("tests/test_export.py", "m(torch.randn(2, 3).to(device))", "MPR002"),  # inputs on a device: the model too
@@ -3626,3 +3627,46 @@ def test_an_argument_whose_other_branch_is_a_parameter_is_the_callers_parameter(
     found = {f.line: f.code for f in analyze(ast.parse(source), source=source)}
     line = next(i for i, text in enumerate(source.splitlines(), 1) if "self.r_w_bias = r_w_bias" in text)
     assert found.get(line) == code, found
+
+
+@pytest.mark.parametrize("table, use, code", [
+    # ptlflow's multi-scale loss weights: a 1-D table built over range(), read element by element
+    ("torch.FloatTensor([(w / 2 ** s) for s in range(4)])", "for i, p in enumerate(x):\n    out = out + self.table[i] * p", None),
+    # neuralhydrology's per-target weights, iterated with enumerate
+    ("torch.tensor([1 / n for _ in range(n)])", "for i, weight in enumerate(self.table):\n    out = out + weight * x[i]", None),
+    ("torch.tensor([1.0, 2.0])", "for i, weight in enumerate(self.table):\n    out = out + weight * x[i]", None),
+    # a 2-D table's rows are tensors: they break
+    ("torch.ones(4, 3)", "for i, row in enumerate(self.table):\n    out = out + row * x[i]", "MPR002"),
+    # a comprehension over something else may hold sequences: not known 1-D
+    ("torch.tensor([w for w in ws])", "for i, p in enumerate(x):\n    out = out + self.table[i] * p", "MPR002"),
+])
+def test_elements_of_a_1d_table_from_a_comprehension_or_enumerate_are_0_dim(table, use, code):
+    source = HEADER + textwrap.dedent(
+        """
+        class Loss(nn.Module):
+            def __init__(self, w=1.0, n=4, ws=()):
+                super().__init__()
+                self.proj = nn.Linear(3, 3)
+                self.table = {table}
+            def forward(self, x):
+                x = self.proj(x)
+                out = 0
+        {use}
+                return out
+        """
+    ).format(table=table, use=textwrap.indent(use, " " * 8))
+    codes = [f.code for f in analyze(ast.parse(source), source=source) if not f.code.startswith("MPR9")]
+    assert codes == ([code] if code else []), codes
+
+
+def test_directories_above_the_project_root_do_not_make_test_code(tmp_path):
+    """A project kept in ``~/tests/proj`` is not test code; its own ``tests/`` directory is."""
+    project = tmp_path / "tests" / "proj"
+    (project / "tests").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("")
+    source = _TEST_MODEL.format(body="m(torch.randn(2, 3))")
+    (project / "model.py").write_text(source)
+    (project / "tests" / "helpers.py").write_text(source)
+    assert [f.code for f in analyze(ast.parse(source), source=source, filename=str(project / "model.py"))] == ["MPR002"]
+    in_tests = analyze(ast.parse(source), source=source, filename=str(project / "tests" / "helpers.py"))
+    assert [f.code for f in in_tests] == ["MPR907"]

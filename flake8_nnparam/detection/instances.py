@@ -15,8 +15,11 @@ import ast
 import os
 import re
 
-# A path component that holds tests (exact names: a tmp_path "test_x0" directory is not one)
-_TEST_DIRS = frozenset({"test", "tests", "testing", "unittest", "unittests", "unit_tests", "test_utils"})
+# A path component that holds tests or benchmarks, which drive their own models (exact names: a tmp_path
+# "test_x0" directory is not one)
+_TEST_DIRS = frozenset(
+    {"test", "tests", "testing", "unittest", "unittests", "unit_tests", "test_utils", "benchmark", "benchmarks"}
+)
 _TEST_FILE = re.compile(r"^(test_.*|.*_test|tests?|conftest)\.py$")
 
 # Module methods whose call on an instance is a move, a cast, a save or training.
@@ -33,11 +36,25 @@ _DTYPE_NAMES = frozenset(
 
 
 def is_test_path(filename: str | None) -> bool:
-    """``tests/test_ops.py``, ``foo_test.py``, ``conftest.py``, ``pkg/testing/utils.py``: test code."""
+    """``tests/test_ops.py``, ``foo_test.py``, ``conftest.py``, ``pkg/testing/utils.py``,
+    ``benchmarks/bench_attn.py``: test code. Directories count from the project root down (a project
+    kept in ``~/tests/myproj/`` is not test code)."""
     if not filename:
         return False
-    parts = os.path.normpath(filename).replace("\\", "/").split("/")
+    parts = os.path.normpath(_project_relative(filename)).replace("\\", "/").split("/")
     return _TEST_FILE.match(parts[-1]) is not None or any(part.lower() in _TEST_DIRS for part in parts[:-1])
+
+
+def _project_relative(filename: str) -> str:
+    """The path from the file's project root (``project.find_root``), or as given when it is outside."""
+    from .project import find_root
+
+    try:
+        real = os.path.realpath(os.path.abspath(filename))
+        relative = os.path.relpath(real, find_root(filename))
+    except (OSError, ValueError):
+        return filename
+    return filename if relative.startswith("..") else relative
 
 
 def _dtype_only(call: ast.Call) -> bool:
@@ -104,12 +121,15 @@ class InstanceFacts:
 
     def __init__(self, tree: ast.AST, filename: str | None) -> None:
         self.tree = tree
-        self.test_file = is_test_path(filename)
+        self.filename = filename
+        self._test: bool | None = None
         self._mover: str | None | bool = False  # not looked for yet
 
     def never_moved(self) -> bool:
         """A test file none of whose code moves, casts, saves or trains a module."""
-        if not self.test_file:
+        if self._test is None:
+            self._test = is_test_path(self.filename)
+        if not self._test:
             return False
         if self._mover is False:
             self._mover = moves_a_module(self.tree)

@@ -273,8 +273,8 @@ RULES = (
         "Python control flow or messages, only on the CPU side, only element by element when it is 1-D (`for f "
         "in self.freq_bands`: each `f` is 0-dim and mixes with any device), a cache re-bound before its "
         "construction value is used, a list of parameter-free modules, or read by no method the file shows. Also "
-        "any finding in a module of test code (`test_*.py`, `*_test.py`, `conftest.py`, a `tests/` or `testing/` "
-        "directory) whose file never moves, casts, saves or trains a module (no `.to(device)`, `.cuda()`, "
+        "any finding in a module of test code (`test_*.py`, `*_test.py`, `conftest.py`, a `tests/`, `testing/` or "
+        "`benchmarks/` directory) whose file never moves, casts, saves or trains a module (no `.to(device)`, `.cuda()`, "
         "`.double()`, `.to(dtype)` of an instance, `state_dict()`, `parameters()`, `torch.save` or optimizer): "
         "its tests are its only users, and they export, trace or call it as it is.",
         why="Nothing in the class goes wrong today; it is still missing from `state_dict()` and `.to()`, which "

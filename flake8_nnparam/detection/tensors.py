@@ -674,7 +674,13 @@ class ExpressionInference:
 
     def _flat_numbers(self, node: ast.AST, env: Env, self_name, attrs) -> bool:
         """``[0., -40., -3.]``, ``[lo, hi]`` of numbers: a list or tuple literal of numbers, so
-        ``torch.tensor`` of it is 1-D (not ``[mean, std]`` of two sequences, which is 2-D)."""
+        ``torch.tensor`` of it is 1-D (not ``[mean, std]`` of two sequences, which is 2-D); also a list
+        comprehension over ``range(...)`` of arithmetic (``[w / 2 ** s for s in range(n)]``)."""
+        if isinstance(node, ast.ListComp):
+            return all(
+                isinstance(g.iter, ast.Call) and isinstance(g.iter.func, ast.Name) and g.iter.func.id == "range"
+                for g in node.generators
+            ) and (is_number(node.elt) or _looks_scalar(node.elt))
         if not isinstance(node, (ast.List, ast.Tuple)) or not node.elts:
             return False
         for elt in node.elts:

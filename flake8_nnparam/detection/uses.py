@@ -1468,7 +1468,10 @@ class _MethodEval:
                 and len(it.args) == 1 and isinstance(target, ast.Tuple) and len(target.elts) == 2
             ):
                 self._bind_names(target.elts[0], _EMPTY)
-                self._bind_names(target.elts[1], self.ev(it.args[0]))
+                sources = self.ev(it.args[0])
+                if isinstance(target.elts[1], ast.Name) and _self_attr(it.args[0], self.self_name) in self.view.one_dim:
+                    sources = sources - self.view.one_dim  # for i, w in enumerate(self.weights) (1-D): w is 0-dim
+                self._bind_names(target.elts[1], sources)
                 self._alias_element(target.elts[1], it.args[0])
             elif (  # for s, p in zip(self.shadow, model.parameters()): each name gets its own sequence
                 isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "zip"
