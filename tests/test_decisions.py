@@ -3670,3 +3670,29 @@ def test_directories_above_the_project_root_do_not_make_test_code(tmp_path):
     assert [f.code for f in analyze(ast.parse(source), source=source, filename=str(project / "model.py"))] == ["MPR002"]
     in_tests = analyze(ast.parse(source), source=source, filename=str(project / "tests" / "helpers.py"))
     assert [f.code for f in in_tests] == ["MPR907"]
+
+
+@pytest.mark.parametrize("made, code", [
+    ('torch.zeros(8, device="cpu")', "MPR908"),  # vllm's host-side expert scales, updated in place
+    ('torch.zeros(8, device=torch.device("cpu"))', "MPR908"),
+    ("torch.zeros(8, pin_memory=True)", "MPR908"),  # pinned host staging
+    ('torch.zeros(8).to("cpu")', "MPR908"),
+    ("torch.zeros(8)", "MPR002"),  # the default device: nothing says where it is meant to live
+    ('torch.zeros(8, device="cuda")', "MPR002"),  # hard-coded CUDA is no placement: .to() still leaves it
+])
+def test_a_tensor_made_on_the_cpu_explicitly_is_placed_on_purpose(made, code):
+    source = HEADER + textwrap.dedent(
+        """
+        class Experts(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.proj = nn.Linear(8, 8)
+                self.scales = {made}
+            def record(self, i, s):
+                self.scales[i] = torch.maximum(self.scales[i], s)
+            def forward(self, x):
+                return self.proj(x) * self.scales
+        """
+    ).format(made=made)
+    codes = [f.code for f in analyze(ast.parse(source), source=source)]
+    assert codes == [code], codes

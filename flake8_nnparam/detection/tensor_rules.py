@@ -295,7 +295,9 @@ RULES = (
         "but which construction places on purpose on the device the class is configured with (`device=device`, "
         "`device=self.device`, `.to(pkg.device)`): environments, simulators and samplers built on their target "
         "device; or which a method of the class moves to a device it is given (`def set_device(self, device): "
-        "self.t = self.t.to(device)`), the class's own placement that its flows call. Not `.cuda()` or `.to(\"cuda\")` (hard-coded), not a device read off a tensor (`x.device`), and "
+        "self.t = self.t.to(device)`), the class's own placement that its flows call; or made on the CPU "
+        "explicitly (`device=\"cpu\"`, `torch.device(\"cpu\")`, `pin_memory=True`, `.to(\"cpu\")`): host-side "
+        "staging and counters kept off the accelerator on purpose. Not `.cuda()` or `.to(\"cuda\")` (hard-coded), not a device read off a tensor (`x.device`), and "
         "not a constructor argument `device=None`: that is PyTorch's factory convention (`nn.Linear(..., "
         "device=None)`), where the module is built on the default device and moved with `.to()`. A class "
         "that keeps the device of a tensor it was given (`self.device = weight.device`) is placed where "
@@ -313,6 +315,7 @@ RULES = (
     ),
 )
 _CONFIGURED_DEVICE = "the device the class is configured with"
+_EXPLICIT_CPU = 'the CPU on purpose (device="cpu", pin_memory=True or .to("cpu") at construction)'
 
 
 def learn_evidence(value, attr: str, evidence, uses: AttrUses) -> str | None:
@@ -391,6 +394,8 @@ def _decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
                         Fix("parameter"), line)
     if value.pinned and (uses.updated is not None or uses.breaks is not None):
         return silence(f"placed on {_CONFIGURED_DEVICE}", "MPR908", placement=_CONFIGURED_DEVICE)
+    if value.on_cpu and (uses.updated is not None or uses.breaks is not None):
+        return silence(f"placed on {_EXPLICIT_CPU}", "MPR908", placement=_EXPLICIT_CPU)
     if uses.updated is not None and uses.reset is None and uses.stale_read is not None:
         where = uses.updated.where()
         fields = {"evidence": where, "consequence": LOST_CONSEQUENCE, "persistent": "", "alternative": ""}

@@ -167,6 +167,17 @@ def _module_tensors(source: ast.AST) -> bool:
     )
 
 
+
+def _cpu_device(node: ast.AST | None) -> bool:
+    """``"cpu"`` or ``torch.device("cpu")``: the CPU named explicitly."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "device" and node.args:
+        node = node.args[0]
+    return isinstance(node, ast.Constant) and node.value == "cpu"
+
+
+def _true(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
 # Float dtypes other than float32 (the default): Parameter(t).float() of one of these is a copy.
 _FLOAT_WIDTHS = {"float64": "float64", "double": "float64", "float16": "float16", "half": "float16",
                  "bfloat16": "bfloat16"}
@@ -549,6 +560,8 @@ class ExpressionInference:
             self._kw(call, "device"), env, self_name, attrs
         ):
             return value.but(pinned=True)
+        if value is not None and value.kind == TENSOR and (_cpu_device(self._kw(call, "device")) or _true(self._kw(call, "pin_memory"))):
+            return value.but(on_cpu=True)
         return value
 
     def _torch_value(self, qualified: str, call: ast.Call, env: Env, self_name, attrs) -> Value | None:
@@ -697,6 +710,8 @@ class ExpressionInference:
             return value
         if method == "to":
             targets = [*call.args, *(kw.value for kw in call.keywords if kw.arg in ("device", "other"))]
+            if any(_cpu_device(t) for t in targets):
+                return value.but(on_cpu=True, pinned=False)  # .to("cpu"): kept on the CPU on purpose
             devices = [self.infer(t, env, self_name, attrs) for t in targets]
             devices = [d for d in devices if d is not None and d.kind in (DEVICE, TENSOR, PARAM)]
             if devices or any(isinstance(t, ast.Constant) and isinstance(t.value, str) for t in targets):

@@ -35,6 +35,7 @@ class Value:
     # Placed at construction on a device the class is configured with (``device=device``, ``.to(self.device)``,
     # ``device=pkg.device``), not the default device, not one read off a tensor, not a hard-coded "cuda".
     pinned: bool = False
+    on_cpu: bool = False  # made on the CPU on purpose: device="cpu", torch.device("cpu"), pin_memory=True, .to("cpu")
     # Containers (mutable: filling a container after binding updates the one object).
     container: str | None = None  # "list", "tuple", "dict", "set"; "distribution": a torch.distributions object
     distribution: str = ""  # the distribution's class (Normal) when ``container == "distribution"``
