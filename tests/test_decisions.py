@@ -3696,3 +3696,31 @@ def test_a_tensor_made_on_the_cpu_explicitly_is_placed_on_purpose(made, code):
     ).format(made=made)
     codes = [f.code for f in analyze(ast.parse(source), source=source)]
     assert codes == [code], codes
+
+
+def test_a_name_nn_module_defines_gets_no_fix():
+    """executorch's ``self.modules = [...]``: as an nn.ModuleList it lands in _modules and ``self.modules`` is the
+    method again (the constructor's ``zip(self.modules, ...)`` raises); register_buffer("to", ...) raises."""
+    torch = pytest.importorskip("torch")
+    source = HEADER + textwrap.dedent(
+        """
+        class Composite(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.modules = [nn.Linear(3, 3), nn.Linear(3, 3)]
+                self.to = torch.ones(3)
+            def forward(self, x):
+                for m in self.modules:
+                    x = m(x)
+                return x * self.to
+        """
+    )
+    findings = {f.attr: f for f in analyze(ast.parse(source), source=source)}
+    assert {a: f.code for a, f in findings.items()} == {"modules": "MPR003", "to": "MPR002"}
+    for attr, finding in findings.items():
+        assert finding.fix is None and f"shadows nn.Module.{attr}" in finding.message, finding.message
+    module = torch.nn.Module()
+    with pytest.raises(KeyError, match="already exists"):
+        module.register_buffer("to", torch.ones(3))
+    module.modules = torch.nn.ModuleList([torch.nn.Linear(3, 3)])
+    assert callable(module.modules) and not isinstance(module.modules, torch.nn.ModuleList)

@@ -410,6 +410,12 @@ class FixBuilder:
         try:
             if receiver is None or function is None:
                 raise NoFix("bound outside a function the engine can rewrite")
+            clash = next((t.attr for t in targets if t.attr in tables.MODULE_ATTRIBUTES), None)
+            if clash is not None:
+                # register_buffer("modules", ...) raises "attribute already exists"; an nn.ModuleList assigned
+                # to self.modules goes into _modules, and self.modules is the method again
+                raise NoFix(f"the name shadows nn.Module.{clash}: registered under it, the method wins or "
+                            "registering raises; rename the attribute first")
             return self._build(stmt, function, receiver, in_method, targets, code), ""
         except NoFix as exc:
             return None, str(exc)
