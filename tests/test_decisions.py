@@ -3724,3 +3724,77 @@ def test_a_name_nn_module_defines_gets_no_fix():
         module.register_buffer("to", torch.ones(3))
     module.modules = torch.nn.ModuleList([torch.nn.Linear(3, 3)])
     assert callable(module.modules) and not isinstance(module.modules, torch.nn.ModuleList)
+
+
+@pytest.mark.parametrize("layers, code", [
+    ("[nn.Linear(4, 4) for _ in range(3)]", "MPR003"),  # openhgnn's DHNE: moved at use, never trained
+    ("[nn.Dropout(0.1) for _ in range(3)]", "MPR003"),  # moved at use, but .eval() never reaches them
+    ("[nn.ReLU() for _ in range(3)]", None),  # nothing to train, save or switch
+])
+def test_modules_the_class_moves_itself_are_still_missed_by_parameters(layers, code):
+    source = HEADER + textwrap.dedent(
+        """
+        class AutoEncoder(nn.Module):
+            def __init__(self, device):
+                super().__init__()
+                self.device = device
+                self.layers = {layers}
+                self.out = nn.Linear(4, 1)
+            def forward(self, x):
+                for i in range(3):
+                    x = self.layers[i].to(self.device)(x.to(self.device))
+                return self.out(x)
+        """
+    ).format(layers=layers)
+    findings = [f for f in analyze(ast.parse(source), source=source) if not f.code.startswith("MPR9")]
+    assert [f.code for f in findings] == ([code] if code else []), [f.message for f in findings]
+    if code and "Linear" in layers:
+        assert "never trains them" in findings[0].message and ".to() miss" not in findings[0].message
+
+
+def test_a_list_whose_modules_a_sequential_registers_through_a_local_is_an_alias():
+    """FrEIA's i-ResNet block: the layers also go into an nn.Sequential through a local (interleaved with ELUs),
+    so parameters() and state_dict() hold them; the list is only an alias."""
+    source = HEADER + textwrap.dedent(
+        """
+        class IResNetBlock(nn.Module):
+            def __init__(self, n, device):
+                super().__init__()
+                self.device = device
+                self.layers = [nn.Linear(n, n) for _ in range(3)]
+                elus = [nn.ELU() for _ in range(3)]
+                module_list = sum(zip(self.layers, elus), ())[:-1]
+                self.residual = nn.Sequential(*module_list)
+            def correct(self):
+                for i in range(len(self.layers)):
+                    self.layers[i].weight.data *= 0.9
+            def forward(self, x):
+                return x + self.residual(x.to(self.device))
+        """
+    )
+    assert [f.code for f in analyze(ast.parse(source), source=source) if not f.code.startswith("MPR9")] == []
+
+
+@pytest.mark.parametrize("construction, code", [
+    # kornia's DeDoDe: "ugly hack to not show parameters to DDP", a frozen DINOv2 in a one-element list
+    ("backbone = nn.Linear(4, 4).eval()\nself.backbone = [backbone]", None),
+    ("self.backbone = [teacher]", None),  # a teacher given by the caller, kept out of the student's parameters
+    # a list built with its layers, or one the class grows, is a container of layers
+    ("self.backbone = [nn.Linear(4, 4)]", "MPR003"),
+    ("backbone = nn.Linear(4, 4)\nself.backbone = [backbone]\nself.backbone.append(nn.Linear(4, 4))", "MPR003"),
+    ("a, b = nn.Linear(4, 4), nn.Linear(4, 4)\nself.backbone = [a, b]", "MPR003"),
+])
+def test_a_one_element_list_around_a_module_hides_it_on_purpose(construction, code):
+    source = HEADER + textwrap.dedent(
+        """
+        class Encoder(nn.Module):
+            def __init__(self, teacher=None):
+                super().__init__()
+                self.head = nn.Linear(4, 4)
+        {construction}
+            def forward(self, x):
+                return self.head(self.backbone[0](x))
+        """
+    ).format(construction=textwrap.indent(construction, " " * 8))
+    codes = [f.code for f in analyze(ast.parse(source), source=source) if not f.code.startswith("MPR9")]
+    assert codes == ([code] if code else []), codes

@@ -176,6 +176,7 @@ class _Evidence:
         self.registered: set[str] = set()
         self.dynamic_registration = False
         self.parameter_attrs: set[str] = set()
+        self._local_attrs: dict[str, set[str]] = {}  # per scanned method: locals made of self attributes
         self.device_aware: set[str] = set()
         self.learn_hints_grad: set[str] = set()  # .requires_grad_(), .requires_grad = True
         self.learn_hints_init: set[str] = set()  # nn.init.*(self.w), self.w.data.uniform_() during construction
@@ -209,6 +210,7 @@ class _Evidence:
             and not any(isinstance(n, ast.Attribute) and n.attr == "__init__" for n in _walk(init))
         )
         self._info = info
+        self.class_node = info.node
         self._construction = construction
         self._imports = imports
         self._project = None  # set by the caller: a project.FileView for bases in other files
@@ -342,6 +344,12 @@ class _Evidence:
             for node in _walk(method):
                 if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)) and node is not method:
                     self._scan_runtime_reads(node, self_name)
+        # locals made of self attributes: module_list = sum(zip(self.layers, elus), ()); nn.Sequential(*module_list)
+        self._local_attrs = {
+            target.id: {a for n in ast.walk(node.value) if (a := _self_attr(n, self_name))}
+            for node in _walk(method) if isinstance(node, ast.Assign)
+            for target in node.targets if isinstance(target, ast.Name)
+        } if in_construction else {}
         for node in _walk(method):
             if isinstance(node, ast.Call):
                 self._scan_call(node, self_name, in_construction, imports)
@@ -533,6 +541,9 @@ class _Evidence:
             ):  # nn.ModuleList(self.blocks), nn.Parameter(self.w); F.conv1d(x, self.w) only computes with it
                 for arg in call.args:
                     self.wrapped |= _joined_self_attrs(arg, self_name)
+                    local = arg.value if isinstance(arg, ast.Starred) else arg
+                    if isinstance(local, ast.Name) and qualified.rsplit(".", 1)[-1] in tables.REGISTERING_CONTAINERS:
+                        self.wrapped |= self._local_attrs.get(local.id, set())
             if qualified.startswith("torch.optim.") and qualified.rsplit(".", 1)[-1][:1].isupper() or (
                 qualified == "torch.autograd.grad"
             ):  # optim.Adam(self.weights + self.biases), torch.autograd.grad(loss, self.weights)

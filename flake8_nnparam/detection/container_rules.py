@@ -8,12 +8,18 @@ never trained. Tensors are judged by their uses, exactly like plain tensor attri
 
 from __future__ import annotations
 
+import ast
+
 from .rule import HEADER, Decision, Fix, Rule, silence
 from .tensor_rules import LOST_CONSEQUENCE, RANDOM_CONSEQUENCE, device_consequence, drawn_again_on_load
 from .uses import AttrUses, effective_breaks
 from .values import MODULE, PARAM, TENSOR
 
 WEIGHTS_CONSEQUENCE = "parameters(), state_dict() and .to() miss their weights, and .eval() never reaches them"
+PLACED_WEIGHTS_CONSEQUENCE = (
+    "parameters() and state_dict() miss their weights (the class moves each module itself, but an optimizer built "
+    "from parameters() never trains them and a checkpoint drops them), and .eval() never reaches them"
+)
 MODE_CONSEQUENCE = "model.eval() never reaches them, so they keep their training behaviour (dropout stays active)"
 NEVER_TRAINED = "parameters() and the optimizer never see them, so they are never trained, and state_dict() and .to() skip them"
 
@@ -180,8 +186,10 @@ def decide_container(binding, evidence, uses: AttrUses | None) -> Decision:
     if value.container == "distribution":
         return _distribution(binding, evidence, uses or AttrUses(), unused)
     if MODULE in value.elements:
-        if attr in evidence.device_aware:
-            return silence("the class places each module itself at use", "MPR907", evidence="it places each module itself")
+        if _hidden_on_purpose(binding, evidence):
+            reason = ("a one-element list around a module built or given before: the known way to keep it out of "
+                      "parameters(), state_dict() and DDP on purpose (a frozen backbone, a teacher)")
+            return silence(reason, "MPR907", evidence=reason)
         if unused:
             return silence("never read after construction", "MPR906")
         states = value.module_states or {"stateful"}
@@ -190,6 +198,10 @@ def decide_container(binding, evidence, uses: AttrUses | None) -> Decision:
             return silence(reason, "MPR907", evidence=reason)
         stateful = "stateful" in states
         consequence = WEIGHTS_CONSEQUENCE if stateful else MODE_CONSEQUENCE
+        if stateful and attr in evidence.device_aware:
+            # self.encodeds[i].to(self.device)(x): moved at use, but the optimizer built from parameters() and
+            # state_dict() still miss the weights (openhgnn's DHNE auto-encoder, set U)
+            consequence = PLACED_WEIGHTS_CONSEQUENCE
         if is_dict:
             keys = f"; state_dict gains keys {attr}.<key>.*" if stateful else ""
             return Decision("MPR004", consequence, {"consequence": consequence, "keys": keys},
@@ -209,6 +221,24 @@ def decide_container(binding, evidence, uses: AttrUses | None) -> Decision:
     if TENSOR in value.elements:
         return _tensor_container(binding, evidence, uses or AttrUses(), shown, unused)
     return silence("holds no modules, Parameters or tensors")
+
+
+def _hidden_on_purpose(binding, evidence) -> bool:
+    """``self.backbone = [backbone]``: one module, made or given earlier, in a list the class never grows (kornia's
+    DeDoDe hides its DINOv2 from DDP so). A list built with the modules it holds (``[nn.Linear(...)]``) or grown
+    later is a container of layers."""
+    value = getattr(binding.stmt, "value", None)
+    if not isinstance(value, (ast.List, ast.Tuple)) or len(value.elts) != 1 or not isinstance(value.elts[0], ast.Name):
+        return False
+    attr = binding.attr
+    for node in ast.walk(evidence.class_node):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
+            "append", "extend", "insert", "__iadd__"
+        ) and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == attr:
+            return False
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Attribute) and node.target.attr == attr:
+            return False
+    return True
 
 
 def _tensor_container(binding, evidence, uses: AttrUses, shown: str, unused: bool) -> Decision:
