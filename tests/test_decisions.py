@@ -3798,3 +3798,28 @@ def test_a_one_element_list_around_a_module_hides_it_on_purpose(construction, co
     ).format(construction=textwrap.indent(construction, " " * 8))
     codes = [f.code for f in analyze(ast.parse(source), source=source) if not f.code.startswith("MPR9")]
     assert codes == ([code] if code else []), codes
+
+
+@pytest.mark.parametrize("told, code", [
+    ('torch.device("cuda:%d" % gpu_id)', "MPR908"),  # openhgnn's SkipGram.set_device(self, gpu_id)
+    ('f"cuda:{gpu_id}"', "MPR908"),
+    ("torch.device(gpu_id)", "MPR908"),
+    ('torch.device("cuda:0")', "MPR002"),  # a hard-coded device is not the one the method is told
+])
+def test_a_mover_told_a_device_number_places_by_design(told, code):
+    source = HEADER + textwrap.dedent(
+        """
+        class SkipGram(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lin = nn.Linear(3, 3)
+                self.table = torch.ones(3)
+            def set_device(self, gpu_id):
+                self.device = {told}
+                self.table = self.table.to(self.device)
+            def forward(self, x):
+                return self.lin(x) * self.table
+        """
+    ).format(told=told)
+    (finding,) = analyze(ast.parse(source), source=source)
+    assert finding.code == code, finding.message

@@ -517,6 +517,18 @@ def _same_tree(a: ast.AST, b: ast.AST) -> bool:
     return True
 
 
+def _told_device(value: ast.AST, params: frozenset[str]) -> bool:
+    """``device``, ``torch.device(device)``, ``torch.device("cuda:%d" % gpu_id)``, ``f"cuda:{gpu_id}"``: a device
+    made from a parameter of the method (openhgnn's ``set_device(self, gpu_id)``)."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "device" and value.args:
+        value = value.args[0]
+    if isinstance(value, ast.Name):
+        return value.id in params
+    if isinstance(value, (ast.JoinedStr, ast.BinOp)):  # f"cuda:{gpu_id}", "cuda:%d" % gpu_id, "cuda:" + str(i)
+        return any(isinstance(n, ast.Name) and n.id in params for n in ast.walk(value))
+    return False
+
+
 def _moved_to_parameter(call: ast.Call, params: frozenset[str], told: set[str]) -> bool:
     """``t.to(device)`` / ``t.cuda(device)`` / ``t.to(device=device)`` with ``device`` a parameter of the method,
     or an attribute the method set from one (``self.device = device; self.t = self.t.to(self.device)``): the
@@ -1401,8 +1413,8 @@ class _MethodEval:
                 if not self.forward_like and _moved_to_parameter(stmt.value, self.params - {self.self_name}, self.told):
                     self._note({carried}, "moved_by", stmt.lineno, f"is moved by {self.method}()")
             told = _self_attr(stmt.targets[0], self.self_name) if len(stmt.targets) == 1 else None
-            if told and isinstance(stmt.value, ast.Name) and stmt.value.id in self.params:
-                self.told.add(told)  # self.device = device: the device this method is told
+            if told and _told_device(stmt.value, self.params - {self.self_name}):
+                self.told.add(told)  # self.device = device / torch.device(f"cuda:{gpu_id}"): the device it is told
         elif isinstance(stmt, ast.AnnAssign):
             if stmt.value is not None:
                 self._assign(stmt.target, self.ev(stmt.value), stmt)
