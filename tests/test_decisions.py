@@ -3823,3 +3823,40 @@ def test_a_mover_told_a_device_number_places_by_design(told, code):
     ).format(told=told)
     (finding,) = analyze(ast.parse(source), source=source)
     assert finding.code == code, finding.message
+
+
+@pytest.mark.parametrize("member, base, code", [
+    # a project activation with a threshold: nothing for parameters() or state_dict() to miss
+    ("self.threshold = threshold", "nn.Module", None),
+    ("self.act = nn.Hardtanh(-1, 1)", "nn.Module", None),
+    ("self.drop = nn.Dropout(0.1)", "nn.Module", "MPR003"),  # .eval() never reaches the dropout
+    ("self.scale = nn.Parameter(torch.ones(1))", "nn.Module", "MPR003"),
+    ("self.register_buffer('b', torch.ones(1))", "nn.Module", "MPR003"),
+    ("self.inner = inner", "nn.Module", "MPR003"),  # an argument that may be a module with weights
+    ("self.loss = nn.CrossEntropyLoss(class_weights)", "nn.Module", "MPR003"),  # a weight by position
+    ("self.threshold = threshold", "SomeBase", "MPR003"),  # a base the file does not show
+])
+def test_a_list_of_project_modules_that_hold_nothing_loses_nothing(member, base, code):
+    source = HEADER + textwrap.dedent(
+        """
+        class CustomRelu({base}):
+            def __init__(self, threshold=0.0, inner=None, class_weights=None):
+                super().__init__()
+                {member}
+            def forward(self, x):
+                return torch.clamp(x, min=0.0)
+
+
+        class Post(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.fns = [CustomRelu(0.5) for _ in range(n)]
+            def forward(self, x):
+                for f in self.fns:
+                    x = f(x)
+                return x
+        """
+    ).format(member=member, base=base)
+    found = [f for f in analyze(ast.parse(source), source=source, extra_bases=frozenset({"SomeBase"}))
+             if f.attr == "fns" and not f.code.startswith("MPR9")]
+    assert [f.code for f in found] == ([code] if code else []), [f.message for f in found]

@@ -192,6 +192,15 @@ class ModuleClassIndex:
         """The Modules, and the classes whose bases only the project index can tell (``is_module`` asks)."""
         return [c for c in self.classes if c.may_be_module()]
 
+    def state_of(self, name: str) -> str:
+        """What an instance of the in-file Module class ``name`` holds: "stateless" (nothing ``parameters()`` or
+        ``state_dict()`` would see, no train/eval behaviour), "mode" (only Dropout-like sub-modules) or
+        "stateful" (also whenever the class, a base or a value it keeps cannot be told)."""
+        infos = self.by_name.get(name, [])
+        if len(infos) != 1:
+            return "stateful"
+        return _class_state(infos[0], self.imports, set())
+
     def is_module_class_name(self, name: str) -> bool:
         """A class of this file that is a Module, or a configured / project-wide Module class."""
         if name in self.by_name:
@@ -199,3 +208,77 @@ class ModuleClassIndex:
         if name in self.extra_names:
             return True
         return self.project is not None and name[:1].isupper() and self.project.is_module(name)
+
+
+_STATE_CALLS = frozenset({"register_buffer", "register_parameter", "add_module", "register_module"})
+
+
+def _class_state(info: ClassInfo, imports: ImportTable, seen: set[int]) -> str:
+    """``state_of`` for one class: its own methods and its in-file bases; any other base but nn.Module is unknown."""
+    if id(info) in seen:
+        return "stateful"
+    seen.add(id(info))
+    for base in info.bases:
+        qualified = imports.qualify(base.value if isinstance(base, ast.Subscript) else base)
+        if qualified in ("torch.nn.Module", "torch.nn.modules.module.Module"):
+            continue
+        if not (isinstance(base, ast.Name) and any(b.node.name == base.id for b in info.in_file_bases)):
+            return "stateful"
+    states = {_class_state(b, imports, seen) for b in info.in_file_bases}
+    for func in info.methods.values():
+        states.add(_method_state(func, imports))
+    return "stateful" if "stateful" in states else "mode" if "mode" in states else "stateless"
+
+
+def _method_state(func, imports: ImportTable) -> str:
+    """Whether a method of a class can give it state: a registration, a Parameter, or a value kept on ``self``
+    that could be a module (anything but numbers, strings, flags and arguments that default to them)."""
+    args = func.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults = dict(zip([a.arg for a in positional[len(positional) - len(args.defaults):]], args.defaults))
+    defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    simple = {
+        a.arg for a in [*positional, *args.kwonlyargs]
+        if (isinstance(defaults.get(a.arg), ast.Constant) and isinstance(defaults[a.arg].value, (int, float, str, bool)))
+        or (isinstance(a.annotation, ast.Name) and a.annotation.id in ("int", "float", "str", "bool"))
+    }
+    receiver = positional[0].arg if positional else None
+    state = "stateless"
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in _STATE_CALLS or (imports.qualify(node.func) or "") in tables.PARAMETER_CLASSES:
+                return "stateful"
+        if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if not any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == receiver for t in targets):
+            continue
+        kept = _kept_state(node.value, simple, imports)
+        if kept == "stateful":
+            return "stateful"
+        if kept == "mode":
+            state = "mode"
+    return state
+
+
+def _kept_state(value: ast.AST, simple: set[str], imports: ImportTable) -> str:
+    """What a value kept on ``self`` adds: a number, string, flag or simple argument adds nothing; a torch
+    activation adds nothing, a dropout a mode; anything else may be a module with weights."""
+    if isinstance(value, ast.Constant) or (isinstance(value, ast.Name) and value.id in simple):
+        return "stateless"
+    if isinstance(value, (ast.BinOp, ast.UnaryOp)) and all(
+        isinstance(n, (ast.Constant, ast.Name, ast.operator, ast.unaryop, ast.expr_context, ast.BinOp, ast.UnaryOp))
+        and (not isinstance(n, ast.Name) or n.id in simple)
+        for n in ast.walk(value)
+    ):
+        return "stateless"
+    if isinstance(value, ast.Call) and not any(k.arg in tables.WEIGHTED_LOSS_KEYWORDS for k in value.keywords):
+        last = (imports.qualify(value.func) or "").rsplit(".", 1)[-1]
+        if last.endswith("Loss") and value.args and last not in ("CTCLoss", "TripletMarginLoss"):
+            return "stateful"  # nn.CrossEntropyLoss(class_weights): a weight given by position
+        if (imports.qualify(value.func) or "").startswith("torch.nn.") and last in tables.STATELESS_MODULES:
+            return "stateless"
+        if (imports.qualify(value.func) or "").startswith("torch.nn.") and last in tables.MODE_MODULES:
+            return "mode"
+    return "stateful"

@@ -446,7 +446,7 @@ class ExpressionInference:
             return Value(MODULE)
         if isinstance(func, ast.Name):
             if self.index.is_module_class_name(func.id) and func.id not in env:
-                return Value(MODULE)
+                return Value(MODULE, module_state=self.index.state_of(func.id))  # an in-file class: what it holds
             if func.id in ("int", "float", "len", "round", "abs", "min", "max", "sum") and func.id not in env:
                 args = [self.infer(a, env, self_name, attrs) for a in call.args]
                 if func.id in ("int", "float", "len", "round") or all(a is not None and a.kind == NUMBER for a in args):
