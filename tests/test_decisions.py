@@ -3554,6 +3554,9 @@ _TEST_MODEL = HEADER + textwrap.dedent(
     ("test_ops.py", "m(torch.randn(2, 3).to(dtype=torch.float16))", "MPR907"),  # a dtype cast of an input
     ("ops_test.py", "m(torch.randn(2, 3))", "MPR907"),
     ("conftest.py", "m(torch.randn(2, 3))", "MPR907"),
+    ("tests/test_export.py", "m(torch.randn(2, 3).to(self.dtype[0]))", "MPR907"),  # a dtype from a table
+    ("tests/test_export.py", "AddConst().to(memory_format=torch.channels_last)", "MPR907"),  # a layout only
+    ("tests/test_export.py", "torch.export.save(torch.export.export(m, (x,)), 'm.pt2')", "MPR907"),  # a program
     ("xformers/benchmarks/benchmark_sp24.py", "m(torch.randn(2, 3))", "MPR907"),  # a benchmark drives its own
     # the test file moves, casts, saves or trains a module: it meets the consequence
     ("tests/test_export.py", "m.cuda()", "MPR002"),
@@ -3561,11 +3564,13 @@ _TEST_MODEL = HEADER + textwrap.dedent(
     ("tests/test_export.py", "m.to(torch.float64)", "MPR002"),  # an instance of the file's class cast
     ("tests/test_export.py", "AddConst().to(torch.half)", "MPR002"),
     ("tests/test_export.py", "torch.save(m.state_dict(), 'm.pt')", "MPR002"),
+    ("tests/test_export.py", "torch.save(m, 'm.pt')", "MPR002"),
     ("tests/test_export.py", "torch.optim.SGD(m.parameters(), lr=0.1)", "MPR002"),
     # not test code: a library's class meets users the file does not show
     ("pkg/models.py", "m(torch.randn(2, 3))", "MPR002"),
     ("pkg/contest.py", "m(torch.randn(2, 3))", "MPR002"),
-    ("/tmp/pytest-of-me/test_lint0/model.py", "m(torch.randn(2, 3))", "MPR002"),  # a tmp_path directory
+    ("/tmp/pytest-of-me/test_lint0/model.py", "m(torch.randn(2, 3))", "MPR002"),  # above the project root
+    ("test_repo/pkg/model.py", "m(torch.randn(2, 3))", "MPR002"),  # a checkout named test_*, not test code
     (None, "m(torch.randn(2, 3))", "MPR002"),
 ])
 def test_a_module_its_test_file_never_moves_meets_no_consequence(filename, body, code):

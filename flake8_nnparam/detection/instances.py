@@ -15,8 +15,8 @@ import ast
 import os
 import re
 
-# A path component that holds tests or benchmarks, which drive their own models (exact names: a tmp_path
-# "test_x0" directory is not one)
+# A path component that holds tests or benchmarks, which drive their own models. Exact names only: the
+# directory flake8 runs in may sit above the project (a checkout named test_repo/, a tmp_path test_x0/).
 _TEST_DIRS = frozenset(
     {"test", "tests", "testing", "unittest", "unittests", "unit_tests", "test_utils", "benchmark", "benchmarks"}
 )
@@ -27,8 +27,8 @@ _CONSEQUENCE_METHODS = frozenset(
     "cuda xpu mps ipu double half bfloat16 to_empty state_dict load_state_dict parameters named_parameters "
     "buffers named_buffers share_memory".split()
 )
-# torch.save(model), torch.optim.SGD(...), DataParallel(model): the file saves, trains or replicates
-_CONSEQUENCE_CALLEES = frozenset({"save", "DataParallel", "DistributedDataParallel"})
+# DataParallel(model): the file replicates a module (torch.save and optimizers: see moves_a_module)
+_CONSEQUENCE_CALLEES = frozenset({"DataParallel", "DistributedDataParallel"})
 _DTYPE_NAMES = frozenset(
     "float float16 float32 float64 half double bfloat16 int int8 int16 int32 int64 long bool uint8 complex64 "
     "complex128 cfloat cdouble".split()
@@ -62,12 +62,18 @@ def _dtype_only(call: ast.Call) -> bool:
     if any(k.arg not in ("dtype", "non_blocking", "copy", "memory_format") for k in call.keywords if k.arg):
         return False
     for arg in call.args:
-        if isinstance(arg, ast.Attribute) and (arg.attr in _DTYPE_NAMES or arg.attr == "dtype"):
+        root = arg.value if isinstance(arg, ast.Subscript) else arg  # self.dtype[i]
+        if isinstance(root, ast.Attribute) and (root.attr in _DTYPE_NAMES or "dtype" in root.attr.lower()):
             continue
-        if isinstance(arg, ast.Name) and "dtype" in arg.id.lower():
+        if isinstance(root, ast.Name) and "dtype" in root.id.lower():
             continue
         return False
     return True
+
+
+def _layout_only(call: ast.Call) -> bool:
+    """``m.to(memory_format=torch.channels_last)``: no device and no dtype, only a layout."""
+    return not call.args and bool(call.keywords) and all(k.arg in ("memory_format", "non_blocking", "copy") for k in call.keywords)
 
 
 def moves_a_module(tree: ast.AST) -> str | None:
@@ -92,7 +98,9 @@ def moves_a_module(tree: ast.AST) -> str | None:
             return ast.unparse(node)
         if name in _CONSEQUENCE_CALLEES or (isinstance(func, ast.Attribute) and _optimizer(func)):
             return ast.unparse(node)
-        if name == "to" and isinstance(func, ast.Attribute):
+        if name == "save" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "torch":
+            return ast.unparse(node)  # torch.save(...), not torch.export.save(program) or a recorder's .save()
+        if name == "to" and isinstance(func, ast.Attribute) and not _layout_only(node):
             receiver = func.value
             if not _dtype_only(node) or _constructs(receiver, classes) or (
                 isinstance(receiver, ast.Name) and receiver.id in instances
