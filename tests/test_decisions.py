@@ -3865,3 +3865,31 @@ def test_a_list_of_project_modules_that_hold_nothing_loses_nothing(member, base,
     found = [f for f in analyze(ast.parse(source), source=source, extra_bases=frozenset({"SomeBase"}))
              if f.attr == "fns" and not f.code.startswith("MPR9")]
     assert [f.code for f in found] == ([code] if code else []), [f.message for f in found]
+
+
+@pytest.mark.parametrize("elements, fixed", [
+    ("[nn.Linear(3, 3), 0.5]", False),  # anemoi's postprocessors: modules, functions and floats together
+    ("[nn.Linear(3, 3), F.relu]", False),
+    ("[nn.Linear(3, 3), lambda x: x]", False),
+    ("[nn.Linear(3, 3), nn.ReLU()]", True),
+])
+def test_a_list_that_also_holds_non_modules_gets_no_module_list_fix(elements, fixed):
+    torch = pytest.importorskip("torch")
+    source = HEADER + textwrap.dedent(
+        """
+        class Post(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fns = {elements}
+            def forward(self, x):
+                return self.fns[0](x)
+        """
+    ).format(elements=elements)
+    (finding,) = analyze(ast.parse(source), source=source)
+    assert finding.code == "MPR003"
+    assert (finding.fix is not None) == fixed, finding.message
+    if not fixed:
+        assert "TypeError" in finding.message
+        namespace = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional}
+        with pytest.raises(TypeError):
+            torch.nn.ModuleList(eval(elements, namespace))  # the reason is true

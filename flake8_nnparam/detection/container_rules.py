@@ -202,13 +202,15 @@ def decide_container(binding, evidence, uses: AttrUses | None) -> Decision:
             # self.encodeds[i].to(self.device)(x): moved at use, but the optimizer built from parameters() and
             # state_dict() still miss the weights (openhgnn's DHNE auto-encoder, set U)
             consequence = PLACED_WEIGHTS_CONSEQUENCE
+        # [nn.Linear(...), F.relu, 0.5]: nn.ModuleList / ModuleDict raise TypeError on the non-modules
+        mixed = {"mixed": True} if value.non_modules else {}
         if is_dict:
             keys = f"; state_dict gains keys {attr}.<key>.*" if stateful else ""
-            return Decision("MPR004", consequence, {"consequence": consequence, "keys": keys},
-                            Fix("container", container="ModuleDict"))
+            return Decision("MPR004", consequence, {"consequence": consequence, "keys": keys, **mixed},
+                            None if mixed else Fix("container", container="ModuleDict"))
         keys = f" (state_dict gains keys {attr}.0.*)" if stateful else ""
-        return Decision("MPR003", consequence, {"container": shown, "consequence": consequence, "keys": keys},
-                        Fix("container", container="ModuleList"))
+        return Decision("MPR003", consequence, {"container": shown, "consequence": consequence, "keys": keys, **mixed},
+                        None if mixed else Fix("container", container="ModuleList"))
     if PARAM in value.elements or (TENSOR in value.elements and value.requires_grad):
         if attr in evidence.self_trained:
             reason = "the class trains them itself (its own torch.optim optimizer or torch.autograd.grad); state_dict() still omits them"

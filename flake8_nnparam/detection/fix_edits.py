@@ -775,6 +775,9 @@ def no_fix_reason(decision: Decision) -> str:
     if decision.code == "MPR008":
         return ("a distribution cannot be registered: register the tensors it is built from as buffers and build it "
                 "where it is used (a property)")
+    if decision.fields.get("mixed"):
+        return ("it also holds functions, numbers or strings, which nn.ModuleList and nn.ModuleDict reject with "
+                "TypeError: keep those apart (or wrap a function in a module) and register the modules")
     if decision.fields.get("computed"):
         return ("it is computed from a new nn.Parameter: wrapping the result would train it free of the operation "
                 "(a mask or a scale applied once); keep the Parameter on self and apply the operation where it is used")

@@ -384,13 +384,22 @@ class ExpressionInference:
                     inner[last.id] = Value(PARAM, alias=True)
         return inner
 
+    def _not_a_module(self, elt: ast.AST, value: Value | None) -> bool:
+        """``0.5``, ``"relu"``, ``lambda x: x``, ``F.relu``: an element no registering container accepts."""
+        if isinstance(elt, ast.Constant):
+            return elt.value is not None
+        if isinstance(elt, ast.Lambda) or (value is not None and value.kind == NUMBER):
+            return True
+        qualified = self.imports.qualify(elt) if isinstance(elt, (ast.Name, ast.Attribute)) else None
+        return bool(qualified) and qualified.startswith("torch.nn.functional.")
+
     def _container(self, kind: str, elts, env: Env, self_name, attrs) -> Value:
         elements: set[str] = set()
         module_states: set[str] = set()
         items = []
         tensor_flags: list[bool] = []
         learnable_elements = False
-        random_elements = integral_elements = False
+        random_elements = integral_elements = non_modules = False
         for elt in elts:
             if isinstance(elt, ast.Starred):
                 v = self.infer(elt.value, env, self_name, attrs)
@@ -400,6 +409,7 @@ class ExpressionInference:
             v = self.infer(elt, env, self_name, attrs)
             if kind == "tuple":
                 items.append(v)
+            non_modules = non_modules or self._not_a_module(elt, v)
             if v is None or (v.alias and v.kind in (MODULE, PARAM, REGISTERED)):
                 continue
             if isinstance(elt, ast.Name) and elt.id in self.registered_locals:
@@ -432,6 +442,7 @@ class ExpressionInference:
             requires_grad=learnable_elements,  # [torch.randn(3, requires_grad=True), ...]
             random=random_elements,
             integral=integral_elements,
+            non_modules=non_modules,
         )
 
     # --- calls ---------------------------------------------------------------------

@@ -41,6 +41,7 @@ class Value:
     distribution: str = ""  # the distribution's class (Normal) when ``container == "distribution"``
     elements: set[str] = field(default_factory=set)
     elements_registered: bool = False
+    non_modules: bool = False  # also holds numbers, strings or functions ([nn.ReLU(), F.relu, 0.5]): ModuleList raises
     per_device: bool = False  # one element per device or rank, placed there on purpose (device=f"cuda:{i}")
     # Modules: "stateful" (weights or buffers), "mode" (no state, but train()/eval() change it: Dropout),
     # "stateless" (ReLU, a loss without weight=). Containers: the states of the modules they hold.
