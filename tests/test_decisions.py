@@ -3893,3 +3893,34 @@ def test_a_list_that_also_holds_non_modules_gets_no_module_list_fix(elements, fi
         namespace = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional}
         with pytest.raises(TypeError):
             torch.nn.ModuleList(eval(elements, namespace))  # the reason is true
+
+
+@pytest.mark.parametrize("register, code", [
+    # hanlp's VariationalLSTM: nn.LSTM-style names for each cell's Parameters, set on the class itself
+    ("for name, param in zip(names, params):\n    setattr(self, name, param)", None),
+    ("for name, param in zip(names, params):\n    print(name, param.shape)", "MPR003"),  # only printed
+])
+def test_parameters_of_list_elements_registered_by_name_register_the_list(register, code):
+    source = HEADER + textwrap.dedent(
+        """
+        class VariationalLSTM(nn.Module):
+            def __init__(self, n, layers):
+                super().__init__()
+                self.fcells = []
+                self.bcells = []
+                for layer in range(layers):
+                    self.fcells.append(nn.LSTMCell(n, n))
+                    self.bcells.append(nn.LSTMCell(n, n))
+                for layer in range(layers):
+                    params = (self.fcells[layer].weight_ih, self.fcells[layer].weight_hh)
+                    names = [f"weight_ih_l{{layer}}", f"weight_hh_l{{layer}}"]
+        {register}
+                    params = (self.bcells[layer].weight_ih, self.bcells[layer].weight_hh)
+                    names = [f"weight_ih_l{{layer}}_reverse", f"weight_hh_l{{layer}}_reverse"]
+        {register}
+            def forward(self, x):
+                return self.fcells[0](x)[0] + self.bcells[0](x)[0]
+        """
+    ).format(register=textwrap.indent(register, " " * 12))
+    codes = [f.code for f in analyze(ast.parse(source), source=source) if not f.code.startswith("MPR9")]
+    assert codes == ([code, code] if code else []), codes

@@ -345,11 +345,15 @@ class _Evidence:
                 if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)) and node is not method:
                     self._scan_runtime_reads(node, self_name)
         # locals made of self attributes: module_list = sum(zip(self.layers, elus), ()); nn.Sequential(*module_list)
-        self._local_attrs = {
-            target.id: {a for n in ast.walk(node.value) if (a := _self_attr(n, self_name))}
-            for node in _walk(method) if isinstance(node, ast.Assign)
-            for target in node.targets if isinstance(target, ast.Name)
-        } if in_construction else {}
+        self._local_attrs = {}
+        if in_construction:  # every binding of the name counts (layer_params = (self.fcells[i]...) / (self.bcells[i]...))
+            for node in _walk(method):
+                if isinstance(node, ast.Assign):
+                    for target in node.targets:
+                        if isinstance(target, ast.Name):
+                            self._local_attrs.setdefault(target.id, set()).update(
+                                a for n in ast.walk(node.value) if (a := _self_attr(n, self_name))
+                            )
         for node in _walk(method):
             if isinstance(node, ast.Call):
                 self._scan_call(node, self_name, in_construction, imports)
@@ -608,6 +612,17 @@ class _Evidence:
                     self.registered.update(names)  # for key in self._buffer_names: self.register_buffer(key, None)
         source_attr = _base_self_attr(loop.iter, self_name)
         if source_attr is None:
+            # for name, param in zip(names, layer_params), with layer_params = (self.fcells[i].weight_ih, ...):
+            # nn.RNNBase-style registration of the elements' Parameters under names of the class (hanlp)
+            loop_names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+            made_of = {a for n in ast.walk(loop.iter) if isinstance(n, ast.Name) for a in self._local_attrs.get(n.id, ())}
+            if made_of and any(
+                isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "setattr" and len(n.args) == 3
+                and isinstance(n.args[0], ast.Name) and n.args[0].id == self_name
+                and isinstance(n.args[2], ast.Name) and n.args[2].id in loop_names
+                for n in ast.walk(loop)
+            ):
+                self.elements_registered |= made_of
             return
         loop_names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
         for node in ast.walk(loop):
