@@ -1,3 +1,4 @@
+# Relabelled for issue 9 (findings rest on a consequence): iterating a 1-D table gives 0-dim values, which mix with any device and dtype (torch: works after .to("meta") and .double()); "allow" lines count neither way.
 import torch
 import torch.nn as nn
 
@@ -7,7 +8,7 @@ Base = nn.Module
 class Embedder(Base):
     def __init__(self, n_freqs):
         super().__init__()
-        self.freq_bands = 2.0 ** torch.linspace(0.0, n_freqs - 1, n_freqs)  # expect: MPR002
+        self.freq_bands = 2.0 ** torch.linspace(0.0, n_freqs - 1, n_freqs)  # allow: MPR002
 
     def forward(self, x):
         out = [x]
