@@ -3924,3 +3924,20 @@ def test_parameters_of_list_elements_registered_by_name_register_the_list(regist
     ).format(register=textwrap.indent(register, " " * 12))
     codes = [f.code for f in analyze(ast.parse(source), source=source) if not f.code.startswith("MPR9")]
     assert codes == ([code, code] if code else []), codes
+
+
+def test_a_tensor_returned_by_forward_is_said_to_be_returned_left_behind():
+    """Nothing raises inside forward: the message says the output is left behind (executorch's judging)."""
+    source = HEADER + textwrap.dedent(
+        """
+        class Table(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.table = torch.arange(6).view(2, 3)
+            def forward(self):
+                return self.table
+        """
+    )
+    (finding,) = analyze(ast.parse(source), source=source)
+    assert finding.code == "MPR002"
+    assert "forward returns it there" in finding.message and "this raises" not in finding.message, finding.message

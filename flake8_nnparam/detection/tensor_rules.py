@@ -23,6 +23,10 @@ DEVICE_CONSEQUENCE = (
 _DEVICE_ONLY_CONSEQUENCE = (
     "after model.to('cuda') it stays behind and this raises a device mismatch, and state_dict() omits it"
 )
+_RETURNED_CONSEQUENCE = (
+    "after model.to('cuda') it stays behind and forward returns it there, so the caller's next operation with "
+    "the module's other outputs raises a device mismatch, and state_dict() omits it"
+)
 # Moved to the input's device at use but not cast: only a dtype change of the module breaks it.
 DTYPE_CONSEQUENCE = (
     "after model.double() or .half() it keeps its dtype and this raises a dtype mismatch, and state_dict() omits it"
@@ -39,6 +43,8 @@ def device_consequence(use, integral: bool = False) -> str:
     """What the breaking ``use`` does after a move: a device mismatch, and a dtype one unless it promotes,
     the tensor is integral or bool (``.double()`` casts floating-point tensors only: an index or a mask
     never meets a dtype it cannot take), or what it meets was cast to a fixed dtype (``x.float()``)."""
+    if use.what == "is returned by forward":  # nothing raises in forward itself: the caller gets it left behind
+        return _RETURNED_CONSEQUENCE
     head, to, callee = use.what.rpartition(" to ")
     promoting_call = bool(to) and head.endswith("follow the module") and not callee.startswith("self.") and (
         callee.removesuffix("()").rsplit(".", 1)[-1] in _PROMOTING_FUNCTIONS  # torch.cat(), th.cat(), cat()
