@@ -3941,3 +3941,24 @@ def test_a_tensor_returned_by_forward_is_said_to_be_returned_left_behind():
     (finding,) = analyze(ast.parse(source), source=source)
     assert finding.code == "MPR002"
     assert "forward returns it there" in finding.message and "this raises" not in finding.message, finding.message
+
+
+@pytest.mark.parametrize("made, code", [
+    # xtuner's rotary embedding: t is made in inv_freq's own dtype, so the einsum never mixes dtypes
+    ("torch.arange(n, device=x.device, dtype=self.inv_freq.dtype)", None),
+    ("torch.arange(n, device=x.device, dtype=x.dtype)", "MPR002"),  # the input's dtype: .double() breaks it
+])
+def test_a_tensor_made_in_the_attributes_own_dtype_never_mismatches_it(made, code):
+    source = HEADER + textwrap.dedent(
+        """
+        class Rotary(nn.Module):
+            def __init__(self, dim):
+                super().__init__()
+                self.inv_freq = 1.0 / (10000 ** (torch.arange(0, dim, 2).float() / dim))
+            def forward(self, x, n):
+                t = {made}
+                return torch.einsum("i,j->ij", t, self.inv_freq.to(t.device)).to(x.dtype)
+        """
+    ).format(made=made)
+    codes = [f.code for f in analyze(ast.parse(source), source=source) if not f.code.startswith("MPR9")]
+    assert codes == ([code] if code else []), codes

@@ -987,6 +987,12 @@ class _MethodEval:
             target = self._device_target(device_kw)
             if target == "follows":
                 self._note(self._attrs(joined), "moved", line, f"is moved to the device at use by {ast.unparse(node.func)}(device=...)")
+                dtype_kw = next((k.value for k in node.keywords if k.arg == "dtype"), None)
+                owners = self._joined_attribute(dtype_kw.value) if (
+                    isinstance(dtype_kw, ast.Attribute) and dtype_kw.attr == "dtype"
+                ) else _EMPTY
+                if owners:  # torch.arange(n, device=x.device, dtype=self.inv_freq.dtype): inv_freq's own dtype
+                    return _DEVICE | {KEEPS_DTYPE + a for a in self._attrs(owners)}
                 return _DEVICE
             self._note(self._attrs(joined), "saved_device", line, "is moved to a device saved at construction")
             return joined
