@@ -176,7 +176,8 @@ class _Evidence:
         self.registered: set[str] = set()
         self.dynamic_registration = False
         self.parameter_attrs: set[str] = set()
-        self._local_attrs: dict[str, set[str]] = {}  # per scanned method: locals made of self attributes
+        self._local_scope = None  # the construction method being scanned, for _locals_of
+        self._local_attrs: dict[str, set[str]] | None = None  # its locals made of self attributes, once asked
         self.device_aware: set[str] = set()
         self.learn_hints_grad: set[str] = set()  # .requires_grad_(), .requires_grad = True
         self.learn_hints_init: set[str] = set()  # nn.init.*(self.w), self.w.data.uniform_() during construction
@@ -345,15 +346,8 @@ class _Evidence:
                 if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)) and node is not method:
                     self._scan_runtime_reads(node, self_name)
         # locals made of self attributes: module_list = sum(zip(self.layers, elus), ()); nn.Sequential(*module_list)
-        self._local_attrs = {}
-        if in_construction:  # every binding of the name counts (layer_params = (self.fcells[i]...) / (self.bcells[i]...))
-            for node in _walk(method):
-                if isinstance(node, ast.Assign):
-                    for target in node.targets:
-                        if isinstance(target, ast.Name):
-                            self._local_attrs.setdefault(target.id, set()).update(
-                                a for n in ast.walk(node.value) if (a := _self_attr(n, self_name))
-                            )
+        self._local_scope = (method, self_name) if in_construction else None
+        self._local_attrs = None  # made on first use (_locals_of): most methods never ask
         for node in _walk(method):
             if isinstance(node, ast.Call):
                 self._scan_call(node, self_name, in_construction, imports)
@@ -547,7 +541,7 @@ class _Evidence:
                     self.wrapped |= _joined_self_attrs(arg, self_name)
                     local = arg.value if isinstance(arg, ast.Starred) else arg
                     if isinstance(local, ast.Name) and qualified.rsplit(".", 1)[-1] in tables.REGISTERING_CONTAINERS:
-                        self.wrapped |= self._local_attrs.get(local.id, set())
+                        self.wrapped |= self._locals_of(local.id)
             if qualified.startswith("torch.optim.") and qualified.rsplit(".", 1)[-1][:1].isupper() or (
                 qualified == "torch.autograd.grad"
             ):  # optim.Adam(self.weights + self.biases), torch.autograd.grad(loss, self.weights)
@@ -594,6 +588,24 @@ class _Evidence:
                     return self._loop_names(stmt.value, self_name)
         return None
 
+    def _locals_of(self, name: str) -> set[str]:
+        """The self attributes a local of the construction method being scanned is made of, over every binding
+        (``layer_params = (self.fcells[i]...)`` and ``(self.bcells[i]...)``; ``module_list = sum(zip(self.layers,
+        elus), ())``)."""
+        if self._local_scope is None:
+            return set()
+        if self._local_attrs is None:
+            method, self_name = self._local_scope
+            self._local_attrs = {}
+            for node in _walk(method):
+                if isinstance(node, ast.Assign):
+                    for target in node.targets:
+                        if isinstance(target, ast.Name):
+                            self._local_attrs.setdefault(target.id, set()).update(
+                                a for n in ast.walk(node.value) if (a := _self_attr(n, self_name))
+                            )
+        return self._local_attrs.get(name, set())
+
     def _scan_loop(self, loop: ast.For, self_name: str, in_construction: bool) -> None:
         if isinstance(loop.target, ast.Name):
             names = None
@@ -615,14 +627,15 @@ class _Evidence:
             # for name, param in zip(names, layer_params), with layer_params = (self.fcells[i].weight_ih, ...):
             # nn.RNNBase-style registration of the elements' Parameters under names of the class (hanlp)
             loop_names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
-            made_of = {a for n in ast.walk(loop.iter) if isinstance(n, ast.Name) for a in self._local_attrs.get(n.id, ())}
-            if made_of and any(
+            if any(
                 isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "setattr" and len(n.args) == 3
                 and isinstance(n.args[0], ast.Name) and n.args[0].id == self_name
                 and isinstance(n.args[2], ast.Name) and n.args[2].id in loop_names
                 for n in ast.walk(loop)
             ):
-                self.elements_registered |= made_of
+                self.elements_registered |= {
+                    a for n in ast.walk(loop.iter) if isinstance(n, ast.Name) for a in self._locals_of(n.id)
+                }
             return
         loop_names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
         for node in ast.walk(loop):

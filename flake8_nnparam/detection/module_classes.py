@@ -199,7 +199,10 @@ class ModuleClassIndex:
         infos = self.by_name.get(name, [])
         if len(infos) != 1:
             return "stateful"
-        return _class_state(infos[0], self.imports, set())
+        states = self.__dict__.setdefault("_states", {})
+        if name not in states:
+            states[name] = _class_state(infos[0], self.imports, set())
+        return states[name]
 
     def is_module_class_name(self, name: str) -> bool:
         """A class of this file that is a Module, or a configured / project-wide Module class."""
@@ -224,10 +227,17 @@ def _class_state(info: ClassInfo, imports: ImportTable, seen: set[int]) -> str:
             continue
         if not (isinstance(base, ast.Name) and any(b.node.name == base.id for b in info.in_file_bases)):
             return "stateful"
-    states = {_class_state(b, imports, seen) for b in info.in_file_bases}
-    for func in info.methods.values():
-        states.add(_method_state(func, imports))
-    return "stateful" if "stateful" in states else "mode" if "mode" in states else "stateless"
+    states: set[str] = set()
+    init = info.methods.get("__init__")
+    for func in [init] * (init is not None) + [f for f in info.methods.values() if f is not init]:
+        states.add(_method_state(func, imports))  # __init__ first: most classes show a weight there
+        if "stateful" in states:
+            return "stateful"
+    for base in info.in_file_bases:
+        states.add(_class_state(base, imports, seen))
+        if "stateful" in states:
+            return "stateful"
+    return "mode" if "mode" in states else "stateless"
 
 
 def _method_state(func, imports: ImportTable) -> str:
