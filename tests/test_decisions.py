@@ -3962,3 +3962,28 @@ def test_a_tensor_made_in_the_attributes_own_dtype_never_mismatches_it(made, cod
     ).format(made=made)
     codes = [f.code for f in analyze(ast.parse(source), source=source) if not f.code.startswith("MPR9")]
     assert codes == ([code] if code else []), codes
+
+
+@pytest.mark.parametrize("branches, code", [
+    # audiosr's latent diffusion: both paths wrap the table in nn.Parameter
+    ("if learn:\n    self.logvar = nn.Parameter(self.logvar, requires_grad=True)\n"
+     "else:\n    self.logvar = nn.Parameter(self.logvar, requires_grad=False)", None),
+    # CompVis's original: the plain table survives when learn is False (latent-diffusion#228)
+    ("if learn:\n    self.logvar = nn.Parameter(self.logvar, requires_grad=True)", "MPR002"),
+    ("if learn:\n    self.logvar = nn.Parameter(self.logvar)\nelse:\n    self.logvar = self.logvar * 2", "MPR002"),
+])
+def test_a_tensor_every_branch_then_wraps_in_a_parameter_is_a_parameter(branches, code):
+    source = HEADER + textwrap.dedent(
+        """
+        class DDPM(nn.Module):
+            def __init__(self, n, learn=False):
+                super().__init__()
+                self.lin = nn.Linear(3, 3)
+                self.logvar = torch.full(fill_value=0.0, size=(n,))
+        {branches}
+            def forward(self, x, t):
+                return self.lin(x) * self.logvar[t]
+        """
+    ).format(branches=textwrap.indent(branches, " " * 8))
+    codes = [f.code for f in analyze(ast.parse(source), source=source) if not f.code.startswith("MPR9")]
+    assert codes == ([code] if code else []), codes

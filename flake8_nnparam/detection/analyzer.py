@@ -1336,7 +1336,10 @@ class _ClassWalker:
             self._infer(stmt.test, env, self_name)
             defaulted = _none_test_name(stmt.test) if not stmt.orelse else None
             given = env.get(defaulted) if defaulted else None
+            start = len(self.bindings)
             self._branches([stmt.body, stmt.orelse], env, bound, self_name, returns)
+            if stmt.orelse:
+                self._registered_in_every_branch(stmt, self.bindings[start:])
             after = env.get(defaulted) if given is not None else None
             if given is not None and given.kind == TENSOR and given.from_argument and not given.param_alternative and (
                 not given.buffer_alias  # an in-file caller passes a buffer of its own: a plain alias
@@ -1508,6 +1511,33 @@ class _ClassWalker:
                 if id(binding.stmt) in preceding:
                     binding.reportable = False
         self.bindings.append(Binding(attr, value, stmt, reportable, computed, via_setattr, function, receiver))
+
+    def _registered_in_every_branch(self, stmt: ast.If, made: list) -> None:
+        """``self.logvar = torch.full(...)``, then ``if learn: self.logvar = nn.Parameter(self.logvar, ...)``
+        ``else: self.logvar = nn.Parameter(self.logvar, requires_grad=False)``: every path re-binds it to a
+        Parameter (or module), so the plain binding before the ``if`` does not survive construction (audiosr's
+        latent diffusion). With one branch only, the plain tensor survives on the other path and stays."""
+        if not self._blocks:
+            return
+        registering = {PARAM, MODULE, REGISTERED}
+        for attr in {b.attr for b in made if b.value.kind in registering}:
+            if not all(
+                any(b.attr == attr and b.value.kind in registering and b.stmt in body for b in made)
+                for body in (stmt.body, stmt.orelse)
+            ):
+                continue
+            preceding = set()
+            for sibling in self._blocks[-1]:
+                if sibling is stmt:
+                    break
+                nested = [] if isinstance(sibling, _FunctionNode) else list(iter_statements([sibling]))
+                if not any(isinstance(n, (ast.Return, ast.Raise)) for n in nested):
+                    preceding.update(map(id, nested))
+            for binding in self.bindings:
+                if binding.attr == attr and binding.reportable and binding.value.kind in (TENSOR, CONTAINER) and (
+                    id(binding.stmt) in preceding
+                ):
+                    binding.reportable = False
 
     def _passed_state(self) -> dict[str, str]:
         if self._passed is None:
