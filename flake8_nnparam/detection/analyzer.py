@@ -1498,19 +1498,26 @@ class _ClassWalker:
             # isinstance(b, Tensor): self.b = torch.tensor(b), then self.b = nn.Parameter(self.b)), unless that
             # statement may return first. (A plain tensor re-bound there stays reported at its first binding,
             # where the fix can register it: later assignments then update the buffer.)
-            earlier = [b for b in self.bindings
-                       if b.attr == attr and b.reportable and b.value.kind in (TENSOR, CONTAINER)]
-            preceding = set()
-            for sibling in self._blocks[-1] if earlier else ():  # most bindings are the attribute's first
-                if sibling is stmt:
-                    break
-                nested = [] if isinstance(sibling, _FunctionNode) else list(iter_statements([sibling]))
-                if not any(isinstance(s, (ast.Return, ast.Raise)) for s in nested):  # if frozen: self.s = ...; return
-                    preceding.update(map(id, nested))
-            for binding in earlier:
-                if id(binding.stmt) in preceding:
-                    binding.reportable = False
+            self._supersede(attr, stmt)
         self.bindings.append(Binding(attr, value, stmt, reportable, computed, via_setattr, function, receiver))
+
+    def _supersede(self, attr: str, stmt: ast.stmt) -> None:
+        """``stmt`` registers ``attr`` on the block's own path: the plain bindings of it in the statements before
+        ``stmt`` in its block (also nested in an if or a loop) do not survive construction, unless that statement
+        may return first (``if frozen: self.s = ...; return``)."""
+        earlier = [b for b in self.bindings if b.attr == attr and b.reportable and b.value.kind in (TENSOR, CONTAINER)]
+        if not earlier:  # most bindings are the attribute's first
+            return
+        preceding = set()
+        for sibling in self._blocks[-1]:
+            if sibling is stmt:
+                break
+            nested = [] if isinstance(sibling, _FunctionNode) else list(iter_statements([sibling]))
+            if not any(isinstance(s, (ast.Return, ast.Raise)) for s in nested):
+                preceding.update(map(id, nested))
+        for binding in earlier:
+            if id(binding.stmt) in preceding:
+                binding.reportable = False
 
     def _registered_in_every_branch(self, stmt: ast.If, made: list) -> None:
         """``self.logvar = torch.full(...)``, then ``if learn: self.logvar = nn.Parameter(self.logvar, ...)``
@@ -1526,18 +1533,7 @@ class _ClassWalker:
                 for body in (stmt.body, stmt.orelse)
             ):
                 continue
-            preceding = set()
-            for sibling in self._blocks[-1]:
-                if sibling is stmt:
-                    break
-                nested = [] if isinstance(sibling, _FunctionNode) else list(iter_statements([sibling]))
-                if not any(isinstance(n, (ast.Return, ast.Raise)) for n in nested):
-                    preceding.update(map(id, nested))
-            for binding in self.bindings:
-                if binding.attr == attr and binding.reportable and binding.value.kind in (TENSOR, CONTAINER) and (
-                    id(binding.stmt) in preceding
-                ):
-                    binding.reportable = False
+            self._supersede(attr, stmt)
 
     def _passed_state(self) -> dict[str, str]:
         if self._passed is None:

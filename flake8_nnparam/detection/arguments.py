@@ -15,6 +15,15 @@ from . import tables
 from .imports import cached_on_node, walk_once
 
 
+def device_type(node: ast.AST | None) -> str | None:
+    """``"cpu"``, ``"cuda:0"``, ``torch.device("cuda")``: the device type a literal names, else None."""
+    if isinstance(node, ast.Call) and node.args and isinstance(node.func, ast.Attribute) and node.func.attr == "device":
+        node = node.args[0]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value.split(":")[0]
+    return None
+
+
 def is_device_name(name: str) -> bool:
     """``device``, ``dev``, ``target_device``: a name that conventionally holds a device."""
     lowered = name.lower()

@@ -15,6 +15,8 @@ import ast
 import os
 import re
 
+from . import tables
+
 # A path component that holds tests or benchmarks, which drive their own models. Exact names only: the
 # directory flake8 runs in may sit above the project (a checkout named test_repo/, a tmp_path test_x0/).
 _TEST_DIRS = frozenset(
@@ -29,10 +31,7 @@ _CONSEQUENCE_METHODS = frozenset(
 )
 # DataParallel(model): the file replicates a module (torch.save and optimizers: see moves_a_module)
 _CONSEQUENCE_CALLEES = frozenset({"DataParallel", "DistributedDataParallel"})
-_DTYPE_NAMES = frozenset(
-    "float float16 float32 float64 half double bfloat16 int int8 int16 int32 int64 long bool uint8 complex64 "
-    "complex128 cfloat cdouble".split()
-)
+_DTYPE_NAMES = tables.INTEGRAL_DTYPES | tables.FLOAT_DTYPES | tables.COMPLEX_DTYPES
 
 
 def is_test_path(filename: str | None) -> bool:

@@ -140,6 +140,7 @@ class ModuleClassIndex:
         """``project``: a ``project.FileView`` that answers for names defined in other files, or None."""
         self.imports = imports
         self.project = project
+        self._states: dict[str, str] = {}  # state_of, per class name
         if project is not None and hasattr(project, "adopt") and isinstance(statements, list):
             project.adopt(statements, imports)  # the project index summarises this file from them
         self.classes: list[ClassInfo] = []
@@ -199,10 +200,9 @@ class ModuleClassIndex:
         infos = self.by_name.get(name, [])
         if len(infos) != 1:
             return "stateful"
-        states = self.__dict__.setdefault("_states", {})
-        if name not in states:
-            states[name] = _class_state(infos[0], self.imports, set())
-        return states[name]
+        if name not in self._states:
+            self._states[name] = _class_state(infos[0], self.imports, set())
+        return self._states[name]
 
     def is_module_class_name(self, name: str) -> bool:
         """A class of this file that is a Module, or a configured / project-wide Module class."""
@@ -283,12 +283,18 @@ def _kept_state(value: ast.AST, simple: set[str], imports: ImportTable) -> str:
         for n in ast.walk(value)
     ):
         return "stateless"
-    if isinstance(value, ast.Call) and not any(k.arg in tables.WEIGHTED_LOSS_KEYWORDS for k in value.keywords):
-        last = (imports.qualify(value.func) or "").rsplit(".", 1)[-1]
-        if last.endswith("Loss") and value.args and last not in ("CTCLoss", "TripletMarginLoss"):
-            return "stateful"  # nn.CrossEntropyLoss(class_weights): a weight given by position
-        if (imports.qualify(value.func) or "").startswith("torch.nn.") and last in tables.STATELESS_MODULES:
-            return "stateless"
-        if (imports.qualify(value.func) or "").startswith("torch.nn.") and last in tables.MODE_MODULES:
-            return "mode"
+    qualified = imports.qualify(value.func) if isinstance(value, ast.Call) else None
+    if qualified and qualified.startswith("torch.nn."):
+        return torch_module_state(qualified.rsplit(".", 1)[-1], value)
+    return "stateful"
+
+
+def torch_module_state(class_name: str, call: ast.Call) -> str:
+    """Whether a torch.nn module made by ``call`` holds state, only a train/eval mode, or nothing."""
+    if class_name in tables.MODE_MODULES:
+        return "mode"
+    if class_name in tables.STATELESS_MODULES and not any(
+        kw.arg in tables.WEIGHTED_LOSS_KEYWORDS for kw in call.keywords
+    ) and not (class_name.endswith("Loss") and call.args and class_name not in ("CTCLoss", "TripletMarginLoss")):
+        return "stateless"
     return "stateful"

@@ -6,9 +6,9 @@ import ast
 from typing import Callable
 
 from . import tables
-from .arguments import is_device_name, placed_per_device
+from .arguments import device_type, is_device_name, placed_per_device
 from .imports import ImportTable
-from .module_classes import ModuleClassIndex, is_torch_module_name
+from .module_classes import ModuleClassIndex, is_torch_module_name, torch_module_state
 from .values import CONTAINER, DEVICE, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge, tensor
 
 Env = dict  # local name -> Value
@@ -106,17 +106,6 @@ def _scalar_name(name: str) -> bool:
     )
 
 
-def _module_state(class_name: str, call: ast.Call) -> str:
-    """Whether a torch.nn module made by ``call`` holds state, only a train/eval mode, or nothing."""
-    if class_name in tables.MODE_MODULES:
-        return "mode"
-    if class_name in tables.STATELESS_MODULES and not any(
-        kw.arg in tables.WEIGHTED_LOSS_KEYWORDS for kw in call.keywords
-    ) and not (class_name.endswith("Loss") and call.args and class_name not in ("CTCLoss", "TripletMarginLoss")):
-        return "stateless"
-    return "stateful"
-
-
 # Tensor methods that keep a 1-D table 1-D (element-wise, casts, moves).
 _SHAPE_KEEPING_METHODS = (
     tables.FLOAT_METHODS | tables.INTEGRAL_METHODS | tables.COMPLEX_METHODS | tables.DEVICE_METHODS
@@ -166,13 +155,6 @@ def _module_tensors(source: ast.AST) -> bool:
         and inner.func.attr == "state_dict"
     )
 
-
-
-def _cpu_device(node: ast.AST | None) -> bool:
-    """``"cpu"`` or ``torch.device("cpu")``: the CPU named explicitly."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "device" and node.args:
-        node = node.args[0]
-    return isinstance(node, ast.Constant) and node.value == "cpu"
 
 
 def _true(node: ast.AST | None) -> bool:
@@ -571,7 +553,7 @@ class ExpressionInference:
             self._kw(call, "device"), env, self_name, attrs
         ):
             return value.but(pinned=True)
-        if value is not None and value.kind == TENSOR and (_cpu_device(self._kw(call, "device")) or _true(self._kw(call, "pin_memory"))):
+        if value is not None and value.kind == TENSOR and (device_type(self._kw(call, "device")) == "cpu" or _true(self._kw(call, "pin_memory"))):
             return value.but(on_cpu=True)
         return value
 
@@ -587,7 +569,7 @@ class ExpressionInference:
         if last in tables.REGISTERING_CONTAINERS and qualified.startswith("torch.nn."):
             return Value(REGISTERED)
         if is_torch_module_name(qualified):
-            return Value(MODULE, module_state=_module_state(last, call))
+            return Value(MODULE, module_state=torch_module_state(last, call))
         requires_grad_node = self._kw(call, "requires_grad")
         requires_grad = isinstance(requires_grad_node, ast.Constant) and requires_grad_node.value is True
         dtype_node = self._kw(call, "dtype")
@@ -721,7 +703,7 @@ class ExpressionInference:
             return value
         if method == "to":
             targets = [*call.args, *(kw.value for kw in call.keywords if kw.arg in ("device", "other"))]
-            if any(_cpu_device(t) for t in targets):
+            if any(device_type(t) == "cpu" for t in targets):
                 return value.but(on_cpu=True, pinned=False)  # .to("cpu"): kept on the CPU on purpose
             devices = [self.infer(t, env, self_name, attrs) for t in targets]
             devices = [d for d in devices if d is not None and d.kind in (DEVICE, TENSOR, PARAM)]

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from . import tables
-from .arguments import call_names_device, grad_test, is_device_helper_name, is_device_name, moved_parameters
+from .arguments import call_names_device, device_type, grad_test, is_device_helper_name, is_device_name, moved_parameters
 from .imports import ImportTable, all_nodes, cached_on_node, dotted_name, function_statements, iter_statements, mentions_self_attr
 from .imports import first_param as _first_param
 from .imports import self_attr as _self_attr
@@ -419,15 +419,6 @@ def _input_root(node: ast.AST, self_name: str) -> bool:
     return isinstance(node, ast.Name) and node.id != self_name
 
 
-def _device_name(node: ast.AST) -> str | None:
-    """``"cpu"``, ``torch.device("cuda")``: the device type a test compares with."""
-    if isinstance(node, ast.Call) and node.args and isinstance(node.func, ast.Attribute) and node.func.attr == "device":
-        node = node.args[0]
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value.split(":")[0]
-    return None
-
-
 def cpu_branch(test: ast.AST, self_name: str) -> str | None:
     """Which branch of ``if <test>:`` runs only with the input on the CPU: ``"body"``, ``"else"`` or None.
 
@@ -443,7 +434,7 @@ def cpu_branch(test: ast.AST, self_name: str) -> str | None:
         left, right = test.left, test.comparators[0]
         if not _device_of_input(left, self_name):
             left, right = right, left
-        name = _device_name(right)
+        name = device_type(right)
         if not _device_of_input(left, self_name) or name not in ("cpu", "cuda"):
             return None
         equal = isinstance(test.ops[0], (ast.Eq, ast.Is))
