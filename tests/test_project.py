@@ -371,6 +371,7 @@ def test_same_size_edit_within_the_mtime_tick_is_caught_by_the_hash(project):
 def test_corrupt_cache_entries_are_ignored(project):
     _age(project)
     lint_in_process(project)
+    ProjectIndex.forget_all()  # the end of a run: what the plugin's index holds pending is written
     entries = list((project / CACHE_DIR_NAME).glob("*/*.json"))
     assert entries
     for i, entry in enumerate(entries):
@@ -871,11 +872,12 @@ def test_the_command_summarises_only_the_functions_asked_and_caches_them(tmp_pat
     helpers = os.path.realpath(pkg / "helpers.py")
 
     index = ProjectIndex(str(tmp_path))
-    index.keep_spare_trees = True  # as the command sets it
+    index.keep_spare_trees = index.batch_cache_writes = True  # as the command sets them
     assert index.return_kind(os.path.realpath(model), "make_mask") == "tensor"
     assert sorted(index.summary(helpers)["functions"]) == ["make_mask"]  # not `unused`
     assert helpers in index.parsed
-    index.take_cache_entries()  # the end of a file's run: the grown summary entry is written again
+    for directory, entries in index.take_cache_entries().items():  # the end of the run: the grown summary
+        Cache(directory).write_pack(entries)  # entry is written again, in the run's pack
 
     ProjectIndex.forget_all()
     warm = ProjectIndex(str(tmp_path))
@@ -883,3 +885,22 @@ def test_the_command_summarises_only_the_functions_asked_and_caches_them(tmp_pat
     assert warm.return_kind(os.path.realpath(model), "make_mask") == "tensor"
     assert warm.parsed == [] and warm.cache.hits >= 1
     assert warm.argument_fate(os.path.realpath(model), "pkg.helpers.unused", 1) is None  # asked now: made now
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_plugin_writes_one_pack_per_process(project, jobs):
+    """The flake8 plugin keeps its cache entries in memory and each flake8 process (every worker of
+    ``-j 2``) writes them as one pack when it exits: no file per entry, no temporary left behind, and the
+    next run reads them back (findings unchanged, nothing parsed again: no new pack)."""
+    _age(project)
+    cold = run_flake8("-j", jobs, "--select", "MPR", PACKAGE, cwd=project)
+    assert parse_rows(cold.stdout) == expected_rows()
+    packs, entries = _cache_files(project)
+    assert entries == [] and 1 <= len(packs) <= int(jobs)
+    assert not list((project / CACHE_DIR_NAME).glob("*/.tmp-*"))
+    kinds = {name.split("-", 1)[0] for pack in packs for name in json.loads(
+        next((project / CACHE_DIR_NAME).glob(f"*/{pack}")).read_bytes())}
+    assert kinds == {"plugin", "summary"}
+    warm = run_flake8("-j", jobs, "--select", "MPR", PACKAGE, cwd=project)
+    assert warm.stdout == cold.stdout
+    assert _cache_files(project) == (packs, [])  # every answer came from the packs: nothing new to write

@@ -2,10 +2,12 @@
 
 One JSON entry per source file and kind (``summary`` for the project index, ``findings`` for the
 command), named by a hash of the file's path relative to the root and holding that path, the size,
-``st_mtime_ns`` and sha1 of the bytes it was computed from. The flake8 plugin writes each entry as a file
-of its own (it never knows when a run ends); the command keeps its entries in memory and writes them at
-the end of the run as one ``pack-<time>-<pid>.json`` holding every entry of the packs it read, then
-removes those packs (one file instead of hundreds: creating files was most of a cold run's system time).
+``st_mtime_ns`` and sha1 of the bytes it was computed from. Entries are kept in memory and written as
+one ``pack-<time>-<pid>.json`` holding every entry of the packs found, which are then removed (one file
+instead of hundreds: creating files was most of a cold run's system time): the command writes its pack
+at the end of the run; the flake8 plugin, which never knows when a run ends, when its process exits (every
+flake8 worker, ``-j 1`` and an editor's flake8 process: ``write_pending_at_exit``) or when many entries
+are waiting. Entry files of their own (``<kind>-<hash>.json``, from earlier versions) are still read.
 A read takes the newest of an entry file and a pack's entry. A lookup trusts size + mtime only when the
 entry was written well after the file's last modification (git's "racy" rule); otherwise, or when they
 differ, it hashes the bytes and compares. Writes go to a temporary file in the same directory and are
@@ -67,6 +69,7 @@ class Cache:
         self.pending: dict[str, dict] = {}
         self._packed: dict[str, dict] | None = None  # the entries of the packs found, read on first use
         self._pack_files: list[str] = []
+        self._at_exit = False
 
     @classmethod
     def open(cls, root: str) -> "Cache | None":
@@ -131,6 +134,21 @@ class Cache:
             return None
         return entry
 
+    def write_pending_at_exit(self) -> None:
+        """Write what is pending as one pack when this process exits (the flake8 plugin): flake8 closes its
+        worker pool, so each worker runs multiprocessing's exit finalizers, and a single process runs them
+        from ``atexit``. A process killed outright loses its entries: a cache, re-made next time."""
+        if self._at_exit:
+            return
+        self._at_exit = True
+        from multiprocessing import util  # flake8 has imported it already; the command never gets here
+
+        util.Finalize(None, self.flush, exitpriority=10)
+
+    def flush(self) -> None:
+        """Write the pending entries as a pack now."""
+        self.write_pack(self.take_pending())
+
     def take_pending(self) -> dict[str, dict]:
         """The entries written since the last call (``batch``), handed to whoever writes the pack."""
         pending, self.pending = self.pending, {}
@@ -185,6 +203,8 @@ class Cache:
         if self.batch:
             self.pending[self._entry_name(kind, relpath)] = entry
             self.writes += 1
+            if self._at_exit and len(self.pending) >= _FLUSH_AT:
+                self.flush()  # a long-lived process (a monorepo in one flake8 process) keeps its memory small
             return
         try:
             _write_atomically(self.directory, self._entry_path(kind, relpath), json.dumps(entry).encode())
@@ -194,6 +214,7 @@ class Cache:
 
 
 _PACK_PREFIX = "pack-"
+_FLUSH_AT = 2000  # pending entries a process exiting later writes early
 
 
 def _written(entry: dict | None) -> int:

@@ -425,6 +425,10 @@ class ProjectIndex:
 
     @classmethod
     def forget_all(cls) -> None:
+        """Drop every index of this process (an end of run: what their caches hold pending is written)."""
+        for index in cls._registry.values():
+            if index._cache and not index.batch_cache_writes:
+                index._cache.flush()
         cls._registry.clear()
         _ROOTS.clear()
         _REAL.clear()
@@ -455,7 +459,11 @@ class ProjectIndex:
         if self._cache is False:
             self._cache = Cache.open(self.root) if self.use_cache else None
             if self._cache is not None:
-                self._cache.batch = self.batch_cache_writes
+                # Entries wait in memory either way: the command writes them as one pack at the end of its run
+                # (``take_cache_entries``); the plugin, as one pack per process when it exits.
+                self._cache.batch = True
+                if not self.batch_cache_writes:
+                    self._cache.write_pending_at_exit()
         return self._cache
 
     def take_cache_entries(self) -> dict[str, dict]:
