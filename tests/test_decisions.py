@@ -3987,3 +3987,123 @@ def test_a_tensor_every_branch_then_wraps_in_a_parameter_is_a_parameter(branches
     ).format(branches=textwrap.indent(branches, " " * 8))
     codes = [f.code for f in analyze(ast.parse(source), source=source) if not f.code.startswith("MPR9")]
     assert codes == ([code] if code else []), codes
+
+
+@pytest.mark.parametrize("fill, code", [
+    ("self.radii[k] = torch.tensor(v, device=device, dtype=dtype)", "MPR908"),  # dptb's r_max_dict
+    ("self.radii[k] = torch.tensor(v, dtype=dtype).to(device)", "MPR908"),
+    ("self.radii[k] = torch.tensor(v, dtype=dtype)", "MPR007"),  # on the default device: left behind by .to()
+])
+def test_a_container_whose_every_tensor_is_placed_on_the_configured_device_is_placed_by_design(fill, code):
+    body = f"""
+        class Cutoffs(nn.Module):
+            def __init__(self, r_max, device="cpu", dtype=torch.float32):
+                super().__init__()
+                self.lin = nn.Linear(3, 3)
+                self.radii = {{}}
+                for k, v in r_max.items():
+                    {fill}
+            def forward(self, x, k):
+                return self.lin(x) * self.radii[k]
+        """
+    decided = decisions(body)["radii"]
+    assert decided[0] == code, decided
+
+
+def test_one_tensor_on_the_default_device_makes_the_container_breakable():
+    decided = decisions("""
+        class Pair(nn.Module):
+            def __init__(self, device):
+                super().__init__()
+                self.lin = nn.Linear(3, 3)
+                self.pair = [torch.ones(3, device=device), torch.ones(3)]
+            def forward(self, x):
+                return self.lin(x) * self.pair[1]
+        """)["pair"]
+    assert decided[0] == "MPR007", decided
+
+
+def test_a_branch_that_raises_binds_nothing_for_the_move_after_the_if():
+    """dptb's NNSK: if/elif bind the table, else raises, then the table is moved to the configured device:
+    every binding that reaches the move is placed (MPR908), not only a binding on every path."""
+    decided = decisions("""
+        class NNSK(nn.Module):
+            def __init__(self, rs, device="cpu"):
+                super().__init__()
+                self.device = device
+                self.lin = nn.Linear(3, 3)
+                if len(rs) == 1:
+                    self.r_map = torch.tensor(rs)
+                elif len(rs) == 2:
+                    self.r_map = torch.tensor(rs) * 2
+                else:
+                    raise ValueError("rs")
+                self.r_map = self.r_map.to(self.device)
+            def forward(self, x, k):
+                return self.lin(x) * self.r_map[k]
+        """)
+    assert decided["r_map"][0] == "MPR908", decided
+
+
+@pytest.mark.parametrize("mover", [
+    'for at in ["t"]:\n    self.__dict__[at] = self.__dict__[at].to(self.device)',
+    'names = ("t",)\nfor at in names:\n    setattr(self, at, getattr(self, at).to(self.device))',
+])
+def test_a_class_that_moves_its_tensors_by_name_places_them_itself(mover):
+    """qmctorch's AtomicOrbitals: construction calls _to_device(), which moves its tensors by name through
+    ``self.__dict__`` (or ``setattr``/``getattr``): the spelled-out ``self.t = self.t.to(self.device)`` does
+    the same, so the tensor is placed on the device the class is configured with (MPR908), and no buffer
+    fix is offered (a buffer does not live in ``__dict__``: the mover would raise KeyError)."""
+    source = HEADER + textwrap.dedent("""
+        class Orbitals(nn.Module):
+            def __init__(self, n, cuda=False):
+                super().__init__()
+                self.lin = nn.Linear(n, n)
+                self.t = torch.ones(n)
+                self.use_cuda = cuda
+                self.device = torch.device("cpu")
+                if self.use_cuda:
+                    self._to_device()
+            def _to_device(self):
+                self.device = torch.device("cuda")
+                self.to(self.device)
+        {mover}
+            def forward(self, x):
+                return self.lin(x) * self.t
+        """).format(mover=textwrap.indent(mover, " " * 8))
+    (finding,) = analyze(ast.parse(source), source=source)
+    assert finding.code == "MPR908" and finding.attr == "t", finding.message
+
+
+def test_a_tensor_bound_only_in_dead_code_is_no_candidate():
+    decided = decisions("""
+        class Norms(nn.Module):
+            def __init__(self, basis, device):
+                super().__init__()
+                self.lin = nn.Linear(3, 3)
+                if hasattr(basis, "norm") and False:
+                    self.norm = torch.as_tensor(basis.norm)
+                else:
+                    self.norm = torch.ones(3, device=device)
+            def forward(self, x):
+                return self.lin(x) * self.norm
+        """)
+    assert decided["norm"][0] == "MPR908", decided  # only the live branch is a binding
+
+
+def test_a_tensor_resized_and_refilled_before_each_use_is_not_state():
+    """OpenAttack's start symbols: resize_ then fill_ before each use is scratch space, not state lost on save;
+    what remains is the device break when it meets the embedding's weights."""
+    decided = decisions("""
+        class Decoder(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.embedding = nn.Embedding(n, 4)
+                self.start = torch.ones(10, 1).long()
+            def generate(self, batch):
+                self.start.resize_(batch, 1)
+                self.start.fill_(1)
+                return self.embedding(self.start)
+        """)
+    code, evidence, _ = decided["start"]
+    assert code == "MPR002" and "updated in place" not in evidence and "embedding" in evidence, evidence

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import ast
+import copy
 import re
 import sys
 from dataclasses import dataclass, replace
@@ -1035,6 +1036,89 @@ class _RegisteredLocals:
             self._names.add(name)
 
 
+_LEAVING = (ast.Raise, ast.Return, ast.Continue, ast.Break)
+
+
+def _never_true(test: ast.AST) -> bool:
+    """``if False:``, ``if 0:``, ``if cond and False:``: a test that is false whatever runs."""
+    if isinstance(test, ast.Constant):
+        return not test.value and test.value is not ...
+    return isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) and any(_never_true(v) for v in test.values)
+
+
+def _by_name(loop: ast.For, self_name: str | None, function) -> list[list[ast.stmt]] | None:
+    """The body of ``for name in ("a", "b"): ...`` once per name, with ``self.__dict__[name]``,
+    ``getattr(self, name)`` and ``setattr(self, name, v)`` spelled ``self.a`` (``self.a = v``): a class that
+    moves or re-binds its tensors by name (a hand-written ``to()``) does to each what the spelled-out
+    statement does. None unless the loop reaches attributes of ``self`` so, over a literal list of names
+    (or a local bound once to one)."""
+    if self_name is None or not isinstance(loop.target, ast.Name) or loop.orelse:
+        return None
+    var = loop.target.id
+    names = _literal_names(loop.iter, function)
+    if not names or not any(_by_name_access(n, self_name, var) for n in ast.walk(loop)):
+        return None
+
+    class Spell(ast.NodeTransformer):
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def _attr(self, node, ctx):
+            return ast.copy_location(ast.Attribute(ast.Name(self_name, ast.Load()), self.name, ctx), node)
+
+        def visit_Subscript(self, node):
+            if _by_name_access(node, self_name, var):
+                return self._attr(node, node.ctx)
+            return self.generic_visit(node)
+
+        def visit_Call(self, node):
+            if _by_name_access(node, self_name, var) and node.func.id == "getattr":
+                return self._attr(node, ast.Load())
+            return self.generic_visit(node)
+
+        def visit_Expr(self, node):
+            call = node.value
+            if _by_name_access(call, self_name, var) and call.func.id == "setattr" and len(call.args) == 3:
+                value = self.visit(call.args[2])
+                return ast.copy_location(ast.Assign([self._attr(node, ast.Store())], value), node)
+            return self.generic_visit(node)
+
+        def visit_Name(self, node):
+            return ast.copy_location(ast.Constant(self.name), node) if node.id == var else node
+
+    return [[Spell(name).visit(copy.deepcopy(stmt)) for stmt in loop.body] for name in names]
+
+
+def _by_name_access(node: ast.AST, self_name: str, var: str) -> bool:
+    """``self.__dict__[var]``, ``getattr(self, var)`` or ``setattr(self, var, ...)``."""
+    if isinstance(node, ast.Subscript):
+        owner = node.value
+        return (
+            isinstance(owner, ast.Attribute) and owner.attr == "__dict__" and isinstance(owner.value, ast.Name)
+            and owner.value.id == self_name and isinstance(node.slice, ast.Name) and node.slice.id == var
+        )
+    return (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "setattr")
+        and len(node.args) >= 2 and isinstance(node.args[0], ast.Name) and node.args[0].id == self_name
+        and isinstance(node.args[1], ast.Name) and node.args[1].id == var
+    )
+
+
+def _literal_names(node: ast.AST, function) -> list[str] | None:
+    """``("a", "b")``, or a local of ``function`` bound once to such a literal."""
+    if isinstance(node, ast.Name) and function is not None:
+        bindings = [
+            stmt for stmt in function_statements(function)
+            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == node.id for t in stmt.targets)
+        ]
+        node = bindings[0].value if len(bindings) == 1 else None
+    if not isinstance(node, (ast.List, ast.Tuple, ast.Set)) or not node.elts:
+        return None
+    if not all(isinstance(e, ast.Constant) and isinstance(e.value, str) and e.value.isidentifier() for e in node.elts):
+        return None
+    return [e.value for e in node.elts]
+
+
 class _ClassWalker:
     """Symbolically runs ``__init__`` and what it calls, recording every binding of ``self.<attr>``."""
 
@@ -1297,7 +1381,9 @@ class _ClassWalker:
                 merged[k] = merge(merged.get(k), v) if k in merged else v
         env.clear()
         env.update(merged)
-        new_bound = set.intersection(*bounds) if bounds else set(bound)
+        # A branch that leaves (if/elif ... else: raise ValueError(...)) binds nothing for what follows.
+        through = [b for body, b in zip(branches, bounds) if not (body and isinstance(body[-1], _LEAVING))]
+        new_bound = set.intersection(*through) if through else set.intersection(*bounds) if bounds else set(bound)
         bound.clear()
         bound.update(new_bound)
 
@@ -1332,6 +1418,8 @@ class _ClassWalker:
                 # the caller gets a name already registered, not new state
                 value = value.but(alias=True)
             returns.append(value)
+        elif isinstance(stmt, ast.If) and _never_true(stmt.test):
+            self._block(stmt.orelse, env, bound, self_name, returns)  # if ... and False: dead code binds nothing
         elif isinstance(stmt, ast.If):
             self._infer(stmt.test, env, self_name)
             defaulted = _none_test_name(stmt.test) if not stmt.orelse else None
@@ -1349,6 +1437,9 @@ class _ClassWalker:
                 # if weight is None: weight = nn.Linear(d, k).weight: a caller passes the Parameter it ties (an
                 # embedding's weight), so the argument stands for what its default makes, and registers itself
                 env[defaulted] = Value(PARAM)
+        elif isinstance(stmt, ast.For) and (unrolled := _by_name(stmt, self_name, self._stack[-1] if self._stack else None)):
+            for body in unrolled:  # for name in ("a", "b"): setattr(self, name, getattr(self, name).to(device))
+                self._block(body, env, bound, self_name, returns)
         elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
             if isinstance(stmt, (ast.For, ast.AsyncFor)):
                 self._mark_registered_elements(stmt, env, self_name)
@@ -1567,6 +1658,8 @@ class _ClassWalker:
         if target_value is not None and self._loops and placed_per_device(target_value, self._loops):
             container.per_device = True
         kinds = value.elements if extend else _element_kinds(value)
+        if TENSOR in kinds:  # a container is pinned while every tensor put in it was (self.r[k] = torch.tensor(v, device=device))
+            container.pinned = value.pinned and (container.pinned or TENSOR not in container.elements)
         for kind in kinds:
             if kind == CONTAINER:
                 continue

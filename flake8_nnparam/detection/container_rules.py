@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 
 from .rule import HEADER, Decision, Fix, Rule, silence
-from .tensor_rules import LOST_CONSEQUENCE, RANDOM_CONSEQUENCE, device_consequence, drawn_again_on_load
+from .tensor_rules import CONFIGURED_DEVICE, LOST_CONSEQUENCE, RANDOM_CONSEQUENCE, device_consequence, drawn_again_on_load
 from .uses import AttrUses, effective_breaks
 from .values import MODULE, PARAM, TENSOR
 
@@ -252,6 +252,9 @@ def _tensor_container(binding, evidence, uses: AttrUses, shown: str, unused: boo
         return silence("the class moves its elements at use", "MPR901", evidence="is moved at use")
     breaks = next(iter(effective_breaks(uses)), None)
     updated = uses.updated if uses.reset is None else None  # re-created later: transient, nothing to save
+    if value.pinned and (updated is not None or breaks is not None):  # {k: torch.tensor(v, device=device)}
+        return silence(f"placed on {CONFIGURED_DEVICE}", "MPR908", placement=CONFIGURED_DEVICE,
+                       held=f"a plain {shown} of tensors")
     for use, consequence in ((updated, LOST_CONSEQUENCE), (breaks, device_consequence(breaks) if breaks else "")):
         if use is not None and not (value.scalar and use is breaks):
             where = use.where()
@@ -293,8 +296,8 @@ def _distribution(binding, evidence, uses: AttrUses, unused: bool) -> Decision:
     if breaks is None and attr in evidence.device_aware:  # one moved use does not make the others safe
         return silence("the class moves what it holds at use", "MPR901", evidence="is moved at use")
     if breaks is not None and value.pinned:  # Normal(torch.zeros(d, device=device), ...): placed on purpose
-        return silence("placed on the device the class is configured with", "MPR908",
-                       placement="the device the class is configured with")
+        return silence(f"placed on {CONFIGURED_DEVICE}", "MPR908", placement=CONFIGURED_DEVICE,
+                       held=f"a {value.distribution} distribution of tensors")
     if breaks is not None:
         where = breaks.where()
         fields = {"distribution": value.distribution, "evidence": where, "consequence": DISTRIBUTION_CONSEQUENCE}

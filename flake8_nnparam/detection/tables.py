@@ -141,7 +141,7 @@ INIT_METHODS = frozenset(
 # scratch space, not state that accumulates (and that a checkpoint must hold).
 OVERWRITING_METHODS = frozenset({
     "uniform_", "normal_", "bernoulli_", "random_", "exponential_", "geometric_", "cauchy_", "log_normal_",
-    "fill_", "zero_",
+    "fill_", "zero_", "resize_", "resize_as_",  # a resize keeps no content worth saving: a fill follows
 })
 # In-place methods that fill a tensor with a random draw.
 RANDOM_FILL_METHODS = frozenset(

@@ -297,10 +297,11 @@ RULES = (
     Rule(
         "MPR908",
         "placed-by-design",
-        "self.{attr} is a plain tensor placed on {placement}; it works where the class is built, but .to() would "
+        "self.{attr} is {held} placed on {placement}; it works where the class is built, but .to() would "
         "leave it behind and state_dict() omits it: register it if instances are moved or saved",
         what="(off by default) A plain tensor whose uses would break after a move (or that is updated in place), "
-        "but which construction places on purpose on the device the class is configured with (`device=device`, "
+        "(or a list or dict of tensors) but which construction places on purpose on the device the class is "
+        "configured with (`device=device`, "
         "`device=self.device`, `.to(pkg.device)`): environments, simulators and samplers built on their target "
         "device; or which a method of the class moves to a device it is given (`def set_device(self, device): "
         "self.t = self.t.to(device)`), the class's own placement that its flows call; or made on the CPU "
@@ -322,7 +323,8 @@ RULES = (
         ),
     ),
 )
-_CONFIGURED_DEVICE = "the device the class is configured with"
+CONFIGURED_DEVICE = "the device the class is configured with"
+PLAIN_TENSOR = "a plain tensor"
 _EXPLICIT_CPU = 'the CPU on purpose (device="cpu", pin_memory=True or .to("cpu") at construction)'
 
 
@@ -401,9 +403,9 @@ def _decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
         return Decision("MPR001", learned, {"evidence": learned, "remedy": WRAP_IT},
                         Fix("parameter"), line)
     if value.pinned and (uses.updated is not None or uses.breaks is not None):
-        return silence(f"placed on {_CONFIGURED_DEVICE}", "MPR908", placement=_CONFIGURED_DEVICE)
+        return silence(f"placed on {CONFIGURED_DEVICE}", "MPR908", placement=CONFIGURED_DEVICE, held=PLAIN_TENSOR)
     if value.on_cpu and (uses.updated is not None or uses.breaks is not None):
-        return silence(f"placed on {_EXPLICIT_CPU}", "MPR908", placement=_EXPLICIT_CPU)
+        return silence(f"placed on {_EXPLICIT_CPU}", "MPR908", placement=_EXPLICIT_CPU, held=PLAIN_TENSOR)
     if uses.updated is not None and uses.reset is None and uses.stale_read is not None:
         where = uses.updated.where()
         fields = {"evidence": where, "consequence": LOST_CONSEQUENCE, "persistent": "", "alternative": ""}
@@ -413,7 +415,7 @@ def _decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
     breaks = next(iter(effective_breaks(uses, evidence.parameter_guard(attr) if sentinel else None)), None)
     if breaks is not None and not small and uses.moved_by is not None:
         placement = f"the device its own {uses.moved_by.method}() moves it to"  # the owner's flows call it
-        return silence(f"placed on {placement}", "MPR908", placement=placement)
+        return silence(f"placed on {placement}", "MPR908", placement=placement, held=PLAIN_TENSOR)
     if breaks is not None and not small:
         return _breaks_decision(binding, uses, breaks, device_consequence(breaks, value.integral))
     dtype_break = uses.dtype_breaks

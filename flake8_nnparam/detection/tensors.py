@@ -380,6 +380,7 @@ class ExpressionInference:
         module_states: set[str] = set()
         items = []
         tensor_flags: list[bool] = []
+        pinned_flags: list[bool] = []  # each tensor element placed on the configured device (device=device)
         learnable_elements = False
         random_elements = integral_elements = non_modules = False
         for elt in elts:
@@ -398,6 +399,7 @@ class ExpressionInference:
                 continue
             if v.kind == TENSOR:
                 tensor_flags.append(v.scalar or v.placeholder)
+                pinned_flags.append(v.pinned)
                 learnable_elements |= v.requires_grad
                 random_elements |= v.random
                 integral_elements = integral_elements or v.integral
@@ -421,6 +423,7 @@ class ExpressionInference:
             module_states=module_states,
             items=positional,
             scalar=bool(tensor_flags) and all(tensor_flags),
+            pinned=bool(pinned_flags) and all(pinned_flags),
             requires_grad=learnable_elements,  # [torch.randn(3, requires_grad=True), ...]
             random=random_elements,
             integral=integral_elements,

@@ -34,6 +34,7 @@ class Value:
     filled: bool = False  # a local tensor written into by index assignment (computed, not a fresh weight)
     # Placed at construction on a device the class is configured with (``device=device``, ``.to(self.device)``,
     # ``device=pkg.device``), not the default device, not one read off a tensor, not a hard-coded "cuda".
+    # A container: every tensor it holds was placed so.
     pinned: bool = False
     on_cpu: bool = False  # made on the CPU on purpose: device="cpu", torch.device("cpu"), pin_memory=True, .to("cpu")
     # Containers (mutable: filling a container after binding updates the one object).
