@@ -3558,6 +3558,10 @@ _TEST_MODEL = HEADER + textwrap.dedent(
     ("tests/test_export.py", "AddConst().to(memory_format=torch.channels_last)", "MPR907"),  # a layout only
     ("tests/test_export.py", "torch.export.save(torch.export.export(m, (x,)), 'm.pt2')", "MPR907"),  # a program
     ("xformers/benchmarks/benchmark_sp24.py", "m(torch.randn(2, 3))", "MPR907"),  # a benchmark drives its own
+    ("tests/test_export.py", 'AddConst().to(torch.device("cpu")).eval()', "MPR907"),  # the CPU it runs on anyway
+    ("tests/test_export.py", 'm.to("cpu")', "MPR907"),
+    ("tests/test_export.py", "AddConst().load_state_dict(m.state_dict(), strict=False)", "MPR907"),  # a copy
+    ("tests/test_export.py", "AddConst().load_state_dict(torch.load('m.pt'))", "MPR002"),  # a checkpoint read
     # the test file moves, casts, saves or trains a module: it meets the consequence
     ("tests/test_export.py", "m.cuda()", "MPR002"),
     ("tests/test_export.py", "m(torch.randn(2, 3).to(device))", "MPR002"),  # inputs on a device: the model too

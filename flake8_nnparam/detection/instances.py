@@ -16,6 +16,7 @@ import os
 import re
 
 from . import tables
+from .arguments import device_type
 
 # A path component that holds tests or benchmarks, which drive their own models. Exact names only: the
 # directory flake8 runs in may sit above the project (a checkout named test_repo/, a tmp_path test_x0/).
@@ -70,6 +71,21 @@ def _dtype_only(call: ast.Call) -> bool:
     return True
 
 
+def _to_the_cpu(call: ast.Call) -> bool:
+    """``m.to("cpu")``, ``m.to(torch.device("cpu"))``, ``m.to(device="cpu")``: the CPU a test runs on anyway."""
+    target = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "device"), None)
+    return device_type(target) == "cpu"
+
+
+def _copies_weights(call: ast.Call) -> bool:
+    """``ref.load_state_dict(model.state_dict())``: one test model takes another's weights, in memory."""
+    return (
+        isinstance(call.func, ast.Attribute) and call.func.attr == "load_state_dict" and bool(call.args)
+        and isinstance(call.args[0], ast.Call) and isinstance(call.args[0].func, ast.Attribute)
+        and call.args[0].func.attr == "state_dict"
+    )
+
+
 def _layout_only(call: ast.Call) -> bool:
     """``m.to(memory_format=torch.channels_last)``: no device and no dtype, only a layout."""
     return not call.args and bool(call.keywords) and all(k.arg in ("memory_format", "non_blocking", "copy") for k in call.keywords)
@@ -82,14 +98,17 @@ def moves_a_module(tree: ast.AST) -> str | None:
     ``.parameters()``, ``torch.save``, optimizer, or ``.to(...)`` naming more than a dtype counts, whatever
     the receiver (``x.to(device)`` of an input usually means the model is moved too). A dtype-only
     ``.to(torch.float16)`` counts only on an instance of a class of the file (``Model().to(torch.half)``,
-    ``m = Model(); m.to(dtype)``): tests cast their inputs all the time."""
+    ``m = Model(); m.to(dtype)``): tests cast their inputs all the time. Not a move to the CPU
+    (``.to("cpu")``: where the test runs anyway) nor a copy of weights from one module to another
+    (``ref.load_state_dict(model.state_dict())``: nothing is saved)."""
     classes = {n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
     instances: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and _constructs(node.value, classes):
             instances.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    copied = {id(node.args[0]) for node in ast.walk(tree) if isinstance(node, ast.Call) and _copies_weights(node)}
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
+        if not isinstance(node, ast.Call) or id(node) in copied or _copies_weights(node):
             continue
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
@@ -99,7 +118,7 @@ def moves_a_module(tree: ast.AST) -> str | None:
             return ast.unparse(node)
         if name == "save" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "torch":
             return ast.unparse(node)  # torch.save(...), not torch.export.save(program) or a recorder's .save()
-        if name == "to" and isinstance(func, ast.Attribute) and not _layout_only(node):
+        if name == "to" and isinstance(func, ast.Attribute) and not _layout_only(node) and not _to_the_cpu(node):
             receiver = func.value
             if not _dtype_only(node) or _constructs(receiver, classes) or (
                 isinstance(receiver, ast.Name) and receiver.id in instances
