@@ -93,6 +93,9 @@ class _LazyView:
     def is_module(self, dotted: str) -> bool:
         return self._get().is_module(dotted)
 
+    def module_state(self, dotted: str):
+        return self._get().module_state(dotted)
+
     def return_kind(self, dotted: str):
         return self._get().return_kind(dotted)
 

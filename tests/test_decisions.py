@@ -4111,3 +4111,24 @@ def test_a_tensor_resized_and_refilled_before_each_use_is_not_state():
         """)
     code, evidence, _ = decided["start"]
     assert code == "MPR002" and "updated in place" not in evidence and "embedding" in evidence, evidence
+
+
+@pytest.mark.parametrize("base_import", [
+    "from mmcv.runner import BaseModule",
+    "from mmengine.model import BaseModule",
+])
+def test_an_openmmlab_base_module_is_a_module(base_import):
+    """openmixup's NPID memory bank (set V, a miss): a plain tensor of an OpenMMLab BaseModule that update()
+    writes into by index is state lost on save; the class was not known to be a Module."""
+    source = HEADER + base_import + "\n\n\n" + textwrap.dedent("""
+        class SimpleMemory(BaseModule):
+            def __init__(self, length, feat_dim, momentum):
+                super().__init__()
+                self.feature_bank = nn.functional.normalize(torch.randn(length, feat_dim))
+                self.momentum = momentum
+            def update(self, ind, feature):
+                old = self.feature_bank[ind, ...]
+                self.feature_bank[ind, ...] = nn.functional.normalize((1 - self.momentum) * old + self.momentum * feature)
+        """)
+    (finding,) = analyze(ast.parse(source), source=source)
+    assert finding.code == "MPR002" and "index assignment" in finding.message, finding.message

@@ -904,3 +904,40 @@ def test_the_plugin_writes_one_pack_per_process(project, jobs):
     warm = run_flake8("-j", jobs, "--select", "MPR", PACKAGE, cwd=project)
     assert warm.stdout == cold.stdout
     assert _cache_files(project) == (packs, [])  # every answer came from the packs: nothing new to write
+
+
+def test_a_list_of_parameter_free_modules_of_another_file_loses_nothing(tmp_path):
+    """Losses defined in another file of the package, kept in a plain list: the project index reads what
+    their classes (and project bases) keep. Parameter-free ones lose nothing (MPR907 with the reason); one
+    with a Parameter, or a Dropout (train/eval), is still MPR003, with the consequence it has. The plugin and
+    the command agree."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "losses.py").write_text(
+        "import torch\nfrom torch import nn\n\n\n"
+        "class BaseLoss(nn.Module):\n    def __init__(self, reduction='mean'):\n        super().__init__()\n"
+        "        self.reduction = reduction\n\n\n"
+        "class KLDLoss(BaseLoss):\n    def __init__(self, reduction='mean', base='2'):\n"
+        "        super().__init__(reduction)\n        self.base = base\n\n\n"
+        "class WeightedLoss(BaseLoss):\n    def __init__(self, n):\n        super().__init__()\n"
+        "        self.w = nn.Parameter(torch.ones(n))\n\n\n"
+        "class DropLoss(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.drop = nn.Dropout(0.1)\n"
+    )
+    (pkg / "model.py").write_text(
+        "from torch import nn\nfrom .losses import KLDLoss, WeightedLoss, DropLoss\n\n\n"
+        "class Trainer(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n"
+        "        self.lin = nn.Linear(n, n)\n"
+        "        self.stateless = [KLDLoss(), KLDLoss(base='e')]\n"
+        "        self.weighted = [KLDLoss(), WeightedLoss(n)]\n"
+        "        self.dropping = [DropLoss()]\n\n"
+        "    def forward(self, x):\n        y = self.lin(x)\n"
+        "        return sum(l(y, x) for l in self.stateless + self.weighted + self.dropping)\n"
+    )
+    expected = [("pkg/model.py", 10, "MPR003"), ("pkg/model.py", 11, "MPR003")]
+    for proc in (run_command("--no-cache", "pkg", cwd=tmp_path), run_flake8("--select", "MPR", "pkg", cwd=tmp_path)):
+        assert parse_rows(proc.stdout) == expected, proc.stdout + proc.stderr
+    explained = run_command("--no-cache", "--select", "MPR,MPR9", "pkg", cwd=tmp_path).stdout
+    assert "pkg/model.py:9:9: MPR907 self.stateless" in explained and "parameter-free" in explained, explained
+    assert "model.eval() never reaches them" in explained  # the Dropout list: its real consequence

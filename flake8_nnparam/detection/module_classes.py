@@ -194,10 +194,12 @@ class ModuleClassIndex:
         return [c for c in self.classes if c.may_be_module()]
 
     def state_of(self, name: str) -> str:
-        """What an instance of the in-file Module class ``name`` holds: "stateless" (nothing ``parameters()`` or
+        """What an instance of the Module class ``name`` holds: "stateless" (nothing ``parameters()`` or
         ``state_dict()`` would see, no train/eval behaviour), "mode" (only Dropout-like sub-modules) or
         "stateful" (also whenever the class, a base or a value it keeps cannot be told)."""
         infos = self.by_name.get(name, [])
+        if not infos and self.project is not None and name[:1].isupper():
+            return self.project.module_state(name) or "stateful"  # a class of another project file
         if len(infos) != 1:
             return "stateful"
         if name not in self._states:
@@ -227,17 +229,34 @@ def _class_state(info: ClassInfo, imports: ImportTable, seen: set[int]) -> str:
             continue
         if not (isinstance(base, ast.Name) and any(b.node.name == base.id for b in info.in_file_bases)):
             return "stateful"
-    states: set[str] = set()
-    init = info.methods.get("__init__")
-    for func in [init] * (init is not None) + [f for f in info.methods.values() if f is not init]:
-        states.add(_method_state(func, imports))  # __init__ first: most classes show a weight there
-        if "stateful" in states:
-            return "stateful"
+    states = {own_state(info.methods, imports)}
+    if "stateful" in states:
+        return "stateful"
     for base in info.in_file_bases:
         states.add(_class_state(base, imports, seen))
         if "stateful" in states:
             return "stateful"
-    return "mode" if "mode" in states else "stateless"
+    return combined_state(states)
+
+
+def own_state(methods: dict, imports: ImportTable) -> str:
+    """What a class's own methods (``name -> FunctionDef``) give its instances, bases aside: "stateful",
+    "mode" or "stateless" (see ``ModuleClassIndex.state_of``)."""
+    state = "stateless"
+    init = methods.get("__init__")
+    for func in [init] * (init is not None) + [f for f in methods.values() if f is not init]:
+        kept = _method_state(func, imports)  # __init__ first: most classes show a weight there
+        if kept == "stateful":
+            return "stateful"
+        if kept == "mode":
+            state = "mode"
+    return state
+
+
+def combined_state(states) -> str:
+    """The state of a class from its own and its bases' (any "stateful" wins, then "mode")."""
+    states = set(states)
+    return "stateful" if "stateful" in states else "mode" if "mode" in states else "stateless"
 
 
 def _method_state(func, imports: ImportTable) -> str:

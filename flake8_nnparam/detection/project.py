@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from .cache import _RACY_NS, Cache, sha1_of
 from .imports import BLOCK_FIELDS, ImportTable, all_nodes, dotted_name, function_statements, iter_statements, registration
 from .imports import first_param as _first_param
-from .module_classes import is_torch_module_name
+from .module_classes import combined_state, is_torch_module_name, own_state
 from .parsing import parse_module
 from . import tables
 
@@ -230,6 +230,8 @@ def summarize(tree: ast.AST, functions: bool = True, statements=None, imports: I
                 entry["init_calls"] = hooks
         for method, name in _registrations(node):  # self.register_buffer("name", ...): listed under its method
             entry["overrides"].setdefault(method, []).append(name)
+        # What its own methods give an instance, bases aside (ModuleClassIndex.state_of; module_state)
+        entry["state"] = own_state({f.name: f for f in node.body if isinstance(f, _FUNCTION_NODES)}, imports)
     aliases = {}
     for stmt in body:
         if (
@@ -938,6 +940,28 @@ class ProjectIndex:
         """Is ``dotted`` (a base or callee as written in ``path``) a Module class of the project?"""
         return any(s.kind == "class" and self.class_is_module(s.path, s.name) for s in self.resolve(path, dotted))
 
+    def module_state(self, path: str, dotted: str) -> str | None:
+        """What an instance of the project Module class ``dotted`` holds: "stateless", "mode" or "stateful" (its
+        own methods' and every base's: a torch layer base, or a base that cannot be read, is "stateful");
+        None when ``dotted`` is not a project class."""
+        stack = [s for s in self.resolve(path, dotted) if s.kind == "class"]
+        if not stack:
+            return None
+        states, seen = [], set()
+        while stack and "stateful" not in states:
+            symbol = stack.pop()
+            if (symbol.path, symbol.name) in seen:
+                continue
+            seen.add((symbol.path, symbol.name))
+            info = self.summary(symbol.path)["classes"][symbol.name]
+            states.append("stateful" if info["torch"] == 2 else info.get("state", "stateful"))
+            for base in info["bases"]:
+                found = [b for b in self.resolve(symbol.path, base) if b.kind == "class"]
+                if not found:
+                    states.append("stateful")  # a base nothing here can read
+                stack.extend(found)
+        return combined_state(states)
+
     def return_kind(self, path: str, dotted: str, _depth: int = 0) -> str | None:
         """What calling ``dotted`` returns: "tensor", "parameter", "module", "container", or None if unknown.
 
@@ -1037,6 +1061,9 @@ class FileView:
     def is_module(self, dotted: str) -> bool:
         return bool(self._ask(f"is_module:{dotted}", lambda: self.index.is_module(self.path, dotted)))
 
+    def module_state(self, dotted: str) -> str | None:
+        return self._ask(f"module_state:{dotted}", lambda: self.index.module_state(self.path, dotted))
+
     def return_kind(self, dotted: str) -> str | None:
         return self._ask(f"return_kind:{dotted}", lambda: self.index.return_kind(self.path, dotted))
 
@@ -1062,6 +1089,8 @@ class FileView:
                 now = self.is_module(rest)
             elif what == "return_kind":
                 now = self.return_kind(rest)
+            elif what == "module_state":
+                now = self.module_state(rest)
             elif what == "argument":
                 dotted, _, which = rest.rpartition(":")
                 now = self.argument_fate(dotted, int(which) if which.isdigit() else which)

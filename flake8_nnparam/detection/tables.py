@@ -235,6 +235,15 @@ KNOWN_MODULE_BASES = frozenset(
         "timm.layers.Module",
         "torch_geometric.nn.MessagePassing",
         "torch_geometric.nn.conv.MessagePassing",
+        # OpenMMLab (mmdet, mmseg, mmpose, ... and the libraries built on them): BaseModule is an nn.Module
+        # with init_cfg; BaseModel adds a data preprocessor
+        "mmcv.runner.BaseModule",
+        "mmcv.runner.base_module.BaseModule",
+        "mmengine.model.BaseModule",
+        "mmengine.model.base_module.BaseModule",
+        "mmengine.model.BaseModel",
+        "mmengine.model.base_model.BaseModel",
+        "mmengine.model.base_model.base_model.BaseModel",
     }
 )
 # Attributes that torch.nn layers register in their own __init__; a subclass may rebind them.
