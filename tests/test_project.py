@@ -40,6 +40,16 @@ def expected_rows() -> list[tuple[str, int, str]]:
     return sorted(rows)
 
 
+def make_package(root: Path, **modules: str) -> Path:
+    """``root/pkg/`` with an empty ``__init__.py`` and one ``<name>.py`` per keyword."""
+    pkg = root / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    for name, text in modules.items():
+        (pkg / f"{name}.py").write_text(text)
+    return pkg
+
+
 def parse_rows(output: str) -> list[tuple[str, int, str]]:
     rows = []
     for line in output.splitlines():
@@ -911,10 +921,7 @@ def test_a_list_of_parameter_free_modules_of_another_file_loses_nothing(tmp_path
     their classes (and project bases) keep. Parameter-free ones lose nothing (MPR907 with the reason); one
     with a Parameter, or a Dropout (train/eval), is still MPR003, with the consequence it has. The plugin and
     the command agree."""
-    pkg = tmp_path / "pkg"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text("")
-    (pkg / "losses.py").write_text(
+    make_package(tmp_path, losses=(
         "import torch\nfrom torch import nn\n\n\n"
         "class BaseLoss(nn.Module):\n    def __init__(self, reduction='mean'):\n        super().__init__()\n"
         "        self.reduction = reduction\n\n\n"
@@ -924,8 +931,7 @@ def test_a_list_of_parameter_free_modules_of_another_file_loses_nothing(tmp_path
         "        self.w = nn.Parameter(torch.ones(n))\n\n\n"
         "class DropLoss(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
         "        self.drop = nn.Dropout(0.1)\n"
-    )
-    (pkg / "model.py").write_text(
+    ), model=(
         "from torch import nn\nfrom .losses import KLDLoss, WeightedLoss, DropLoss\n\n\n"
         "class Trainer(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n"
         "        self.lin = nn.Linear(n, n)\n"
@@ -934,7 +940,7 @@ def test_a_list_of_parameter_free_modules_of_another_file_loses_nothing(tmp_path
         "        self.dropping = [DropLoss()]\n\n"
         "    def forward(self, x):\n        y = self.lin(x)\n"
         "        return sum(l(y, x) for l in self.stateless + self.weighted + self.dropping)\n"
-    )
+    ))
     expected = [("pkg/model.py", 10, "MPR003"), ("pkg/model.py", 11, "MPR003")]
     for proc in (run_command("--no-cache", "pkg", cwd=tmp_path), run_flake8("--select", "MPR", "pkg", cwd=tmp_path)):
         assert parse_rows(proc.stdout) == expected, proc.stdout + proc.stderr
