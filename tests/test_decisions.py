@@ -3562,6 +3562,13 @@ _TEST_MODEL = HEADER + textwrap.dedent(
     ("tests/test_export.py", 'm.to("cpu")', "MPR907"),
     ("tests/test_export.py", "AddConst().load_state_dict(m.state_dict(), strict=False)", "MPR907"),  # a copy
     ("tests/test_export.py", "AddConst().load_state_dict(torch.load('m.pt'))", "MPR002"),  # a checkpoint read
+    # a class of the file placing its own parts at construction is not a test moving a module (qmctorch)
+    ("tests/test_export.py", "m(torch.randn(2, 3))\n\nclass Placed:\n    def __init__(self, d):\n"
+     "        self.w = torch.ones(3).to(d)", "MPR907"),
+    ("tests/test_export.py", "m(torch.randn(2, 3))\n\nclass Placed:\n    def __init__(self, d):\n"
+     "        self.to(d)", "MPR002"),  # construction moving the instance itself
+    ("tests/test_export.py", "m(torch.randn(2, 3))\n\nclass T:\n    def setUp(self):\n        self.m = AddConst().cuda()",
+     "MPR002"),  # a TestCase moving the model it tests
     # the test file moves, casts, saves or trains a module: it meets the consequence
     ("tests/test_export.py", "m.cuda()", "MPR002"),
     ("tests/test_export.py", "m(torch.randn(2, 3).to(device))", "MPR002"),  # inputs on a device: the model too

@@ -107,8 +107,9 @@ def moves_a_module(tree: ast.AST) -> str | None:
         if isinstance(node, ast.Assign) and _constructs(node.value, classes):
             instances.update(t.id for t in node.targets if isinstance(t, ast.Name))
     copied = {id(node.args[0]) for node in ast.walk(tree) if isinstance(node, ast.Call) and _copies_weights(node)}
+    placing = _placing_its_parts(tree)
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or id(node) in copied or _copies_weights(node):
+        if not isinstance(node, ast.Call) or id(node) in copied or id(node) in placing or _copies_weights(node):
             continue
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
@@ -125,6 +126,28 @@ def moves_a_module(tree: ast.AST) -> str | None:
             ):
                 return ast.unparse(node)
     return None
+
+
+def _placing_its_parts(tree: ast.AST) -> set[int]:
+    """Moves a class of the file makes of its own parts (``self.w = nn.Parameter(w).to(self.device)`` in
+    ``__init__``): the class under test placing what it builds, not a test moving a module. Construction
+    moving the instance itself (``self.to(device)``) still counts, and so does every other method (a
+    ``unittest.TestCase``'s tests and ``setUp`` move the models they test)."""
+    found: set[int] = set()
+    for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
+        for func in (f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"):
+            receiver = func.args.args[0].arg if func.args.args else None
+            for node in ast.walk(func):
+                if (
+                    isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in _PLACING_METHODS
+                    and not (isinstance(node.func.value, ast.Name) and node.func.value.id == receiver)
+                ):
+                    found.add(id(node))
+    return found
+
+
+_PLACING_METHODS = frozenset({"to", "cuda", "xpu", "mps", "double", "half", "bfloat16"})
 
 
 def _constructs(node: ast.AST, classes: set[str]) -> bool:
