@@ -4139,3 +4139,30 @@ def test_an_openmmlab_base_module_is_a_module(base_import):
         """)
     (finding,) = analyze(ast.parse(source), source=source)
     assert finding.code == "MPR002" and "index assignment" in finding.message, finding.message
+
+
+@pytest.mark.parametrize("test_body, code", [
+    ("torch.export.export(M(), (torch.randn(2),))", "MPR907"),  # this test only exports its model
+    ("m = M().cuda()\nm(torch.randn(2).cuda())", "MPR002"),  # this test moves it
+    ("return M()", "MPR002"),  # a factory: its caller may move the model
+])
+def test_a_model_defined_in_a_test_that_never_moves_it_meets_no_consequence(test_body, code):
+    """executorch's test_passes.py: each test method defines, exports and checks its own model, while other
+    tests of the file move theirs (set T, 5 findings). The test defining the class decides."""
+    source = HEADER + textwrap.dedent("""
+        class TestPasses:
+            def test_moved(self):
+                Other = nn.Linear(2, 2)
+                Other.cuda()
+
+            def test_defined_here(self):
+                class M(nn.Module):
+                    def __init__(self):
+                        super().__init__()
+                        self.a = torch.ones(10)
+                    def forward(self, x):
+                        return self.a[:2] + x
+                {test_body}
+        """).format(test_body=textwrap.indent(test_body, " " * 8).lstrip())
+    findings = analyze(ast.parse(source), source=source, filename="tests/test_passes.py")
+    assert [f.code for f in findings] == [code], [f.message for f in findings]

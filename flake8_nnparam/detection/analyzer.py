@@ -1953,7 +1953,7 @@ def _class_candidates(
     evidence.periodic = view.periodic
     updates = {attr: use for attr, (_, use) in lazy.items()}
     decided = [(b, d) for b in considered if (d := _decide(b, evidence, uses, updates)) is not None]
-    if instances is not None and any(d.reported_by_default for _, d in decided) and instances.never_moved():
+    if instances is not None and any(d.reported_by_default for _, d in decided) and instances.never_moved(info.node):
         decided = [(b, silence(NEVER_MOVED, "MPR907", evidence=NEVER_MOVED) if d.reported_by_default else d)
                    for b, d in decided]
     for binding, decision in _complete_fixes(decided, info, walker, fixes, classes):

@@ -173,16 +173,47 @@ class InstanceFacts:
         self.filename = filename
         self._test: bool | None = None
         self._mover: str | None | bool = False  # not looked for yet
+        self._scope_of: dict[int, ast.AST] | None = None
 
-    def never_moved(self) -> bool:
-        """A test file none of whose code moves, casts, saves or trains a module."""
+    def never_moved(self, class_node: ast.ClassDef | None = None) -> bool:
+        """A class of test code that nothing moves, casts, saves or trains: no code of its file does, or the
+        class is defined inside a test function that does not and hands nothing back (executorch's test
+        methods each define, export and check their own model; the file's other tests move theirs)."""
         if self._test is None:
             self._test = is_test_path(self.filename)
         if not self._test:
             return False
         if self._mover is False:
             self._mover = moves_a_module(self.tree)
-        return self._mover is None
+        if self._mover is None:
+            return True
+        scope = self._scopes().get(id(class_node)) if class_node is not None else None
+        return scope is not None and moves_a_module(scope) is None
+
+    def _scopes(self) -> dict[int, ast.AST]:
+        """Class node -> the test function it is defined in (directly), when that function returns nothing."""
+        if self._scope_of is None:
+            self._scope_of = {}
+            for func in ast.walk(self.tree):
+                if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                if any(isinstance(n, ast.Return) and n.value is not None or isinstance(n, (ast.Yield, ast.YieldFrom))
+                       for n in _own_nodes(func)):
+                    continue  # a factory or fixture: its caller may move what it returns
+                for stmt in _own_nodes(func):
+                    if isinstance(stmt, ast.ClassDef):
+                        self._scope_of[id(stmt)] = func
+        return self._scope_of
+
+
+def _own_nodes(func: ast.AST):
+    """The nodes of ``func`` outside its nested functions and classes (those are yielded, not entered)."""
+    stack = list(ast.iter_child_nodes(func))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(node))
 
 
 NEVER_MOVED = "a test module, and its test file never moves, casts, saves or trains a module"
