@@ -4166,3 +4166,92 @@ def test_a_model_defined_in_a_test_that_never_moves_it_meets_no_consequence(test
         """).format(test_body=textwrap.indent(test_body, " " * 8).lstrip())
     findings = analyze(ast.parse(source), source=source, filename="tests/test_passes.py")
     assert [f.code for f in findings] == [code], [f.message for f in findings]
+
+
+def test_a_tensor_the_class_trains_itself_and_reads_later_is_state_lost_on_save():
+    """ludwig's temperature scaling (set W, a miss): calibration fits the temperature with the class's own
+    optimizer, and scale_logits divides by it afterwards; state_dict() drops the fitted value, so a loaded
+    model predicts with the initial one. A persistent buffer keeps it out of parameters() as intended."""
+    body = """
+    class TemperatureScaling(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.temperature = nn.Parameter(torch.ones(1), requires_grad=False).to("cpu")
+        def train_calibration(self, logits, labels):
+            self.temperature.requires_grad = True
+            optimizer = torch.optim.LBFGS([self.temperature], lr=0.01)
+            def closure():
+                loss = F.cross_entropy(self.scale_logits(logits), labels)
+                loss.backward()
+                return loss
+            optimizer.step(closure)
+        def scale_logits(self, logits):
+            return logits / self.temperature
+    """
+    code, evidence, line = decisions(body)["temperature"]
+    assert code == "MPR002" and "trained by the class's own LBFGS in train_calibration" in evidence, evidence
+    assert line == line_of(body, "torch.optim.LBFGS")
+
+
+@pytest.mark.parametrize("element, code", [
+    ("nn.Parameter(torch.empty(3, d)).to(torch.device('cpu'))", "MPR005"),  # pykale's factors (set W, a miss)
+    # made only to require grad: DARTS keeps architecture weights so, for their own optimizer; "never trained"
+    # is not shown (what remains is the device break of its use)
+    ("torch.randn(3, d).requires_grad_(True)", "MPR007"),
+])
+def test_a_list_filled_with_parameters_a_move_lost_is_never_trained(element, code):
+    body = f"""
+    class LowRankFusion(nn.Module):
+        def __init__(self, dims):
+            super().__init__()
+            self.factors = []
+            for d in dims:
+                factor = {element}
+                nn.init.xavier_normal_(factor)
+                self.factors.append(factor)
+        def forward(self, xs):
+            return [x @ f.t() for x, f in zip(xs, self.factors)]
+    """
+    assert decisions(body)["factors"][0] == code
+
+
+def test_a_value_the_class_trains_itself_is_lost_on_load_and_the_fix_keeps_it():
+    """Real torch for ludwig's temperature: fitted by the class's own optimizer, it is missing from
+    state_dict(), so a fresh model loaded with it predicts with the initial value; after the fix (a
+    persistent buffer) the fitted value comes back and parameters() still leaves it out."""
+    from flake8_nnparam.fix import apply_fixes
+
+    torch = pytest.importorskip("torch")
+    source = HEADER + textwrap.dedent("""
+        class TemperatureScaling(nn.Module):
+            def __init__(self):
+                super().__init__()
+                # a real copy on this CPU, as .to("cuda") makes on a GPU machine
+                self.temperature = nn.Parameter(torch.ones(1, dtype=torch.float64), requires_grad=False).float()
+            def fit(self, logits, labels):
+                self.temperature.requires_grad = True
+                optimizer = torch.optim.SGD([self.temperature], lr=0.5)
+                for _ in range(20):
+                    optimizer.zero_grad()
+                    F.cross_entropy(self.scale_logits(logits), labels).backward()
+                    optimizer.step()
+                self.temperature.requires_grad = False
+            def scale_logits(self, logits):
+                return logits / self.temperature
+        """)
+    (finding,) = analyze(ast.parse(source), source=source)
+    assert finding.code == "MPR002" and "trained by the class's own SGD in fit" in finding.message
+    fixed = apply_fixes(source, [finding], True).source
+    torch.manual_seed(0)
+    logits, labels = torch.randn(64, 3) * 4, torch.randint(0, 3, (64,))
+    for text, kept in ((source, False), (fixed, True)):
+        namespace = {}
+        exec(compile(text, "<model>", "exec"), namespace)
+        model = namespace["TemperatureScaling"]()
+        model.fit(logits, labels)
+        fitted = float(model.temperature)
+        assert abs(fitted - 1.0) > 0.05  # the fit moved it
+        loaded = namespace["TemperatureScaling"]()
+        loaded.load_state_dict(model.state_dict())
+        assert (abs(float(loaded.temperature) - fitted) < 1e-6) == kept
+        assert not list(loaded.parameters())

@@ -184,7 +184,9 @@ class _Evidence:
         self.learn_hints_init: set[str] = set()  # nn.init.*(self.w), self.w.data.uniform_() during construction
         self.frozen: set[str] = set()
         self.wrapped: set[str] = set()
-        self.self_trained: set[str] = set()  # given to the class's own optimizer or torch.autograd.grad
+        # given to the class's own optimizer or torch.autograd.grad: attr -> (optimizer, method, line) of the first
+        self.self_trained: dict[str, tuple[str, str, int]] = {}
+        self._method_name = ""  # the method _scan reads now
         self.elements_registered: set[str] = set()
         self.self_managed: str | None = None
         self._managers: dict[str, ast.AST] = {}  # overrides of _apply / state_dict / ... by name
@@ -347,6 +349,7 @@ class _Evidence:
                 if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)) and node is not method:
                     self._scan_runtime_reads(node, self_name)
         # locals made of self attributes: module_list = sum(zip(self.layers, elus), ()); nn.Sequential(*module_list)
+        self._method_name = getattr(method, "name", "a closure")
         self._local_scope = (method, self_name) if in_construction else None
         self._local_attrs = None  # made on first use (_locals_of): most methods never ask
         for node in _walk(method):
@@ -364,6 +367,13 @@ class _Evidence:
                         attr = _base_self_attr(gen.iter, self_name)
                         if attr:
                             self.device_aware.add(attr)
+
+    def read_outside(self, attr: str, method_name: str) -> bool:
+        """Does a method that runs after construction, other than ``method_name``, read ``self.<attr>``?"""
+        return any(
+            getattr(func, "name", "") != method_name and attr in _attrs_read(func)
+            for func, _, _ in self.runtime_functions
+        )
 
     def unused_after_construction(self, attr: str, tensor: bool = False) -> bool:
         """The class's methods never read it after construction (and we can see those methods): whatever
@@ -546,8 +556,10 @@ class _Evidence:
             if qualified.startswith("torch.optim.") and qualified.rsplit(".", 1)[-1][:1].isupper() or (
                 qualified == "torch.autograd.grad"
             ):  # optim.Adam(self.weights + self.biases), torch.autograd.grad(loss, self.weights)
+                trainer = (qualified.rsplit(".", 1)[-1], self._method_name, call.lineno)
                 for arg in call.args[:2] + [kw.value for kw in call.keywords if kw.arg in ("params", "inputs")]:
-                    self.self_trained |= _joined_self_attrs(arg, self_name)
+                    for attr in _joined_self_attrs(arg, self_name):
+                        self.self_trained.setdefault(attr, trainer)
         if not in_construction and any(kw.arg == "device" for kw in call.keywords):
             for arg in call.args:
                 attr = _base_self_attr(arg, self_name)
@@ -1660,6 +1672,9 @@ class _ClassWalker:
         kinds = value.elements if extend else _element_kinds(value)
         if TENSOR in kinds:  # a container is pinned while every tensor put in it was (self.r[k] = torch.tensor(v, device=device))
             container.pinned = value.pinned and (container.pinned or TENSOR not in container.elements)
+            # factors.append(nn.Parameter(w).to(device)): a Parameter the move lost, meant to be learned (a tensor
+            # only made to require grad, as DARTS keeps its architecture weights for their own optimizer, is not)
+            container.requires_grad = container.requires_grad or bool(value.moved_parameter)
         for kind in kinds:
             if kind == CONTAINER:
                 continue

@@ -59,6 +59,9 @@ RANDOM_CONSEQUENCE = (
     "matches its trained weights, and .to() does not move it"
 )
 LOST_CONSEQUENCE = "state_dict() does not hold it, so that state is lost on save and load, and .to() does not move it"
+TRAINED_LOST_CONSEQUENCE = (
+    "state_dict() does not hold it, so the value the class trained is lost on save and load, and .to() does not move it"
+)
 _PERSISTENT_FALSE = ", persistent=False"
 WRAP_IT = "wrap it: self.{attr} = nn.Parameter(...)"
 KEEP_THE_PARAMETER = "keep the Parameter itself: self.{attr} = nn.Parameter(...), and apply the operation where it is used"
@@ -105,7 +108,10 @@ RULES = (
         "`@`, `torch.*`/`F.*` calls, tensor methods), used as the index of `index_select`/`gather`/`scatter`/"
         "`embedding`, indexed by a device tensor, fed to a sub-module, returned by `forward`; or updated in "
         "place after construction when its old value is read (running statistics, counters, EMA, centres an "
-        "update step copies in and forward reads). A workspace overwritten in place and read only after the "
+        "update step copies in and forward reads), or trained by the class's own optimizer and read by its other "
+        "methods (a calibration temperature fitted by `torch.optim.LBFGS([self.temperature])` and then divided by: "
+        "the fitted value is lost on save; a persistent buffer keeps it out of `parameters()` as intended). "
+        "A workspace overwritten in place and read only after the "
         "write in the same method (`self.buf[:n].copy_(x)` then `self.proj(self.buf[:n])`, a key cache written "
         "at the new positions and read with them, also after a move of itself such as `self.cache_k = "
         "self.cache_k.to(xq)`, which carries the content rather than reading it; `zero_()` then accumulate) "
@@ -387,6 +393,15 @@ def _decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
         # Parameter, and a caller that passes one shares (ties) its own, which registers itself here too
         reason = "a caller's Parameter: another binding makes it an nn.Parameter (a shared or tied weight)"
         return silence(reason, "MPR907", evidence=reason)
+    trained = evidence.self_trained.get(attr)
+    if trained is not None and uses.rebound is None and uses.reset is None and evidence.read_outside(attr, trained[1]):
+        # torch.optim.LBFGS([self.temperature]) in train_calibration, then scale_logits divides by it: the fitted
+        # value is state, kept out of parameters() on purpose (ludwig's temperature scaling, set W): a persistent
+        # buffer. Given to an optimizer and read nowhere else (configure_optimizers), nothing is shown.
+        optimizer, method, line = trained
+        where = f"is trained by the class's own {optimizer} in {method} (line {line}) and read by other methods"
+        fields = {"evidence": where, "consequence": TRAINED_LOST_CONSEQUENCE, "persistent": "", "alternative": ""}
+        return Decision("MPR002", where, fields, Fix("buffer", persistent=True), line)
     learned = None if (value.frozen or attr in evidence.frozen) else learn_evidence(value, attr, evidence, uses)
     if binding.computed_name and evidence.dynamic_device_aware and learned is None:
         return silence("moved to the device at use through getattr(self, name)", "MPR901", evidence="is moved at use")
