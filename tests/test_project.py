@@ -947,3 +947,37 @@ def test_a_list_of_parameter_free_modules_of_another_file_loses_nothing(tmp_path
     explained = run_command("--no-cache", "--select", "MPR,MPR9", "pkg", cwd=tmp_path).stdout
     assert "pkg/model.py:9:9: MPR907 self.stateless" in explained and "parameter-free" in explained, explained
     assert "model.eval() never reaches them" in explained  # the Dropout list: its real consequence
+
+
+def test_a_forked_child_writes_its_own_pending_cache_entries(tmp_path):
+    """A process that opened the plugin's cache and then forks (a pool created after a first lint): the
+    child registers its own exit handler, writes only its own entries, and leaves the parent's to the
+    parent."""
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork")
+    script = (
+        "import os, sys\n"
+        "from flake8_nnparam.detection.cache import Cache\n"
+        "cache = Cache.open(sys.argv[1])\n"
+        "cache.batch = True\n"
+        "cache.write_pending_at_exit()\n"
+        "st = os.stat(sys.argv[1])\n"
+        "cache.write('summary', 'parent.py', st, 'a', {'who': 'parent'})\n"
+        "import multiprocessing as mp\n"
+        "def child():\n"
+        "    cache.write('summary', 'child.py', st, 'b', {'who': 'child'})\n"
+        "p = mp.get_context('fork').Process(target=child)\n"
+        "p.start(); p.join()\n"
+        "sys.exit(p.exitcode)\n"
+    )
+    (tmp_path / "parent.py").write_text("")
+    (tmp_path / "child.py").write_text("")  # a pack keeps only entries of files that exist
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path)], env=clean_env(), capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    packs = sorted((tmp_path / CACHE_DIR_NAME).glob("*/pack-*.json"))
+    assert packs, "nothing written"
+    written = {}
+    for pack in packs:
+        for entry in json.loads(pack.read_bytes()).values():
+            written.setdefault(entry["path"], []).append(entry["payload"]["who"])
+    assert written == {"parent.py": ["parent"], "child.py": ["child"]}, written

@@ -69,7 +69,7 @@ class Cache:
         self.pending: dict[str, dict] = {}
         self._packed: dict[str, dict] | None = None  # the entries of the packs found, read on first use
         self._pack_files: list[str] = []
-        self._at_exit = False
+        self._at_exit = 0  # the pid whose exit writes the pending entries (0: none; a forked child registers anew)
 
     @classmethod
     def open(cls, root: str) -> "Cache | None":
@@ -138,9 +138,11 @@ class Cache:
         """Write what is pending as one pack when this process exits (the flake8 plugin): flake8 closes its
         worker pool, so each worker runs multiprocessing's exit finalizers, and a single process runs them
         from ``atexit``. A process killed outright loses its entries: a cache, re-made next time."""
-        if self._at_exit:
+        if self._at_exit == os.getpid():
             return
-        self._at_exit = True
+        if self._at_exit:  # copied into a forked child: the parent's entries are the parent's to write
+            self.pending = {}
+        self._at_exit = os.getpid()
         from multiprocessing import util  # flake8 has imported it already; the command never gets here
 
         util.Finalize(None, self.flush, exitpriority=10)
@@ -201,6 +203,8 @@ class Cache:
             "payload": payload,
         }
         if self.batch:
+            if self._at_exit and self._at_exit != os.getpid():
+                self.write_pending_at_exit()  # a forked child: its parent's exit handler is not its own
             self.pending[self._entry_name(kind, relpath)] = entry
             self.writes += 1
             if self._at_exit and len(self.pending) >= _FLUSH_AT:
