@@ -71,7 +71,7 @@ RULES = (
     Rule(
         "MPR001",
         "tensor-should-be-parameter",
-        "self.{attr} {evidence}, but it is a plain tensor: parameters() and the optimizer never see it, so it is "
+        "self.{attr} {evidence}; as a plain tensor, parameters() and the optimizer never see it, so it is "
         "never trained, and state_dict() and .to() skip it; {remedy}",
         what="A tensor bound to `self` during construction that the code means to learn: created with "
         "`requires_grad=True` (or `.requires_grad_()`), initialised by `nn.init.*`, or uninitialised "
@@ -340,7 +340,7 @@ def learn_evidence(value, attr: str, evidence, uses: AttrUses) -> str | None:
         return None
     if value.moved_parameter:
         return (f"is made by nn.Parameter(...).{value.moved_parameter}(), which returns a tensor copy, not the "
-                "Parameter, when it moves or casts")
+                "Parameter, whenever the move or cast changes anything (on a GPU, to another dtype)")
     if value.computed_parameter:
         return "is computed at construction from a new nn.Parameter (the operation drops the Parameter and keeps its first value)"
     if value.requires_grad or attr in evidence.learn_hints_grad:
