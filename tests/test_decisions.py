@@ -3560,6 +3560,9 @@ _TEST_MODEL = HEADER + textwrap.dedent(
     ("xformers/benchmarks/benchmark_sp24.py", "m(torch.randn(2, 3))", "MPR907"),  # a benchmark drives its own
     ("tests/test_export.py", 'AddConst().to(torch.device("cpu")).eval()', "MPR907"),  # the CPU it runs on anyway
     ("tests/test_export.py", 'm.to("cpu")', "MPR907"),
+    ("tests/test_export.py", 'm.to("cpu", torch.float64)', "MPR002"),  # a cast too
+    ("tests/test_export.py", "m(torch.randn(2, 3))\n\nclass Harness:\n    def __init__(self):\n"
+     "        self.model = AddConst().cuda()", "MPR002"),  # a harness moving the file's model in __init__
     ("tests/test_export.py", "AddConst().load_state_dict(m.state_dict(), strict=False)", "MPR907"),  # a copy
     ("tests/test_export.py", "AddConst().load_state_dict(torch.load('m.pt'))", "MPR002"),  # a checkpoint read
     # a class of the file placing its own parts at construction is not a test moving a module (qmctorch)
@@ -4145,6 +4148,8 @@ def test_an_openmmlab_base_module_is_a_module(base_import):
     ("torch.export.export(M(), (torch.randn(2),))", "MPR907"),  # this test only exports its model
     ("m = M().cuda()\nm(torch.randn(2).cuda())", "MPR002"),  # this test moves it
     ("return M()", "MPR002"),  # a factory: its caller may move the model
+    ("self.model = M()", "MPR002"),  # kept on the test instance (a setUp): other tests may move it
+    ("self._run_on_gpu(M())", "MPR002"),  # a helper method of the test class moves it
 ])
 def test_a_model_defined_in_a_test_that_never_moves_it_meets_no_consequence(test_body, code):
     """executorch's test_passes.py: each test method defines, exports and checks its own model, while other
@@ -4154,6 +4159,9 @@ def test_a_model_defined_in_a_test_that_never_moves_it_meets_no_consequence(test
             def test_moved(self):
                 Other = nn.Linear(2, 2)
                 Other.cuda()
+
+            def _run_on_gpu(self, model):
+                model.cuda()
 
             def test_defined_here(self):
                 class M(nn.Module):
@@ -4215,12 +4223,11 @@ def test_a_list_filled_with_parameters_a_move_lost_is_never_trained(element, cod
     assert decisions(body)["factors"][0] == code
 
 
-def test_a_value_the_class_trains_itself_is_lost_on_load_and_the_fix_keeps_it():
+def test_a_value_the_class_trains_itself_is_lost_on_load_and_the_remedy_keeps_it():
     """Real torch for ludwig's temperature: fitted by the class's own optimizer, it is missing from
-    state_dict(), so a fresh model loaded with it predicts with the initial value; after the fix (a
-    persistent buffer) the fitted value comes back and parameters() still leaves it out."""
-    from flake8_nnparam.fix import apply_fixes
-
+    state_dict(), so a fresh model loaded with it predicts with the initial value. No autofix: the remedy
+    the message names, a Parameter made without grad, keeps the fitted value across a load, stays out of
+    the model's own training, and survives .double() (a buffer would become a copy its optimizer never steps)."""
     torch = pytest.importorskip("torch")
     source = HEADER + textwrap.dedent("""
         class TemperatureScaling(nn.Module):
@@ -4241,10 +4248,14 @@ def test_a_value_the_class_trains_itself_is_lost_on_load_and_the_fix_keeps_it():
         """)
     (finding,) = analyze(ast.parse(source), source=source)
     assert finding.code == "MPR002" and "trained by the class's own SGD in fit" in finding.message
-    fixed = apply_fixes(source, [finding], True).source
+    assert "nn.Parameter(..., requires_grad=False)" in finding.message and finding.fix is None
+    remedied = source.replace(
+        "nn.Parameter(torch.ones(1, dtype=torch.float64), requires_grad=False).float()",
+        "nn.Parameter(torch.ones(1), requires_grad=False)",
+    )
     torch.manual_seed(0)
     logits, labels = torch.randn(64, 3) * 4, torch.randint(0, 3, (64,))
-    for text, kept in ((source, False), (fixed, True)):
+    for text, kept in ((source, False), (remedied, True)):
         namespace = {}
         exec(compile(text, "<model>", "exec"), namespace)
         model = namespace["TemperatureScaling"]()
@@ -4254,4 +4265,24 @@ def test_a_value_the_class_trains_itself_is_lost_on_load_and_the_fix_keeps_it():
         loaded = namespace["TemperatureScaling"]()
         loaded.load_state_dict(model.state_dict())
         assert (abs(float(loaded.temperature) - fitted) < 1e-6) == kept
-        assert not list(loaded.parameters())
+        assert all(not p.requires_grad for p in loaded.parameters())  # out of the model's own training
+    loaded.double()  # the remedied model: moved in place, its optimizer still steps the tensor it reads
+    loaded.fit(logits.double(), labels)
+    assert loaded.temperature.dtype == torch.float64 and abs(float(loaded.temperature) - fitted) > 1e-6
+
+
+def test_a_loop_that_binds_new_tensors_by_name_is_not_spelled_out():
+    """for n in ("a", "b"): self.__dict__[n] = torch.zeros(3) would make one line the binding of two
+    attributes, where a fix written on it breaks the loop: only loops that move what each attribute holds
+    (the hand-written to() idiom) are spelled out."""
+    source = HEADER + textwrap.dedent("""
+        class A(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lin = nn.Linear(3, 3)
+                for n in ("a", "b"):
+                    self.__dict__[n] = torch.zeros(3)
+            def forward(self, x):
+                return self.lin(x) + self.a + self.b
+        """)
+    assert [f for f in analyze(ast.parse(source), source=source) if f.fix is not None] == []

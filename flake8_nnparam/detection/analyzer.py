@@ -1062,13 +1062,15 @@ def _by_name(loop: ast.For, self_name: str | None, function) -> list[list[ast.st
     """The body of ``for name in ("a", "b"): ...`` once per name, with ``self.__dict__[name]``,
     ``getattr(self, name)`` and ``setattr(self, name, v)`` spelled ``self.a`` (``self.a = v``): a class that
     moves or re-binds its tensors by name (a hand-written ``to()``) does to each what the spelled-out
-    statement does. None unless the loop reaches attributes of ``self`` so, over a literal list of names
-    (or a local bound once to one)."""
+    statement does. Only a loop that re-binds each attribute from itself (a move or a cast of what is
+    there), over a literal list of names (or a local bound once to one): a loop that binds new values by
+    name would make one shared line the binding of several attributes, where no fix can be written.
+    None otherwise."""
     if self_name is None or not isinstance(loop.target, ast.Name) or loop.orelse:
         return None
     var = loop.target.id
     names = _literal_names(loop.iter, function)
-    if not names or not any(_by_name_access(n, self_name, var) for n in ast.walk(loop)):
+    if not names or not _rebinds_by_name_from_itself(loop, self_name, var):
         return None
 
     class Spell(ast.NodeTransformer):
@@ -1099,6 +1101,33 @@ def _by_name(loop: ast.For, self_name: str | None, function) -> list[list[ast.st
             return ast.copy_location(ast.Constant(self.name), node) if node.id == var else node
 
     return [[Spell(name).visit(copy.deepcopy(stmt)) for stmt in loop.body] for name in names]
+
+
+def _rebinds_by_name_from_itself(loop: ast.For, self_name: str, var: str) -> bool:
+    """Every by-name store in the loop (``self.__dict__[n] = v``, ``setattr(self, n, v)``) has a value that reads
+    the same attribute by name, there is at least one, and the loop variable is never re-bound."""
+    stores = 0
+    for node in ast.walk(loop):
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == var for t in targets):
+                return False
+            if any(_by_name_access(t, self_name, var) for t in targets):
+                if not isinstance(node, ast.Assign) or not _reads_by_name(node.value, self_name, var):
+                    return False
+                stores += 1
+        elif isinstance(node, ast.Call) and _by_name_access(node, self_name, var) and node.func.id == "setattr":
+            if len(node.args) != 3 or not _reads_by_name(node.args[2], self_name, var):
+                return False
+            stores += 1
+    return stores > 0
+
+
+def _reads_by_name(value: ast.AST, self_name: str, var: str) -> bool:
+    return any(
+        _by_name_access(n, self_name, var) and not (isinstance(n, ast.Call) and n.func.id == "setattr")
+        for n in ast.walk(value)
+    )
 
 
 def _by_name_access(node: ast.AST, self_name: str, var: str) -> bool:

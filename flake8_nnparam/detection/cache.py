@@ -110,8 +110,11 @@ class Cache:
                     continue  # removed by a concurrent run's compaction: its entries are in a newer pack
                 except Exception:  # noqa: BLE001 - corrupt, even nested too deep to decode: a miss, never a crash
                     entries = None  # (packs are renamed into place whole) removed with the others on the next write
-                if isinstance(entries, dict):
-                    packed.update((k, v) for k, v in entries.items() if isinstance(v, dict))
+                if isinstance(entries, dict):  # the newest write of an entry wins, whichever pack holds it
+                    packed.update(
+                        (k, v) for k, v in entries.items()
+                        if isinstance(v, dict) and _written(v) >= _written(packed.get(k))
+                    )
                 self._pack_files.append(name)
             self._packed = packed
         return self._packed
@@ -208,7 +211,7 @@ class Cache:
             self.pending[self._entry_name(kind, relpath)] = entry
             self.writes += 1
             if self._at_exit and len(self.pending) >= _FLUSH_AT:
-                self.flush()  # a long-lived process (a monorepo in one flake8 process) keeps its memory small
+                self.flush()  # a long run (a monorepo in one flake8 process) that is killed keeps most of its work
             return
         try:
             _write_atomically(self.directory, self._entry_path(kind, relpath), json.dumps(entry).encode())

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from . import tables
 from .imports import BLOCK_FIELDS, all_nodes, dotted_name
 from .imports import self_attr as _self_attr
-from .rule import Decision, Edit, Fix
+from .rule import STEPPED_ALTERNATIVE, Decision, Edit, Fix
 
 _NN_HOMES = {
     "Parameter": ("torch.nn", "torch.nn.parameter"),
@@ -793,6 +793,9 @@ def no_fix_reason(decision: Decision) -> str:
         return ("another branch of the same expression makes an nn.Parameter: registering the whole expression "
                 "as a buffer would turn that Parameter into a buffer the optimizer never trains; register only the "
                 "plain branch (an if/else with self.register_buffer in the else)")
+    if decision.fields.get("alternative") == STEPPED_ALTERNATIVE:
+        return ("an optimizer holds this tensor: a buffer becomes a copy after .to() or .double(), so make it "
+                "nn.Parameter(..., requires_grad=False) by hand, or register it where nothing moves the module")
     if decision.fields.get("alternative"):
         return ("the engine cannot tell a learned weight from a fixed tensor: make it nn.Parameter(...) or a buffer "
                 "by hand")

@@ -73,6 +73,8 @@ def _dtype_only(call: ast.Call) -> bool:
 
 def _to_the_cpu(call: ast.Call) -> bool:
     """``m.to("cpu")``, ``m.to(torch.device("cpu"))``, ``m.to(device="cpu")``: the CPU a test runs on anyway."""
+    if len(call.args) > 1 or any(k.arg not in ("device", "non_blocking", "copy") for k in call.keywords):
+        return False  # .to("cpu", torch.float64): a cast too
     target = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "device"), None)
     return device_type(target) == "cpu"
 
@@ -107,7 +109,7 @@ def moves_a_module(tree: ast.AST) -> str | None:
         if isinstance(node, ast.Assign) and _constructs(node.value, classes):
             instances.update(t.id for t in node.targets if isinstance(t, ast.Name))
     copied = {id(node.args[0]) for node in ast.walk(tree) if isinstance(node, ast.Call) and _copies_weights(node)}
-    placing = _placing_its_parts(tree)
+    placing = _placing_its_parts(tree, classes)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or id(node) in copied or id(node) in placing or _copies_weights(node):
             continue
@@ -128,7 +130,7 @@ def moves_a_module(tree: ast.AST) -> str | None:
     return None
 
 
-def _placing_its_parts(tree: ast.AST) -> set[int]:
+def _placing_its_parts(tree: ast.AST, classes: set[str]) -> set[int]:
     """Moves a class of the file makes of its own parts (``self.w = nn.Parameter(w).to(self.device)`` in
     ``__init__``): the class under test placing what it builds, not a test moving a module. Construction
     moving the instance itself (``self.to(device)``) still counts, and so does every other method (a
@@ -142,6 +144,7 @@ def _placing_its_parts(tree: ast.AST) -> set[int]:
                     isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                     and node.func.attr in _PLACING_METHODS
                     and not (isinstance(node.func.value, ast.Name) and node.func.value.id == receiver)
+                    and not _constructs(node.func.value, classes)  # a harness's self.model = Net().cuda()
                 ):
                     found.add(id(node))
     return found
@@ -188,7 +191,18 @@ class InstanceFacts:
         if self._mover is None:
             return True
         scope = self._scopes().get(id(class_node)) if class_node is not None else None
-        return scope is not None and moves_a_module(scope) is None
+        if scope is None or moves_a_module(scope) is not None:
+            return False
+        # self._check(M()): a helper method of the test class runs in the test too
+        helpers = {
+            n.func.attr for n in ast.walk(scope)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
+            and n.func.value.id == "self"
+        }
+        return not any(
+            isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name in helpers and moves_a_module(f) is not None
+            for f in ast.walk(self.tree)
+        )
 
     def _scopes(self) -> dict[int, ast.AST]:
         """Class node -> the test function it is defined in (directly), when that function returns nothing."""
@@ -198,8 +212,10 @@ class InstanceFacts:
                 if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     continue
                 if any(isinstance(n, ast.Return) and n.value is not None or isinstance(n, (ast.Yield, ast.YieldFrom))
+                       or isinstance(n, (ast.Assign, ast.AnnAssign)) and any(
+                           isinstance(t, ast.Attribute) for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))
                        for n in _own_nodes(func)):
-                    continue  # a factory or fixture: its caller may move what it returns
+                    continue  # a factory, a fixture or a setUp keeping it on self: others may move what it makes
                 for stmt in _own_nodes(func):
                     if isinstance(stmt, ast.ClassDef):
                         self._scope_of[id(stmt)] = func

@@ -216,6 +216,7 @@ def summarize(tree: ast.AST, functions: bool = True, statements=None, imports: I
         for base in node.bases:
             dotted = dotted_name(base)
             if dotted is None:
+                entry["opaque_base"] = True  # class C(make_base()), class C(*bases): what it holds is unknown
                 continue
             qualified = imports.qualify(base.value if isinstance(base, ast.Subscript) else base)
             if is_torch_module_name(qualified):
@@ -231,7 +232,9 @@ def summarize(tree: ast.AST, functions: bool = True, statements=None, imports: I
         for method, name in _registrations(node):  # self.register_buffer("name", ...): listed under its method
             entry["overrides"].setdefault(method, []).append(name)
         # What its own methods give an instance, bases aside (ModuleClassIndex.state_of; module_state)
-        entry["state"] = own_state({f.name: f for f in node.body if isinstance(f, _FUNCTION_NODES)}, imports)
+        own = own_state({f.name: f for f in node.body if isinstance(f, _FUNCTION_NODES)}, imports)
+        # two classes of one name (one nested in a function): either may be the one imported
+        entry["state"] = combined_state([entry.get("state", own), own, "stateful" if entry.get("opaque_base") else own])
     aliases = {}
     for stmt in body:
         if (

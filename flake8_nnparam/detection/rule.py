@@ -113,3 +113,9 @@ def silence(reason: str, code: str | None = None, **fields) -> Decision:
 
 
 HEADER = "import torch\nfrom torch import nn\n\n"
+# What an optimizer steps must stay the tensor it holds: .to() replaces a buffer with a copy, a Parameter in place
+# (MPR002 for a tensor the class trains itself: the remedy in its message, and why no fix is written).
+STEPPED_ALTERNATIVE = (
+    "; since an optimizer steps it, rather self.{attr} = nn.Parameter(..., requires_grad=False), which .to() "
+    "moves in place (no autofix)"
+)

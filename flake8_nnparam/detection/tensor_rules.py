@@ -12,7 +12,7 @@ import ast
 from dataclasses import replace
 
 from . import tables
-from .rule import HEADER, Decision, Fix, Rule, silence
+from .rule import HEADER, STEPPED_ALTERNATIVE, Decision, Fix, Rule, silence
 from .uses import FIRST_USE_DRAW, AttrUses, effective_breaks
 
 DEVICE_CONSEQUENCE = (
@@ -63,6 +63,7 @@ TRAINED_LOST_CONSEQUENCE = (
     "state_dict() does not hold it, so the value the class trained is lost on save and load, and .to() does not move it"
 )
 _PERSISTENT_FALSE = ", persistent=False"
+
 WRAP_IT = "wrap it: self.{attr} = nn.Parameter(...)"
 KEEP_THE_PARAMETER = "keep the Parameter itself: self.{attr} = nn.Parameter(...), and apply the operation where it is used"
 _LEARN_ALTERNATIVE = ", or self.{attr} = nn.Parameter(...) if it is meant to be learned (no autofix: decide which)"
@@ -396,12 +397,16 @@ def _decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
     trained = evidence.self_trained.get(attr)
     if trained is not None and uses.rebound is None and uses.reset is None and evidence.read_outside(attr, trained[1]):
         # torch.optim.LBFGS([self.temperature]) in train_calibration, then scale_logits divides by it: the fitted
-        # value is state, kept out of parameters() on purpose (ludwig's temperature scaling, set W): a persistent
-        # buffer. Given to an optimizer and read nowhere else (configure_optimizers), nothing is shown.
+        # value is state (ludwig's temperature scaling, set W). Given to an optimizer and read nowhere else
+        # (configure_optimizers), nothing is shown. No autofix: a buffer an optimizer steps becomes a copy after
+        # .to() / .double() (the optimizer then holds the old tensor, or refuses a non-leaf); a Parameter
+        # made without grad is moved in place and stays out of the model's own training until the class
+        # turns its grad on.
         optimizer, method, line = trained
         where = f"is trained by the class's own {optimizer} in {method} (line {line}) and read by other methods"
-        fields = {"evidence": where, "consequence": TRAINED_LOST_CONSEQUENCE, "persistent": "", "alternative": ""}
-        return Decision("MPR002", where, fields, Fix("buffer", persistent=True), line)
+        fields = {"evidence": where, "consequence": TRAINED_LOST_CONSEQUENCE, "persistent": "",
+                  "alternative": STEPPED_ALTERNATIVE}
+        return Decision("MPR002", where, fields, None, line)
     learned = None if (value.frozen or attr in evidence.frozen) else learn_evidence(value, attr, evidence, uses)
     if binding.computed_name and evidence.dynamic_device_aware and learned is None:
         return silence("moved to the device at use through getattr(self, name)", "MPR901", evidence="is moved at use")
