@@ -981,3 +981,27 @@ def test_a_forked_child_writes_its_own_pending_cache_entries(tmp_path):
         for entry in json.loads(pack.read_bytes()).values():
             written.setdefault(entry["path"], []).append(entry["payload"]["who"])
     assert written == {"parent.py": ["parent"], "child.py": ["child"]}, written
+
+
+def test_few_pending_entries_make_a_small_pack_until_the_packs_pile_up(tmp_path):
+    """An editor's lint writes its few entries as a pack of their own instead of rewriting the project's
+    whole cache; once 16 packs are found, the next write merges them into one. The newest write of each
+    entry wins, whichever pack holds it."""
+    from flake8_nnparam.detection import cache as cache_module
+
+    for i in range(3):
+        (tmp_path / f"m{i}.py").write_text("")
+    st = os.stat(tmp_path / "m0.py")
+    directory = None
+    for run in range(cache_module._MAX_PACKS + 1):
+        cache = Cache.open(str(tmp_path))
+        directory = cache.directory
+        cache.batch = True
+        cache.write("summary", f"m{run % 3}.py", st, "x", {"run": run})
+        cache.flush()
+        packs = sorted(p for p in os.listdir(directory) if p.startswith("pack-"))
+        assert len(packs) == (run + 1 if run < cache_module._MAX_PACKS else 1), (run, packs)
+    reader = Cache(directory)
+    newest = {f"m{i}.py": max(r for r in range(cache_module._MAX_PACKS + 1) if r % 3 == i) for i in range(3)}
+    for path, run in newest.items():
+        assert reader.read("summary", path)["payload"] == {"run": run}

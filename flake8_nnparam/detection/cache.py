@@ -7,7 +7,8 @@ one ``pack-<time>-<pid>.json`` holding every entry of the packs found, which are
 instead of hundreds: creating files was most of a cold run's system time): the command writes its pack
 at the end of the run; the flake8 plugin, which never knows when a run ends, when its process exits (every
 flake8 worker, ``-j 1`` and an editor's flake8 process: ``write_pending_at_exit``) or when many entries
-are waiting. Entry files of their own (``<kind>-<hash>.json``, from earlier versions) are still read.
+are waiting; a process with only a few entries (an editor's lint) writes them as a small pack of their own
+and leaves the others, until the packs pile up (``flush``). Entry files of their own (``<kind>-<hash>.json``, from earlier versions) are still read.
 A read takes the newest of an entry file and a pack's entry. A lookup trusts size + mtime only when the
 entry was written well after the file's last modification (git's "racy" rule); otherwise, or when they
 differ, it hashes the bytes and compares. Writes go to a temporary file in the same directory and are
@@ -151,8 +152,27 @@ class Cache:
         util.Finalize(None, self.flush, exitpriority=10)
 
     def flush(self) -> None:
-        """Write the pending entries as a pack now."""
-        self.write_pack(self.take_pending())
+        """Write the pending entries as a pack now: a few (an editor's lint, pre-commit's changed files) as a
+        small pack of their own, beside the others; many, or once the packs pile up, merged with every pack
+        found into one (``write_pack``). Readers take the newest write of each entry, whichever pack holds it."""
+        pending = self.take_pending()
+        if not pending:
+            return
+        if len(pending) > _SMALL_PACK or len(self._packs_listed()) >= _MAX_PACKS:
+            self.write_pack(pending)
+            return
+        name = f"{_PACK_PREFIX}{time.time_ns():020d}-{os.getpid()}.json"
+        try:
+            _write_atomically(self.directory, os.path.join(self.directory, name), json.dumps(pending).encode())
+        except (OSError, TypeError, ValueError):
+            return
+        packed = self._packs()
+        packed.update((k, v) for k, v in pending.items() if _written(v) >= _written(packed.get(k)))
+        self._pack_files.append(name)
+
+    def _packs_listed(self) -> list[str]:
+        self._packs()
+        return self._pack_files
 
     def take_pending(self) -> dict[str, dict]:
         """The entries written since the last call (``batch``), handed to whoever writes the pack."""
@@ -222,6 +242,8 @@ class Cache:
 
 _PACK_PREFIX = "pack-"
 _FLUSH_AT = 2000  # pending entries a process exiting later writes early
+_SMALL_PACK = 256  # at most this many pending entries are written as a pack of their own, not merged
+_MAX_PACKS = 16  # with this many packs found, the next write merges them all
 
 
 def _written(entry: dict | None) -> int:
