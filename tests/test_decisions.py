@@ -4286,3 +4286,23 @@ def test_a_loop_that_binds_new_tensors_by_name_is_not_spelled_out():
                 return self.lin(x) + self.a + self.b
         """)
     assert [f for f in analyze(ast.parse(source), source=source) if f.fix is not None] == []
+
+
+def test_a_parameter_after_an_if_whose_other_branch_raises_supersedes_its_plain_bindings():
+    """if/elif bind a plain table, else raises, then self.w = nn.Parameter(self.w): a path that raises keeps
+    nothing, so every binding that reaches the wrap becomes the Parameter (was: two false MPR001)."""
+    source = HEADER + textwrap.dedent("""
+        class A(nn.Module):
+            def __init__(self, kind):
+                super().__init__()
+                if kind == "a":
+                    self.w = torch.randn(3, 3)
+                elif kind == "b":
+                    self.w = torch.zeros(3, 3)
+                else:
+                    raise ValueError(kind)
+                self.w = nn.Parameter(self.w)
+            def forward(self, x):
+                return x @ self.w
+        """)
+    assert [f.code for f in analyze(ast.parse(source), source=source)] == []

@@ -1645,7 +1645,7 @@ class _ClassWalker:
             if sibling is stmt:
                 break
             nested = [] if isinstance(sibling, _FunctionNode) else list(iter_statements([sibling]))
-            if not any(isinstance(s, (ast.Return, ast.Raise)) for s in nested):
+            if not any(isinstance(s, ast.Return) for s in nested):  # a path that raises keeps nothing
                 preceding.update(map(id, nested))
         for binding in earlier:
             if id(binding.stmt) in preceding:
