@@ -348,8 +348,8 @@ class _Evidence:
             for node in _walk(method):
                 if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)) and node is not method:
                     self._scan_runtime_reads(node, self_name)
-        # locals made of self attributes: module_list = sum(zip(self.layers, elus), ()); nn.Sequential(*module_list)
         self._method_name = getattr(method, "name", "a closure")
+        # locals made of self attributes: module_list = sum(zip(self.layers, elus), ()); nn.Sequential(*module_list)
         self._local_scope = (method, self_name) if in_construction else None
         self._local_attrs = None  # made on first use (_locals_of): most methods never ask
         for node in _walk(method):

@@ -158,7 +158,8 @@ class Cache:
         pending = self.take_pending()
         if not pending:
             return
-        if len(pending) > _SMALL_PACK or len(self._packs_listed()) >= _MAX_PACKS:
+        packed = self._packs()  # also lists the pack files found
+        if len(pending) > _SMALL_PACK or len(self._pack_files) >= _MAX_PACKS:
             self.write_pack(pending)
             return
         name = f"{_PACK_PREFIX}{time.time_ns():020d}-{os.getpid()}.json"
@@ -166,13 +167,8 @@ class Cache:
             _write_atomically(self.directory, os.path.join(self.directory, name), json.dumps(pending).encode())
         except (OSError, TypeError, ValueError):
             return
-        packed = self._packs()
         packed.update((k, v) for k, v in pending.items() if _written(v) >= _written(packed.get(k)))
         self._pack_files.append(name)
-
-    def _packs_listed(self) -> list[str]:
-        self._packs()
-        return self._pack_files
 
     def take_pending(self) -> dict[str, dict]:
         """The entries written since the last call (``batch``), handed to whoever writes the pack."""

@@ -233,8 +233,10 @@ def summarize(tree: ast.AST, functions: bool = True, statements=None, imports: I
             entry["overrides"].setdefault(method, []).append(name)
         # What its own methods give an instance, bases aside (ModuleClassIndex.state_of; module_state)
         own = own_state({f.name: f for f in node.body if isinstance(f, _FUNCTION_NODES)}, imports)
+        if entry.get("opaque_base"):
+            own = "stateful"
         # two classes of one name (one nested in a function): either may be the one imported
-        entry["state"] = combined_state([entry.get("state", own), own, "stateful" if entry.get("opaque_base") else own])
+        entry["state"] = combined_state([entry.get("state", own), own])
     aliases = {}
     for stmt in body:
         if (
@@ -947,23 +949,14 @@ class ProjectIndex:
         """What an instance of the project Module class ``dotted`` holds: "stateless", "mode" or "stateful" (its
         own methods' and every base's: a torch layer base, or a base that cannot be read, is "stateful");
         None when ``dotted`` is not a project class."""
-        stack = [s for s in self.resolve(path, dotted) if s.kind == "class"]
-        if not stack:
+        unresolved: list[str] = []
+        states = [
+            "stateful" if info["torch"] == 2 else info.get("state", "stateful")
+            for info in self._class_chain(path, dotted, unresolved)
+        ]
+        if not states:
             return None
-        states, seen = [], set()
-        while stack and "stateful" not in states:
-            symbol = stack.pop()
-            if (symbol.path, symbol.name) in seen:
-                continue
-            seen.add((symbol.path, symbol.name))
-            info = self.summary(symbol.path)["classes"][symbol.name]
-            states.append("stateful" if info["torch"] == 2 else info.get("state", "stateful"))
-            for base in info["bases"]:
-                found = [b for b in self.resolve(symbol.path, base) if b.kind == "class"]
-                if not found:
-                    states.append("stateful")  # a base nothing here can read
-                stack.extend(found)
-        return combined_state(states)
+        return combined_state(states + ["stateful"] * bool(unresolved))  # a base nothing here can read
 
     def return_kind(self, path: str, dotted: str, _depth: int = 0) -> str | None:
         """What calling ``dotted`` returns: "tensor", "parameter", "module", "container", or None if unknown.
@@ -1015,9 +1008,9 @@ class ProjectIndex:
                     result.setdefault(method, attrs)
         return result
 
-    def _class_chain(self, path: str, dotted: str):
+    def _class_chain(self, path: str, dotted: str, unresolved: list[str] | None = None):
         """The summaries of the project class ``dotted`` (as written in ``path``) and of its project bases,
-        most derived first, each once."""
+        most derived first, each once; the bases that resolve to no project class go to ``unresolved``."""
         stack = [s for s in self.resolve(path, dotted) if s.kind == "class"]
         seen: set = set()
         while stack:
@@ -1028,7 +1021,10 @@ class ProjectIndex:
             info = self.summary(symbol.path)["classes"][symbol.name]
             yield info
             for base in info["bases"]:
-                stack.extend(s for s in self.resolve(symbol.path, base) if s.kind == "class")
+                found = [s for s in self.resolve(symbol.path, base) if s.kind == "class"]
+                if not found and unresolved is not None:
+                    unresolved.append(base)
+                stack.extend(found)
 
     def init_calls(self, path: str, dotted: str) -> list[str]:
         """The methods the ``__init__`` of a project class or of its project bases calls on ``self``."""
