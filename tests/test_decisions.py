@@ -532,6 +532,62 @@ CASES = {
         """,
         "pe", "MPR002", "is combined with tensors that follow the module", "return x + self.pe",
     ),
+    "state its methods update from values they bring to the CPU is kept there on purpose": (
+        """
+        class Planner(nn.Module):
+            def __init__(self, num_envs):
+                super().__init__()
+                self.lin = nn.Linear(2, 2)
+                self.next_idx = torch.zeros(num_envs, dtype=torch.int32)
+            def apply_mask(self, masks):
+                self.next_idx *= masks.cpu().view(-1)
+            def forward(self, x, keep):
+                self.next_idx = self.next_idx[keep]
+                return self.lin(x)
+        """,
+        "next_idx", "MPR908", "the CPU on purpose (it meets values moved to the CPU (.cpu()) in apply_mask", None,
+    ),
+    "a table indexed with ids brought to the CPU and written back from .cpu() values": (
+        """
+        class RankLoss(nn.Module):
+            def __init__(self, n, gamma=0.9):
+                super().__init__()
+                self.gamma = gamma
+                self.u = torch.zeros(n, 1)
+            def forward(self, pred, ids):
+                u = (1 - self.gamma) * self.u[ids.cpu()].to(pred.device) + self.gamma * pred.mean()
+                self.u[ids.cpu()] = u.detach().cpu()
+                return (pred / u).mean()
+        """,
+        "u", "MPR908", "the CPU on purpose", None,
+    ),
+    "the same table written from device values is state lost on save": (
+        """
+        class RankLoss(nn.Module):
+            def __init__(self, n, gamma=0.9):
+                super().__init__()
+                self.gamma = gamma
+                self.u = torch.zeros(n, 1)
+            def forward(self, pred, ids):
+                u = (1 - self.gamma) * self.u[ids] + self.gamma * pred.mean()
+                self.u[ids] = u.detach()
+                return (pred / u).mean()
+        """,
+        "u", "MPR002", "", None,
+    ),
+    "x.to('cpu') is on the CPU, not on the module's device": (
+        """
+        class Decoder(nn.Module):
+            def __init__(self, eos):
+                super().__init__()
+                self.lin = nn.Linear(2, 2)
+                self.eos = torch.tensor([eos])
+            def forward(self, x, prompt):
+                items = torch.cat([torch.tensor(prompt).to("cpu"), self.eos])
+                return self.lin(x)[: len(items)]
+        """,
+        "eos", "MPR907", "", None,
+    ),
     "a device the constructor requires is where the class is built to run": (
         """
         class Env(nn.Module):

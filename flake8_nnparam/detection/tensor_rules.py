@@ -313,8 +313,9 @@ RULES = (
         "`device=self.device`, `.to(pkg.device)`): environments, simulators and samplers built on their target "
         "device; or which a method of the class moves to a device it is given (`def set_device(self, device): "
         "self.t = self.t.to(device)`), the class's own placement that its flows call; or made on the CPU "
-        "explicitly (`device=\"cpu\"`, `torch.device(\"cpu\")`, `pin_memory=True`, `.to(\"cpu\")`): host-side "
-        "staging and counters kept off the accelerator on purpose. Not `.cuda()` or `.to(\"cuda\")` (hard-coded), not a device read off a tensor (`x.device`), and "
+        "explicitly (`device=\"cpu\"`, `torch.device(\"cpu\")`, `pin_memory=True`, `.to(\"cpu\")`), or whose methods bring what it meets to the CPU "
+        "(`self.flags |= masks.cpu()`, `self.u[ids.cpu()] = u.cpu()`): host-side "
+        "staging, counters and per-episode state kept off the accelerator on purpose. Not `.cuda()` or `.to(\"cuda\")` (hard-coded), not a device read off a tensor (`x.device`), and "
         "not a constructor argument `device=None`: that is PyTorch's factory convention (`nn.Linear(..., "
         "device=None)`), where the module is built on the default device and moved with `.to()`. A class "
         "that keeps the device of a tensor it was given (`self.device = weight.device`) is placed where "
@@ -427,6 +428,11 @@ def _decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
         return silence(f"placed on {CONFIGURED_DEVICE}", "MPR908", placement=CONFIGURED_DEVICE, held=PLAIN_TENSOR)
     if value.on_cpu and (uses.updated is not None or uses.breaks is not None):
         return silence(f"placed on {_EXPLICIT_CPU}", "MPR908", placement=_EXPLICIT_CPU, held=PLAIN_TENSOR)
+    if uses.cpu_side is not None and (uses.updated is not None or uses.breaks is not None):
+        # self.flags |= masks.cpu(): its methods bring what it meets to the CPU (per-episode rollout state); the
+        # author's own .cpu() outweighs a use with a method's argument that is only presumed on the device
+        placement = f"the CPU on purpose (it {uses.cpu_side.where()})"
+        return silence(f"placed on {placement}", "MPR908", placement=placement, held=PLAIN_TENSOR)
     if uses.updated is not None and uses.reset is None and uses.stale_read is not None:
         where = uses.updated.where()
         fields = {"evidence": where, "consequence": LOST_CONSEQUENCE, "persistent": "", "alternative": ""}

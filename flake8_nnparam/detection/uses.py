@@ -35,6 +35,9 @@ FIXED_DTYPE = "$fixed-dtype"
 FOLLOWS_DTYPE = "$follows-dtype"
 # ``DEVICE_OF + attr``: a local holding an attribute's device (``device = self.t.device``).
 DEVICE_OF = "$device-of:"
+# A value brought to the CPU on purpose (``masks.cpu()``, ``x.to("cpu")``): an attribute combined with it, indexed
+# by it or written from it is kept on the CPU by design (``uses.cpu_side``).
+ON_CPU = "$cpu"
 _LOCAL = "$local:"  # a local read by an if's test (in ``refreshed``), not an attribute
 _MATH_ROOTS = ("torch.", "numpy.", "math.", "scipy.", "jax.")  # torch.log(t) computes: not a logger
 _MATH_NAMES = frozenset({"torch", "F", "math", "np", "numpy"})  # the conventional spellings of those modules
@@ -62,6 +65,7 @@ def _argument_slots(node: ast.Call) -> list[int | str | None]:
 _FIT_CHECKS = frozenset({"shape", "size", "device", "dtype", "ndim", "numel", "is_cuda"})  # does the cache still fit?
 _EMPTY: frozenset[str] = frozenset()
 _DEVICE = frozenset({DEVICE})
+_ON_CPU = frozenset({ON_CPU})
 
 # Methods whose result says nothing about the tensor's device or values.
 _METADATA_METHODS = tables.NON_TENSOR_METHODS | {"cpu", "detach_", "register_hook", "retain_grad"}
@@ -130,6 +134,7 @@ class AttrUses:
     stale_read: Use | None = None
     overwritten: Use | None = None  # written in place after construction without reading it (copy_, zero_, t[i] = v)
     moved_by: Use | None = None  # a method of the class moves it to a device it is given: set_device(self, device)
+    cpu_side: Use | None = None  # meets values its method brought to the CPU (x.cpu()): kept on the CPU by design
 
 
 @dataclass
@@ -381,6 +386,14 @@ def _follows_dtype(node: ast.AST | None) -> bool:
     if isinstance(node, ast.Attribute) and node.attr in tables.FLOAT_DTYPES | tables.INTEGRAL_DTYPES | tables.COMPLEX_DTYPES:
         return False
     return isinstance(node, (ast.Attribute, ast.Name))
+
+
+def _cpu_target(node: ast.Call) -> bool:
+    """``x.to("cpu")``, ``x.to(device="cpu")``, ``x.to(torch.device("cpu"))``."""
+    target = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "device"), None)
+    if isinstance(target, ast.Call) and dotted_name(target.func) in ("torch.device", "device") and target.args:
+        target = target.args[0]
+    return isinstance(target, ast.Constant) and isinstance(target.value, str) and target.value.split(":")[0] == "cpu"
 
 
 def _combined(sources: frozenset[str]) -> frozenset[str]:
@@ -672,6 +685,13 @@ class _MethodEval:
             self._note(self._attrs(a), "breaks", line, what, FIXED_DTYPE in b)
         if DEVICE in a:
             self._note(self._attrs(b), "breaks", line, what, FIXED_DTYPE in a)
+        self._cpu_side(a, b, line)
+        self._cpu_side(b, a, line)
+
+    def _cpu_side(self, attrs: frozenset[str], other: frozenset[str], line: int) -> None:
+        """``self.flags |= masks.cpu()``: the method brings the other operand to the CPU to meet the attribute."""
+        if ON_CPU in other and DEVICE not in other:
+            self._note(self._attrs(attrs), "cpu_side", line, "meets values moved to the CPU (.cpu())")
 
     # --- expressions -----------------------------------------------------------------
     def ev(self, node: ast.AST | None) -> frozenset[str]:
@@ -756,6 +776,7 @@ class _MethodEval:
         finally:
             self.reading = previous
         index = self._ev_index(node.slice)
+        self._cpu_side(value, index, node.lineno)
         if DEVICE in index:  # a dict is looked up by key, not indexed on a device
             self._note(self._attrs(value) - self.view.dicts, "breaks", node.lineno, "is indexed by a device tensor")
         attrs = self._attrs(value)
@@ -774,7 +795,7 @@ class _MethodEval:
                 result |= self._ev_index(elt)
             return result
         sources = self.ev(node)
-        return sources & _DEVICE  # a CPU tensor index into a device tensor works: only DEVICE matters
+        return sources & (_DEVICE | _ON_CPU)  # a CPU tensor index into a device tensor works: only where it is matters
 
     def _is_integer_index(self, node: ast.AST) -> bool:
         if isinstance(node, ast.Constant):
@@ -1089,7 +1110,7 @@ class _MethodEval:
             callee = self.view.find_method(method)  # MovedInCallee._project(x, doas=self.doas)
             if callee is not None:
                 return self._call_into(callee, node, args, joined, bound=False)
-        if not receiver and not isinstance(owner, (ast.Subscript, ast.Call)):
+        if not receiver - _ON_CPU and not isinstance(owner, (ast.Subscript, ast.Call)):
             return self._function_call(node, line)  # helper.compute(x, self.t): an unknown callable
         if method in _SHAPE_ARGUMENT_METHODS:  # of a tensor (torch.unsqueeze(x, 2) is a function, above)
             return receiver
@@ -1108,8 +1129,8 @@ class _MethodEval:
 
     def _move(self, node: ast.Call, method: str, receiver: frozenset[str], line: int) -> frozenset[str]:
         attrs = self._attrs(receiver)
-        if method == "cpu":
-            return receiver - _DEVICE
+        if method == "cpu" or (method == "to" and _cpu_target(node)):
+            return receiver - _DEVICE | _ON_CPU
         if method == "type" and not node.args and not node.keywords:
             return _EMPTY  # t.type() is the type's name: metadata
         if method in ("cuda", "npu", "xpu", "mps", "to_device"):
@@ -1183,7 +1204,7 @@ class _MethodEval:
             return self._call_into(callee, node, args, joined, bound=not static)
         if DEVICE in joined and self._attrs(joined):
             self._note(self._attrs(joined), "breaks", line, f"is passed with tensors that follow the module to self.{method}()")
-        return _DEVICE if joined else _EMPTY  # an unknown self.sub(...): a sub-module's output follows the module
+        return _DEVICE if joined - _ON_CPU else _EMPTY  # an unknown self.sub(...): a sub-module's output follows the module
 
     def _call_into(self, callee, node: ast.Call, args: list[frozenset[str]], joined: frozenset[str], bound: bool):
         """Evaluate a helper of the class or file with its parameters bound to the call's sources."""
@@ -1268,7 +1289,10 @@ class _MethodEval:
             return
         if isinstance(target, ast.Subscript):
             base = _root_self_attr(target, self.self_name)
-            self.ev(target.slice)
+            index = self.ev(target.slice)
+            if base is not None:  # self.flags[masks.cpu()] = 0, self.buf[i] = x.cpu(): written on the CPU side
+                self._cpu_side(frozenset({base}), index, stmt.lineno)
+                self._cpu_side(frozenset({base}), sources, stmt.lineno)
             replaced = base in self.view.dicts and _self_attr(target.value, self.self_name) == base
             if base is not None and not replaced:  # self.d[key] = t replaces an item: no tensor changes
                 self._note({base}, "updated", stmt.lineno, "is updated in place (index assignment)")
@@ -1341,7 +1365,7 @@ class _MethodEval:
             return ("attr", attr) if attr in self.view.grad_free and attr not in self.rebound_here else None
         if isinstance(node, ast.Name):
             sources = self.env.get(node.id, _EMPTY)
-            if sources and DEVICE not in sources and self._attrs(sources) <= self.view.grad_free:
+            if sources - _ON_CPU and DEVICE not in sources and self._attrs(sources) <= self.view.grad_free:
                 return ("env", node.id)
         return None
 
