@@ -25,6 +25,17 @@ def line_of(body: str, text: str) -> int:
     return next(i for i, line in enumerate(source.splitlines(), 1) if text in line)
 
 
+# A converter that dispatches on the type of what it is given (neurotorch's to_tensor, set X).
+_TO_TENSOR = """
+        import numbers
+        import numpy as np
+        def to_tensor(x, dtype=torch.float32):
+            if isinstance(x, np.ndarray):
+                return torch.from_numpy(x).type(dtype)
+            elif isinstance(x, numbers.Number):
+                return torch.tensor(x, dtype=dtype)
+            return torch.as_tensor(x, dtype=dtype).reshape(-1, 1)
+"""
 # Shared by two cases each: one snippet, two attributes with different decisions.
 _VOXELS = """
         from typing import List
@@ -587,6 +598,60 @@ CASES = {
                 return self.lin(x)[: len(items)]
         """,
         "eos", "MPR907", "", None,
+    ),
+    "a size torch takes as a number is no tensor operand (n_fft=, split sections)": (
+        """
+        def filter_length(freqs):
+            return torch.ceil(torch.as_tensor(freqs) * 2).long()
+        class CQT(nn.Module):
+            def __init__(self, kernel, f_min, f_max):
+                super().__init__()
+                self.register_buffer("kernel", kernel)
+                self.n_fft = filter_length(f_min)
+                self.end_bin = filter_length(f_max)
+            def forward(self, x):
+                n_fft = self.n_fft
+                spec = torch.stft(x, n_fft=n_fft, hop_length=n_fft // 4, return_complex=True)
+                _, spec = torch.split(spec, [self.end_bin, spec.size(-2) - self.end_bin], dim=-2)
+                return spec * self.kernel
+        """,
+        "n_fft", "MPR907", "read only as an index, through metadata", None,
+    ),
+    "a converter's number branch gives a 0-dim tensor": (
+        _TO_TENSOR + """
+        class Rate(nn.Module):
+            def __init__(self, data_min: float = 0.0):
+                super().__init__()
+                self.data_min = to_tensor(data_min)
+            def forward(self, x):
+                return torch.minimum(x, self.data_min)
+        """,
+        "data_min", "MPR902", "0-dim", None,
+    ),
+    "the same converter given a table keeps its tensor branch": (
+        _TO_TENSOR + """
+        class Rate(nn.Module):
+            def __init__(self, table):
+                super().__init__()
+                self.table = to_tensor(table)
+            def forward(self, x):
+                return torch.minimum(x, self.table)
+        """,
+        "table", "MPR002", "is passed with tensors that follow the module to torch.minimum()", "return torch.minimum",
+    ),
+    "a move only for values that are not tensors does not move a tensor": (
+        """
+        class WeightedCE(nn.Module):
+            def __init__(self, class_weights: torch.Tensor = None):
+                super().__init__()
+                self.class_weights = class_weights
+            def forward(self, inputs, targets):
+                if self.class_weights is not None and not isinstance(self.class_weights, torch.Tensor):
+                    self.class_weights = torch.tensor(self.class_weights, device=inputs.device)
+                return F.cross_entropy(inputs, targets, weight=self.class_weights)
+        """,
+        "class_weights", "MPR002", "is passed with tensors that follow the module to F.cross_entropy()",
+        "return F.cross_entropy",
     ),
     "a device the constructor requires is where the class is built to run": (
         """
@@ -2655,6 +2720,30 @@ def test_a_parameter_moved_or_cast_after_wrapping_is_named_for_what_happened():
     namespace = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional}
     exec(compile(fixed, "<fixed>", "exec"), namespace)
     assert {n for n, _ in namespace["M"]().named_parameters()} == {"w", "b", "c"}
+
+
+def test_a_move_to_where_the_parameters_data_already_is_keeps_the_parameter():
+    """``nn.Parameter(torch.randn(n).to(device)).to(device)`` (epilearn's GraphWaveNet, set X): the outer move
+    finds the data on its device and returns the Parameter itself; a move to another place, or a cast, is a
+    copy. Real torch on the meta device agrees."""
+    body = """
+        class M(nn.Module):
+            def __init__(self, n, device="cpu", init=None):
+                super().__init__()
+                self.a = nn.Parameter(torch.randn(n, 4).to(device), requires_grad=True).to(device)
+                self.b = nn.Parameter(torch.randn(n, 4, device=device)).to(device)
+                self.c = nn.Parameter(init).to(device)
+                self.d = nn.Parameter(torch.randn(n, 4).to(device)).to(torch.float64)
+            def forward(self, x):
+                return x @ self.a.T @ self.b @ self.c.T @ self.d
+        """
+    found = decisions(body)
+    assert "a" not in found and "b" not in found, found  # Parameters: registered, no candidates
+    assert found["c"][0] == found["d"][0] == "MPR001", (found["c"], found["d"])
+    torch = pytest.importorskip("torch")
+    meta = torch.device("meta")
+    assert isinstance(torch.nn.Parameter(torch.randn(2).to(meta)).to(meta), torch.nn.Parameter)
+    assert not isinstance(torch.nn.Parameter(torch.randn(2)).to(meta), torch.nn.Parameter)
 
 
 @pytest.mark.parametrize("made,reported", [

@@ -682,10 +682,9 @@ def _element_kinds(value: Value) -> set[str]:
     return set(value.elements) if value.kind == CONTAINER else {value.kind}
 
 
-def _seed_parameters(func, imports: ImportTable, constructor: bool = False) -> dict[str, Value | None]:
-    """Parameters with a numeric default or an int/float annotation are numbers."""
-    env: dict[str, Value | None] = {}
-    polymorphic = {  # branched on with ``if isinstance(x, ...)`` (an assert only confirms the type)
+def _isinstance_tested(func) -> set[str]:
+    """Names ``func`` branches on with ``if isinstance(x, ...)`` (an assert only confirms the type)."""
+    return {
         n.args[0].id
         for stmt in function_statements(func)
         if isinstance(stmt, (ast.If, ast.While))
@@ -696,6 +695,41 @@ def _seed_parameters(func, imports: ImportTable, constructor: bool = False) -> d
         and n.args
         and isinstance(n.args[0], ast.Name)
     }
+
+
+def _type_branch(test: ast.AST, env) -> bool | None:
+    """``isinstance(x, float)`` (or ``not ...``) where ``x`` is known to be a number: whether the body runs."""
+    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    call = test.operand if negated else test
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "isinstance"
+            and len(call.args) == 2 and isinstance(call.args[0], ast.Name)):
+        return None
+    value = env.get(call.args[0].id)
+    if value is None or value.kind != NUMBER:
+        return None
+    kinds = call.args[1].elts if isinstance(call.args[1], ast.Tuple) else [call.args[1]]
+    names = [dotted_name(k) for k in kinds]
+    if any(n in tables.NUMBER_TYPES for n in names):
+        taken = True
+    elif all(n in tables.TENSOR_TYPES | tables.OTHER_TYPES for n in names):
+        taken = False
+    else:
+        return None
+    return taken != negated
+
+
+def _leaves_by_type(stmt: ast.stmt, env) -> bool:
+    """An ``if isinstance(x, ...)`` chain whose branch for the known type of ``x`` returns or raises."""
+    if not isinstance(stmt, ast.If) or (taken := _type_branch(stmt.test, env)) is None:
+        return False
+    branch = stmt.body if taken else stmt.orelse
+    return bool(branch) and (isinstance(branch[-1], _LEAVING) or _leaves_by_type(branch[-1], env))
+
+
+def _seed_parameters(func, imports: ImportTable, constructor: bool = False) -> dict[str, Value | None]:
+    """Parameters with a numeric default or an int/float annotation are numbers."""
+    env: dict[str, Value | None] = {}
+    polymorphic = _isinstance_tested(func)
     args = func.args
     positional = args.posonlyargs + args.args
     defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
@@ -1195,10 +1229,12 @@ class _ClassWalker:
         self._run_function(init, _first_param(init))
 
     # --- functions -----------------------------------------------------------------
-    def _run_function(self, func, self_name: str | None) -> Value | None:
+    def _run_function(self, func, self_name: str | None, seeds: dict[str, Value] | None = None) -> Value | None:
+        """Run ``func`` (memoised); ``seeds``, the values of the parameters it dispatches on with
+        ``isinstance`` (``to_tensor(0.5)``), make a run of its own for those values."""
         if func in self._stack or len(self._stack) >= _MAX_CALL_DEPTH:
             return self._returns.get(func)
-        if func in self._returns and (self_name is None or func in self.construction):
+        if not seeds and func in self._returns and (self_name is None or func in self.construction):
             return self._returns[func]
         if self_name is not None:
             self.construction.add(func)
@@ -1206,6 +1242,7 @@ class _ClassWalker:
         self._registered_locals.append(_RegisteredLocals(func, self_name))
         self.inference.registered_locals = self._registered_locals[-1]
         env = _seed_parameters(func, self.inference.imports, constructor=not self._stack[:-1])
+        env.update(seeds or {})
         if not self._stack[:-1]:
             self._untyped = _untyped_arguments(func, env)
         if not self._stack[:-1] and any(v and v.from_argument for v in env.values()):  # the constructor's tensors
@@ -1230,8 +1267,25 @@ class _ClassWalker:
         result = None
         for r in returns:
             result = merge(result, r)
-        self._returns[func] = result
+        if not seeds:
+            self._returns[func] = result
         return result
+
+    def _number_seeds(self, func, call: ast.Call, env, self_name) -> dict[str, Value] | None:
+        """The parameters ``func`` dispatches on with ``isinstance`` that this call gives a number:
+        ``to_tensor(data_min)`` with ``data_min: float`` runs the helper's number branch only."""
+        polymorphic = _isinstance_tested(func)
+        if not polymorphic:
+            return None
+        params = [a.arg for a in func.args.posonlyargs + func.args.args]
+        given = dict(zip(params, call.args))
+        given.update({k.arg: k.value for k in call.keywords if k.arg})
+        seeds = {}
+        for name in polymorphic & given.keys():
+            value = self._infer(given[name], env, self_name)
+            if value is not None and value.kind == NUMBER:
+                seeds[name] = Value(NUMBER)
+        return seeds or None
 
     def _passed_through(self, func, call: ast.Call, env, self_name: str | None, bound: bool) -> Value | None:
         """``normalize(torch.randn(...))`` where ``normalize`` ends ``return W`` with ``W`` its parameter
@@ -1365,7 +1419,7 @@ class _ClassWalker:
                 (v := self._infer(arg, env, self_name)) is not None and v.kind == NUMBER for arg in call.args
             ):  # def inv_softplus(b: float | Tensor) -> float | Tensor, called with a number: a number
                 return Value(NUMBER)
-            result = self._run_function(node, None)
+            result = self._run_function(node, None, self._number_seeds(node, call, env, self_name))
             return result if result is not None else self._passed_through(node, call, env, self_name, False)
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id not in env:
             return self._project_return(func, call)  # helpers.make_table(n), with helpers a module of the project
@@ -1405,7 +1459,10 @@ class _ClassWalker:
         self._blocks.append(stmts)
         try:
             for stmt in stmts:
+                leaves = _leaves_by_type(stmt, env)  # before the statement changes env
                 self._stmt(stmt, env, bound, self_name, returns)
+                if leaves:
+                    break  # elif isinstance(x, numbers.Number): return torch.tensor(x): nothing after it runs
         finally:
             self._blocks.pop()
 
@@ -1461,6 +1518,9 @@ class _ClassWalker:
             returns.append(value)
         elif isinstance(stmt, ast.If) and _never_true(stmt.test):
             self._block(stmt.orelse, env, bound, self_name, returns)  # if ... and False: dead code binds nothing
+        elif isinstance(stmt, ast.If) and (taken := _type_branch(stmt.test, env)) is not None:
+            # if isinstance(x, numbers.Number): in a run for a number x, only that branch runs
+            self._block(stmt.body if taken else stmt.orelse, env, bound, self_name, returns)
         elif isinstance(stmt, ast.If):
             self._infer(stmt.test, env, self_name)
             defaulted = _none_test_name(stmt.test) if not stmt.orelse else None
@@ -1849,7 +1909,9 @@ def _class_view(info: ClassInfo, walker: "_ClassWalker", evidence: _Evidence, ca
         if "device" in attr.lower() and attr not in methods and (value is None or value.kind not in (TENSOR, MODULE, PARAM))
     }
     one_dim = {b.attr for b in walker.bindings if b.attr in candidates and b.value.one_dim}
+    tensors = {b.attr for b in walker.bindings if b.attr in candidates and b.value.kind == TENSOR}
     return ClassView(
+        tensors=tensors,
         candidates=candidates,
         following=following - candidates,
         stateless_modules=stateless,

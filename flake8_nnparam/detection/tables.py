@@ -296,7 +296,24 @@ DTYPE_STRICT_CALLS = frozenset(
 SIZE_ARGUMENTS = {
     "torch.nn.functional.pad": (1, "pad"),
     "torch.nn.functional.interpolate": (1, "size"),
+    "torch.split": (1, "split_size_or_sections"),
+    "torch.chunk": (1, "chunks"),
+    "torch.stft": (1, "n_fft"),
+    "torch.istft": (1, "n_fft"),
 }
+# Type names as isinstance() spells them: a branch on the type of a value whose kind is known runs or not.
+NUMBER_TYPES = frozenset(
+    "int float bool complex Number Real Integral numbers.Number numbers.Real numbers.Integral".split()
+)
+TENSOR_TYPES = frozenset("torch.Tensor Tensor torch.FloatTensor torch.LongTensor torch.nn.Parameter nn.Parameter".split())
+OTHER_TYPES = frozenset(
+    """
+    str bytes list tuple dict set np.ndarray numpy.ndarray ndarray nn.Module torch.nn.Module Sequence Mapping
+    abc.Sequence abc.Mapping collections.abc.Sequence collections.abc.Mapping
+    """.split()
+)
+# Keywords that take a number in every torch API (a size, a count, a dimension): never a tensor operand.
+NUMBER_KEYWORDS = ("n_fft", "hop_length", "win_length", "dim", "kernel_size", "stride", "dilation", "groups", "num_classes")
 
 # Text that must appear in a file for it to hold a finding (the cheap prefilter).
 PREFILTER_MARKERS = ("torch", "lightning", "Module")

@@ -40,6 +40,32 @@ def _fresh_parameter(value: Value) -> bool:
     return value.kind == PARAM and not value.alias and not value.frozen
 
 
+def _device_target(call: ast.AST) -> str | None:
+    """Where a call places its result, as source text: ``t.to(device)``, ``t.cuda()``, ``torch.zeros(n,
+    device=d)``; None when it names no device, or also a dtype (a cast is no mere move)."""
+    if not isinstance(call, ast.Call):
+        return None
+    device = next((k.value for k in call.keywords if k.arg == "device"), None)
+    if isinstance(call.func, ast.Attribute) and call.func.attr in ("to", "cuda"):
+        if call.func.attr == "cuda":
+            return "cuda" if not call.args and not call.keywords else None
+        if any(k.arg != "device" for k in call.keywords) or len(call.args) > 1:
+            return None
+        device = call.args[0] if call.args else device
+    if device is None or (isinstance(device, ast.Attribute) and device.attr in tables.FLOAT_DTYPES):
+        return None
+    return ast.dump(device)
+
+
+def _moved_where_it_is(call: ast.Call) -> bool:
+    """``nn.Parameter(data.to(d)).to(d)``: the Parameter's data is already on the device the move names."""
+    parameter = call.func.value if isinstance(call.func, ast.Attribute) else None
+    target = _device_target(call)
+    return target is not None and isinstance(parameter, ast.Call) and bool(parameter.args) and (
+        _device_target(parameter.args[0]) == target
+    )
+
+
 def _int_literals_only(node: ast.AST) -> bool:
     """A (nested) list/tuple literal of ints, or bools."""
     if isinstance(node, (ast.List, ast.Tuple)):
@@ -727,6 +753,10 @@ class ExpressionInference:
         ):
             # Parameter(w, requires_grad=False).contiguous(), Parameter(masks).float(): a fresh Parameter is
             # already contiguous, and float32 unless made otherwise, so the call returns the Parameter itself
+            return receiver
+        if receiver.kind == PARAM and not receiver.alias and _moved_where_it_is(call):
+            # nn.Parameter(torch.randn(n).to(device)).to(device): the data is already there, so the move
+            # returns the Parameter itself
             return receiver
         if receiver.kind == PARAM and not receiver.alias and (
             method in tables.DEVICE_METHODS or method in tables.FLOAT_METHODS

@@ -41,7 +41,7 @@ ON_CPU = "$cpu"
 _LOCAL = "$local:"  # a local read by an if's test (in ``refreshed``), not an attribute
 _MATH_ROOTS = ("torch.", "numpy.", "math.", "scipy.", "jax.")  # torch.log(t) computes: not a logger
 _MATH_NAMES = frozenset({"torch", "F", "math", "np", "numpy"})  # the conventional spellings of those modules
-_NOT_OPERANDS = ("device", "dtype", "out")  # keywords that say where or as what, not with what
+_NOT_OPERANDS = ("device", "dtype", "out", *tables.NUMBER_KEYWORDS)  # where, as what or how many: not with what
 
 
 def _is_sequence(node: ast.AST) -> bool:
@@ -149,6 +149,7 @@ class ClassView:
     computed: set[str] = field(default_factory=set)  # setattr(self, f"mask_{s}", t): read by getattr(self, name)
     periodic: bool = False  # the class calls torch.sin/cos after construction (Fourier features)
     dicts: set[str] = field(default_factory=set)  # candidates that are dicts (subscripts are key lookups)
+    tensors: set[str] = field(default_factory=set)  # candidates bound to a tensor
     memo: dict = field(default_factory=dict)  # (helper, argument sources) -> its returned sources
     class_names: set[str] = field(default_factory=set)  # the class and its in-file bases, by name
     methods: set[str] = field(default_factory=set)  # the class's own method names
@@ -391,9 +392,24 @@ def _follows_dtype(node: ast.AST | None) -> bool:
 def _cpu_target(node: ast.Call) -> bool:
     """``x.to("cpu")``, ``x.to(device="cpu")``, ``x.to(torch.device("cpu"))``."""
     target = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "device"), None)
-    if isinstance(target, ast.Call) and dotted_name(target.func) in ("torch.device", "device") and target.args:
-        target = target.args[0]
-    return isinstance(target, ast.Constant) and isinstance(target.value, str) and target.value.split(":")[0] == "cpu"
+    return device_type(target) == "cpu"
+
+
+def _false_for_tensors(test: ast.AST, self_name: str, tensors: set[str]) -> bool:
+    """A test that is false while the attribute holds a tensor: ``not isinstance(self.w, torch.Tensor)``,
+    ``isinstance(self.w, (list, float))``, or a conjunction with one of these."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_false_for_tensors(v, self_name, tensors) for v in test.values)
+    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    call = test.operand if negated else test
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "isinstance"
+            and len(call.args) == 2 and _self_attr(call.args[0], self_name) in tensors):
+        return False
+    kinds = call.args[1].elts if isinstance(call.args[1], ast.Tuple) else [call.args[1]]
+    names = {dotted_name(k) for k in kinds}
+    if negated:
+        return bool(names & tables.TENSOR_TYPES)
+    return names <= tables.NUMBER_TYPES | tables.OTHER_TYPES
 
 
 def _combined(sources: frozenset[str]) -> frozenset[str]:
@@ -944,6 +960,8 @@ class _MethodEval:
                 value = self.ev(k.value)
                 if not keyword or k.arg != keyword:
                     sources.append(value)
+            elif k.arg in tables.NUMBER_KEYWORDS:
+                self.ev(k.value)  # n_fft=self.n_fft: read, as a number
         return sources
 
     def _function_call(self, node: ast.Call, line: int, held: frozenset[str] = _EMPTY) -> frozenset[str]:
@@ -1459,6 +1477,9 @@ class _MethodEval:
             self.returns |= sources
             if self.forward_like and self.depth == 0:
                 self._note(self._attrs(sources), "breaks", stmt.lineno, "is returned by forward")
+        elif isinstance(stmt, ast.If) and _false_for_tensors(stmt.test, self.self_name, self.view.tensors):
+            self.ev(stmt.test)  # if not isinstance(self.w, torch.Tensor): self.w = torch.tensor(self.w, device=...)
+            self.run(stmt.orelse)
         elif isinstance(stmt, (ast.If, ast.While)):
             self.ev(stmt.test)
             self.conditional_reads.append(self._reads_in(stmt.test))
