@@ -15,6 +15,7 @@ from . import tables
 from .imports import ImportTable, all_nodes, dotted_name, function_statements, iter_statements, mentions_self_attr, registration
 from .imports import first_param as _first_param
 from .imports import self_attr as _self_attr
+from .call_rules import built_at_call
 from .module_classes import ClassInfo, ModuleClassIndex, is_torch_module_name
 from .prefilter import DEFAULT_OFF_BAND, could_hold_findings
 from .container_rules import decide_container
@@ -2010,13 +2011,14 @@ def _class_candidates(
     """Every binding construction makes that could be unregistered state, each with its decision."""
     walker = _ClassWalker(info, inference, module_functions, callers)
     walker.run()
+    built = _built_at_call(info, walker, inference.imports)
     lazy = _lazy_state(info, walker)
     # The whole-class evidence scan is the costly part: only pay for it when a binding could be a finding.
     if not lazy and not any(
         b.reportable and (b.value.kind == TENSOR or (b.value.kind == CONTAINER and b.value.elements))
         for b in walker.bindings
     ):
-        return []
+        return built if built and info.is_module else []
     if not info.is_module:  # a class only the project index could tell, asked now: not a Module
         return []
     plain = frozenset(b.attr for b in walker.bindings if b.value.kind == TENSOR)
@@ -2064,7 +2066,21 @@ def _class_candidates(
                    for b, d in decided]
     for binding, decision in _complete_fixes(decided, info, walker, fixes, classes):
         candidates.append(_candidate(info, binding, decision))
-    return candidates
+    return candidates + built
+
+
+def _built_at_call(info: ClassInfo, walker: "_ClassWalker", imports: ImportTable) -> list[Candidate]:
+    """MPR009 for the class's own code that runs after construction: its methods construction does not run,
+    and the lambdas construction makes (``self.norm = lambda x: nn.BatchNorm1d(d)(x)``)."""
+    own = [node for node in info.node.body if isinstance(node, _FunctionNode)]
+    runtime = [(f, f.name) for f in own if f not in walker.construction]
+    for f in own:
+        if f in walker.construction:
+            runtime += [(node, f"a lambda made in {f.name}") for node in _walk(f) if isinstance(node, ast.Lambda)]
+    return [
+        Candidate(spelled, node.lineno, node.col_offset, info.node.name, decision, node.end_lineno or node.lineno)
+        for node, spelled, decision in built_at_call(runtime, imports)
+    ]
 
 
 def _complete_fixes(decided: list[tuple[Binding, Decision]], info: ClassInfo, walker: "_ClassWalker",

@@ -7,7 +7,7 @@ generic test turns them into tests, and docs/rules.md is generated from this tab
 
 from __future__ import annotations
 
-from . import container_rules, tensor_rules
+from . import call_rules, container_rules, tensor_rules
 from .rule import Rule
 
 _ENGINE_RULES = (
@@ -22,7 +22,7 @@ _ENGINE_RULES = (
 )
 
 RULES: tuple[Rule, ...] = tuple(
-    sorted(tensor_rules.RULES + container_rules.RULES + _ENGINE_RULES, key=lambda rule: rule.code)
+    sorted(tensor_rules.RULES + container_rules.RULES + call_rules.RULES + _ENGINE_RULES, key=lambda rule: rule.code)
 )
 
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

@@ -348,6 +348,16 @@ WEIGHTED_LOSSES = frozenset(
 )
 # Modules without state whose behaviour train()/eval() switches: a plain list keeps them training.
 MODE_MODULES = frozenset("Dropout Dropout1d Dropout2d Dropout3d AlphaDropout FeatureAlphaDropout RReLU".split())
+# torch.nn layers whose weights are drawn at random when made, and batch norms (weights and a train/eval mode):
+# made anew at each call, they never learn (MPR009).
+RANDOM_WEIGHT_MODULES = frozenset(
+    """
+    Linear Bilinear Conv1d Conv2d Conv3d ConvTranspose1d ConvTranspose2d ConvTranspose3d Embedding EmbeddingBag
+    RNN LSTM GRU RNNCell LSTMCell GRUCell MultiheadAttention Transformer TransformerEncoderLayer
+    TransformerDecoderLayer
+    """.split()
+)
+BATCH_NORM_MODULES = frozenset("BatchNorm1d BatchNorm2d BatchNorm3d SyncBatchNorm".split())
 # Module methods that return the module itself: nn.Linear(a, b).to(device) is still a module.
 MODULE_SELF_METHODS = frozenset("to cuda cpu eval train float double half bfloat16 requires_grad_ type share_memory".split())
 # Registrations of a forward or backward hook on a module: the hook receives the module first.
