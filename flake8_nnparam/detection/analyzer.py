@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import ast
+import bisect
 import copy
 import re
 import sys
@@ -15,7 +16,7 @@ from . import tables
 from .imports import ImportTable, all_nodes, dotted_name, function_statements, iter_statements, mentions_self_attr, registration
 from .imports import first_param as _first_param
 from .imports import self_attr as _self_attr
-from .call_rules import built_at_call
+from .call_rules import LAYER_NAMES, built_at_call
 from .module_classes import ClassInfo, ModuleClassIndex, is_torch_module_name
 from .prefilter import DEFAULT_OFF_BAND, could_hold_findings
 from .container_rules import decide_container
@@ -2006,12 +2007,12 @@ def _lazy_state(info: ClassInfo, walker: "_ClassWalker") -> dict[str, tuple[Bind
 def _class_candidates(
     info: ClassInfo, inference: ExpressionInference, module_functions, owner_managed: set[str],
     fixes: FixBuilder | None = None, classes: list[ClassInfo] = (), callers: _InFileCallers | None = None,
-    instances: InstanceFacts | None = None,
+    instances: InstanceFacts | None = None, marks: _TextMarks | None = None,
 ) -> list[Candidate]:
     """Every binding construction makes that could be unregistered state, each with its decision."""
     walker = _ClassWalker(info, inference, module_functions, callers)
     walker.run()
-    built = _built_at_call(info, walker, inference.imports)
+    built = _built_at_call(info, walker, inference.imports, marks)
     lazy = _lazy_state(info, walker)
     # The whole-class evidence scan is the costly part: only pay for it when a binding could be a finding.
     if not lazy and not any(
@@ -2069,13 +2070,50 @@ def _class_candidates(
     return candidates + built
 
 
-def _built_at_call(info: ClassInfo, walker: "_ClassWalker", imports: ImportTable) -> list[Candidate]:
+class _TextMarks:
+    """The lines of a file's source where a layer is called (``LAYER_NAMES`` followed by ``(``) and where
+    ``lambda`` is written: found with ``str.find`` (a regex over the whole text cost a tenth of the engine),
+    so that MPR009 walks only the functions that could hold one."""
+
+    def __init__(self, source: str | None):
+        self.layers = self._lines(source, [name + "(" for name in LAYER_NAMES]) if source is not None else None
+        self.lambdas = self._lines(source, ["lambda"]) if source is not None and self.layers else []
+
+    @staticmethod
+    def _lines(source: str, words: list[str]) -> list[int]:
+        positions = []
+        for word in words:
+            at = source.find(word)
+            while at >= 0:
+                before = source[at - 1] if at else " "
+                if not (before.isalnum() or before == "_"):  # Linear(, not VisionTransformer(
+                    positions.append(at)
+                at = source.find(word, at + len(word))
+        found, line, last = [], 1, 0
+        for at in sorted(positions):
+            line += source.count("\n", last, at)
+            last = at
+            found.append(line)
+        return found
+
+    @staticmethod
+    def within(lines: list[int] | None, node: ast.AST) -> bool:
+        if lines is None:
+            return True  # no source text: walk
+        at = bisect.bisect_left(lines, node.lineno)
+        return at < len(lines) and lines[at] <= (node.end_lineno or node.lineno)
+
+
+def _built_at_call(info: ClassInfo, walker: "_ClassWalker", imports: ImportTable,
+                   marks: _TextMarks | None = None) -> list[Candidate]:
     """MPR009 for the class's own code that runs after construction: its methods construction does not run,
-    and the lambdas construction makes (``self.norm = lambda x: nn.BatchNorm1d(d)(x)``)."""
-    own = [node for node in info.node.body if isinstance(node, _FunctionNode)]
+    and the lambdas construction makes (``self.norm = lambda x: nn.BatchNorm1d(d)(x)``). With the file's
+    text ``marks``, a function whose text calls none of the layers is not walked."""
+    marks = marks or _TextMarks(None)
+    own = [node for node in info.node.body if isinstance(node, _FunctionNode) and marks.within(marks.layers, node)]
     runtime = [(f, f.name) for f in own if f not in walker.construction]
     for f in own:
-        if f in walker.construction:
+        if f in walker.construction and marks.within(marks.lambdas, f):
             runtime += [(node, f"a lambda made in {f.name}") for node in _walk(f) if isinstance(node, ast.Lambda)]
     return [
         Candidate(spelled, node.lineno, node.col_offset, info.node.name, decision, node.end_lineno or node.lineno)
@@ -2195,11 +2233,12 @@ def analyze_candidates(
     fixes = FixBuilder(body, source, buffer_style) if source is not None else None
     callers = _InFileCallers(body, imports, {c.node.name for c in module_classes})
     instances = InstanceFacts(tree, filename)
+    marks = _TextMarks(source)
     try:
         for info in module_classes:
             try:
                 candidates += _class_candidates(
-                    info, inference, module_functions, owner_managed, fixes, module_classes, callers, instances
+                    info, inference, module_functions, owner_managed, fixes, module_classes, callers, instances, marks
                 )
             except Exception:
                 if info.is_module:

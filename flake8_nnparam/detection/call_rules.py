@@ -29,6 +29,8 @@ _BATCH_NORM = ("model.eval() never reaches it, so it normalises with each batch'
                "affine weights are never trained")
 _FUNCTIONAL = "; or use the functional form with training=self.training"
 _REPORTED = tables.RANDOM_WEIGHT_MODULES | tables.MODE_MODULES | tables.BATCH_NORM_MODULES
+# The names as source text: a function whose text never calls one is not walked (the common case).
+LAYER_NAMES = tuple(sorted(_REPORTED))
 NO_FIX = "the layer's sizes and its name belong in __init__, which only the author can write"
 
 RULES = (
@@ -73,40 +75,66 @@ def built_at_call(runtime_functions, imports: ImportTable) -> list[tuple[ast.Cal
     """(construction, torch.nn class name, decision) for each layer a runtime function builds and uses.
 
     ``runtime_functions`` yields (function node, its name for the message): the methods that run after
-    construction and the lambdas construction binds."""
+    construction and the lambdas construction binds. One walk of each function, no parent links: a layer
+    is found as the callee of a call, or as the value bound to a local that the function only calls."""
     found = []
     for func, where in runtime_functions:
-        made = [
-            node for node in ast.walk(func)
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in _REPORTED
-        ]
-        if not made:
-            continue  # the common case: the function builds no such layer, and no parent map is made
-        parents = {child: node for node in ast.walk(func) for child in ast.iter_child_nodes(node)}
-        for node in made:
-            qualified = imports.qualify(node.func) or ""
-            if not qualified.startswith("torch.nn.") or qualified.count(".") != 2:
-                continue
-            name = qualified.rsplit(".", 1)[1]
-            kind = _kind(name)
-            if kind is None:
-                continue
-            top, chain = _chain(node, parents)
-            if not _used_here(top, parents, func):
-                continue
-            if kind != "weights" and ("eval" in chain or "train" in chain):
-                continue  # nn.Dropout(p).eval()(x): made inert on purpose
-            spelled = ast.unparse(node.func)
-            consequence = {
-                "weights": _WEIGHTS + ("" if chain & {"to", "cuda"} else _OFF_DEVICE),
-                "mode": _DROPOUT,
-                "batch_norm": _BATCH_NORM,
-            }[kind]
-            fields = {"method": where, "line": str(node.lineno), "consequence": consequence,
-                      "alternative": _FUNCTIONAL if kind == "mode" else ""}
-            evidence = f"is built and used in {where} (line {node.lineno}): {consequence}"
-            found.append((node, spelled, Decision("MPR009", evidence, fields, None, node.lineno, NO_FIX)))
+        used: list[tuple[ast.Call, set[str]]] = []  # (construction, chain methods) called where they are made
+        bound: dict[str, list[tuple[ast.Call, set[str]]]] = {}  # local -> constructions bound to it
+        loads: dict[str, int] = {}
+        calls: dict[str, int] = {}
+        for node in ast.walk(func):
+            if isinstance(node, ast.Call):
+                made = _construction(node.func)
+                if made is not None:
+                    used.append(made)
+                elif isinstance(node.func, ast.Name):
+                    calls[node.func.id] = calls.get(node.func.id, 0) + 1
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                made = _construction(node.value)
+                if made is not None:
+                    bound.setdefault(node.targets[0].id, []).append(made)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                loads[node.id] = loads.get(node.id, 0) + 1
+        for local, made in bound.items():
+            if loads.get(local) and loads[local] == calls.get(local):  # drop = nn.Dropout(p); x = drop(x)
+                used += made
+        for node, chain in used:
+            decision = _decide(node, chain, where, imports)
+            if decision is not None:
+                found.append((node, ast.unparse(node.func), decision))
     return found
+
+
+def _construction(node: ast.AST) -> tuple[ast.Call, set[str]] | None:
+    """``nn.Linear(a, b).to(d).eval()``: the layer's construction and the methods chained on it, when the
+    call is spelled with one of the reported names (resolved against the imports by ``_decide``)."""
+    chain: set[str] = set()
+    while (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _CHAIN_METHODS
+           and isinstance(node.func.value, ast.Call)):
+        chain.add(node.func.attr)
+        node = node.func.value
+    if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in _REPORTED:
+        return node, chain
+    return None
+
+
+def _decide(node: ast.Call, chain: set[str], where: str, imports: ImportTable) -> Decision | None:
+    qualified = imports.qualify(node.func) or ""
+    if not qualified.startswith("torch.nn.") or qualified.count(".") != 2:
+        return None
+    kind = _kind(qualified.rsplit(".", 1)[1])
+    if kind is None or (kind != "weights" and chain & {"eval", "train"}):
+        return None  # nn.Dropout(p).eval()(x): made inert on purpose
+    consequence = {
+        "weights": _WEIGHTS + ("" if chain & {"to", "cuda"} else _OFF_DEVICE),
+        "mode": _DROPOUT,
+        "batch_norm": _BATCH_NORM,
+    }[kind]
+    fields = {"method": where, "line": str(node.lineno), "consequence": consequence,
+              "alternative": _FUNCTIONAL if kind == "mode" else ""}
+    evidence = f"is built and used in {where} (line {node.lineno}): {consequence}"
+    return Decision("MPR009", evidence, fields, None, node.lineno, NO_FIX)
 
 
 def _kind(name: str) -> str | None:
@@ -117,31 +145,3 @@ def _kind(name: str) -> str | None:
     if name in tables.RANDOM_WEIGHT_MODULES:
         return "weights"
     return None
-
-
-def _chain(node: ast.Call, parents: dict) -> tuple[ast.AST, set[str]]:
-    """``nn.Linear(a, b).to(d).eval()``: the outermost call of the chain, and the methods it calls."""
-    methods: set[str] = set()
-    top: ast.AST = node
-    while True:
-        attribute = parents.get(top)
-        call = parents.get(attribute)
-        if not (isinstance(attribute, ast.Attribute) and attribute.value is top and attribute.attr in _CHAIN_METHODS
-                and isinstance(call, ast.Call) and call.func is attribute):
-            return top, methods
-        methods.add(attribute.attr)
-        top = call
-
-
-def _used_here(top: ast.AST, parents: dict, func: ast.AST) -> bool:
-    """Called where it is made, or bound to a local that the function only calls."""
-    parent = parents.get(top)
-    if isinstance(parent, ast.Call) and parent.func is top:
-        return True
-    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
-        return False
-    local = parent.targets[0].id
-    loads = [n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == local and n is not parent.targets[0]]
-    return bool(loads) and all(
-        isinstance(n.ctx, ast.Load) and isinstance(parents.get(n), ast.Call) and parents[n].func is n for n in loads
-    )
