@@ -653,6 +653,23 @@ CASES = {
         "class_weights", "MPR002", "is passed with tensors that follow the module to F.cross_entropy()",
         "return F.cross_entropy",
     ),
+    "a local bound to the CPU device names the CPU, and a logger's add_scalars computes nothing": (
+        """
+        class Histogram(nn.Module):
+            def __init__(self, lo=0.0, hi=1.0):
+                super().__init__()
+                self.bins = torch.linspace(lo, hi, 10)
+                self.register_buffer("counts", torch.zeros(9))
+            def update(self, pred):
+                device = torch.device("cpu")
+                self.to(device=device)
+                pred = pred.squeeze().to(device=device, dtype=torch.float32)
+                self.counts += torch.histogram(pred, bins=self.bins)[0]
+            def log(self, module):
+                module.logger.experiment.add_scalars("h", {str(b): 1 for b in self.bins})
+        """,
+        "bins", "MPR907", "", None,
+    ),
     "a device the constructor requires is where the class is built to run": (
         """
         class Env(nn.Module):

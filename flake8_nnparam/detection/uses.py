@@ -389,12 +389,6 @@ def _follows_dtype(node: ast.AST | None) -> bool:
     return isinstance(node, (ast.Attribute, ast.Name))
 
 
-def _cpu_target(node: ast.Call) -> bool:
-    """``x.to("cpu")``, ``x.to(device="cpu")``, ``x.to(torch.device("cpu"))``."""
-    target = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "device"), None)
-    return device_type(target) == "cpu"
-
-
 def _false_for_tensors(test: ast.AST, self_name: str, tensors: set[str]) -> bool:
     """A test that is false while the attribute holds a tensor: ``not isinstance(self.w, torch.Tensor)``,
     ``isinstance(self.w, (list, float))``, or a conjunction with one of these."""
@@ -1091,6 +1085,10 @@ class _MethodEval:
             self.quiet -= method in _SHAPE_ONLY_METHODS
         if method in tables.DEVICE_METHODS or method in ("to_device",):
             return self._move(node, method, receiver, line)
+        if method in tables.LOGGING_METHODS and method != "log":  # t.log() is the logarithm
+            for a in [*node.args, *(k.value for k in node.keywords)]:
+                self.ev(a)
+            return _EMPTY  # module.logger.experiment.add_scalars(name, vals): recorded, not computed
         if method in _CAST_METHODS:
             for a in node.args:
                 self.ev(a)
@@ -1147,7 +1145,7 @@ class _MethodEval:
 
     def _move(self, node: ast.Call, method: str, receiver: frozenset[str], line: int) -> frozenset[str]:
         attrs = self._attrs(receiver)
-        if method == "cpu" or (method == "to" and _cpu_target(node)):
+        if method == "cpu" or (method == "to" and self._cpu_target(node)):
             return receiver - _DEVICE | _ON_CPU
         if method == "type" and not node.args and not node.keywords:
             return _EMPTY  # t.type() is the type's name: metadata
@@ -1190,6 +1188,11 @@ class _MethodEval:
                 return _DEVICE | {FOLLOWS_DTYPE}
             return _DEVICE | _dtype_marks(receiver) | {KEEPS_DTYPE + a for a in attrs}
         return _DEVICE
+
+    def _cpu_target(self, node: ast.Call) -> bool:
+        """``x.to("cpu")``, ``x.to(device="cpu")``, ``x.to(torch.device("cpu"))``, or to a local bound to one."""
+        target = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "device"), None)
+        return device_type(target) == "cpu" or (isinstance(target, ast.Name) and self.env.get(target.id) == _ON_CPU)
 
     def _joined_attribute(self, node: ast.AST | None) -> frozenset[str]:
         """The candidate attributes whose device a move targets: ``self.t.device`` (or ``self.t`` itself)."""
@@ -1445,6 +1448,8 @@ class _MethodEval:
                 sources = self.ev(stmt.value)
             finally:
                 self.overwriting = None
+            if device_type(stmt.value) == "cpu":
+                sources = _ON_CPU  # device = torch.device("cpu"): a later x.to(device) is on the CPU
             for target in stmt.targets:
                 self._assign(target, sources, stmt)
             if carried is not None:
