@@ -261,6 +261,13 @@ class ExpressionInference:
             return env.get(node.id)
         if isinstance(node, ast.Attribute):
             if is_device_name(node.attr):
+                owner = node.value  # self.inv_freq.device: where a tensor of the class happens to be, not a setting
+                if self_name and isinstance(owner, ast.Attribute) and isinstance(owner.value, ast.Name) and (
+                    owner.value.id == self_name
+                ):
+                    held = attrs.get(owner.attr)
+                    if owner.attr in self.registered_tensors or (held is not None and held.kind in (TENSOR, PARAM, REGISTERED)):
+                        return Value(DEVICE, pinned=False)
                 return Value(DEVICE, pinned=self._configuration_root(node.value, env, self_name))
             if self_name and isinstance(node.value, ast.Name) and node.value.id == self_name:
                 value = attrs.get(node.attr)

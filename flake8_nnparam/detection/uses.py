@@ -649,6 +649,10 @@ class _MethodEval:
         self.quiet = 0  # inside a metadata read (self.buf.shape, self.buf.size(0)): its value is not read
         self.conditional = 0  # inside an expression that may not run (x if c else y, a or b, a comprehension)
         self.on_cpu: int | None = None  # line of the enclosing test that puts the input on the CPU (if not x.is_cuda)
+        # ``if seq_len <= self.cached_len: return`` ran before: what is re-bound after it may not be, on the
+        # path that returned, unless that path checks the attribute's device (``extend_pe``: moved, then return)
+        self.fit_on_return: set[str] | None = None  # None: no early return so far
+        self.after_return: set[str] = set()
         self.elements: dict[str, str] = {}  # loop names bound to a stored element: for s in self.shadow
         self.conditional_reads: list[set[str]] = []  # attrs read by the tests of the enclosing ifs
         self.guards: list[str] = []  # the enclosing if tests, normalised (see guard_text)
@@ -1258,10 +1262,12 @@ class _MethodEval:
             if isinstance(name, str):
                 inner.env[name] = source
         inner.run(callee.body)
-        self.view.memo[key] = (inner.returns, dict(inner.rebound_here), frozenset(inner.overwritten_here),
+        # a re-binding after an early return may not have happened: the caller still reads the old value
+        rebound = {attr: v for attr, v in inner.rebound_here.items() if attr not in inner.after_return}
+        self.view.memo[key] = (inner.returns, rebound, frozenset(inner.overwritten_here),
                                frozenset(inner.carried_here))
         if bound:  # self.extend_pe(x) re-binds self.pe on the input's device before forward reads it
-            self.rebound_here.update(inner.rebound_here)
+            self.rebound_here.update(rebound)
             self.overwritten_here |= inner.overwritten_here
             self.carried_here |= inner.carried_here
         return inner.returns
@@ -1305,6 +1311,8 @@ class _MethodEval:
                 if DEVICE in sources and not self._attrs(sources):
                     record.device_rebinds.append(Use(stmt.lineno, self.method, "is re-bound on the device", tuple(self.guards)))
                 self.rebound_here[attr] = sources  # until the end of its block (see _branch)
+                if self.fit_on_return is not None and attr not in self.fit_on_return:
+                    self.after_return.add(attr)
             elif DEVICE in sources and attr not in self.view.following:
                 self.view.stored_inputs.add(attr)  # self.input = x.reshape(...): other methods read the input
             return
@@ -1520,6 +1528,15 @@ class _MethodEval:
             if stmt.orelse and isinstance(stmt, ast.If):
                 self.env = _join_branches(start, after_body, in_body, self.env, in_else)
             self.conditional_reads.pop()
+            for branch in (stmt.body, stmt.orelse):
+                if branch and isinstance(branch[-1], ast.Return):  # if seq_len <= self.cached_len: return
+                    nodes = [n for b in branch for n in ast.walk(b)]
+                    fit = set(checked).union(  # checked, or re-bound (self.pe = self.pe.to(x.device); return)
+                        *(self._device_checked(n.test) for n in nodes if isinstance(n, (ast.If, ast.IfExp))),
+                        {t.attr for n in nodes if isinstance(n, ast.Assign) for t in n.targets
+                         if _self_attr(t, self.self_name)},
+                    )
+                    self.fit_on_return = fit if self.fit_on_return is None else self.fit_on_return & fit
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
             it, target = stmt.iter, stmt.target
             if (  # for i, block in enumerate(self.blocks): i is a Python int
