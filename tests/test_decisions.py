@@ -670,6 +670,44 @@ CASES = {
         """,
         "bins", "MPR907", "", None,
     ),
+    "a list of project modules that keep only a number argument holds nothing": (
+        """
+        class MovingAvg(nn.Module):
+            def __init__(self, kernel_size, stride):
+                super().__init__()
+                self.kernel_size = kernel_size
+                self.avg = nn.AvgPool1d(kernel_size=kernel_size, stride=stride)
+            def forward(self, x):
+                pad = x[:, :1].repeat(1, self.kernel_size - 1, 1)
+                return self.avg(torch.cat([pad, x], dim=1))
+        class Decomp(nn.Module):
+            def __init__(self, sizes):
+                super().__init__()
+                self.moving_avg = [MovingAvg(k, 1) for k in sizes]
+                self.layer = nn.Linear(1, len(sizes))
+            def forward(self, x):
+                return self.layer(torch.stack([f(x) for f in self.moving_avg], -1))
+        """,
+        "moving_avg", "MPR907", "parameter-free", None,
+    ),
+    "the same list when each element runs a module it is handed holds that module's weights": (
+        """
+        class Wrapped(nn.Module):
+            def __init__(self, inner, scale):
+                super().__init__()
+                self.inner = inner
+                self.scale = scale
+            def forward(self, x):
+                return self.inner(x) * self.scale
+        class Decomp(nn.Module):
+            def __init__(self, sizes):
+                super().__init__()
+                self.parts = [Wrapped(nn.Linear(k, k), 2.0) for k in sizes]
+            def forward(self, x):
+                return sum(f(x) for f in self.parts)
+        """,
+        "parts", "MPR003", "miss their weights", None,
+    ),
     "a device the constructor requires is where the class is built to run": (
         """
         class Env(nn.Module):

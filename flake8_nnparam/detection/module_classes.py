@@ -244,8 +244,9 @@ def own_state(methods: dict, imports: ImportTable) -> str:
     "mode" or "stateless" (see ``ModuleClassIndex.state_of``)."""
     state = "stateless"
     init = methods.get("__init__")
+    objects, numbers = _uses(methods.values())
     for func in [init] * (init is not None) + [f for f in methods.values() if f is not init]:
-        kept = _method_state(func, imports)  # __init__ first: most classes show a weight there
+        kept = _method_state(func, imports, numbers - objects)  # __init__ first: most classes show a weight there
         if kept == "stateful":
             return "stateful"
         if kept == "mode":
@@ -259,9 +260,53 @@ def combined_state(states) -> str:
     return "stateful" if "stateful" in states else "mode" if "mode" in states else "stateless"
 
 
-def _method_state(func, imports: ImportTable) -> str:
+# Calls that take numbers: an attribute passed to one of them says nothing of its being an object.
+_NUMBER_CALL_ROOTS = frozenset(
+    "torch F nn math np numpy int float round abs min max range divmod pow str bool print".split()
+)
+
+
+def _uses(functions) -> tuple[set[str], set[str]]:
+    """Attributes the class uses as objects (called: ``self.enc(x)``; looked into: ``self.enc.weight``,
+    ``self.blocks[i]``; iterated, or handed to a function that is not a numeric one: ``run(self.layers)``)
+    and those it uses as numbers (an operand of arithmetic or a comparison, an index: ``self.kernel_size - 1``,
+    ``x[:, self.mask_id]``, ``F.pad(x, self.n)``, ``seq[idx] = self.mask_id``)."""
+    objects: set[str] = set()
+    numbers: set[str] = set()
+    for func in functions:
+        positional = [*func.args.posonlyargs, *func.args.args]
+        receiver = positional[0].arg if positional else None
+
+        def attrs_of(nodes):
+            return {n.attr for n in nodes if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+                    and n.value.id == receiver}
+
+        for node in ast.walk(func):
+            if isinstance(node, ast.Call):
+                objects |= attrs_of([node.func])
+                args = [*node.args, *(k.value for k in node.keywords)]
+                root = (dotted_name(node.func) or "").split(".", 1)[0]
+                (numbers if root in _NUMBER_CALL_ROOTS else objects).update(attrs_of(args))
+            elif isinstance(node, ast.Attribute):
+                objects |= attrs_of([node.value])
+            elif isinstance(node, ast.Subscript):
+                objects |= attrs_of([node.value])
+                numbers |= attrs_of(ast.walk(node.slice))
+            elif isinstance(node, (ast.For, ast.comprehension)):
+                objects |= attrs_of([node.iter])
+            elif isinstance(node, ast.BinOp):
+                numbers |= attrs_of([node.left, node.right])
+            elif isinstance(node, ast.Compare):
+                numbers |= attrs_of([node.left, *node.comparators])
+            elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Subscript) for t in node.targets):
+                numbers |= attrs_of([node.value])  # seq[i][idx] = self.mask_id: written into a tensor
+    return objects, numbers
+
+
+def _method_state(func, imports: ImportTable, numbers: set[str] = frozenset()) -> str:
     """Whether a method of a class can give it state: a registration, a Parameter, or a value kept on ``self``
-    that could be a module (anything but numbers, strings, flags and arguments that default to them)."""
+    that could be a module (anything but numbers, strings, flags and arguments that default to them, or
+    arguments kept on ``numbers``: attributes the class uses only as numbers, see ``_uses``)."""
     args = func.args
     positional = [*args.posonlyargs, *args.args]
     defaults = dict(zip([a.arg for a in positional[len(positional) - len(args.defaults):]], args.defaults))
@@ -281,8 +326,13 @@ def _method_state(func, imports: ImportTable) -> str:
         if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
             continue
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        if not any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == receiver for t in targets):
+        kept_on = [t.attr for t in targets if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == receiver]
+        if not kept_on:
             continue
+        if isinstance(node.value, ast.Name) and set(kept_on) <= numbers and (
+            node.value.id in {a.arg for a in [*positional, *args.kwonlyargs]}
+        ):
+            continue  # self.kernel_size = kernel_size, used only as a number
         kept = _kept_state(node.value, simple, imports)
         if kept == "stateful":
             return "stateful"
