@@ -109,3 +109,10 @@ def test_torch_shows_each_consequence():
 
     fine = namespace["Fine"]().eval()
     assert torch.equal(fine(x), fine(x))
+
+
+def test_every_reported_layer_is_found_by_the_text_scan():
+    """The engine walks only functions whose text holds a name of LAYER_NAMES (prefixes, as a word start)."""
+    from flake8_nnparam.detection.call_rules import _REPORTED, LAYER_NAMES
+
+    assert all(any(name.startswith(prefix) for prefix in LAYER_NAMES) for name in _REPORTED)

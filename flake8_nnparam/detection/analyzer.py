@@ -2071,12 +2071,12 @@ def _class_candidates(
 
 
 class _TextMarks:
-    """The lines of a file's source where a layer is called (``LAYER_NAMES`` followed by ``(``) and where
+    """The lines of a file's source where a layer may be called (a name of ``LAYER_NAMES``) and where
     ``lambda`` is written: found with ``str.find`` (a regex over the whole text cost a tenth of the engine),
     so that MPR009 walks only the functions that could hold one."""
 
     def __init__(self, source: str | None):
-        self.layers = self._lines(source, [name + "(" for name in LAYER_NAMES]) if source is not None else None
+        self.layers = self._lines(source, LAYER_NAMES) if source is not None else None
         self.lambdas = self._lines(source, ["lambda"]) if source is not None and self.layers else []
 
     @staticmethod
@@ -2086,7 +2086,7 @@ class _TextMarks:
             at = source.find(word)
             while at >= 0:
                 before = source[at - 1] if at else " "
-                if not (before.isalnum() or before == "_"):  # Linear(, not VisionTransformer(
+                if not (before.isalnum() or before == "_"):  # Linear, not VisionTransformer
                     positions.append(at)
                 at = source.find(word, at + len(word))
         found, line, last = [], 1, 0

@@ -244,13 +244,17 @@ def own_state(methods: dict, imports: ImportTable) -> str:
     "mode" or "stateless" (see ``ModuleClassIndex.state_of``)."""
     state = "stateless"
     init = methods.get("__init__")
-    objects, numbers = _uses(methods.values())
+    arguments: set[str] = set()  # attributes given a constructor argument as it is: looked at last, if ever
     for func in [init] * (init is not None) + [f for f in methods.values() if f is not init]:
-        kept = _method_state(func, imports, numbers - objects)  # __init__ first: most classes show a weight there
+        kept = _method_state(func, imports, arguments)  # __init__ first: most classes show a weight there
         if kept == "stateful":
             return "stateful"
         if kept == "mode":
             state = "mode"
+    if arguments:  # only now, and only for such classes, is every method walked (a fifth of a cold run if always)
+        objects, numbers = _uses(methods.values())
+        if not arguments <= numbers - objects:
+            return "stateful"
     return state
 
 
@@ -303,10 +307,11 @@ def _uses(functions) -> tuple[set[str], set[str]]:
     return objects, numbers
 
 
-def _method_state(func, imports: ImportTable, numbers: set[str] = frozenset()) -> str:
+def _method_state(func, imports: ImportTable, arguments: set[str] | None = None) -> str:
     """Whether a method of a class can give it state: a registration, a Parameter, or a value kept on ``self``
-    that could be a module (anything but numbers, strings, flags and arguments that default to them, or
-    arguments kept on ``numbers``: attributes the class uses only as numbers, see ``_uses``)."""
+    that could be a module (anything but numbers, strings, flags and arguments that default to them). An
+    argument kept as it is goes into ``arguments`` instead, for the caller to weigh against the class's uses
+    (``_uses``: one used only as a number is no module); without ``arguments`` it is state."""
     args = func.args
     positional = [*args.posonlyargs, *args.args]
     defaults = dict(zip([a.arg for a in positional[len(positional) - len(args.defaults):]], args.defaults))
@@ -329,10 +334,11 @@ def _method_state(func, imports: ImportTable, numbers: set[str] = frozenset()) -
         kept_on = [t.attr for t in targets if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == receiver]
         if not kept_on:
             continue
-        if isinstance(node.value, ast.Name) and set(kept_on) <= numbers and (
+        if arguments is not None and isinstance(node.value, ast.Name) and node.value.id not in simple and (
             node.value.id in {a.arg for a in [*positional, *args.kwonlyargs]}
         ):
-            continue  # self.kernel_size = kernel_size, used only as a number
+            arguments.update(kept_on)  # self.kernel_size = kernel_size: decided by own_state
+            continue
         kept = _kept_state(node.value, simple, imports)
         if kept == "stateful":
             return "stateful"
