@@ -4374,6 +4374,8 @@ def test_a_model_defined_in_a_test_that_never_moves_it_meets_no_consequence(test
         """).format(test_body=textwrap.indent(test_body, " " * 8).lstrip())
     findings = analyze(ast.parse(source), source=source, filename="tests/test_passes.py")
     assert [f.code for f in findings] == [code], [f.message for f in findings]
+    if code == "MPR907":  # the reason names the test function's scope, not the whole file (other tests move theirs)
+        assert "defined inside a test function that never moves" in findings[0].evidence, findings[0].evidence
 
 
 def test_a_tensor_the_class_trains_itself_and_reads_later_is_state_lost_on_save():

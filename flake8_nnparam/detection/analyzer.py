@@ -21,7 +21,7 @@ from .module_classes import ClassInfo, ModuleClassIndex, is_torch_module_name
 from .prefilter import DEFAULT_OFF_BAND, could_hold_findings
 from .container_rules import decide_container
 from .fix_edits import ClassCode, FixBuilder, Target, fix_suffix, no_fix_reason
-from .instances import NEVER_MOVED, InstanceFacts
+from .instances import InstanceFacts
 from .rule import Decision, Fix, silence
 from .rules import RULES_BY_CODE
 from .tensor_rules import decide_lazy_state, decide_tensor
@@ -2062,8 +2062,10 @@ def _class_candidates(
     evidence.periodic = view.periodic
     updates = {attr: use for attr, (_, use) in lazy.items()}
     decided = [(b, d) for b in considered if (d := _decide(b, evidence, uses, updates)) is not None]
-    if instances is not None and any(d.reported_by_default for _, d in decided) and instances.never_moved(info.node):
-        decided = [(b, silence(NEVER_MOVED, "MPR907", evidence=NEVER_MOVED) if d.reported_by_default else d)
+    unmoved = instances.never_moved(info.node) if instances is not None and any(
+        d.reported_by_default for _, d in decided) else None
+    if unmoved:
+        decided = [(b, silence(unmoved, "MPR907", evidence=unmoved) if d.reported_by_default else d)
                    for b, d in decided]
     for binding, decision in _complete_fixes(decided, info, walker, fixes, classes):
         candidates.append(_candidate(info, binding, decision))

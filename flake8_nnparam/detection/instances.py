@@ -178,31 +178,33 @@ class InstanceFacts:
         self._mover: str | None | bool = False  # not looked for yet
         self._scope_of: dict[int, ast.AST] | None = None
 
-    def never_moved(self, class_node: ast.ClassDef | None = None) -> bool:
-        """A class of test code that nothing moves, casts, saves or trains: no code of its file does, or the
-        class is defined inside a test function that does not and hands nothing back (executorch's test
-        methods each define, export and check their own model; the file's other tests move theirs)."""
+    def never_moved(self, class_node: ast.ClassDef | None = None) -> str | None:
+        """Why a class of test code is one that nothing moves, casts, saves or trains (``NEVER_MOVED``: no code
+        of its file does; ``NEVER_MOVED_IN_TEST``: it is defined inside a test function that does not and hands
+        nothing back, as executorch's test methods each define, export and check their own model while the
+        file's other tests move theirs), or None."""
         if self._test is None:
             self._test = is_test_path(self.filename)
         if not self._test:
-            return False
+            return None
         if self._mover is False:
             self._mover = moves_a_module(self.tree)
         if self._mover is None:
-            return True
+            return NEVER_MOVED
         scope = self._scopes().get(id(class_node)) if class_node is not None else None
         if scope is None or moves_a_module(scope) is not None:
-            return False
+            return None
         # self._check(M()): a helper method of the test class runs in the test too
         helpers = {
             n.func.attr for n in ast.walk(scope)
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
             and n.func.value.id == "self"
         }
-        return not any(
+        moved_by_a_helper = any(
             isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name in helpers and moves_a_module(f) is not None
             for f in ast.walk(self.tree)
         )
+        return None if moved_by_a_helper else NEVER_MOVED_IN_TEST
 
     def _scopes(self) -> dict[int, ast.AST]:
         """Class node -> the test function it is defined in (directly), when that function returns nothing."""
@@ -233,3 +235,5 @@ def _own_nodes(func: ast.AST):
 
 
 NEVER_MOVED = "a test module, and its test file never moves, casts, saves or trains a module"
+NEVER_MOVED_IN_TEST = ("a test module defined inside a test function that never moves, casts, saves or trains it "
+                       "and hands nothing back")
