@@ -728,8 +728,22 @@ def _leaves_by_type(stmt: ast.stmt, env) -> bool:
     return bool(branch) and (isinstance(branch[-1], _LEAVING) or _leaves_by_type(branch[-1], env))
 
 
-def _seed_parameters(func, imports: ImportTable, constructor: bool = False) -> dict[str, Value | None]:
-    """Parameters with a numeric default or an int/float annotation are numbers."""
+def _number_or_tensor(annotation) -> bool:
+    """``Union[float, Tensor]``, ``float | torch.Tensor`` (and ``int``): a number or a tensor."""
+    if isinstance(annotation, ast.Subscript) and (dotted_name(annotation.value) or "").endswith("Union"):
+        parts = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
+    elif isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        parts = [annotation.left, annotation.right]
+    else:
+        return False
+    names = {(dotted_name(p) or "").rsplit(".", 1)[-1] for p in parts}
+    return "Tensor" in names and bool(names & {"int", "float"}) and names <= {"Tensor", "int", "float"}
+
+
+def _seed_parameters(func, imports: ImportTable, constructor: bool = False, dispatched=None) -> dict[str, Value | None]:
+    """Parameters with a numeric default or an int/float annotation are numbers. ``dispatched`` (a callable
+    giving the attributes the class tests with ``isinstance(self.x, ...)``) lets a constructor argument
+    annotated as a number or a tensor be a tensor when the class branches on its type."""
     env: dict[str, Value | None] = {}
     polymorphic = _isinstance_tested(func)
     args = func.args
@@ -745,7 +759,11 @@ def _seed_parameters(func, imports: ImportTable, constructor: bool = False) -> d
         )
         if arg.arg in polymorphic:
             continue  # isinstance(alpha, float) ... else: alpha is a list
-        if numeric_default or _number_annotation(annotation):
+        if constructor and dispatched is not None and _number_or_tensor(annotation) and arg.arg in dispatched():
+            # alpha: Union[float, Tensor] = 1.0, and forward: if isinstance(self.alpha, float): ... else:
+            # self.alpha.gather(0, target): a tensor is an input the class expects (torchium's focal loss, set Y)
+            env[arg.arg] = Value(TENSOR, from_argument=True, number_alternative=True)
+        elif numeric_default or _number_annotation(annotation):
             env[arg.arg] = Value(NUMBER)
         elif constructor and is_device_name(arg.arg) and isinstance(default, ast.Constant) and (
             default.value is None
@@ -1215,6 +1233,7 @@ class _ClassWalker:
         self._blocks: list[list[ast.stmt]] = []  # the statement lists being walked, innermost last
         self._bound_in: dict[str, ast.AST | None] = {}  # attr -> function of its first binding
         self._untyped: frozenset[str] = frozenset()  # the constructor's unannotated arguments (default None or none)
+        self._dispatched: set[str] | None = None  # see _dispatched_attrs
         self._loss_weights: frozenset[str] | None = None  # attrs a method hands to a torch loss as weight=
         self._passed: dict[str, str] | None = None  # constructor arguments in-file callers pass registered state
         self._bound_call: ast.Call | None = None  # the call of the latest ``self.x = call(...)`` statement
@@ -1243,7 +1262,8 @@ class _ClassWalker:
         self._stack.append(func)
         self._registered_locals.append(_RegisteredLocals(func, self_name))
         self.inference.registered_locals = self._registered_locals[-1]
-        env = _seed_parameters(func, self.inference.imports, constructor=not self._stack[:-1])
+        env = _seed_parameters(func, self.inference.imports, constructor=not self._stack[:-1],
+                               dispatched=self._dispatched_attrs)
         env.update(seeds or {})
         if not self._stack[:-1]:
             self._untyped = _untyped_arguments(func, env)
@@ -1728,6 +1748,19 @@ class _ClassWalker:
             ):
                 continue
             self._supersede(attr, stmt)
+
+    def _dispatched_attrs(self) -> set[str]:
+        """Attributes the class (or an in-file base) tests with ``isinstance(self.x, ...)``; walked once, and
+        only when a constructor argument could be a number or a tensor."""
+        if self._dispatched is None:
+            self._dispatched = {
+                node.args[0].attr
+                for cls in self.info.mro() for method in cls.methods.values() for node in _walk(method)
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "isinstance"
+                and len(node.args) == 2 and isinstance(node.args[0], ast.Attribute)
+                and isinstance(node.args[0].value, ast.Name) and node.args[0].value.id == _first_param(method)
+            }
+        return self._dispatched
 
     def _passed_state(self) -> dict[str, str]:
         if self._passed is None:

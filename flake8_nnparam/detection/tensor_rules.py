@@ -374,6 +374,9 @@ def weight_like(value, attr: str) -> bool:
 def decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
     """The decision for one plain tensor bound during construction (see the module docstring)."""
     decision = _decide_tensor(binding, evidence, uses)
+    if decision.fix is not None and binding.value.number_alternative:
+        # alpha: Union[float, Tensor] = 1.0: register_buffer raises for the number callers pass by default
+        return replace(decision, fix=None, fields={**decision.fields, "number_branch": True})
     if decision.fix is not None and decision.fix.kind == "buffer" and binding.value.param_alternative:
         # self.s = nn.Parameter(t) if learn else torch.tensor([1.0]): registering the whole expression as a
         # buffer would turn the default Parameter into a buffer the optimizer never trains

@@ -49,6 +49,7 @@ class Value:
     module_state: str = "stateful"
     module_states: set[str] = field(default_factory=set)
     from_argument: bool = False  # a tensor passed to the constructor (annotated Tensor or a tensor default)
+    number_alternative: bool = False  # annotated Union[float, Tensor]: a number by default (no buffer fix)
     buffer_alias: bool = False  # passed in by an in-file caller as a buffer it registers (its owner saves it)
     lazy: bool = False  # None at construction; a later method makes it a tensor (running state made lazily)
     moved_parameter: str = ""  # nn.Parameter(t).cuda(): the method that turned the Parameter into a plain copy
@@ -83,6 +84,7 @@ def merge(a: Value | None, b: Value | None) -> Value | None:
                 placeholder=a.placeholder and b.placeholder,
                 random=a.random or b.random,
                 param_alternative=a.param_alternative or b.param_alternative,
+                number_alternative=a.number_alternative or b.number_alternative,
                 pinned=a.pinned and b.pinned,
             )
         return a
