@@ -25,6 +25,18 @@ def line_of(body: str, text: str) -> int:
     return next(i for i, line in enumerate(source.splitlines(), 1) if text in line)
 
 
+# A per-sample loss state (libauc's ranking losses, set S), read and written back at the batch's ids.
+_RANK_LOSS = """
+        class RankLoss(nn.Module):
+            def __init__(self, n, gamma=0.9):
+                super().__init__()
+                self.gamma = gamma
+                self.u = torch.zeros(n, 1)
+            def forward(self, pred, ids):
+                u = (1 - self.gamma) * {read} + self.gamma * pred.mean()
+                self.u[{index}] = {kept}
+                return (pred / u).mean()
+"""
 # A converter that dispatches on the type of what it is given (neurotorch's to_tensor, set X).
 _TO_TENSOR = """
         import numbers
@@ -559,31 +571,11 @@ CASES = {
         "next_idx", "MPR908", "the CPU on purpose (it meets values moved to the CPU (.cpu()) in apply_mask", None,
     ),
     "a table indexed with ids brought to the CPU and written back from .cpu() values": (
-        """
-        class RankLoss(nn.Module):
-            def __init__(self, n, gamma=0.9):
-                super().__init__()
-                self.gamma = gamma
-                self.u = torch.zeros(n, 1)
-            def forward(self, pred, ids):
-                u = (1 - self.gamma) * self.u[ids.cpu()].to(pred.device) + self.gamma * pred.mean()
-                self.u[ids.cpu()] = u.detach().cpu()
-                return (pred / u).mean()
-        """,
+        _RANK_LOSS.format(read="self.u[ids.cpu()].to(pred.device)", index="ids.cpu()", kept="u.detach().cpu()"),
         "u", "MPR908", "the CPU on purpose", None,
     ),
     "the same table written from device values is state lost on save": (
-        """
-        class RankLoss(nn.Module):
-            def __init__(self, n, gamma=0.9):
-                super().__init__()
-                self.gamma = gamma
-                self.u = torch.zeros(n, 1)
-            def forward(self, pred, ids):
-                u = (1 - self.gamma) * self.u[ids] + self.gamma * pred.mean()
-                self.u[ids] = u.detach()
-                return (pred / u).mean()
-        """,
+        _RANK_LOSS.format(read="self.u[ids]", index="ids", kept="u.detach()"),
         "u", "MPR002", "", None,
     ),
     "x.to('cpu') is on the CPU, not on the module's device": (

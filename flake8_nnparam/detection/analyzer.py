@@ -27,7 +27,8 @@ from .rules import RULES_BY_CODE
 from .tensor_rules import decide_lazy_state, decide_tensor
 from .tensors import ExpressionInference, is_number, zero_dim_literal
 from .arguments import (
-    is_device_call, is_device_helper_call, is_device_name, moved_operands, moved_parameters, placed_per_device,
+    is_device_call, is_device_helper_call, is_device_name, isinstance_test, moved_operands, moved_parameters,
+    placed_per_device,
 )
 from .imports import cached_on_node as _cached
 from .imports import walk_once as _walk
@@ -685,8 +686,13 @@ def _element_kinds(value: Value) -> set[str]:
 
 
 def _isinstance_tested(func) -> set[str]:
-    """Names ``func`` branches on with ``if isinstance(x, ...)`` (an assert only confirms the type)."""
-    return {
+    """Names ``func`` branches on with ``if isinstance(x, ...)`` (an assert only confirms the type); once per
+    function (every run of it seeds its parameters, and every call of a helper asks)."""
+    return _cached(func, "_nnparam_isinstance_tested", _isinstance_names)
+
+
+def _isinstance_names(func) -> frozenset[str]:
+    return frozenset({
         n.args[0].id
         for stmt in function_statements(func)
         if isinstance(stmt, (ast.If, ast.While))
@@ -696,22 +702,19 @@ def _isinstance_tested(func) -> set[str]:
         and n.func.id == "isinstance"
         and n.args
         and isinstance(n.args[0], ast.Name)
-    }
+    })
 
 
 def _type_branch(test: ast.AST, env) -> bool | None:
     """``isinstance(x, float)`` (or ``not ...``) where ``x`` is known to be a number: whether the body runs."""
-    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
-    call = test.operand if negated else test
-    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "isinstance"
-            and len(call.args) == 2 and isinstance(call.args[0], ast.Name)):
+    tested = isinstance_test(test)
+    if tested is None or not isinstance(tested[0], ast.Name):
         return None
-    value = env.get(call.args[0].id)
+    subject, names, negated = tested
+    value = env.get(subject.id)
     if value is None or value.kind != NUMBER:
         return None
-    kinds = call.args[1].elts if isinstance(call.args[1], ast.Tuple) else [call.args[1]]
-    names = [dotted_name(k) for k in kinds]
-    if any(n in tables.NUMBER_TYPES for n in names):
+    if names & tables.NUMBER_TYPES:
         taken = True
     elif all(n in tables.TENSOR_TYPES | tables.OTHER_TYPES for n in names):
         taken = False

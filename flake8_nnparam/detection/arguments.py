@@ -12,7 +12,7 @@ import ast
 import re
 
 from . import tables
-from .imports import cached_on_node, walk_once
+from .imports import cached_on_node, dotted_name, walk_once
 
 
 def device_type(node: ast.AST | None) -> str | None:
@@ -98,6 +98,18 @@ def moved_operands(call: ast.Call) -> list[ast.AST]:
     if any(kw.arg == "device" for kw in call.keywords):
         operands += list(call.args)
     return operands
+
+
+def isinstance_test(test: ast.AST) -> tuple[ast.expr, set[str | None], bool] | None:
+    """``isinstance(x, (float, int))`` or ``not isinstance(x, torch.Tensor)``: (what is tested, the type names
+    as spelled, negated), or None for any other test."""
+    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    call = test.operand if negated else test
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "isinstance"
+            and len(call.args) == 2):
+        return None
+    kinds = call.args[1].elts if isinstance(call.args[1], ast.Tuple) else [call.args[1]]
+    return call.args[0], {dotted_name(k) for k in kinds}, negated
 
 
 def grad_test(test: ast.AST, probe) -> tuple[object, bool]:

@@ -40,7 +40,7 @@ def _fresh_parameter(value: Value) -> bool:
     return value.kind == PARAM and not value.alias and not value.frozen
 
 
-def _device_target(call: ast.AST) -> str | None:
+def _placed_on(call: ast.AST) -> str | None:
     """Where a call places its result, as source text: ``t.to(device)``, ``t.cuda()``, ``torch.zeros(n,
     device=d)``; None when it names no device, or also a dtype (a cast is no mere move)."""
     if not isinstance(call, ast.Call):
@@ -60,9 +60,9 @@ def _device_target(call: ast.AST) -> str | None:
 def _moved_where_it_is(call: ast.Call) -> bool:
     """``nn.Parameter(data.to(d)).to(d)``: the Parameter's data is already on the device the move names."""
     parameter = call.func.value if isinstance(call.func, ast.Attribute) else None
-    target = _device_target(call)
+    target = _placed_on(call)
     return target is not None and isinstance(parameter, ast.Call) and bool(parameter.args) and (
-        _device_target(parameter.args[0]) == target
+        _placed_on(parameter.args[0]) == target
     )
 
 

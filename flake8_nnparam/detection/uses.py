@@ -19,7 +19,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from . import tables
-from .arguments import call_names_device, device_type, grad_test, is_device_helper_name, is_device_name, moved_parameters
+from .arguments import (
+    call_names_device, device_type, grad_test, is_device_helper_name, is_device_name, isinstance_test, moved_parameters,
+)
 from .imports import ImportTable, all_nodes, cached_on_node, dotted_name, function_statements, iter_statements, mentions_self_attr
 from .imports import first_param as _first_param
 from .imports import self_attr as _self_attr
@@ -394,13 +396,10 @@ def _false_for_tensors(test: ast.AST, self_name: str, tensors: set[str]) -> bool
     ``isinstance(self.w, (list, float))``, or a conjunction with one of these."""
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
         return any(_false_for_tensors(v, self_name, tensors) for v in test.values)
-    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
-    call = test.operand if negated else test
-    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "isinstance"
-            and len(call.args) == 2 and _self_attr(call.args[0], self_name) in tensors):
+    tested = isinstance_test(test)
+    if tested is None or _self_attr(tested[0], self_name) not in tensors:
         return False
-    kinds = call.args[1].elts if isinstance(call.args[1], ast.Tuple) else [call.args[1]]
-    names = {dotted_name(k) for k in kinds}
+    _, names, negated = tested
     if negated:
         return bool(names & tables.TENSOR_TYPES)
     return names <= tables.NUMBER_TYPES | tables.OTHER_TYPES
