@@ -102,6 +102,9 @@ class _LazyView:
     def argument_fate(self, dotted: str, which: int | str) -> str | None:
         return self._get().argument_fate(dotted, which)
 
+    def number_return(self, dotted: str, which: int | str) -> str | None:
+        return self._get().number_return(dotted, which)
+
     def overrides(self, dotted: str):
         return self._get().overrides(dotted)
 

@@ -620,6 +620,46 @@ CASES = {
         """,
         "data_min", "MPR902", "0-dim", None,
     ),
+    "an argument checked against numbers is a number, so the converter gives a 0-dim tensor": (
+        _TO_TENSOR + """
+        class Flip(nn.Module):
+            def __init__(self, crossover_prob):
+                super().__init__()
+                if not 0 <= crossover_prob <= 1:
+                    raise ValueError("a probability")
+                self.crossover_prob = to_tensor(crossover_prob)
+            def forward(self, x):
+                return (torch.rand_like(x) < self.crossover_prob).float()
+        """,
+        "crossover_prob", "MPR902", "0-dim", None,
+    ),
+    "an argument declared float runs its number branch, not the branch for a tensor passed anyway": (
+        """
+        class AveragePower(nn.Module):
+            def __init__(self, average_power: float):
+                super().__init__()
+                if isinstance(average_power, torch.Tensor):
+                    self.factor = torch.sqrt(average_power.detach().clone())
+                else:
+                    self.factor = torch.sqrt(torch.tensor(average_power, dtype=torch.float32))
+            def forward(self, x):
+                return x * self.factor
+        """,
+        "factor", "MPR902", "0-dim", None,
+    ),
+    "an argument only checked for None is not known to be a number": (
+        _TO_TENSOR + """
+        class Flip(nn.Module):
+            def __init__(self, table):
+                super().__init__()
+                if table is None:
+                    raise ValueError("a table")
+                self.table = to_tensor(table)
+            def forward(self, x):
+                return (torch.rand_like(x) < self.table).float()
+        """,
+        "table", "MPR002", "is compared with tensors that follow the module", "return (torch.rand_like",
+    ),
     "the same converter given a table keeps its tensor branch": (
         _TO_TENSOR + """
         class Rate(nn.Module):

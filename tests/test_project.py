@@ -632,6 +632,49 @@ def test_a_function_of_another_file_that_moves_its_argument_compensates(tmp_path
     assert stdout.startswith("meta meta\n") and "plain fails: Tensor on device cpu" in stdout, stdout
 
 
+def test_a_converter_of_another_file_given_a_number_makes_a_0_dim_tensor(tmp_path):
+    """``to_tensor(x)`` in a helper module that dispatches on ``isinstance(x, (int, float))`` and returns
+    ``torch.tensor(x)`` there: given a number (an argument annotated ``float``, or one the constructor checks
+    with ``0 <= p <= 1``) it makes a 0-dim tensor, which mixes with tensors on any device like a number
+    (MPR902, default off); given a table it makes a 1-D tensor that stays on the CPU (MPR002). Real torch
+    runs both after ``.to('meta')``."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "utils.py").write_text(
+        "import torch\n\n\n"
+        "def to_tensor(x, device=None):\n"
+        "    if isinstance(x, torch.Tensor):\n        return x.to(device) if device is not None else x\n"
+        "    elif isinstance(x, (int, float)):\n        return torch.tensor(x, device=device)\n"
+        "    elif isinstance(x, list):\n        return torch.tensor(x, device=device)\n"
+        "    raise TypeError(f'unsupported {type(x)}')\n"
+    )
+    (pkg / "channels.py").write_text(
+        "import torch\nfrom torch import nn\n\nfrom .utils import to_tensor\n\n\n"
+        "class Flip(nn.Module):\n    def __init__(self, crossover_prob):\n        super().__init__()\n"
+        "        if not 0 <= crossover_prob <= 1:\n            raise ValueError('a probability')\n"
+        "        self.crossover_prob = to_tensor(crossover_prob)\n\n"
+        "    def forward(self, x):\n        return (torch.rand_like(x) < self.crossover_prob).float()\n\n\n"
+        "class Erase(nn.Module):\n    def __init__(self, erasure_prob: float = 0.1):\n        super().__init__()\n"
+        "        self.erasure_prob = to_tensor(erasure_prob)\n\n"
+        "    def forward(self, x):\n        return x * (torch.rand_like(x) >= self.erasure_prob)\n\n\n"
+        "class Gains(nn.Module):\n    def __init__(self, gains):\n        super().__init__()\n"
+        "        self.gains = to_tensor(gains)\n\n"
+        "    def forward(self, x):\n        return x * self.gains\n"
+    )
+    for found in codes_by_line_in_both_faces(tmp_path, "--select", "MPR,MPR9", "pkg/channels.py"):
+        assert found == [("MPR002", 30), ("MPR902", 12), ("MPR902", 21)], found
+    pytest.importorskip("torch")
+    script = (
+        "import sys, torch\nsys.path.insert(0, sys.argv[1])\nfrom pkg.channels import Flip, Erase, Gains\n"
+        "x = torch.ones(2, 3, device='meta')\n"
+        "print(Flip(0.1).to('meta')(x).device, Erase().to('meta')(x).device)\n"  # 0-dim: they work
+        "try:\n    Gains([1.0, 2.0, 3.0]).to('meta')(x)\nexcept RuntimeError as e:\n    print('table fails:', e)\n"
+    )
+    stdout = run_with_torch(tmp_path, script)
+    assert stdout.startswith("meta meta\n") and "table fails:" in stdout, stdout
+
+
 def test_a_function_of_another_file_that_reads_an_argument_only_when_it_requires_grad(tmp_path):
     """A plain tensor (it never requires grad) given to ``op(x, w, bias)`` of another file that reads
     ``bias`` only under ``if bias.requires_grad:``, or to an autograd Function's ``apply`` that only saves

@@ -27,8 +27,8 @@ from .rules import RULES_BY_CODE
 from .tensor_rules import decide_lazy_state, decide_tensor
 from .tensors import ExpressionInference, is_number, zero_dim_literal
 from .arguments import (
-    is_device_call, is_device_helper_call, is_device_name, isinstance_test, moved_operands, moved_parameters,
-    placed_per_device,
+    compared_with_numbers, is_device_call, is_device_helper_call, is_device_name, isinstance_tested, moved_operands,
+    moved_parameters, placed_per_device, type_branch,
 )
 from .imports import cached_on_node as _cached
 from .imports import walk_once as _walk
@@ -685,42 +685,9 @@ def _element_kinds(value: Value) -> set[str]:
     return set(value.elements) if value.kind == CONTAINER else {value.kind}
 
 
-def _isinstance_tested(func) -> set[str]:
-    """Names ``func`` branches on with ``if isinstance(x, ...)`` (an assert only confirms the type); once per
-    function (every run of it seeds its parameters, and every call of a helper asks)."""
-    return _cached(func, "_nnparam_isinstance_tested", _isinstance_names)
-
-
-def _isinstance_names(func) -> frozenset[str]:
-    return frozenset({
-        n.args[0].id
-        for stmt in function_statements(func)
-        if isinstance(stmt, (ast.If, ast.While))
-        for n in all_nodes(stmt.test)
-        if isinstance(n, ast.Call)
-        and isinstance(n.func, ast.Name)
-        and n.func.id == "isinstance"
-        and n.args
-        and isinstance(n.args[0], ast.Name)
-    })
-
-
 def _type_branch(test: ast.AST, env) -> bool | None:
     """``isinstance(x, float)`` (or ``not ...``) where ``x`` is known to be a number: whether the body runs."""
-    tested = isinstance_test(test)
-    if tested is None or not isinstance(tested[0], ast.Name):
-        return None
-    subject, names, negated = tested
-    value = env.get(subject.id)
-    if value is None or value.kind != NUMBER:
-        return None
-    if names & tables.NUMBER_TYPES:
-        taken = True
-    elif all(n in tables.TENSOR_TYPES | tables.OTHER_TYPES for n in names):
-        taken = False
-    else:
-        return None
-    return taken != negated
+    return type_branch(test, lambda name: (value := env.get(name)) is not None and value.kind == NUMBER)
 
 
 def _leaves_by_type(stmt: ast.stmt, env) -> bool:
@@ -748,7 +715,7 @@ def _seed_parameters(func, imports: ImportTable, constructor: bool = False, disp
     giving the attributes the class tests with ``isinstance(self.x, ...)``) lets a constructor argument
     annotated as a number or a tensor be a tensor when the class branches on its type."""
     env: dict[str, Value | None] = {}
-    polymorphic = _isinstance_tested(func)
+    polymorphic = isinstance_tested(func)
     args = func.args
     positional = args.posonlyargs + args.args
     defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
@@ -761,12 +728,17 @@ def _seed_parameters(func, imports: ImportTable, constructor: bool = False, disp
             and not isinstance(default.value, bool)
         )
         if arg.arg in polymorphic:
+            if isinstance(annotation, ast.Name) and annotation.id in ("int", "float"):
+                # average_power: float, with a branch for a tensor passed anyway: the declared type's branch runs
+                env[arg.arg] = Value(NUMBER)
             continue  # isinstance(alpha, float) ... else: alpha is a list
         if constructor and dispatched is not None and _number_or_tensor(annotation) and arg.arg in dispatched():
             # alpha: Union[float, Tensor] = 1.0, and forward: if isinstance(self.alpha, float): ... else:
             # self.alpha.gather(0, target): a tensor is an input the class expects (torchium's focal loss, set Y)
             env[arg.arg] = Value(TENSOR, from_argument=True, number_alternative=True)
-        elif numeric_default or _number_annotation(annotation):
+        elif numeric_default or _number_annotation(annotation) or (
+            annotation is None and default is None and arg.arg in compared_with_numbers(func)
+        ):  # if not 0 <= p <= 1: raise: a number, so to_tensor(p) is 0-dim
             env[arg.arg] = Value(NUMBER)
         elif constructor and is_device_name(arg.arg) and isinstance(default, ast.Constant) and (
             default.value is None
@@ -1299,7 +1271,7 @@ class _ClassWalker:
     def _number_seeds(self, func, call: ast.Call, env, self_name) -> dict[str, Value] | None:
         """The parameters ``func`` dispatches on with ``isinstance`` that this call gives a number:
         ``to_tensor(data_min)`` with ``data_min: float`` runs the helper's number branch only."""
-        polymorphic = _isinstance_tested(func)
+        polymorphic = isinstance_tested(func)
         if not polymorphic:
             return None
         params = [a.arg for a in func.args.posonlyargs + func.args.args]
@@ -1431,7 +1403,7 @@ class _ClassWalker:
             if node is None and func.id not in env:
                 node = self.module_functions.get(func.id)
             if node is None:
-                return self._project_return(func, call) if func.id not in env else None
+                return self._project_return(func, call, env, self_name) if func.id not in env else None
             mapped_self = None
             if self_name is not None:
                 params = [a.arg for a in node.args.posonlyargs + node.args.args]
@@ -1447,11 +1419,12 @@ class _ClassWalker:
             result = self._run_function(node, None, self._number_seeds(node, call, env, self_name))
             return result if result is not None else self._passed_through(node, call, env, self_name, False)
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id not in env:
-            return self._project_return(func, call)  # helpers.make_table(n), with helpers a module of the project
+            return self._project_return(func, call, env, self_name)  # helpers.make_table(n), with helpers a module of the project
         return None
 
-    def _project_return(self, func: ast.AST, call: ast.Call | None = None) -> Value | None:
-        """What a helper defined in another file of the project returns (the project index reads it)."""
+    def _project_return(self, func: ast.AST, call: ast.Call | None = None, env=None, self_name=None) -> Value | None:
+        """What a helper defined in another file of the project returns (the project index reads it); a
+        number given to a parameter it dispatches on runs that branch only (``to_tensor(0.5)``: 0-dim)."""
         project = self.inference.index.project
         if project is None:
             return None
@@ -1467,6 +1440,14 @@ class _ClassWalker:
         qualified = imports.qualify(func) or ""
         if qualified.startswith("torch") or qualified.split(".", 1)[0] in _STDLIB:
             return None  # functools.partial, warnings.warn, pathlib.Path: never a project helper
+        if call is not None and env is not None:
+            positional = [(i, a) for i, a in enumerate(call.args) if not isinstance(a, ast.Starred)]
+            for which, arg in positional + [(k.arg, k.value) for k in call.keywords if k.arg]:
+                value = self._infer(arg, env, self_name)
+                if value is not None and value.kind == NUMBER and (
+                    number := project.number_return(dotted, which)
+                ):
+                    return Value(TENSOR, scalar=True) if number == "scalar" else Value(NUMBER)
         kind = project.return_kind(dotted)
         if kind == "tensor":
             return Value(TENSOR)

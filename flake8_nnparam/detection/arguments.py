@@ -12,7 +12,7 @@ import ast
 import re
 
 from . import tables
-from .imports import cached_on_node, dotted_name, walk_once
+from .imports import all_nodes, cached_on_node, dotted_name, function_statements, walk_once
 
 
 def device_type(node: ast.AST | None) -> str | None:
@@ -110,6 +110,72 @@ def isinstance_test(test: ast.AST) -> tuple[ast.expr, set[str | None], bool] | N
         return None
     kinds = call.args[1].elts if isinstance(call.args[1], ast.Tuple) else [call.args[1]]
     return call.args[0], {dotted_name(k) for k in kinds}, negated
+
+
+def isinstance_tested(func) -> frozenset[str]:
+    """Names ``func`` branches on with ``if isinstance(x, ...)`` (an assert only confirms the type); once per
+    function (every run of it seeds its parameters, and every call of a helper asks)."""
+    return cached_on_node(func, "_nnparam_isinstance_tested", _isinstance_names)
+
+
+def _isinstance_names(func) -> frozenset[str]:
+    return frozenset({
+        n.args[0].id
+        for stmt in function_statements(func)
+        if isinstance(stmt, (ast.If, ast.While))
+        for n in all_nodes(stmt.test)
+        if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Name)
+        and n.func.id == "isinstance"
+        and n.args
+        and isinstance(n.args[0], ast.Name)
+    })
+
+
+def type_branch(test: ast.AST, is_number) -> bool | None:
+    """``isinstance(x, float)`` (or ``not ...``) where ``is_number(x)`` holds: whether the body runs (None when
+    the test is another one, or the type of ``x`` is not known to be a number)."""
+    tested = isinstance_test(test)
+    if tested is None or not isinstance(tested[0], ast.Name) or not is_number(tested[0].id):
+        return None
+    _, names, negated = tested
+    if names & tables.NUMBER_TYPES:
+        taken = True
+    elif all(n in tables.TENSOR_TYPES | tables.OTHER_TYPES for n in names):
+        taken = False
+    else:
+        return None
+    return taken != negated
+
+
+_ORDER_OPS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+
+
+def compared_with_numbers(func) -> frozenset[str]:
+    """Names ``func`` orders against a number literal in the test of an ``if``, ``while`` or ``assert`` (``if not 0 <= p <= 1: raise``, ``assert eps > 0``): such a value is a Python number
+    (a list raises TypeError there, a tensor of several elements raises in the boolean test), so whatever a
+    helper makes of it is 0-dim. Names also tested with ``isinstance`` are left to their branches."""
+    return cached_on_node(func, "_nnparam_compared_with_numbers", _compared_names)
+
+
+def _compared_names(func) -> frozenset[str]:
+    found = set()
+    for stmt in function_statements(func):
+        if not isinstance(stmt, (ast.If, ast.While, ast.Assert)):
+            continue
+        for n in all_nodes(stmt.test):
+            if not isinstance(n, ast.Compare) or not all(isinstance(op, _ORDER_OPS) for op in n.ops):
+                continue
+            operands = [n.left, *n.comparators]
+            if any(_number_literal(o) for o in operands):
+                found.update(o.id for o in operands if isinstance(o, ast.Name))
+    return frozenset(found - isinstance_tested(func))
+
+
+def _number_literal(node: ast.AST) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    return isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
 
 
 def grad_test(test: ast.AST, probe) -> tuple[object, bool]:

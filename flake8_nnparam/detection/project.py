@@ -145,6 +145,53 @@ def _fate(param: str, moved: set[str], fates: dict[str, str]) -> str | None:
     return "moves" if param in moved else fates.get(param)
 
 
+def _number_returns(func, params: list[str], inference) -> dict[str, str]:
+    """What ``func`` returns when a parameter it dispatches on with ``isinstance`` is given a number, by
+    position and by name: "scalar" (``torch.tensor(x)``, a 0-dim tensor) or "number"; the analysis asks it
+    for a call whose argument is a number (``to_tensor(crossover_prob)``), walking only the branches a
+    number takes (``isinstance(x, torch.Tensor)`` is false for it)."""
+    from .arguments import isinstance_tested, type_branch
+    from .values import NUMBER, TENSOR, Value
+
+    found: dict[str, str] = {}
+    for position, param in enumerate(params):
+        if param not in isinstance_tested(func):
+            continue
+        env: dict = {param: Value(NUMBER)}
+        results: list = []
+
+        def is_number(name: str) -> bool:
+            return (value := env.get(name)) is not None and value.kind == NUMBER
+
+        def walk(body: list[ast.stmt]) -> bool:  # True when the block always leaves the function
+            for stmt in body:
+                if isinstance(stmt, ast.If):
+                    taken = type_branch(stmt.test, is_number)
+                    if taken is None:
+                        walk(stmt.body)
+                        walk(stmt.orelse)
+                    elif walk(stmt.body if taken else stmt.orelse):
+                        return True
+                elif isinstance(stmt, ast.Return):
+                    results.append(inference.infer(stmt.value, env, None, {}) if stmt.value is not None else None)
+                    return True
+                elif isinstance(stmt, ast.Raise):
+                    return True
+                elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                    env[stmt.targets[0].id] = inference.infer(stmt.value, env, None, {})
+                elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    for field in BLOCK_FIELDS:
+                        walk(getattr(stmt, field, None) or [])
+            return False
+
+        walk(func.body)
+        if results and all(v is not None and v.kind == TENSOR and v.scalar for v in results):
+            found[str(position)] = found[param] = "scalar"
+        elif results and all(v is not None and v.kind == NUMBER for v in results):
+            found[str(position)] = found[param] = "number"
+    return found
+
+
 def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], imports: ImportTable,
                          names: frozenset[str] | None = None) -> dict:
     """What each module-level function of a file returns and does with its arguments (only ``names``,
@@ -193,6 +240,7 @@ def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], import
         summaries[name] = {
             "returns": _kind_name(result),
             "returns_call": returned_calls,
+            "numbers": _number_returns(func, params, inference),
             "arguments": {  # what it does with an argument, by position and by name (see argument_fate)
                 **{str(i): fate for i, p in enumerate(params) if (fate := _fate(p, moved, fates))},
                 **{p: fate for p in sorted(moved | set(fates)) if (fate := _fate(p, moved, fates))},
@@ -979,6 +1027,16 @@ class ProjectIndex:
                             return kind
         return None
 
+    def number_return(self, path: str, dotted: str, which: int | str) -> str | None:
+        """What the project function ``dotted`` returns when its argument ``which`` (a position or a keyword)
+        is a number: "scalar" (a 0-dim tensor), "number", or None (see ``_number_returns``)."""
+        for symbol in self.resolve(path, dotted):
+            if symbol.kind == "function":
+                kind = ((self.function(symbol.path, symbol.name) or {}).get("numbers") or {}).get(str(which))
+                if kind:
+                    return kind
+        return None
+
     def argument_fate(self, path: str, dotted: str, which: int | str) -> str | None:
         """What the project function ``dotted`` does with its argument ``which`` (a position or a keyword):
         "moves" it to a device (``w.to(x.device)``), uses it only as an index or through metadata ("inert"),
@@ -1065,6 +1123,9 @@ class FileView:
 
     def return_kind(self, dotted: str) -> str | None:
         return self._ask(f"return_kind:{dotted}", lambda: self.index.return_kind(self.path, dotted))
+
+    def number_return(self, dotted: str, which: int | str) -> str | None:
+        return self._ask(f"numbers:{dotted}:{which}", lambda: self.index.number_return(self.path, dotted, which))
 
     def argument_fate(self, dotted: str, which: int | str) -> str | None:
         return self._ask(f"argument:{dotted}:{which}", lambda: self.index.argument_fate(self.path, dotted, which))
