@@ -647,6 +647,47 @@ CASES = {
         """,
         "factor", "MPR902", "0-dim", None,
     ),
+    "a tensor argument's isinstance test takes its tensor branch: .item() is a number": (
+        """
+        class Quantizer(nn.Module):
+            def __init__(self, num_bits: torch.Tensor):
+                super().__init__()
+                self.num_bits_int = num_bits.item() if isinstance(num_bits, torch.Tensor) else num_bits
+                self.levels = torch.arange(5.0)
+            def forward(self, x):
+                return torch.bucketize(x, self.levels) * 2 ** self.num_bits_int
+        """,
+        "num_bits_int", None, "NOT A CANDIDATE", None,
+    ),
+    "an annotation that names a project class ending in Tensor is no tensor": (
+        """
+        import enum
+        class TargetTensor(enum.Enum):
+            WEIGHT = "weight"
+        class RangeCalculator(nn.Module):
+            def __init__(self, target: TargetTensor = TargetTensor.WEIGHT, weight: torch.Tensor = None):
+                super().__init__()
+                self.target = target
+                self.weight = weight
+            def forward(self, x):
+                return x.amin() * self.weight, x.amax(), self.target
+        """,
+        "target", None, "NOT A CANDIDATE", None,
+    ),
+    "the integer range of fake quantization is read as an int, not an operand": (
+        """
+        class FakeQuant(nn.Module):
+            def __init__(self, num_bits: torch.Tensor):
+                super().__init__()
+                self.quant_min = -(2 ** (num_bits - 1))
+                self.quant_max = 2 ** (num_bits - 1) - 1
+                self.scale = torch.ones(4)
+            def forward(self, x):
+                return torch.fake_quantize_per_channel_affine(
+                    x, self.scale, torch.zeros(4, dtype=torch.int32), 1, self.quant_min, self.quant_max)
+        """,
+        "quant_min", "MPR907", "read only as an index, through metadata", None,
+    ),
     "an argument only checked for None is not known to be a number": (
         _TO_TENSOR + """
         class Flip(nn.Module):
@@ -4540,3 +4581,16 @@ def test_a_parameter_after_an_if_whose_other_branch_raises_supersedes_its_plain_
                 return x @ self.w
         """)
     assert [f.code for f in analyze(ast.parse(source), source=source)] == []
+
+
+def test_the_integer_range_of_fake_quantization_takes_only_ints_or_0_dim_tensors():
+    """Why ``quant_min`` / ``quant_max`` of ``torch.fake_quantize_*`` are no operands (tables.SIZE_ARGUMENTS):
+    torch reads them as Python ints, so a 0-dim tensor there works wherever it lives and anything with a
+    dimension is refused before any device could matter."""
+    torch = pytest.importorskip("torch")
+    x = torch.randn(4)
+    low, high = torch.tensor(-128), torch.tensor(127)
+    out = torch.fake_quantize_per_tensor_affine(x, 0.1, 0, low, high)
+    assert out.shape == x.shape
+    with pytest.raises(TypeError, match="invalid combination of arguments"):
+        torch.fake_quantize_per_tensor_affine(x, 0.1, 0, torch.tensor([-128]), high)

@@ -25,7 +25,7 @@ from .instances import InstanceFacts
 from .rule import Decision, Fix, silence
 from .rules import RULES_BY_CODE
 from .tensor_rules import decide_lazy_state, decide_tensor
-from .tensors import ExpressionInference, is_number, zero_dim_literal
+from .tensors import ExpressionInference, is_number, known_type, zero_dim_literal
 from .arguments import (
     compared_with_numbers, is_device_call, is_device_helper_call, is_device_name, isinstance_tested, moved_operands,
     moved_parameters, placed_per_device, type_branch,
@@ -686,8 +686,9 @@ def _element_kinds(value: Value) -> set[str]:
 
 
 def _type_branch(test: ast.AST, env) -> bool | None:
-    """``isinstance(x, float)`` (or ``not ...``) where ``x`` is known to be a number: whether the body runs."""
-    return type_branch(test, lambda name: (value := env.get(name)) is not None and value.kind == NUMBER)
+    """``isinstance(x, float)`` (or ``not ...``) where ``x`` is known to be a number or a tensor: whether the
+    body runs."""
+    return type_branch(test, lambda name: known_type(env.get(name)))
 
 
 def _leaves_by_type(stmt: ast.stmt, env) -> bool:
@@ -893,7 +894,7 @@ def _tensor_annotation(annotation) -> bool:
             return False
     if isinstance(annotation, (ast.Name, ast.Attribute)):
         name = annotation.id if isinstance(annotation, ast.Name) else annotation.attr
-        return name.endswith("Tensor")
+        return name in tables.TENSOR_CLASS_NAMES  # not a project's CompressionTargetTensor (an Enum)
     if isinstance(annotation, ast.Subscript) and isinstance(annotation.value, (ast.Name, ast.Attribute)):
         outer = annotation.value.id if isinstance(annotation.value, ast.Name) else annotation.value.attr
         return outer == "Optional" and _tensor_annotation(annotation.slice)

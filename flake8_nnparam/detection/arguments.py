@@ -132,16 +132,22 @@ def _isinstance_names(func) -> frozenset[str]:
     })
 
 
-def type_branch(test: ast.AST, is_number) -> bool | None:
-    """``isinstance(x, float)`` (or ``not ...``) where ``is_number(x)`` holds: whether the body runs (None when
-    the test is another one, or the type of ``x`` is not known to be a number)."""
+def type_branch(test: ast.AST, kind_of) -> bool | None:
+    """``isinstance(x, float)`` or ``isinstance(x, torch.Tensor)`` (or ``not ...``) where ``kind_of(x)`` is
+    "number" or "tensor": whether the body runs (None when the test is another one, or the type of ``x`` is
+    not known). A plain tensor is no ``nn.Parameter`` and may or may not be a ``torch.FloatTensor``."""
     tested = isinstance_test(test)
-    if tested is None or not isinstance(tested[0], ast.Name) or not is_number(tested[0].id):
+    if tested is None or not isinstance(tested[0], ast.Name):
+        return None
+    kind = kind_of(tested[0].id)
+    if kind not in ("number", "tensor"):
         return None
     _, names, negated = tested
-    if names & tables.NUMBER_TYPES:
+    if kind == "number" and names & tables.NUMBER_TYPES or kind == "tensor" and names & tables.PLAIN_TENSOR_TYPES:
         taken = True
-    elif all(n in tables.TENSOR_TYPES | tables.OTHER_TYPES for n in names):
+    elif kind == "number" and all(n in tables.TENSOR_TYPES | tables.OTHER_TYPES for n in names):
+        taken = False
+    elif kind == "tensor" and all(n in tables.NUMBER_TYPES | tables.OTHER_TYPES for n in names):
         taken = False
     else:
         return None

@@ -151,6 +151,7 @@ def _number_returns(func, params: list[str], inference) -> dict[str, str]:
     for a call whose argument is a number (``to_tensor(crossover_prob)``), walking only the branches a
     number takes (``isinstance(x, torch.Tensor)`` is false for it)."""
     from .arguments import isinstance_tested, type_branch
+    from .tensors import known_type
     from .values import NUMBER, TENSOR, Value
 
     found: dict[str, str] = {}
@@ -160,13 +161,13 @@ def _number_returns(func, params: list[str], inference) -> dict[str, str]:
         env: dict = {param: Value(NUMBER)}
         results: list = []
 
-        def is_number(name: str) -> bool:
-            return (value := env.get(name)) is not None and value.kind == NUMBER
+        def kind_of(name: str) -> str | None:
+            return known_type(env.get(name))
 
         def walk(body: list[ast.stmt]) -> bool:  # True when the block always leaves the function
             for stmt in body:
                 if isinstance(stmt, ast.If):
-                    taken = type_branch(stmt.test, is_number)
+                    taken = type_branch(stmt.test, kind_of)
                     if taken is None:
                         walk(stmt.body)
                         walk(stmt.orelse)

@@ -294,18 +294,26 @@ DTYPE_STRICT_CALLS = frozenset(
 # Functions whose argument at (position, keyword) is a size, not an operand: a one-element tensor there is read
 # as a Python int (``__index__``) whatever its device, ``F.pad(x, (0, self.max_len - x.size(-1)))``.
 SIZE_ARGUMENTS = {
-    "torch.nn.functional.pad": (1, "pad"),
-    "torch.nn.functional.interpolate": (1, "size"),
-    "torch.split": (1, "split_size_or_sections"),
-    "torch.chunk": (1, "chunks"),
-    "torch.stft": (1, "n_fft"),
-    "torch.istft": (1, "n_fft"),
+    "torch.nn.functional.pad": ((1, "pad"),),
+    "torch.nn.functional.interpolate": ((1, "size"),),
+    "torch.split": ((1, "split_size_or_sections"),),
+    "torch.chunk": ((1, "chunks"),),
+    "torch.stft": ((1, "n_fft"),),
+    "torch.istft": ((1, "n_fft"),),
+    # the integer range of fake quantization (a 0-dim or one-element tensor there is read as an int)
+    "torch.fake_quantize_per_tensor_affine": ((3, "quant_min"), (4, "quant_max")),
+    "torch.fake_quantize_per_channel_affine": ((3, "axis"), (4, "quant_min"), (5, "quant_max")),
 }
 # Type names as isinstance() spells them: a branch on the type of a value whose kind is known runs or not.
 NUMBER_TYPES = frozenset(
     "int float bool complex Number Real Integral numbers.Number numbers.Real numbers.Integral".split()
 )
 TENSOR_TYPES = frozenset("torch.Tensor Tensor torch.FloatTensor torch.LongTensor torch.nn.Parameter nn.Parameter".split())
+TENSOR_CLASS_NAMES = frozenset(  # torch's tensor classes, as an annotation names them
+    "Tensor FloatTensor DoubleTensor HalfTensor BFloat16Tensor ByteTensor CharTensor ShortTensor IntTensor LongTensor "
+    "BoolTensor".split()
+)
+PLAIN_TENSOR_TYPES = frozenset({"torch.Tensor", "Tensor"})  # what every tensor is an instance of
 OTHER_TYPES = frozenset(
     """
     str bytes list tuple dict set np.ndarray numpy.ndarray ndarray nn.Module torch.nn.Module Sequence Mapping

@@ -6,7 +6,7 @@ import ast
 from typing import Callable
 
 from . import tables
-from .arguments import device_type, is_device_name, placed_per_device
+from .arguments import device_type, is_device_name, placed_per_device, type_branch
 from .imports import ImportTable
 from .module_classes import ModuleClassIndex, is_torch_module_name, torch_module_state
 from .values import CONTAINER, DEVICE, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge, tensor
@@ -91,6 +91,14 @@ def _looks_scalar(node: ast.AST) -> bool:
     if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "shape":
         return not isinstance(node.slice, ast.Slice)  # torch.tensor(x.shape[-1])
     return False
+
+
+def known_type(value: Value | None) -> str | None:
+    """"number" or "tensor" when an ``isinstance`` test of this value has a known answer (see
+    ``arguments.type_branch``)."""
+    if value is None:
+        return None
+    return "number" if value.kind == NUMBER else "tensor" if value.kind == TENSOR else None
 
 
 def zero_dim_literal(node: ast.AST, imports: ImportTable) -> bool:
@@ -354,6 +362,9 @@ class ExpressionInference:
                 return tensor(integral=True, pinned=all(v.pinned for v in tensors), random=any(v.random for v in tensors))
             return None
         if isinstance(node, ast.IfExp):
+            taken = type_branch(node.test, lambda name: known_type(env.get(name)))
+            if taken is not None:  # num_bits.item() if isinstance(num_bits, torch.Tensor) else num_bits
+                return self.infer(node.body if taken else node.orelse, env, self_name, attrs)
             return merge(
                 self.infer(node.body, env, self_name, attrs),
                 self.infer(node.orelse, env, self_name, attrs),

@@ -948,14 +948,15 @@ class _MethodEval:
         return _EMPTY
 
     def _args(self, node: ast.Call, skip: tuple[str, ...] = _NOT_OPERANDS,
-              size: tuple[int, str] = (-1, "")) -> list[frozenset[str]]:
+              sizes: tuple[tuple[int, str], ...] = ()) -> list[frozenset[str]]:
         """The sources of each operand; a size argument (``tables.SIZE_ARGUMENTS``) is read, not an operand."""
-        position, keyword = size
-        sources = [s for i, s in enumerate([self.ev(a) for a in node.args]) if i != position]
+        positions = {position for position, _ in sizes}
+        keywords = {keyword for _, keyword in sizes}
+        sources = [s for i, s in enumerate([self.ev(a) for a in node.args]) if i not in positions]
         for k in node.keywords:
             if k.arg not in skip:
                 value = self.ev(k.value)
-                if not keyword or k.arg != keyword:
+                if k.arg not in keywords:
                     sources.append(value)
             elif k.arg in tables.NUMBER_KEYWORDS:
                 self.ev(k.value)  # n_fft=self.n_fft: read, as a number
@@ -963,7 +964,7 @@ class _MethodEval:
 
     def _function_call(self, node: ast.Call, line: int, held: frozenset[str] = _EMPTY) -> frozenset[str]:
         qualified = self.imports.qualify(node.func) or ""
-        args = self._args(node, size=tables.SIZE_ARGUMENTS.get(qualified, (-1, "")))
+        args = self._args(node, sizes=tables.SIZE_ARGUMENTS.get(qualified, ()))
         if isinstance(node.func, ast.Name):
             held = self._attrs(self.env.get(node.func.id, _EMPTY))
         if held:  # loss = nn.CrossEntropyLoss(weight=self.w); loss(logits, y): the callable holds the tensor
