@@ -4594,3 +4594,102 @@ def test_the_integer_range_of_fake_quantization_takes_only_ints_or_0_dim_tensors
     assert out.shape == x.shape
     with pytest.raises(TypeError, match="invalid combination of arguments"):
         torch.fake_quantize_per_tensor_affine(x, 0.1, 0, torch.tensor([-128]), high)
+
+
+LIBRARY_LAYERS = {
+    "graph convolutions of torch_geometric": (
+        "from torch_geometric.nn import GCNConv", "[GCNConv(4, 4) for _ in range(2)]", "MPR003", "miss their weights"),
+    "a message-passing layer of torch_geometric": (
+        "import torch_geometric.nn as gnn", "[gnn.SAGEConv(4, 4), gnn.GATConv(4, 4)]", "MPR003", "miss their weights"),
+    "torchaudio's spectrogram transforms": (
+        "import torchaudio", "[torchaudio.transforms.MelSpectrogram(), torchaudio.transforms.Spectrogram()]",
+        "MPR003", "miss their weights"),
+    "einops rearrangements hold nothing": (
+        "from einops.layers.torch import Rearrange", "[Rearrange('b c -> c b'), Rearrange('c b -> b c')]",
+        "MPR907", "parameter-free modules"),
+    "torch_geometric's records are no layers": (
+        "from torch_geometric.nn.pool.select import SelectOutput", "[SelectOutput(), SelectOutput()]", None, None),
+}
+
+
+@pytest.mark.parametrize("name", list(LIBRARY_LAYERS))
+def test_a_library_layer_namespace_holds_modules(name):
+    """A plain list of ``torch_geometric.nn`` / ``torchaudio.transforms`` layers is missed like one of
+    ``torch.nn`` layers (these libraries need not be installed: the import names them); a layer-free
+    one (einops' Rearrange) loses nothing, and the records those namespaces export are no modules."""
+    imported, value, code, evidence = LIBRARY_LAYERS[name]
+    body = f"""
+    {imported}
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.items = {value}
+            self.table = torch.ones(4)
+        def forward(self, x):
+            for m in self.items:
+                x = m(x)
+            return x * self.table
+    """
+    found = decisions(body)
+    if code is None:
+        assert "items" not in found or found["items"][0] is None or found["items"][0] >= "MPR9", found["items"]
+        return
+    got_code, got_evidence, _ = found["items"]
+    assert (got_code, evidence in got_evidence) == (code, True), got_evidence
+
+
+def test_a_dict_built_from_a_plain_dict_of_metrics_holds_the_same_modules():
+    """``self.active = {n: m for n, m in self.metrics.items() if n in wanted}``: the comprehension gives the
+    same modules again, so the dict that forward uses is a plain dict of modules (MPR004); built from an
+    ``nn.ModuleDict`` it holds registered modules (no finding)."""
+    body = """
+    from torchmetrics import Accuracy, F1Score
+    class Classifier(nn.Module):
+        def __init__(self, wanted):
+            super().__init__()
+            self.net = nn.Linear(4, 3)
+            self.metrics = {"acc": Accuracy(task="multiclass", num_classes=3), "f1": F1Score(task="multiclass", num_classes=3)}
+            self.active = {n: m for n, m in self.metrics.items() if n in wanted}
+            self.registered = nn.ModuleDict({"acc": Accuracy(task="multiclass", num_classes=3)})
+            self.chosen = {n: m for n, m in self.registered.items()}
+        def forward(self, x, y):
+            logits = self.net(x)
+            for m in self.active.values():
+                m.update(logits, y)
+            for m in self.chosen.values():
+                m.update(logits, y)
+            return logits
+    """
+    found = decisions(body)
+    assert found["active"][0] == "MPR004", found["active"]
+    assert found.get("chosen", (None,))[0] is None or found["chosen"][0] >= "MPR9", found.get("chosen")
+
+
+def test_a_plain_list_of_library_layers_is_missed_at_runtime(tmp_path):
+    """The runtime side of the library-layer cases: a layer of a library namespace is an ``nn.Module``
+    with weights (a stand-in ``torch_geometric`` package defines one, as the real library does), and a
+    plain list of them is missing from ``parameters()`` and stays behind after ``.to('meta')``."""
+    torch = pytest.importorskip("torch")
+    package = tmp_path / "torch_geometric" / "nn"
+    package.mkdir(parents=True)
+    (tmp_path / "torch_geometric" / "__init__.py").write_text("")
+    (package / "__init__.py").write_text(
+        "import torch\n\n\nclass GCNConv(torch.nn.Module):\n"
+        "    def __init__(self, a, b):\n        super().__init__()\n        self.lin = torch.nn.Linear(a, b)\n\n"
+        "    def forward(self, x):\n        return self.lin(x)\n"
+    )
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, torch\nsys.path.insert(0, sys.argv[1])\nfrom torch_geometric.nn import GCNConv\n"
+        "class M(torch.nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.convs = [GCNConv(4, 4) for _ in range(2)]\n"
+        "    def forward(self, x):\n        for c in self.convs:\n            x = c(x)\n        return x\n"
+        "m = M()\nprint(len(list(m.parameters())), len(m.state_dict()))\nm = m.to('meta')\n"
+        "try:\n    m(torch.ones(2, 4, device='meta'))\nexcept RuntimeError as e:\n    print('fails:', e)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("0 0\n") and "fails:" in proc.stdout, proc.stdout
+

@@ -22,7 +22,18 @@ def is_torch_module_name(qualified: str | None) -> bool:
         last = qualified.rsplit(".", 1)[-1]
         stripped = last.lstrip("_")
         return bool(stripped) and stripped[0].isupper() and last not in tables.NN_NON_MODULE_NAMES
-    return _transformers_model(qualified) or _torchmetrics_metric(qualified)
+    return _transformers_model(qualified) or _torchmetrics_metric(qualified) or _library_layer(qualified)
+
+
+def _library_layer(qualified: str) -> bool:
+    """A CapWords class of a PyTorch library's layer namespace (``torch_geometric.nn.GCNConv``,
+    ``MessagePassing``, ``dgl.nn.pytorch.GraphConv``, ``torchaudio.transforms.MelSpectrogram``): an
+    ``nn.Module``, as a base or when built; not the records and enums those namespaces also export
+    (``SelectOutput``, ``ResNet50_Weights``)."""
+    if not qualified.startswith(tables.LIBRARY_LAYER_NAMESPACES):
+        return False
+    last = qualified.rsplit(".", 1)[-1]
+    return last[:1].isupper() and not last.endswith(tables.LIBRARY_NON_LAYER_SUFFIXES)
 
 
 def _torchmetrics_metric(qualified: str) -> bool:
@@ -366,7 +377,7 @@ def _kept_state(value: ast.AST, simple: set[str], imports: ImportTable) -> str:
 
 def torch_module_state(class_name: str, call: ast.Call) -> str:
     """Whether a torch.nn module made by ``call`` holds state, only a train/eval mode, or nothing."""
-    if class_name in tables.MODE_MODULES:
+    if class_name in tables.MODE_MODULES or class_name in tables.LIBRARY_MODE_MODULES:
         return "mode"
     if class_name in tables.STATELESS_MODULES and not any(
         kw.arg in tables.WEIGHTED_LOSS_KEYWORDS for kw in call.keywords

@@ -194,6 +194,20 @@ REGISTERING_CONTAINERS = frozenset(
 NN_NON_MODULE_NAMES = frozenset(
     {"Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer"}
 )
+# Namespaces of PyTorch libraries whose CapWords classes are nn.Modules (layers, transforms, models); a plain
+# list of them is missed by .to() and state_dict() like one of torch.nn layers.
+LIBRARY_LAYER_NAMESPACES = (
+    "torch_geometric.nn.",
+    "dgl.nn.pytorch.",
+    "torchaudio.transforms.",
+    "torchaudio.models.",
+    "torchvision.ops.",
+    "torchvision.models.",
+    "timm.layers.",
+    "timm.models.",
+    "einops.layers.torch.",
+)
+LIBRARY_NON_LAYER_SUFFIXES = ("Output", "Outputs", "Config", "Weights", "WeightsEnum", "Enum", "Format", "Type", "Args")
 NN_NON_MODULE_NAMESPACES = (
     "torch.nn.init.",
     "torch.nn.functional.",
@@ -342,7 +356,8 @@ STATELESS_MODULES = frozenset(
     CTCLoss PoissonNLLLoss GaussianNLLLoss HingeEmbeddingLoss MarginRankingLoss MultiLabelMarginLoss
     MultiLabelSoftMarginLoss MultiMarginLoss SoftMarginLoss TripletMarginLoss TripletMarginWithDistanceLoss
     CosineEmbeddingLoss
-    """.split()
+    Rearrange Reduce
+    """.split()  # the last line: einops.layers.torch's parameter-free layers
 )
 # Losses that register a weight buffer when given one (``weight=``, ``pos_weight=``).
 WEIGHTED_LOSS_KEYWORDS = frozenset({"weight", "pos_weight"})
@@ -356,6 +371,7 @@ WEIGHTED_LOSSES = frozenset(
 )
 # Modules without state whose behaviour train()/eval() switches: a plain list keeps them training.
 MODE_MODULES = frozenset("Dropout Dropout1d Dropout2d Dropout3d AlphaDropout FeatureAlphaDropout RReLU".split())
+LIBRARY_MODE_MODULES = frozenset({"DropPath", "StochasticDepth"})  # timm.layers, torchvision.ops: a mode, no state
 # torch.nn layers whose weights are drawn at random when made, and batch norms (weights and a train/eval mode):
 # made anew at each call, they never learn (MPR009).
 RANDOM_WEIGHT_MODULES = frozenset(

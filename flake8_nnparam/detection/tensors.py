@@ -388,27 +388,56 @@ class ExpressionInference:
             kind = "set" if isinstance(node, ast.SetComp) else "list"
             if isinstance(node, ast.GeneratorExp):
                 kind = "generator"
-            value = self._container(kind, [node.elt], self._comprehension_env(node, env), self_name, attrs)
+            value = self._container(kind, [node.elt], self._comprehension_env(node, env, self_name, attrs), self_name, attrs)
             return value.but(per_device=placed_per_device(node.elt, [(g.target, g.iter) for g in node.generators]))
         if isinstance(node, ast.DictComp):
-            value = self._container("dict", [node.value], self._comprehension_env(node, env), self_name, attrs)
+            value = self._container("dict", [node.value], self._comprehension_env(node, env, self_name, attrs), self_name, attrs)
             return value.but(per_device=placed_per_device(node.value, [(g.target, g.iter) for g in node.generators]))
         return None
 
-    def _comprehension_env(self, node, env: Env) -> Env:
+    def _comprehension_env(self, node, env: Env, self_name=None, attrs=None) -> Env:
         inner = dict(env)
         for gen in node.generators:
             for target in ast.walk(gen.target):
                 if isinstance(target, ast.Name):
                     inner[target.id] = None
             source = gen.iter
+            last = gen.target.elts[-1] if isinstance(gen.target, ast.Tuple) and gen.target.elts else gen.target
+            if not isinstance(last, ast.Name):
+                continue
             if _module_tensors(source):
                 # for n, p in model.named_parameters(), model.state_dict().items(): p is another module's
                 # registered tensor
-                last = gen.target.elts[-1] if isinstance(gen.target, ast.Tuple) and gen.target.elts else gen.target
-                if isinstance(last, ast.Name):
-                    inner[last.id] = Value(PARAM, alias=True)
+                inner[last.id] = Value(PARAM, alias=True)
+            elif (element := self._module_element(source, gen.target, inner, self_name, attrs)) is not None:
+                inner[last.id] = element
         return inner
+
+    def _module_element(self, source, target, env: Env, self_name, attrs) -> Value | None:
+        """The module each step of ``for name, m in self.metrics.items()`` (or ``.values()``, or a list bound
+        to ``self``) gives when the container holds only modules: the same modules again (held by a registering
+        container, they are its: an alias), so a dict built from them holds what the first one held."""
+        method = source.func.attr if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) else None
+        if method in ("items", "values") and not source.args:
+            if (method == "items") != isinstance(target, ast.Tuple):
+                return None
+            source = source.func.value
+        elif method is not None or isinstance(target, ast.Tuple):
+            return None
+        if not (isinstance(source, ast.Attribute) and isinstance(source.value, ast.Name) and source.value.id == self_name):
+            return None  # [(m.name, m) for m in [elbo, kl]]: those locals may be bound to self too (registered)
+        held = self.infer(source, env, self_name, attrs or {})
+        if held is None:
+            return None
+        if held.kind == REGISTERED:
+            return Value(MODULE, alias=True)
+        if held.kind != CONTAINER or held.elements != {MODULE} or held.container not in ("list", "tuple", "dict"):
+            return None
+        if (held.container == "dict") != (method is not None):
+            return None  # iterating a dict gives its keys
+        states = held.module_states or {"stateful"}
+        state = next(s for s in ("stateful", "mode", "stateless") if s in states)
+        return Value(MODULE, module_state=state)
 
     def _not_a_module(self, elt: ast.AST, value: Value | None) -> bool:
         """``0.5``, ``"relu"``, ``lambda x: x``, ``F.relu``: an element no registering container accepts."""
@@ -482,8 +511,8 @@ class ExpressionInference:
             return self._distribution(qualified, call, env, self_name, attrs)
         if qualified is not None and qualified.startswith("torch"):
             return self._torch_call(qualified, call, env, self_name, attrs)
-        if qualified is not None and is_torch_module_name(qualified):
-            return Value(MODULE)
+        if qualified is not None and is_torch_module_name(qualified):  # a library's: GCNConv, Rearrange, a Metric
+            return Value(MODULE, module_state=torch_module_state(qualified.rsplit(".", 1)[-1], call))
         if isinstance(func, ast.Name):
             if self.index.is_module_class_name(func.id) and func.id not in env:
                 return Value(MODULE, module_state=self.index.state_of(func.id))  # an in-file class: what it holds
