@@ -52,13 +52,52 @@ SOURCE = textwrap.dedent(
 
         def forward(self, x):
             x = nn.ReLU()(self.drop(x))
-            x = nn.Dropout(0.5).eval()(x)
-            return self.build(x)
+            return nn.Dropout(0.5).eval()(x)
 
-        def build(self, x):
-            if not hasattr(self, "out"):  # built lazily once and stored on self: registered, not this rule's
-                self.out = nn.Linear(x.size(-1), 2)
+        def build(self, x):  # not run by forward: a step the caller takes before making the optimizer
+            self.head = nn.Linear(x.size(-1), 2)
+            return x
+
+    class LazyHead(nn.Module):
+        def __init__(self, d=2):
+            super().__init__()
+            self.d = d
+            self.out = None
+
+        def forward(self, x):
+            return self.project(x)
+
+        def project(self, x):
+            if self.out is None:
+                self.out = nn.Linear(x.size(-1), self.d)
             return self.out(x)
+
+    class LazyScale(nn.Module):
+        def forward(self, x):
+            if not hasattr(self, "gamma"):
+                self.gamma = nn.Parameter(torch.ones(x.size(-1))).to(x.device)
+            return x * self.gamma
+
+    class RebuiltHead(nn.Module):
+        def forward(self, x):
+            self.out = nn.Linear(x.size(-1), 2)
+            return self.out(x)
+
+    class ShapeCache(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.shape = None
+
+        def forward(self, x):
+            if self.shape != x.shape:  # remade when the input changes: a cache, not state built once
+                self.shape = x.shape
+                self.grid = nn.Parameter(torch.linspace(-1, 1, x.size(-1)))
+            return x + self.grid
+
+    class FrozenKernel(nn.Module):
+        def forward(self, x):
+            self.kernel = nn.Parameter(torch.ones(x.size(-1)).to(x.device), requires_grad=False)
+            return x * self.kernel
     """
 )
 
@@ -72,7 +111,7 @@ def _line(text: str) -> int:
 
 
 def test_layers_built_where_they_are_used_are_reported_with_their_consequence():
-    found = _findings()
+    found = {key: f for key, f in _findings().items() if " self." not in f.message}  # not stored on self
     assert set(found) == {
         (_line("nn.Dropout(self.p)(x)"), "nn.Dropout"),
         (_line("head = nn.Linear"), "nn.Linear"),
@@ -85,6 +124,42 @@ def test_layers_built_where_they_are_used_are_reported_with_their_consequence():
     norm = found[(_line("nn.BatchNorm1d(d)(x)"), "nn.BatchNorm1d")].message
     assert "a lambda made in __init__" in norm and "batch's statistics" in norm
     assert all("[no fix:" in f.message for f in found.values())
+
+
+def test_state_that_forward_stores_on_self_is_reported_with_its_consequence():
+    """Stored on self by forward (or a method it runs), guarded or not; not by a method forward does not run."""
+    found = {line: f for (line, _), f in _findings().items()}
+    lazy = found[_line("self.out = nn.Linear(x.size(-1), self.d)")].message
+    assert "in project (line" in lazy and "stored on self.out only when that call first runs" in lazy
+    assert "unexpected keys" in lazy and "a .to() before that call leaves it on the CPU" in lazy
+    scale = found[_line("self.gamma = nn.Parameter")].message
+    assert scale.startswith("MPR009 nn.Parameter(...)") and "stored on self.gamma only when" in scale
+    assert "leaves it on the CPU" not in scale  # moved with .to(x.device)
+    rebuilt = found[_line("self.out = nn.Linear(x.size(-1), 2)")].message
+    assert "a new one replaces self.out at every call" in rebuilt
+    assert _line("self.head = nn.Linear") not in found
+    assert _line("self.grid = nn.Parameter") not in found and _line("self.kernel = nn.Parameter") not in found
+
+
+def test_torch_shows_what_lazily_stored_state_misses():
+    torch = pytest.importorskip("torch")
+    namespace: dict = {}
+    exec(compile(SOURCE, "<built_at_call>", "exec"), namespace)
+    x = torch.randn(4, 3)
+    for name in ("LazyHead", "LazyScale"):
+        model = namespace[name]()
+        assert list(model.parameters()) == []  # an optimizer made now gets nothing to train
+        model(x)
+        trained = model.state_dict()
+        assert trained  # registered at the first call
+        with pytest.raises(RuntimeError, match="Unexpected key"):
+            namespace[name]().load_state_dict(trained)  # a new model cannot take the checkpoint
+    moved = namespace["LazyHead"]().to("meta")
+    with pytest.raises(RuntimeError, match="device"):
+        moved(torch.randn(4, 3, device="meta"))  # built on the CPU at the first call, after the move
+    rebuilt = namespace["RebuiltHead"]()
+    first = rebuilt(x)
+    assert not torch.equal(first, rebuilt(x))  # a new layer, with new weights, at every call
 
 
 def test_torch_shows_each_consequence():

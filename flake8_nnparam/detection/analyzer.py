@@ -16,7 +16,7 @@ from . import tables
 from .imports import ImportTable, all_nodes, dotted_name, function_statements, iter_statements, mentions_self_attr, registration
 from .imports import first_param as _first_param
 from .imports import self_attr as _self_attr
-from .call_rules import LAYER_NAMES, built_at_call
+from .call_rules import LAYER_NAMES, built_at_call, built_lazily
 from .module_classes import ClassInfo, ModuleClassIndex, is_torch_module_name
 from .prefilter import DEFAULT_OFF_BAND, could_hold_findings
 from .container_rules import decide_container
@@ -2135,10 +2135,33 @@ def _built_at_call(info: ClassInfo, walker: "_ClassWalker", imports: ImportTable
     for f in own:
         if f in walker.construction and marks.within(marks.lambdas, f):
             runtime += [(node, f"a lambda made in {f.name}") for node in _walk(f) if isinstance(node, ast.Lambda)]
+    bound = {attr for attr, value in walker.attrs.items() if value is not None and value.kind in (MODULE, PARAM, REGISTERED)}
+    methods = [node for node in info.node.body if isinstance(node, _FunctionNode)] if own else []
+    stored = built_lazily([m for m in _run_by_forward(methods, walker.construction) if m[0] in own], imports, bound)
     return [
         Candidate(spelled, node.lineno, node.col_offset, info.node.name, decision, node.end_lineno or node.lineno)
-        for node, spelled, decision in built_at_call(runtime, imports)
+        for node, spelled, decision in [*built_at_call(runtime, imports), *stored]
     ]
+
+
+def _run_by_forward(methods: list, construction: set) -> list[tuple[ast.AST, str, str]]:
+    """(method, its receiver, its name) for ``forward`` (or ``__call__``) and the methods of ``methods`` it calls
+    on ``self``, at any depth; none that construction runs (a dummy forward in ``__init__`` builds its state
+    then)."""
+    by_name = {f.name: f for f in methods}
+    todo = [f for name, f in by_name.items() if name in ("forward", "__call__")]
+    found: dict[ast.AST, str] = {}
+    while todo:
+        func = todo.pop()
+        receiver = _first_param(func)
+        if func in found or func in construction or receiver is None:
+            continue
+        found[func] = receiver
+        for node in _walk(func):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in by_name
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == receiver):
+                todo.append(by_name[node.func.attr])
+    return [(func, receiver, func.name) for func, receiver in found.items()]
 
 
 def _complete_fixes(decided: list[tuple[Binding, Decision]], info: ClassInfo, walker: "_ClassWalker",

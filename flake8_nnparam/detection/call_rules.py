@@ -28,11 +28,16 @@ _DROPOUT = "model.eval() never reaches it, so it keeps dropping activations at e
 _BATCH_NORM = ("model.eval() never reaches it, so it normalises with each batch's statistics at evaluation, and its "
                "affine weights are never trained")
 _FUNCTIONAL = "; or use the functional form with training=self.training"
+_LAZY = ("it is stored on self.{attr} only when that call first runs, so an optimizer made before then never trains it "
+         "and a checkpoint saved after training does not load into a new model (unexpected keys)")
+_LAZY_OFF_DEVICE = "; a .to() before that call leaves it on the CPU"
+_REBUILT = "a new one replaces self.{attr} at every call, so what the optimizer trains is thrown away"
 _REPORTED = tables.RANDOM_WEIGHT_MODULES | tables.MODE_MODULES | tables.BATCH_NORM_MODULES
 # What the names start with, as source text: a function whose text holds none of them is not walked (the
 # common case). Prefixes (Conv covers Conv1d to ConvTranspose3d): fewer scans of the text; the walk decides.
 LAYER_NAMES = ("Linear", "Bilinear", "Conv", "Embedding", "RNN", "LSTM", "GRU", "MultiheadAttention",
-               "Transformer", "Dropout", "AlphaDropout", "FeatureAlphaDropout", "RReLU", "BatchNorm", "SyncBatchNorm")
+               "Transformer", "Dropout", "AlphaDropout", "FeatureAlphaDropout", "RReLU", "BatchNorm", "SyncBatchNorm",
+               "Parameter")
 NO_FIX = "the layer's sizes and its name belong in __init__, which only the author can write"
 
 RULES = (
@@ -40,20 +45,27 @@ RULES = (
         "MPR009",
         "module-built-at-call",
         "{attr}(...) is built in {method} (line {line}) and used there: {consequence}; build it once in "
-        "__init__ (self.<name> = {attr}(...)) and call that{alternative}",
+        "__init__ (self.<name> = {attr}(...)) and use that{alternative}",
         what="A `torch.nn` layer made inside code that runs after construction (`forward`, a method it calls, "
         "a lambda `__init__` binds to `self`) and used right there: called where it is made (`nn.Dropout(p)(x)`, "
         "`nn.Linear(a, b).to(x.device)(x)`) or bound to a local that is only called. Only layers whose "
         "behaviour needs registration: weights drawn at random (`Linear`, `Conv*`, `Embedding`, recurrent "
-        "layers, attention), a train/eval mode (`Dropout*`, `RReLU`) or both (`BatchNorm*`). Not a layer "
-        "stored on `self` (registered when assigned), returned or put in a container, not parameter-free "
+        "layers, attention), a train/eval mode (`Dropout*`, `RReLU`) or both (`BatchNorm*`). Also such a layer, "
+        "or an `nn.Parameter`, that `forward` (or a method it calls) stores on `self` where construction bound "
+        "no module or Parameter: built at the first call (`if self.proj is None: self.proj = nn.Linear(...)`, "
+        "`if not hasattr(self, 'gamma')`) or anew at every call. Not a layer returned or put in a "
+        "container, not parameter-free "
         "modules (`nn.ReLU()(x)`, `nn.MSELoss()(a, b)`), not norms whose weights start as the identity "
         "(`LayerNorm`, `GroupNorm`), not code that runs only at construction (a dummy forward in `__init__` "
         "that measures an output size), and not a dropout made with `.eval()`.",
         why="A module made at call time is new at every call and never registered. Its weights are random and "
         "the optimizer never sees them, so that layer never learns (and it is made on the CPU, so a model moved "
         "to a GPU fails there unless it is moved too); `model.eval()` never reaches it, so a dropout keeps "
-        "dropping and a batch norm keeps using batch statistics when the model is evaluated.",
+        "dropping and a batch norm keeps using batch statistics when the model is evaluated. Stored on `self` at "
+        "the first call, it is registered only then: the optimizer, built from `parameters()` before the first "
+        "batch, never trains it, a `.to()` before that call leaves it on the CPU, and a checkpoint saved after "
+        "training does not load into a new model (`Unexpected key(s) in state_dict`) until a dummy forward has "
+        "run; `torch.nn.LazyLinear` and its kin exist for sizes known only at the first call.",
         fix="",
         invalid=(
             HEADER + "class Block(nn.Module):\n    def __init__(self, d, p=0.1):\n        super().__init__()\n"
@@ -62,6 +74,10 @@ RULES = (
             HEADER + "class Head(nn.Module):\n    def __init__(self, d):\n        super().__init__()\n"
             "        self.d = d\n"
             "    def forward(self, x):\n        return nn.Linear(self.d, 1).to(x.device)(x)  # MPR009\n",
+            HEADER + "class Head(nn.Module):\n    def __init__(self, d):\n        super().__init__()\n"
+            "        self.d = d\n        self.proj = None\n"
+            "    def forward(self, x):\n        if self.proj is None:\n"
+            "            self.proj = nn.Linear(x.shape[-1], self.d)  # MPR009\n        return self.proj(x)\n",
         ),
         valid=(
             HEADER + "class Block(nn.Module):\n    def __init__(self, d, p=0.1):\n        super().__init__()\n"
@@ -106,6 +122,88 @@ def built_at_call(runtime_functions, imports: ImportTable) -> list[tuple[ast.Cal
             if decision is not None:
                 found.append((node, ast.unparse(node.func), decision))
     return found
+
+
+def built_lazily(functions, imports: ImportTable, bound: set[str]) -> list[tuple[ast.Call, str, Decision]]:
+    """(construction, torch.nn name, decision) for each layer or ``nn.Parameter`` that a method run by forward
+    stores on ``self`` where construction bound no module or Parameter: ``if self.proj is None: self.proj =
+    nn.Linear(x.size(-1), d)`` is registered only when that call first runs; with no test around it at all,
+    a new one replaces it at every call. Not under a test of something else (``if self.shape != x.shape:``,
+    a cache remade when the input changes), nor a frozen Parameter. ``functions``: (method, its receiver,
+    its name)."""
+    found = []
+    for func, receiver, where in functions:
+        for node, tested in _stores(func.body, ()):
+            target = node.targets[0]
+            attr = target.attr
+            if attr in bound:
+                continue
+            made = _construction(node.value) or _parameter(node.value)
+            if made is None:
+                continue
+            call, chain = made
+            qualified = imports.qualify(call.func) or ""
+            name = qualified.rsplit(".", 1)[-1]
+            if qualified not in ("torch.nn.Parameter", "torch.nn.parameter.Parameter") and (
+                not qualified.startswith("torch.nn.") or qualified.count(".") != 2 or _kind(name) is None
+            ):
+                continue
+            if not (isinstance(target.value, ast.Name) and target.value.id == receiver):
+                continue
+            if name == "Parameter" and _frozen(call):
+                continue  # nn.Parameter(kernel, requires_grad=False): nothing to train; a constant remade on the input's device
+            once = any(_mentions(test, attr) for test in tested)
+            if tested and not once:
+                continue  # rebuilt when the input's shape changes (a cache keyed by another attribute)
+            consequence = (_LAZY if once else _REBUILT).format(attr=attr) + (
+                _LAZY_OFF_DEVICE if once and not chain & {"to", "cuda"} and name != "Parameter" else "")
+            fields = {"method": where, "line": str(call.lineno), "consequence": consequence, "alternative": ""}
+            evidence = f"is built in {where} (line {call.lineno}) and stored on self.{attr}: {consequence}"
+            found.append((call, ast.unparse(call.func), Decision("MPR009", evidence, fields, None, call.lineno, NO_FIX)))
+    return found
+
+
+def _stores(body: list[ast.stmt], tested: tuple[ast.expr, ...]):
+    """``self.x = ...`` statements of a function body (not of functions defined in it), each with the tests of
+    the ``if`` / ``while`` statements around it."""
+    for stmt in body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Attribute):
+            yield stmt, tested
+        elif isinstance(stmt, (ast.If, ast.While)):
+            yield from _stores(stmt.body, (*tested, stmt.test))
+            yield from _stores(stmt.orelse, (*tested, stmt.test))
+        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Try)):
+            for field in ("body", "orelse", "finalbody"):
+                yield from _stores(getattr(stmt, field, None) or [], tested)
+            for handler in getattr(stmt, "handlers", ()):
+                yield from _stores(handler.body, tested)
+
+
+def _parameter(node: ast.AST) -> tuple[ast.Call, set[str]] | None:
+    """``nn.Parameter(t).to(x.device)``: the Parameter's construction and the methods chained on it."""
+    chain: set[str] = set()
+    while (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _CHAIN_METHODS
+           and isinstance(node.func.value, ast.Call)):
+        chain.add(node.func.attr)
+        node = node.func.value
+    if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) == "Parameter":
+        return node, chain
+    return None
+
+
+def _frozen(call: ast.Call) -> bool:
+    """``nn.Parameter(t, requires_grad=False)`` (or ``False`` second)."""
+    flag = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "requires_grad"), None)
+    return isinstance(flag, ast.Constant) and flag.value is False
+
+
+def _mentions(test: ast.expr, attr: str) -> bool:
+    """``self.proj is None``, ``not hasattr(self, "proj")``, ``"proj" not in self._modules``: a test of whether
+    the attribute was built yet."""
+    return any(
+        isinstance(n, ast.Attribute) and n.attr == attr or isinstance(n, ast.Constant) and n.value == attr
+        for n in ast.walk(test)
+    )
 
 
 def _construction(node: ast.AST) -> tuple[ast.Call, set[str]] | None:
