@@ -2136,8 +2136,14 @@ def _built_at_call(info: ClassInfo, walker: "_ClassWalker", imports: ImportTable
         if f in walker.construction and marks.within(marks.lambdas, f):
             runtime += [(node, f"a lambda made in {f.name}") for node in _walk(f) if isinstance(node, ast.Lambda)]
     bound = {attr for attr, value in walker.attrs.items() if value is not None and value.kind in (MODULE, PARAM, REGISTERED)}
-    methods = [node for node in info.node.body if isinstance(node, _FunctionNode)] if own else []
-    stored = built_lazily([m for m in _run_by_forward(methods, walker.construction) if m[0] in own], imports, bound)
+    stored_by = {  # stores in the methods construction does not run: walked for reachability only if any
+        f: found for f in own if f not in walker.construction and (receiver := _first_param(f))
+        and (found := built_lazily([(f, receiver, f.name)], imports, bound))
+    }
+    stored = []
+    if stored_by:
+        methods = [node for node in info.node.body if isinstance(node, _FunctionNode)]
+        stored = [found for f, _, _ in _run_by_forward(methods, walker.construction) for found in stored_by.get(f, ())]
     return [
         Candidate(spelled, node.lineno, node.col_offset, info.node.name, decision, node.end_lineno or node.lineno)
         for node, spelled, decision in [*built_at_call(runtime, imports), *stored]
