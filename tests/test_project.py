@@ -675,6 +675,32 @@ def test_a_converter_of_another_file_given_a_number_makes_a_0_dim_tensor(tmp_pat
     assert stdout.startswith("meta meta\n") and "table fails:" in stdout, stdout
 
 
+def test_a_helper_of_another_file_that_makes_a_list_of_a_number_makes_no_tensor(tmp_path):
+    """``repeat(n_terms, dim)`` of a helper module: ``if src is None: return None``, a tensor branch (so
+    its summary says it returns a tensor), and ``list(itertools.repeat(src, n))`` for a number. Given an
+    ``int`` argument it returns a list, so the attribute is no tensor (registering it would raise
+    TypeError); the class's real plain tensor is still reported."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "util.py").write_text(
+        "import itertools\nimport numbers\nimport torch\n\n\n"
+        "def repeat(src, length):\n    if src is None:\n        return None\n"
+        "    if isinstance(src, torch.Tensor):\n        return torch.cat([src] * length)\n"
+        "    if isinstance(src, numbers.Number):\n        return list(itertools.repeat(src, length))\n"
+        "    return src\n"
+    )
+    (pkg / "conv.py").write_text(
+        "import torch\nfrom torch import nn\n\nfrom .util import repeat\n\n\n"
+        "class BasisConv(nn.Module):\n    def __init__(self, terms: int = 4, dim: int = 2):\n"
+        "        super().__init__()\n        self.terms = repeat(terms, dim)\n        self.table = torch.ones(4)\n"
+        "        self.weight = nn.Parameter(torch.ones(*self.terms))\n\n"
+        "    def forward(self, x):\n        return torch.conv1d(x, self.weight[None], padding=self.terms[0]) * self.table\n"
+    )
+    for found in codes_by_line_in_both_faces(tmp_path, "--select", "MPR,MPR9", "pkg/conv.py"):
+        assert found == [("MPR002", 11)], found  # self.table only; self.terms (line 10) is a list
+
+
 def test_a_function_of_another_file_that_reads_an_argument_only_when_it_requires_grad(tmp_path):
     """A plain tensor (it never requires grad) given to ``op(x, w, bias)`` of another file that reads
     ``bias`` only under ``if bias.requires_grad:``, or to an autograd Function's ``apply`` that only saves

@@ -1448,6 +1448,8 @@ class _ClassWalker:
                 if value is not None and value.kind == NUMBER and (
                     number := project.number_return(dotted, which)
                 ):
+                    if number == "container":
+                        return None  # repeat(n_terms, dim) -> [n_terms] * dim: a list, no tensor
                     return Value(TENSOR, scalar=True) if number == "scalar" else Value(NUMBER)
         kind = project.return_kind(dotted)
         if kind == "tensor":

@@ -147,12 +147,12 @@ def _fate(param: str, moved: set[str], fates: dict[str, str]) -> str | None:
 
 def _number_returns(func, params: list[str], inference) -> dict[str, str]:
     """What ``func`` returns when a parameter it dispatches on with ``isinstance`` is given a number, by
-    position and by name: "scalar" (``torch.tensor(x)``, a 0-dim tensor) or "number"; the analysis asks it
-    for a call whose argument is a number (``to_tensor(crossover_prob)``), walking only the branches a
+    position and by name: "scalar" (``torch.tensor(x)``, a 0-dim tensor), "number" or "container" (a list);
+    the analysis asks it for a call whose argument is a number (``to_tensor(crossover_prob)``), walking only the branches a
     number takes (``isinstance(x, torch.Tensor)`` is false for it)."""
     from .arguments import isinstance_tested, type_branch
     from .tensors import known_type
-    from .values import NUMBER, TENSOR, Value
+    from .values import CONTAINER, NUMBER, TENSOR, Value
 
     found: dict[str, str] = {}
     for position, param in enumerate(params):
@@ -168,13 +168,19 @@ def _number_returns(func, params: list[str], inference) -> dict[str, str]:
             for stmt in body:
                 if isinstance(stmt, ast.If):
                     taken = type_branch(stmt.test, kind_of)
+                    if taken is None and (tested := _none_test(stmt.test)) is not None and tested[0] == param:
+                        taken = not tested[1]  # if x is None: return None, never for the number given
                     if taken is None:
                         walk(stmt.body)
                         walk(stmt.orelse)
                     elif walk(stmt.body if taken else stmt.orelse):
                         return True
                 elif isinstance(stmt, ast.Return):
-                    results.append(inference.infer(stmt.value, env, None, {}) if stmt.value is not None else None)
+                    value = stmt.value
+                    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("list", "tuple"):
+                        results.append(Value(CONTAINER, container=value.func.id))  # list(itertools.repeat(x, n))
+                    else:
+                        results.append(inference.infer(value, env, None, {}) if value is not None else None)
                     return True
                 elif isinstance(stmt, ast.Raise):
                     return True
@@ -190,7 +196,18 @@ def _number_returns(func, params: list[str], inference) -> dict[str, str]:
             found[str(position)] = found[param] = "scalar"
         elif results and all(v is not None and v.kind == NUMBER for v in results):
             found[str(position)] = found[param] = "number"
+        elif results and all(v is not None and v.kind == CONTAINER for v in results):
+            found[str(position)] = found[param] = "container"  # list(itertools.repeat(x, n)): no tensor at all
     return found
+
+
+def _none_test(test: ast.AST) -> tuple[str, bool] | None:
+    """``x is None`` -> ("x", True); ``x is not None`` -> ("x", False)."""
+    if (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot))
+            and isinstance(test.left, ast.Name) and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value is None):
+        return test.left.id, isinstance(test.ops[0], ast.Is)
+    return None
 
 
 def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], imports: ImportTable,
