@@ -4693,3 +4693,47 @@ def test_a_plain_list_of_library_layers_is_missed_at_runtime(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("0 0\n") and "fails:" in proc.stdout, proc.stdout
 
+
+
+def test_a_list_of_in_file_modules_built_only_of_parameter_free_layers_loses_nothing():
+    """``[SeriesDecomp(k) for k in ks]`` where ``SeriesDecomp`` keeps a ``MovingAvg`` of this file that keeps
+    only an ``nn.AvgPool1d``: nothing for parameters() or state_dict() at any depth (MPR907); one level
+    holding an ``nn.Linear`` is state (MPR003). torch agrees: the first model's state_dict() is empty."""
+    body = """
+    class MovingAvg(nn.Module):
+        def __init__(self, k):
+            super().__init__()
+            self.k = k
+            self.avg = nn.AvgPool1d(kernel_size=k, stride=1)
+        def forward(self, x):
+            return self.avg(x[..., : x.shape[-1] - self.k + 1])
+    class SeriesDecomp(nn.Module):
+        def __init__(self, k):
+            super().__init__()
+            self.moving_avg = MovingAvg(k)
+        def forward(self, x):
+            return self.moving_avg(x)
+    class Projected(nn.Module):
+        def __init__(self, k):
+            super().__init__()
+            self.moving_avg = MovingAvg(k)
+            self.proj = nn.Linear(k, k)
+        def forward(self, x):
+            return self.proj(self.moving_avg(x))
+    class Multi(nn.Module):
+        def __init__(self, ks):
+            super().__init__()
+            self.decomps = [SeriesDecomp(k) for k in ks]
+            self.projected = [Projected(k) for k in ks]
+        def forward(self, x):
+            return sum(d(x) for d in self.decomps) + sum(p(x) for p in self.projected)
+    """
+    found = decisions(body)
+    assert found["decomps"][0] == "MPR907" and "parameter-free" in found["decomps"][1], found["decomps"]
+    assert found["projected"][0] == "MPR003", found["projected"]
+    torch = pytest.importorskip("torch")
+    namespace: dict = {}
+    exec(compile(HEADER + textwrap.dedent(body), "<decomp>", "exec"), namespace)
+    whole = torch.nn.ModuleList([namespace["SeriesDecomp"](3), namespace["SeriesDecomp"](5)])
+    assert dict(whole.state_dict()) == {} and list(whole.parameters()) == []
+    assert list(torch.nn.ModuleList([namespace["Projected"](3)]).parameters())  # this one has weights to miss

@@ -214,8 +214,14 @@ class ModuleClassIndex:
         if len(infos) != 1:
             return "stateful"
         if name not in self._states:
-            self._states[name] = _class_state(infos[0], self.imports, set())
+            self._states[name] = "stateful"  # while it is being decided: a class that keeps itself is state
+            self._states[name] = _class_state(infos[0], self.imports, set(), self._in_file_state)
         return self._states[name]
+
+    def _in_file_state(self, name: str) -> str | None:
+        """The state of the in-file Module class ``name`` an instance keeps, or None (not one of this file)."""
+        infos = self.by_name.get(name, [])
+        return self.state_of(name) if len(infos) == 1 and infos[0].is_module else None
 
     def is_module_class_name(self, name: str) -> bool:
         """A class of this file that is a Module, or a configured / project-wide Module class."""
@@ -229,8 +235,9 @@ class ModuleClassIndex:
 _STATE_CALLS = frozenset({"register_buffer", "register_parameter", "add_module", "register_module"})
 
 
-def _class_state(info: ClassInfo, imports: ImportTable, seen: set[int]) -> str:
-    """``state_of`` for one class: its own methods and its in-file bases; any other base but nn.Module is unknown."""
+def _class_state(info: ClassInfo, imports: ImportTable, seen: set[int], resolve=None) -> str:
+    """``state_of`` for one class: its own methods and its in-file bases; any other base but nn.Module is unknown.
+    ``resolve(name)``: the state of an in-file class an instance keeps (``self.avg = MovingAvg(k)``), or None."""
     if id(info) in seen:
         return "stateful"
     seen.add(id(info))
@@ -240,24 +247,24 @@ def _class_state(info: ClassInfo, imports: ImportTable, seen: set[int]) -> str:
             continue
         if not (isinstance(base, ast.Name) and any(b.node.name == base.id for b in info.in_file_bases)):
             return "stateful"
-    states = {own_state(info.methods, imports)}
+    states = {own_state(info.methods, imports, resolve)}
     if "stateful" in states:
         return "stateful"
     for base in info.in_file_bases:
-        states.add(_class_state(base, imports, seen))
+        states.add(_class_state(base, imports, seen, resolve))
         if "stateful" in states:
             return "stateful"
     return combined_state(states)
 
 
-def own_state(methods: dict, imports: ImportTable) -> str:
+def own_state(methods: dict, imports: ImportTable, resolve=None) -> str:
     """What a class's own methods (``name -> FunctionDef``) give its instances, bases aside: "stateful",
-    "mode" or "stateless" (see ``ModuleClassIndex.state_of``)."""
+    "mode" or "stateless" (see ``ModuleClassIndex.state_of``); ``resolve`` as for ``_class_state``."""
     state = "stateless"
     init = methods.get("__init__")
     arguments: set[str] = set()  # attributes given a constructor argument as it is: looked at last, if ever
     for func in [init] * (init is not None) + [f for f in methods.values() if f is not init]:
-        kept = _method_state(func, imports, arguments)  # __init__ first: most classes show a weight there
+        kept = _method_state(func, imports, arguments, resolve)  # __init__ first: most classes show a weight there
         if kept == "stateful":
             return "stateful"
         if kept == "mode":
@@ -318,7 +325,7 @@ def _uses(functions) -> tuple[set[str], set[str]]:
     return objects, numbers
 
 
-def _method_state(func, imports: ImportTable, arguments: set[str] | None = None) -> str:
+def _method_state(func, imports: ImportTable, arguments: set[str] | None = None, resolve=None) -> str:
     """Whether a method of a class can give it state: a registration, a Parameter, or a value kept on ``self``
     that could be a module (anything but numbers, strings, flags and arguments that default to them). An
     argument kept as it is goes into ``arguments`` instead, for the caller to weigh against the class's uses
@@ -350,7 +357,7 @@ def _method_state(func, imports: ImportTable, arguments: set[str] | None = None)
         ):
             arguments.update(kept_on)  # self.kernel_size = kernel_size: decided by own_state
             continue
-        kept = _kept_state(node.value, simple, imports)
+        kept = _kept_state(node.value, simple, imports, resolve)
         if kept == "stateful":
             return "stateful"
         if kept == "mode":
@@ -358,9 +365,10 @@ def _method_state(func, imports: ImportTable, arguments: set[str] | None = None)
     return state
 
 
-def _kept_state(value: ast.AST, simple: set[str], imports: ImportTable) -> str:
+def _kept_state(value: ast.AST, simple: set[str], imports: ImportTable, resolve=None) -> str:
     """What a value kept on ``self`` adds: a number, string, flag or simple argument adds nothing; a torch
-    activation adds nothing, a dropout a mode; anything else may be a module with weights."""
+    activation adds nothing, a dropout a mode; an in-file class what it holds itself; anything else may be a
+    module with weights."""
     if isinstance(value, ast.Constant) or (isinstance(value, ast.Name) and value.id in simple):
         return "stateless"
     if isinstance(value, (ast.BinOp, ast.UnaryOp)) and all(
@@ -372,6 +380,8 @@ def _kept_state(value: ast.AST, simple: set[str], imports: ImportTable) -> str:
     qualified = imports.qualify(value.func) if isinstance(value, ast.Call) else None
     if qualified and qualified.startswith("torch.nn."):
         return torch_module_state(qualified.rsplit(".", 1)[-1], value)
+    if resolve is not None and isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+        return resolve(value.func.id) or "stateful"  # self.moving_avg = MovingAvg(k), an AvgPool1d only
     return "stateful"
 
 
