@@ -1441,7 +1441,8 @@ class _ClassWalker:
         qualified = imports.qualify(func) or ""
         if qualified.startswith("torch") or qualified.split(".", 1)[0] in _STDLIB:
             return None  # functools.partial, warnings.warn, pathlib.Path: never a project helper
-        if call is not None and env is not None:
+        kind = project.return_kind(dotted)
+        if kind == "tensor" and call is not None and env is not None:  # a number may take another branch
             positional = [(i, a) for i, a in enumerate(call.args) if not isinstance(a, ast.Starred)]
             for which, arg in positional + [(k.arg, k.value) for k in call.keywords if k.arg]:
                 value = self._infer(arg, env, self_name)
@@ -1451,7 +1452,6 @@ class _ClassWalker:
                     if number == "container":
                         return None  # repeat(n_terms, dim) -> [n_terms] * dim: a list, no tensor
                     return Value(TENSOR, scalar=True) if number == "scalar" else Value(NUMBER)
-        kind = project.return_kind(dotted)
         if kind == "tensor":
             return Value(TENSOR)
         if kind == "module":
