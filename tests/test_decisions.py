@@ -4737,3 +4737,47 @@ def test_a_list_of_in_file_modules_built_only_of_parameter_free_layers_loses_not
     whole = torch.nn.ModuleList([namespace["SeriesDecomp"](3), namespace["SeriesDecomp"](5)])
     assert dict(whole.state_dict()) == {} and list(whole.parameters()) == []
     assert list(torch.nn.ModuleList([namespace["Projected"](3)]).parameters())  # this one has weights to miss
+
+
+def test_a_lightning_modules_own_device_at_construction_is_the_cpu_not_a_setting():
+    """``torch.eye(k, device=self.device)`` in a LightningModule's ``__init__`` that binds no ``self.device``:
+    the property says where the parameters are now, the CPU, and the Trainer moves the module afterwards
+    without it (MPR002; set ZC's biobb-pytorch). A class that binds ``self.device = device`` itself is
+    configured (MPR908, off by default). torch shows the first: a stand-in base with the same property
+    keeps the tensor on the CPU after ``.to('meta')``."""
+    body = """
+    import lightning.pytorch as pl
+    class Spib(pl.LightningModule):
+        def __init__(self, k):
+            super().__init__()
+            self.head = nn.Linear(k, 1)
+            self.idle = torch.eye(k, device=self.device)
+        def training_step(self, batch, batch_idx):
+            return self.head(self.idle).sum() + batch.sum()
+    class Told(pl.LightningModule):
+        def __init__(self, k, device="cpu"):
+            super().__init__()
+            self.device = device
+            self.head = nn.Linear(k, 1)
+            self.told = torch.eye(k, device=self.device)
+        def training_step(self, batch, batch_idx):
+            return self.head(self.told).sum() + batch.sum()
+    """
+    found = decisions(body)
+    assert found["idle"][0] == "MPR002", found["idle"]
+    assert found["told"][0] == "MPR908", found["told"]
+    torch = pytest.importorskip("torch")
+
+    class CurrentDevice(torch.nn.Module):  # what LightningModule.device returns: where its parameters are
+        @property
+        def device(self):
+            return next(self.parameters()).device if list(self.parameters()) else torch.device("cpu")
+
+    class Spib(CurrentDevice):
+        def __init__(self, k):
+            super().__init__()
+            self.head = torch.nn.Linear(k, 1)
+            self.idle = torch.eye(k, device=self.device)
+
+    model = Spib(3).to("meta")
+    assert model.head.weight.device.type == "meta" and model.idle.device.type == "cpu"

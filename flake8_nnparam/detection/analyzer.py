@@ -1190,6 +1190,21 @@ def _literal_names(node: ast.AST, function) -> list[str] | None:
     return [e.value for e in node.elts]
 
 
+def _device_is_a_property(info: ClassInfo, imports: ImportTable) -> bool:
+    """A class (or an in-file base) deriving from a framework base whose ``device`` is a property
+    (``tables.DEVICE_PROPERTY_BASES``: a LightningModule) and binding no ``self.device`` of its own."""
+    chain = info.mro()
+    if not any(
+        (imports.qualify(base.value if isinstance(base, ast.Subscript) else base) or "") in tables.DEVICE_PROPERTY_BASES
+        for c in chain for base in c.bases
+    ):
+        return False
+    return not any(
+        isinstance(node, ast.Attribute) and node.attr == "device" and isinstance(node.ctx, ast.Store)
+        for c in chain for method in c.methods.values() for node in _walk(method)
+    )
+
+
 class _ClassWalker:
     """Symbolically runs ``__init__`` and what it calls, recording every binding of ``self.<attr>``."""
 
@@ -1216,6 +1231,7 @@ class _ClassWalker:
 
     def run(self) -> None:
         self.inference.registered_tensors = {}
+        self.inference.current_device_property = _device_is_a_property(self.info, self.inference.imports)
         init = self.info.find_method("__init__")
         if init is None and _is_dataclass(self.info.node):
             init = self.info.find_method("__post_init__")  # @dataclass(eq=False) Modules build state there

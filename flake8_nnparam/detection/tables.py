@@ -224,6 +224,17 @@ MODULE_NAMESPACES = (
     "torch.nn.qat.",
 )
 # Framework base classes known to be Modules.
+# Module bases whose ``device`` is a property: where the module's parameters are now (the CPU while
+# ``__init__`` runs), which follows ``.to()``; read at construction it is no device the class was told to use.
+DEVICE_PROPERTY_BASES = frozenset(
+    """
+    lightning.LightningModule lightning.pytorch.LightningModule lightning.pytorch.core.LightningModule
+    lightning.pytorch.core.module.LightningModule pytorch_lightning.LightningModule
+    pytorch_lightning.core.LightningModule pytorch_lightning.core.lightning.LightningModule
+    pytorch_lightning.core.module.LightningModule transformers.PreTrainedModel
+    transformers.modeling_utils.PreTrainedModel diffusers.ModelMixin diffusers.models.modeling_utils.ModelMixin
+    """.split()
+)
 KNOWN_MODULE_BASES = frozenset(
     {
         "torch.nn.Module",

@@ -212,6 +212,7 @@ class ExpressionInference:
         # self.<name> -> value of the tensors construction registered so far (register_buffer/_parameter):
         # Normal(self.loc, self.scale) holds views of them, which .to() leaves behind
         self.registered_tensors: dict[str, Value] = {}
+        self.current_device_property = False  # self.device is a base's property (the CPU at construction)
         self.call_hook: Callable[[ast.Call, Env, str | None], Value | None] | None = None
 
     # --- dtype helpers -------------------------------------------------------------
@@ -276,6 +277,8 @@ class ExpressionInference:
                     held = attrs.get(owner.attr)
                     if owner.attr in self.registered_tensors or (held is not None and held.kind in (TENSOR, PARAM, REGISTERED)):
                         return Value(DEVICE, pinned=False)
+                if self.current_device_property and isinstance(owner, ast.Name) and owner.id == self_name:
+                    return Value(DEVICE, pinned=False)  # a LightningModule's self.device: the CPU until the Trainer moves it
                 return Value(DEVICE, pinned=self._configuration_root(node.value, env, self_name))
             if self_name and isinstance(node.value, ast.Name) and node.value.id == self_name:
                 value = attrs.get(node.attr)
