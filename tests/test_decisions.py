@@ -4781,3 +4781,34 @@ def test_a_lightning_modules_own_device_at_construction_is_the_cpu_not_a_setting
 
     model = Spib(3).to("meta")
     assert model.head.weight.device.type == "meta" and model.idle.device.type == "cpu"
+
+
+def test_a_buffer_fix_is_withheld_when_another_binding_is_a_python_number():
+    """``self.qmin = <tensor>`` on one path and ``self.qmin = 0`` on another (set ZB's fms-model-optimizer):
+    the finding stands, but ``register_buffer`` would make the other path raise ``TypeError`` (a buffer
+    refuses an int), so no autofix is offered and the reason names that line. torch shows the TypeError."""
+    from flake8_nnparam.detection import analyze
+
+    source = HEADER + textwrap.dedent("""
+    class Quant(nn.Module):
+        def __init__(self, num_bits: torch.Tensor, symmetric=True):
+            super().__init__()
+            self.scale = torch.ones(4)
+            if symmetric:
+                self.qmin = -(2 ** (num_bits - 1)) * torch.ones(4)
+            else:
+                self.qmin = 0
+        def forward(self, x):
+            return torch.maximum(x * self.scale, self.qmin)
+    """)
+    found = {f.attr: f for f in analyze(ast.parse(source), source)}
+    qmin, scale = found["qmin"], found["scale"]
+    assert qmin.code == "MPR002" and qmin.fix is None, qmin
+    number_line = line_of(source.replace(HEADER, "", 1), "self.qmin = 0")
+    assert f"[no fix: line {number_line} binds it to a Python number" in qmin.message, qmin.message
+    assert scale.fix is not None  # the other attribute keeps its fix
+    torch = pytest.importorskip("torch")
+    module = torch.nn.Module()
+    module.register_buffer("qmin", torch.ones(4))
+    with pytest.raises(TypeError, match="cannot assign 'int' as buffer"):
+        module.qmin = 0

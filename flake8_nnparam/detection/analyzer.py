@@ -2103,6 +2103,12 @@ def _class_candidates(
     if unmoved:
         decided = [(b, silence(unmoved, "MPR907", evidence=unmoved) if d.reported_by_default else d)
                    for b, d in decided]
+    numbers = {b.attr: b.stmt.lineno for b in walker.bindings if b.value is not None and b.value.kind == NUMBER}
+    decided = [  # self.qmin = 0 on another path: register_buffer's attribute then refuses that int (TypeError)
+        (b, replace(d, fix=None, fields={**d.fields, "number_binding": numbers[b.attr]}))
+        if d.fix is not None and d.fix.kind == "buffer" and b.attr in numbers else (b, d)
+        for b, d in decided
+    ]
     for binding, decision in _complete_fixes(decided, info, walker, fixes, classes):
         candidates.append(_candidate(info, binding, decision))
     return candidates + built

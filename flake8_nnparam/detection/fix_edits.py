@@ -789,6 +789,9 @@ def no_fix_reason(decision: Decision) -> str:
         return ("it is None until a method creates it: register it in __init__ with a value of its shape "
                 "(register_buffer with torch.zeros(...)); registered as None, a new model's state_dict() lacks "
                 "it and a checkpoint would not load strictly")
+    if decision.fields.get("number_binding"):
+        return (f"line {decision.fields['number_binding']} binds it to a Python number, which a buffer refuses "
+                "(TypeError: cannot assign 'int' as buffer): make that value a tensor too, then register it")
     if decision.fields.get("number_branch"):
         return ("the argument may also be a number (its annotation, its default), and register_buffer raises for a "
                 "number: convert it first (self.register_buffer(\"name\", torch.as_tensor(value)))")
