@@ -28,7 +28,7 @@ from .tensor_rules import decide_lazy_state, decide_tensor
 from .tensors import ExpressionInference, is_number, known_type, zero_dim_literal
 from .arguments import (
     compared_with_numbers, is_device_call, is_device_helper_call, is_device_name, isinstance_tested, moved_operands,
-    moved_parameters, placed_per_device, type_branch,
+    moved_parameters, none_test, placed_per_device, type_branch,
 )
 from .imports import cached_on_node as _cached
 from .imports import walk_once as _walk
@@ -797,11 +797,8 @@ def _bound_before(func, name: str, stmt: ast.stmt) -> bool:
 
 def _none_test_name(test: ast.AST) -> str | None:
     """``x`` for the test ``x is None``."""
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) and isinstance(
-        test.left, ast.Name
-    ) and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
-        return test.left.id
-    return None
+    tested = none_test(test)
+    return tested[0] if tested is not None and tested[1] else None
 
 
 def _binds_self_attribute(func) -> bool:

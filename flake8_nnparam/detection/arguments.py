@@ -158,9 +158,10 @@ _ORDER_OPS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 
 
 def compared_with_numbers(func) -> frozenset[str]:
-    """Names ``func`` orders against a number literal in the test of an ``if``, ``while`` or ``assert`` (``if not 0 <= p <= 1: raise``, ``assert eps > 0``): such a value is a Python number
-    (a list raises TypeError there, a tensor of several elements raises in the boolean test), so whatever a
-    helper makes of it is 0-dim. Names also tested with ``isinstance`` are left to their branches."""
+    """Names ``func`` orders against a number literal in the test of an ``if``, ``while`` or ``assert``
+    (``if not 0 <= p <= 1: raise``, ``assert eps > 0``): such a value is a Python number (a list raises
+    TypeError there, a tensor of several elements raises in the boolean test), so whatever a helper makes of
+    it is 0-dim. Names also tested with ``isinstance`` are left to their branches."""
     return cached_on_node(func, "_nnparam_compared_with_numbers", _compared_names)
 
 
@@ -182,6 +183,15 @@ def _number_literal(node: ast.AST) -> bool:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         node = node.operand
     return isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+
+
+def none_test(test: ast.AST) -> tuple[str, bool] | None:
+    """``x is None`` -> ("x", True); ``x is not None`` -> ("x", False); None for any other test."""
+    if (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot))
+            and isinstance(test.left, ast.Name) and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value is None):
+        return test.left.id, isinstance(test.ops[0], ast.Is)
+    return None
 
 
 def grad_test(test: ast.AST, probe) -> tuple[object, bool]:

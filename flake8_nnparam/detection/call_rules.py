@@ -33,6 +33,7 @@ _LAZY = ("it is stored on self.{attr} only when that call first runs, so an opti
 _LAZY_OFF_DEVICE = "; a .to() before that call leaves it on the CPU"
 _REBUILT = "a new one replaces self.{attr} at every call, so what the optimizer trains is thrown away"
 _REPORTED = tables.RANDOM_WEIGHT_MODULES | tables.MODE_MODULES | tables.BATCH_NORM_MODULES
+_STORED = _REPORTED | {"Parameter"}  # what forward may store on self at its first call
 # What the names start with, as source text: a function whose text holds none of them is not walked (the
 # common case). Prefixes (Conv covers Conv1d to ConvTranspose3d): fewer scans of the text; the walk decides.
 LAYER_NAMES = ("Linear", "Bilinear", "Conv", "Embedding", "RNN", "LSTM", "GRU", "MultiheadAttention",
@@ -140,7 +141,7 @@ def built_lazily(functions, imports: ImportTable, bound: set[str]) -> list[tuple
             attr = target.attr
             if attr in bound:
                 continue
-            made = _construction(node.value) or _parameter(node.value)
+            made = _construction(node.value, _STORED)
             if made is None:
                 continue
             call, chain = made
@@ -181,18 +182,6 @@ def _stores(body: list[ast.stmt], tested: tuple[ast.expr, ...]):
                 yield from _stores(handler.body, tested)
 
 
-def _parameter(node: ast.AST) -> tuple[ast.Call, set[str]] | None:
-    """``nn.Parameter(t).to(x.device)``: the Parameter's construction and the methods chained on it."""
-    chain: set[str] = set()
-    while (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _CHAIN_METHODS
-           and isinstance(node.func.value, ast.Call)):
-        chain.add(node.func.attr)
-        node = node.func.value
-    if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) == "Parameter":
-        return node, chain
-    return None
-
-
 def _frozen(call: ast.Call) -> bool:
     """``nn.Parameter(t, requires_grad=False)`` (or ``False`` second)."""
     flag = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "requires_grad"), None)
@@ -208,15 +197,15 @@ def _mentions(test: ast.expr, attr: str) -> bool:
     )
 
 
-def _construction(node: ast.AST) -> tuple[ast.Call, set[str]] | None:
+def _construction(node: ast.AST, names: frozenset[str] = _REPORTED) -> tuple[ast.Call, set[str]] | None:
     """``nn.Linear(a, b).to(d).eval()``: the layer's construction and the methods chained on it, when the
-    call is spelled with one of the reported names (resolved against the imports by ``_decide``)."""
+    call is spelled with one of ``names`` (resolved against the imports by the caller)."""
     chain: set[str] = set()
     while (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _CHAIN_METHODS
            and isinstance(node.func.value, ast.Call)):
         chain.add(node.func.attr)
         node = node.func.value
-    if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in _REPORTED:
+    if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in names:
         return node, chain
     return None
 

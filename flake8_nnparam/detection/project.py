@@ -147,10 +147,10 @@ def _fate(param: str, moved: set[str], fates: dict[str, str]) -> str | None:
 
 def _number_returns(func, params: list[str], inference) -> dict[str, str]:
     """What ``func`` returns when a parameter it dispatches on with ``isinstance`` is given a number, by
-    position and by name: "scalar" (``torch.tensor(x)``, a 0-dim tensor), "number" or "container" (a list);
-    the analysis asks it for a call whose argument is a number (``to_tensor(crossover_prob)``), walking only the branches a
-    number takes (``isinstance(x, torch.Tensor)`` is false for it)."""
-    from .arguments import isinstance_tested, type_branch
+    position and by name: "scalar" (``torch.tensor(x)``, a 0-dim tensor), "number" or "container" (a list).
+    The analysis asks it for a call whose argument is a number (``to_tensor(crossover_prob)``); only the
+    branches a number takes are walked (``isinstance(x, torch.Tensor)`` and ``x is None`` are false for it)."""
+    from .arguments import isinstance_tested, none_test, type_branch
     from .tensors import known_type
     from .values import CONTAINER, NUMBER, TENSOR, Value
 
@@ -168,7 +168,7 @@ def _number_returns(func, params: list[str], inference) -> dict[str, str]:
             for stmt in body:
                 if isinstance(stmt, ast.If):
                     taken = type_branch(stmt.test, kind_of)
-                    if taken is None and (tested := _none_test(stmt.test)) is not None and tested[0] == param:
+                    if taken is None and (tested := none_test(stmt.test)) is not None and tested[0] == param:
                         taken = not tested[1]  # if x is None: return None, never for the number given
                     if taken is None:
                         walk(stmt.body)
@@ -199,15 +199,6 @@ def _number_returns(func, params: list[str], inference) -> dict[str, str]:
         elif results and all(v is not None and v.kind == CONTAINER for v in results):
             found[str(position)] = found[param] = "container"  # list(itertools.repeat(x, n)): no tensor at all
     return found
-
-
-def _none_test(test: ast.AST) -> tuple[str, bool] | None:
-    """``x is None`` -> ("x", True); ``x is not None`` -> ("x", False)."""
-    if (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot))
-            and isinstance(test.left, ast.Name) and isinstance(test.comparators[0], ast.Constant)
-            and test.comparators[0].value is None):
-        return test.left.id, isinstance(test.ops[0], ast.Is)
-    return None
 
 
 def _function_summaries(body: list[ast.stmt], statements: list[ast.stmt], imports: ImportTable,
@@ -1047,7 +1038,7 @@ class ProjectIndex:
 
     def number_return(self, path: str, dotted: str, which: int | str) -> str | None:
         """What the project function ``dotted`` returns when its argument ``which`` (a position or a keyword)
-        is a number: "scalar" (a 0-dim tensor), "number", or None (see ``_number_returns``)."""
+        is a number: "scalar" (a 0-dim tensor), "number", "container" (a list), or None (see ``_number_returns``)."""
         for symbol in self.resolve(path, dotted):
             if symbol.kind == "function":
                 kind = ((self.function(symbol.path, symbol.name) or {}).get("numbers") or {}).get(str(which))

@@ -8,7 +8,7 @@ from typing import Callable
 from . import tables
 from .arguments import device_type, is_device_name, placed_per_device, type_branch
 from .imports import ImportTable
-from .module_classes import ModuleClassIndex, is_torch_module_name, torch_module_state
+from .module_classes import ModuleClassIndex, combined_state, is_torch_module_name, torch_module_state
 from .values import CONTAINER, DEVICE, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge, tensor
 
 Env = dict  # local name -> Value
@@ -438,9 +438,7 @@ class ExpressionInference:
             return None
         if (held.container == "dict") != (method is not None):
             return None  # iterating a dict gives its keys
-        states = held.module_states or {"stateful"}
-        state = next(s for s in ("stateful", "mode", "stateless") if s in states)
-        return Value(MODULE, module_state=state)
+        return Value(MODULE, module_state=combined_state(held.module_states or {"stateful"}))
 
     def _not_a_module(self, elt: ast.AST, value: Value | None) -> bool:
         """``0.5``, ``"relu"``, ``lambda x: x``, ``F.relu``: an element no registering container accepts."""
