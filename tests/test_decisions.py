@@ -305,6 +305,72 @@ CASES = {
         """,
         "cache", "MPR907", "re-bound in forward", None,
     ),
+    # Derived matrices recomputed from Parameters at every call, through a helper on each branch and a
+    # cache that runs the helper as a callback (set ZC's neural-ssm REN).
+    "recomputed on both branches before forward reads it": (
+        """
+        class M(nn.Module):
+            def __init__(self, n, cached=True):
+                super().__init__()
+                self.X = nn.Parameter(torch.randn(n, n))
+                self.cached = cached
+                self.set_param()
+            def set_param(self):
+                if self.cached:
+                    return self._eval_cached("key", self._compute)
+                else:
+                    return self._compute()
+            def _compute(self):
+                self.D = self.X @ self.X.T
+                return self.D
+            def forward(self, u):
+                self.set_param()
+                return u @ self.D
+        """,
+        "D", "MPR907", "re-bound in _compute", None,
+    ),
+    "recomputed by a callback that takes the input": (
+        """
+        class M(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.X = nn.Parameter(torch.randn(n, n))
+                self.D = torch.eye(n)
+            def forward(self, u):
+                u = torch.utils.checkpoint.checkpoint(self._step, u)
+                return u @ self.D
+            def _step(self, u):
+                self.D = self.X @ self.X.T
+                return u
+        """,
+        "D", "MPR002", "is multiplied (@) with tensors that follow the module", "return u @ self.D",
+    ),
+    # set ZB's torch-pme timing harness: the system's tensors handed to a calculator the caller passes in
+    "handed to a method of an object forward is given, which is no tensor operation": (
+        """
+        class Timings(nn.Module):
+            def __init__(self, charges: torch.Tensor, cell: torch.Tensor):
+                super().__init__()
+                self.charges = charges
+                self.cell = cell
+            def forward(self, calculator):
+                result = calculator.forward(self.charges, self.cell)
+                return result.sum().item()
+        """,
+        "charges", "MPR907", "read only as an index", None,
+    ),
+    "handed with the input to a sub-module's part: a call, not a tensor method": (
+        """
+        class Dec(nn.Module):
+            def __init__(self, n):
+                super().__init__()
+                self.mask = torch.tril(torch.ones(n, n))
+                self.transformer = nn.Transformer(n, 1)
+            def forward(self, x, mem):
+                return self.transformer.decoder(x, mem, tgt_mask=self.mask)
+        """,
+        "mask", "MPR002", "is passed with tensors that follow the module to self.transformer.decoder()", "return self",
+    ),
     "used only as an index into the input": (
         """
         class M(nn.Module):
@@ -1803,7 +1869,7 @@ CASES = {
         class M(nn.Module):
             def __init__(self, n, device="cpu"):
                 super().__init__()
-                self.table = torch.full((n,), -1, dtype=torch.long)
+                self.table = torch.full((n, 2), -1, dtype=torch.long)
                 for k in range(n):
                     self.table[k] = k
                 if device is not None:
@@ -3931,6 +3997,15 @@ def test_an_argument_whose_other_branch_is_a_parameter_is_the_callers_parameter(
     ("torch.ones(4, 3)", "for i, row in enumerate(self.table):\n    out = out + row * x[i]", "MPR002"),
     # a comprehension over something else may hold sequences: not known 1-D
     ("torch.tensor([w for w in ws])", "for i, p in enumerate(x):\n    out = out + self.table[i] * p", "MPR002"),
+    # one size that is a number (set ZC's per-class Dice weights, torch.ones(classes)), read at an int
+    ("torch.ones(n)", "for i, p in enumerate(x):\n    out = out + self.table[i] * p", None),
+    ("torch.ones(len(ws))", "for i in range(1, 3):\n    out = out + self.table[i - 1] * x[i]", None),
+    ("torch.full((n,), 0.5)", "for c in range(n):\n    out = out + self.table[c] * x[c]", None),
+    # a shape that may hold several sizes: rows of it are tensors
+    ("torch.ones(ws)", "for i, p in enumerate(x):\n    out = out + self.table[i] * p", "MPR002"),
+    # bins of a 1-D table, sliced and iterated in step (set Z's calibration loss, zip of lowers and uppers)
+    ("torch.linspace(0, 1, 5)[:-1]", "for lo, p in zip(self.table, x):\n    out = out + (p > lo) * p", None),
+    ("torch.ones(4, 3)[:-1]", "for row, p in zip(self.table, x):\n    out = out + row * p", "MPR002"),
 ])
 def test_elements_of_a_1d_table_from_a_comprehension_or_enumerate_are_0_dim(table, use, code):
     source = HEADER + textwrap.dedent(

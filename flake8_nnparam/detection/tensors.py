@@ -140,6 +140,17 @@ def _scalar_name(name: str) -> bool:
     )
 
 
+def _count_name(name: str) -> bool:
+    """Names that conventionally hold a count (``torch.ones(num_classes)`` is 1-D); not ``size`` or ``shape``,
+    which often hold a tuple."""
+    lowered = name.lower()
+    return lowered in _COUNT_NAMES or lowered.startswith(("n_", "num_")) or lowered.endswith(_COUNT_SUFFIXES)
+
+
+_COUNT_NAMES = frozenset("n k d dim num count classes nclasses num_classes channels bins tasks".split())
+_COUNT_SUFFIXES = ("_dim", "_classes", "_channels", "_len", "_length", "_features", "_bins", "_tasks", "_labels")
+
+
 # Tensor methods that keep a 1-D table 1-D (element-wise, casts, moves).
 _SHAPE_KEEPING_METHODS = (
     tables.FLOAT_METHODS | tables.INTEGRAL_METHODS | tables.COMPLEX_METHODS | tables.DEVICE_METHODS
@@ -310,6 +321,7 @@ class ExpressionInference:
                     complex=base.complex, integral=base.integral, pinned=base.pinned,
                     random=base.random or any(v is not None and v.kind == TENSOR and v.random for v in indices),
                     scalar=base.one_dim and at_integer,  # point_cloud_range[0] of a 1-D table: a 0-dim value
+                    one_dim=base.one_dim and isinstance(node.slice, ast.Slice),  # edges[:-1] of a 1-D table
                 )
             if base.kind == CONTAINER:
                 if MODULE in base.elements:  # actives[name] of {"relu": nn.ReLU(), "tanh": nn.Tanh()}: stateless
@@ -722,6 +734,8 @@ class ExpressionInference:
                     value = value.but(placeholder=True)
                 elif _is_zero_dim_shape(call.args):
                     value = value.but(scalar=True)
+                elif self._one_size(call, last, env, self_name, attrs):
+                    value = value.but(one_dim=True)  # torch.ones(n_classes): t[c] is a 0-dim value
             return self._apply_dtype(value, dtype_node)
         if qualified.startswith(tables.TENSOR_OP_NAMESPACES) or (len(parts) == 2 and last in tables.TENSOR_OPS):
             if qualified in tables.NON_TENSOR_NAMESPACE_FUNCTIONS or qualified.startswith("torch.nn.functional.") and last[0].isupper():
@@ -754,6 +768,22 @@ class ExpressionInference:
                 value = value.but(complex=False)
             return self._apply_dtype(value, dtype_node)
         return None
+
+    def _one_size(self, call: ast.Call, factory: str, env: Env, self_name, attrs) -> bool:
+        """``torch.ones(n)``, ``torch.full((n,), v)``, ``torch.zeros(len(names))``: a single size that is a
+        number, so the tensor is 1-D (not ``torch.ones(shape)`` of a tuple, nor ``torch.zeros(*dims)``)."""
+        sizes = call.args[:1] if factory == "full" else call.args
+        if len(sizes) == 1 and isinstance(sizes[0], (ast.Tuple, ast.List)):
+            sizes = sizes[0].elts
+        if len(sizes) != 1 or isinstance(sizes[0], ast.Starred):
+            return False
+        size = sizes[0]
+        if is_number(size) or (isinstance(size, ast.Call) and isinstance(size.func, ast.Name) and size.func.id == "len"):
+            return True
+        value = self.infer(size, env, self_name, attrs)
+        if value is not None:
+            return value.kind == NUMBER
+        return _count_name(_leaf_name(size))
 
     def _flat_numbers(self, node: ast.AST, env: Env, self_name, attrs) -> bool:
         """``[0., -40., -3.]``, ``[lo, hi]`` of numbers: a list or tuple literal of numbers, so

@@ -640,6 +640,7 @@ class _MethodEval:
         self.told: set[str] = set()  # attributes this method set from its parameters (self.device = device)
         self.env: dict[str, frozenset[str]] = {}
         self.rebound_here: dict[str, frozenset[str]] = {}  # attrs replaced earlier in this method
+        self.branch_end: dict[str, frozenset[str]] | None = None  # rebound_here as the last branch left it
         self.overwritten_here: set[str] = set()  # attrs overwritten in place earlier in this method (not in a branch)
         self.overwriting: str | None = None  # the attr whose overwrite is being evaluated: self.buf[:n].copy_(x)
         self.carried_here: set[str] = set()  # re-bound to a move of itself (self.c = self.c.to(x)): same content
@@ -817,6 +818,8 @@ class _MethodEval:
             return DEVICE not in self.env.get(node.id, _EMPTY)
         if isinstance(node, ast.UnaryOp):
             return self._is_integer_index(node.operand)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod)):
+            return self._is_integer_index(node.left) and self._is_integer_index(node.right)  # w[index - 1]
         return False
 
     def _ev_BinOp(self, node: ast.BinOp) -> frozenset[str]:
@@ -953,6 +956,7 @@ class _MethodEval:
         positions = {position for position, _ in sizes}
         keywords = {keyword for _, keyword in sizes}
         sources = [s for i, s in enumerate([self.ev(a) for a in node.args]) if i not in positions]
+        self._run_callbacks(node)
         for k in node.keywords:
             if k.arg not in skip:
                 value = self.ev(k.value)
@@ -961,6 +965,20 @@ class _MethodEval:
             elif k.arg in tables.NUMBER_KEYWORDS:
                 self.ev(k.value)  # n_fft=self.n_fft: read, as a number
         return sources
+
+    def _run_callbacks(self, node: ast.Call) -> None:
+        """``self._eval_cached("key", self._compute)``: a method of the class handed to a call as a callback is
+        run by it, with no arguments the class can see; what it re-binds on ``self`` is re-bound after the call.
+        A callback taking arguments (``checkpoint(self._block, x)``) is left alone: its inputs are unknown."""
+        if self.view.find_method is None:
+            return
+        for arg in [*node.args, *(k.value for k in node.keywords)]:
+            name = arg.attr if isinstance(arg, ast.Attribute) and _self_attr(arg, self.self_name) else None
+            if name is None or name not in self.view.methods or name in self.view.candidates:
+                continue
+            callee = self.view.find_method(name)
+            if isinstance(callee, (ast.FunctionDef, ast.AsyncFunctionDef)) and _takes_no_arguments(callee):
+                self._call_into(callee, ast.Call(func=arg, args=[], keywords=[]), [], _EMPTY, bound=True)
 
     def _function_call(self, node: ast.Call, line: int, held: frozenset[str] = _EMPTY) -> frozenset[str]:
         qualified = self.imports.qualify(node.func) or ""
@@ -1134,6 +1152,8 @@ class _MethodEval:
             return self._function_call(node, line)  # helper.compute(x, self.t): an unknown callable
         if method in _SHAPE_ARGUMENT_METHODS:  # of a tensor (torch.unsqueeze(x, 2) is a function, above)
             return receiver
+        if method not in tables.TENSOR_METHODS and not self._attrs(receiver):
+            return self._function_call(node, line)  # calculator.forward(self.t): a callable, not a tensor operand
         what = f"is passed to .{method}() of a tensor that follows the module"
         if DEVICE in receiver:
             self._note(self._attrs(joined), "breaks", line, what, FIXED_DTYPE in receiver)
@@ -1374,6 +1394,9 @@ class _MethodEval:
         self.carried_here = carried_before
         self.written_slices = slices_before
         ran = dict(self.env)
+        self.branch_end = (  # what the branch left re-bound, for an if/else that re-binds on both paths
+            None if body and isinstance(body[-1], (ast.Raise, ast.Continue, ast.Break)) else dict(self.rebound_here)
+        )
         for name, value in list(self.env.items()):
             if env_before.get(name) is not value and _LOCAL + name not in refreshed:
                 self.env[name] = env_before.get(name, _EMPTY) | value  # a refreshed cache keeps only the new value
@@ -1385,6 +1408,18 @@ class _MethodEval:
             else:
                 del self.rebound_here[attr]
         return ran
+
+    def _rebound_on_both(self, before: dict, body_end: dict | None, else_end: dict | None) -> None:
+        """``if cached: m = self._cached() else: m = self._compute()``, each re-binding ``self.D``: after the
+        if/else the attribute holds one of the new values, never the old one. A branch that ends in ``raise``
+        (``None``) does not reach what follows: the other branch's re-bindings hold."""
+        if body_end is None and else_end is None:
+            return
+        ends = [end for end in (body_end, else_end) if end is not None]
+        for attr in set.intersection(*(set(end) for end in ends)):
+            new = [end[attr] for end in ends if end[attr] is not before.get(attr)]
+            if len(new) == len(ends):
+                self.rebound_here[attr] = frozenset().union(*new)
 
     def _grad_free_probe(self, node: ast.AST):
         """For ``node.requires_grad``: ``("env", name)`` or ``("attr", attr)`` when ``node`` holds only
@@ -1503,6 +1538,7 @@ class _MethodEval:
                 self._note({attr}, "moved", stmt.lineno, "is used only after a check of its device")
                 self.rebound_here[attr] = marker
             guard = guard_text(stmt.test)
+            before_if = dict(self.rebound_here)
             refreshed = self.conditional_reads[-1]  # if self.cache is None / .shape / .device: a cache refresh
             probe, positive = grad_test(stmt.test, self._grad_free_probe) if isinstance(stmt, ast.If) else (None, True)
             start = dict(self.env)
@@ -1522,8 +1558,11 @@ class _MethodEval:
             after_body = self.env
             if stmt.orelse and isinstance(stmt, ast.If):
                 self.env = dict(start)  # the else branch starts where the test was, not after the body
+            body_end = self.branch_end
             with self._hidden(None if positive else probe):
                 in_else = self._branch(stmt.orelse, "not " + guard, refreshed)
+            if stmt.orelse and isinstance(stmt, ast.If):
+                self._rebound_on_both(before_if, body_end, self.branch_end)
             self.on_cpu = outer_cpu
             if stmt.orelse and isinstance(stmt, ast.If):
                 self.env = _join_branches(start, after_body, in_body, self.env, in_else)
@@ -1555,7 +1594,10 @@ class _MethodEval:
                 and not any(isinstance(a, ast.Starred) for a in it.args)
             ):
                 for elt, arg in zip(target.elts, it.args):
-                    self._bind_names(elt, self.ev(arg))
+                    sources = self.ev(arg)
+                    if isinstance(elt, ast.Name) and _self_attr(arg, self.self_name) in self.view.one_dim:
+                        sources = sources - self.view.one_dim  # for lo, hi in zip(self.lowers, self.uppers): 0-dim
+                    self._bind_names(elt, sources)
                     self._alias_element(elt, arg)
             else:
                 sources = self.ev(it)
@@ -1591,6 +1633,14 @@ class _MethodEval:
             inner = _MethodEval(self.view, self.uses, self.imports, stmt, self.self_name, hook=True)
             inner.env = {**self.env, **inner.env}
             inner.run(stmt.body)
+
+
+def _takes_no_arguments(func) -> bool:
+    """A method called as ``self.m()``: nothing after its receiver is required."""
+    args = func.args
+    positional = args.posonlyargs + args.args
+    required = len(positional) - len(args.defaults)
+    return required <= 1 and all(d is not None for d in args.kw_defaults)
 
 
 def collect_uses(view: ClassView, runtime_functions, imports: ImportTable, module_functions=None) -> dict[str, AttrUses]:
