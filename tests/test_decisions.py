@@ -371,6 +371,30 @@ CASES = {
         """,
         "mask", "MPR002", "is passed with tensors that follow the module to self.transformer.decoder()", "return self",
     ),
+    # set W's pytorch-optimizer: the imaginary unit as a complex tensor of two 0-dim parts
+    "a complex number made of 0-dim parts is 0-dim": (
+        """
+        class Erf(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.i = torch.complex(torch.tensor(0.0), torch.tensor(1.0))
+            def forward(self, z):
+                return z * self.i
+        """,
+        "i", "MPR904", "a complex tensor", None,
+    ),
+    "a complex table combined with the input breaks after a device move": (
+        """
+        class Rotary(nn.Module):
+            def __init__(self, n=8, d=4):
+                super().__init__()
+                freqs = torch.outer(torch.arange(n).float(), torch.ones(d // 2))
+                self.freqs_cis = torch.polar(torch.ones_like(freqs), freqs)
+            def forward(self, xc):
+                return xc * self.freqs_cis[: xc.shape[1]]
+        """,
+        "freqs_cis", "MPR002", "is combined with tensors that follow the module", "return xc * self.freqs_cis",
+    ),
     "used only as an index into the input": (
         """
         class M(nn.Module):

@@ -413,3 +413,51 @@ def test_deliberate_finding_is_really_unregistered(path, line, code):
         assert_tensor_unregistered(build, name, follow_to=False)
         if code == "MPR904":
             assert getattr(build(), name).is_complex()
+
+
+_ROTARY = '''
+import torch
+from torch import nn
+
+
+class Rotary(nn.Module):
+    def __init__(self, n=8, d=4):
+        super().__init__()
+        t = torch.arange(n).float()
+        freqs = torch.outer(t, 1.0 / (10000 ** (torch.arange(0, d, 2).float() / d)))
+        self.freqs_cis = torch.polar(torch.ones_like(freqs), freqs)
+        self.proj = nn.Linear(d, d)
+
+    def forward(self, x):
+        x = self.proj(x)
+        xc = torch.view_as_complex(x.float().reshape(*x.shape[:-1], -1, 2))
+        return torch.view_as_real(xc * self.freqs_cis[: x.shape[1]]).flatten(-2)
+'''
+
+
+@needs_torch
+def test_a_complex_table_that_breaks_after_a_device_move_is_reported_and_a_buffer_fixes_it():
+    """Set ZC's lightorch rotary table: .to(device) moves a complex buffer, and .double() leaves it complex,
+    so registering it is the fix (only Module.to(<real dtype>) would drop its imaginary part)."""
+    from flake8_nnparam.fix import apply_fixes
+
+    findings = [f for f in analyze(ast.parse(_ROTARY), _ROTARY) if f.attr == "freqs_cis"]
+    assert [f.code for f in findings] == ["MPR002"], findings
+    assert "a complex buffer follows .to(device)" in findings[0].message
+
+    def build(source):
+        namespace: dict = {}
+        exec(compile(source, "<rotary>", "exec"), namespace)
+        return namespace["Rotary"]()
+
+    original = build(_ROTARY).to("meta")
+    with pytest.raises((RuntimeError, NotImplementedError)):
+        original(torch.randn(2, 8, 4, device="meta"))
+
+    fixed_source = apply_fixes(_ROTARY, findings).source
+    fixed = build(fixed_source).to("meta")
+    assert fixed.freqs_cis.device.type == "meta"
+    assert fixed(torch.randn(2, 8, 4, device="meta")).shape == (2, 8, 4)
+    cast = build(fixed_source).double()
+    assert cast.freqs_cis.dtype == torch.complex64  # .double() leaves complex buffers alone
+    assert "freqs_cis" not in cast.state_dict()  # persistent=False: checkpoints keep their keys

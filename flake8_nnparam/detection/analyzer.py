@@ -1433,8 +1433,21 @@ class _ClassWalker:
             result = self._run_function(node, None, self._number_seeds(node, call, env, self_name))
             return result if result is not None else self._passed_through(node, call, env, self_name, False)
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id not in env:
+            method = self._class_function(func, call, self_name)
+            if method is not None:  # Mixin.__init__(self, n): an in-file class's code runs on this instance
+                return self._run_function(method, _first_param(method))
             return self._project_return(func, call, env, self_name)  # helpers.make_table(n), with helpers a module of the project
         return None
+
+    def _class_function(self, func: ast.Attribute, call: ast.Call, self_name: str | None):
+        """The method ``Cls.name`` of a class of this file, when the call hands it ``self`` first
+        (``_PartialConvNd.__init__(self)``, a helper class that is no Module and no base; or a mixin's
+        ``__init__`` called by name)."""
+        if self_name is None or not call.args or not (isinstance(call.args[0], ast.Name) and call.args[0].id == self_name):
+            return None
+        classes = self.inference.index.by_name.get(func.value.id)
+        method = classes[-1].methods.get(func.attr) if classes else None
+        return method if method is not None and _first_param(method) is not None else None
 
     def _project_return(self, func: ast.AST, call: ast.Call | None = None, env=None, self_name=None) -> Value | None:
         """What a helper defined in another file of the project returns (the project index reads it); a

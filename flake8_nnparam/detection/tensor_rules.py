@@ -54,6 +54,9 @@ def device_consequence(use, integral: bool = False) -> str:
     return DEVICE_CONSEQUENCE
 
 
+_DEVICE_CONSEQUENCES = (DEVICE_CONSEQUENCE, _DEVICE_ONLY_CONSEQUENCE, _RETURNED_CONSEQUENCE)
+# A complex tensor registered as a buffer: what still sets it apart from a real one.
+_COMPLEX_NOTE = " (a complex buffer follows .to(device); only model.to(<a real dtype>) would drop its imaginary part)"
 RANDOM_CONSEQUENCE = (
     "state_dict() does not hold it, so a model loaded from a checkpoint draws a different one and no longer "
     "matches its trained weights, and .to() does not move it"
@@ -225,11 +228,15 @@ RULES = (
     Rule(
         "MPR904",
         "complex-tensor",
-        "self.{attr} is a complex tensor kept as a plain attribute and not moved by .to(); do not make it a "
-        "buffer (.to(dtype) would drop its imaginary part): register torch.view_as_real(...) or move it at use",
-        what="(off by default) A complex tensor (`torch.polar`, `view_as_complex`, complex dtypes) bound to `self`.",
-        why="It does not follow `.to(device)`, but registering it as a buffer is no fix: `Module.to(torch.bfloat16)` "
-        "casts complex buffers too and silently drops the imaginary part.",
+        "self.{attr} is a complex tensor kept as a plain attribute and not moved by .to(), but no use in the class "
+        "breaks after a move; if it must follow the module, register it (only model.to(<a real dtype>) would drop "
+        "its imaginary part) or register torch.view_as_real(...)",
+        what="(off by default) A complex tensor (`torch.polar`, `view_as_complex`, complex dtypes) bound to `self` "
+        "whose uses in the class show no consequence. One that breaks after a device move (a rotary table "
+        "multiplied with the input) is `MPR002`: `.to(device)` moves a complex buffer and `.double()`/`.half()` "
+        "leave it complex, so registering it is the fix there.",
+        why="It does not follow `.to(device)`. A complex buffer is not quite a real one: `Module.to(torch.bfloat16)` "
+        "(a dtype given to `.to()`, not `.double()`) casts complex buffers too and drops the imaginary part.",
         fix="",
         invalid=(
             HEADER + "class M(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n"
@@ -393,6 +400,12 @@ def _decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
     if manager is not None:
         return silence(f"{manager} handles it", "MPR905", method=manager)
     if value.complex:
+        # .to(device) moves a complex buffer and .double()/.half() leave it alone (they cast floating-point
+        # tensors only): a use that breaks after a device move is a finding like any other; only
+        # Module.to(<a real dtype>) would drop its imaginary part, which the message says
+        real = _decide_tensor(replace(binding, value=value.but(complex=False, integral=True)), evidence, uses)
+        if real.code == "MPR002" and real.fields.get("consequence") in _DEVICE_CONSEQUENCES:
+            return replace(real, fields={**real.fields, "alternative": real.fields.get("alternative", "") + _COMPLEX_NOTE})
         return silence("a complex tensor: a buffer would lose its imaginary part under .to(dtype)", "MPR904")
     if value.from_argument and attr in evidence.parameter_attrs:
         # if r_w_bias is None: self.r_w_bias = nn.Parameter(...) else: self.r_w_bias = r_w_bias: the slot holds a

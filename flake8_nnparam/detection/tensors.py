@@ -721,6 +721,9 @@ class ExpressionInference:
                     value = value.but(complex=arg_value.complex, integral=arg_value.integral, scalar=arg_value.scalar)
             if last in tables.ONE_DIM_FACTORIES:
                 value = value.but(one_dim=True)
+            if last in ("complex", "polar") and len(call.args) == 2:  # element-wise: 0-dim parts make a 0-dim value
+                parts = [self.infer(a, env, self_name, attrs) for a in call.args]
+                value = value.but(scalar=all(v is not None and (v.kind == NUMBER or v.scalar) for v in parts))
             if last == "arange" and dtype_node is None:
                 value = value.but(
                     integral=not any(
