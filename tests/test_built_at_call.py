@@ -43,6 +43,25 @@ SOURCE = textwrap.dedent(
         def forward(self, x):
             return self.norm(self.proj(x))
 
+    class NormInForward(nn.Module):
+        def __init__(self, d=8):
+            super().__init__()
+            self.proj = nn.Linear(d, d)
+            self.d = d
+
+        def forward(self, x):
+            return nn.LayerNorm(self.d)(self.proj(x))
+
+    class NormsThatHoldNothingWrong(nn.Module):
+        def __init__(self, d=8):
+            super().__init__()
+            self.proj = nn.Linear(d, d)
+            self.d = d
+
+        def forward(self, x):
+            x = nn.LayerNorm(self.d, elementwise_affine=False)(self.proj(x))
+            return nn.GroupNorm(2, self.d).to(x)(x)
+
     class Fine(nn.Module):
         def __init__(self, d=8, p=0.5):
             super().__init__()
@@ -94,6 +113,24 @@ SOURCE = textwrap.dedent(
                 self.grid = nn.Parameter(torch.linspace(-1, 1, x.size(-1)))
             return x + self.grid
 
+    class KerasBuild(nn.Module):  # set ZD's mlgb: weights made by a build() step at the first forward
+        def __init__(self, n=2):
+            super().__init__()
+            self.n = n
+            self.built = False
+
+        def build(self, x):
+            if not self.built:
+                self.w_list = [nn.init.xavier_normal_(nn.Parameter(torch.empty(x.size(-1), x.size(-1))))
+                               for _ in range(self.n)]
+                self.built = True
+
+        def forward(self, x):
+            self.build(x)
+            for w in self.w_list:
+                x = x @ w
+            return x
+
     class FrozenKernel(nn.Module):
         def forward(self, x):
             self.kernel = nn.Parameter(torch.ones(x.size(-1)).to(x.device), requires_grad=False)
@@ -116,6 +153,7 @@ def test_layers_built_where_they_are_used_are_reported_with_their_consequence():
         (_line("nn.Dropout(self.p)(x)"), "nn.Dropout"),
         (_line("head = nn.Linear"), "nn.Linear"),
         (_line("nn.BatchNorm1d(d)(x)"), "nn.BatchNorm1d"),
+        (_line("nn.LayerNorm(self.d)(self.proj(x))"), "nn.LayerNorm"),
     }, sorted(found)
     drop = found[(_line("nn.Dropout(self.p)(x)"), "nn.Dropout")].message
     assert "model.eval() never reaches it" in drop and "training=self.training" in drop
@@ -139,6 +177,20 @@ def test_state_that_forward_stores_on_self_is_reported_with_its_consequence():
     assert "a new one replaces self.out at every call" in rebuilt
     assert _line("self.head = nn.Linear") not in found
     assert _line("self.grid = nn.Parameter") not in found and _line("self.kernel = nn.Parameter") not in found
+    listed = found[_line("self.w_list = [nn.init.xavier_normal_")].message  # a build-once flag, a plain list
+    assert "stored in a plain list on self.w_list" in listed and "nn.ParameterList" in listed
+
+
+def test_torch_shows_a_plain_list_built_at_the_first_call_is_never_registered():
+    torch = pytest.importorskip("torch")
+    namespace: dict = {}
+    exec(compile(SOURCE, "<built_at_call>", "exec"), namespace)
+    model = namespace["KerasBuild"]()
+    x = torch.randn(3, 4)
+    model(x)
+    assert len(model.w_list) == 2 and list(model.parameters()) == [] and model.state_dict() == {}
+    with pytest.raises(ValueError, match="empty parameter list"):  # nothing for an optimizer to train
+        torch.optim.SGD(model.parameters(), lr=0.1)
 
 
 def test_torch_shows_what_lazily_stored_state_misses():
@@ -184,6 +236,15 @@ def test_torch_shows_each_consequence():
 
     fine = namespace["Fine"]().eval()
     assert torch.equal(fine(x), fine(x))
+
+    layer_norm = namespace["NormInForward"]()
+    assert [n for n, _ in layer_norm.named_parameters()] == ["proj.weight", "proj.bias"]  # its weights are not there
+    with pytest.raises(RuntimeError):  # made on the CPU at every call: a moved model fails in forward
+        layer_norm.to("meta")(x.to("meta"))
+    with pytest.raises(RuntimeError):  # and in float32: a cast model fails too
+        namespace["NormInForward"]().double()(x.double())
+    namespace["NormsThatHoldNothingWrong"]().to("meta")(x.to("meta"))  # no weights, or moved where made
+    namespace["NormsThatHoldNothingWrong"]().double()(x.double())
 
 
 def test_every_reported_layer_is_found_by_the_text_scan():

@@ -4911,3 +4911,34 @@ def test_a_buffer_fix_is_withheld_when_another_binding_is_a_python_number():
     module.register_buffer("qmin", torch.ones(4))
     with pytest.raises(TypeError, match="cannot assign 'int' as buffer"):
         module.qmin = 0
+
+
+@pytest.mark.parametrize("imports, found", [
+    # set ZD's mlgb: every file takes torch from the package's configs module, which imports it
+    ("from mlgb.torch.configs import torch", True),
+    ("from .configs import numpy, torch", True),
+    ("from .common import torch as th, nn", True),
+    # nn alone from a library that has its own nn package is not torch.nn
+    ("from dgl import nn\nimport dgl", False),
+])
+def test_torch_re_exported_by_a_project_module_is_torch(imports, found):
+    """A name ``torch`` imported from a module is the torch package (and ``nn``/``F`` beside it are its)."""
+    base = "th.nn.Module" if " th," in imports else "nn.Module" if "nn" in imports else "torch.nn.Module"
+    source = textwrap.dedent(
+        """
+        {imports}
+
+
+        class Emb({base}):
+            def __init__(self, n):
+                super().__init__()
+                self.tables = {{f"f{{i}}": nn.Embedding(10, 4) for i in range(n)}}
+
+            def forward(self, x):
+                return sum(e(x) for e in self.tables.values())
+        """
+    ).format(imports=imports, base=base)
+    if "nn" not in imports:
+        source = source.replace("nn.Embedding", "torch.nn.Embedding")
+    codes = [f.code for f in analyze(ast.parse(source), source=source)]
+    assert codes == (["MPR004"] if found else []), codes

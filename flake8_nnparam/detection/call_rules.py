@@ -24,6 +24,8 @@ from .rule import HEADER, Decision, Rule
 _CHAIN_METHODS = frozenset({"to", "cuda", "cpu", "double", "float", "half", "bfloat16", "eval", "train", "requires_grad_"})
 _WEIGHTS = "its weights are drawn at random on every call and never trained: parameters() and the optimizer never see them"
 _OFF_DEVICE = ", and after model.to('cuda') they stay on the CPU"
+_AFFINE = ("its weights are made on the CPU in float32 at every call, so after model.to('cuda') or .double() this "
+           "raises a device or dtype mismatch, and they are never trained")
 _DROPOUT = "model.eval() never reaches it, so it keeps dropping activations at evaluation"
 _BATCH_NORM = ("model.eval() never reaches it, so it normalises with each batch's statistics at evaluation, and its "
                "affine weights are never trained")
@@ -32,13 +34,15 @@ _LAZY = ("it is stored on self.{attr} only when that call first runs, so an opti
          "and a checkpoint saved after training does not load into a new model (unexpected keys)")
 _LAZY_OFF_DEVICE = "; a .to() before that call leaves it on the CPU"
 _REBUILT = "a new one replaces self.{attr} at every call, so what the optimizer trains is thrown away"
-_REPORTED = tables.RANDOM_WEIGHT_MODULES | tables.MODE_MODULES | tables.BATCH_NORM_MODULES
+_PLAIN_LIST = ("they are stored in a plain list on self.{attr}, so parameters(), the optimizer, state_dict() and .to() "
+               "never see them, not even after that call")
+_REPORTED = tables.RANDOM_WEIGHT_MODULES | tables.MODE_MODULES | tables.BATCH_NORM_MODULES | set(tables.AFFINE_MODULES)
 _STORED = _REPORTED | {"Parameter"}  # what forward may store on self at its first call
 # What the names start with, as source text: a function whose text holds none of them is not walked (the
 # common case). Prefixes (Conv covers Conv1d to ConvTranspose3d): fewer scans of the text; the walk decides.
 LAYER_NAMES = ("Linear", "Bilinear", "Conv", "Embedding", "RNN", "LSTM", "GRU", "MultiheadAttention",
                "Transformer", "Dropout", "AlphaDropout", "FeatureAlphaDropout", "RReLU", "BatchNorm", "SyncBatchNorm",
-               "Parameter")
+               "Parameter", "LayerNorm", "GroupNorm", "RMSNorm", "PReLU")
 NO_FIX = "the layer's sizes and its name belong in __init__, which only the author can write"
 
 RULES = (
@@ -51,15 +55,20 @@ RULES = (
         "a lambda `__init__` binds to `self`) and used right there: called where it is made (`nn.Dropout(p)(x)`, "
         "`nn.Linear(a, b).to(x.device)(x)`) or bound to a local that is only called. Only layers whose "
         "behaviour needs registration: weights drawn at random (`Linear`, `Conv*`, `Embedding`, recurrent "
-        "layers, attention), a train/eval mode (`Dropout*`, `RReLU`) or both (`BatchNorm*`). Also such a layer, "
+        "layers, attention), a train/eval mode (`Dropout*`, `RReLU`) or both (`BatchNorm*`), and layers whose "
+        "weights start at fixed values but live on the CPU in float32 (`LayerNorm`, `GroupNorm`, `RMSNorm`, "
+        "`PReLU`, unless made without them or moved where made). Also such a layer, "
         "or an `nn.Parameter`, that `forward` (or a method it calls) stores on `self` where construction bound "
         "no module or Parameter: built at the first call (`if self.proj is None: self.proj = nn.Linear(...)`, "
-        "`if not hasattr(self, 'gamma')`) or anew at every call (not under a test of something else, a cache "
+        "`if not hasattr(self, 'gamma')`, `if not self.built:` with a flag the method sets, Keras style; a plain "
+        "list of them, `self.ws = [nn.Parameter(...) for _ in range(n)]`, is never registered at all) or anew "
+        "at every call (not under a test of something else, a cache "
         "remade when the input's shape changes, and not a Parameter made with `requires_grad=False`). Not a "
         "layer returned or put in a "
         "container, not parameter-free "
-        "modules (`nn.ReLU()(x)`, `nn.MSELoss()(a, b)`), not norms whose weights start as the identity "
-        "(`LayerNorm`, `GroupNorm`), not code that runs only at construction (a dummy forward in `__init__` "
+        "modules (`nn.ReLU()(x)`, `nn.MSELoss()(a, b)`), not a norm made without weights "
+        "(`elementwise_affine=False`) or moved where it is made (its identity weights then work), not code that "
+        "runs only at construction (a dummy forward in `__init__` "
         "that measures an output size), and not a dropout made with `.eval()`.",
         why="A module made at call time is new at every call and never registered. Its weights are random and "
         "the optimizer never sees them, so that layer never learns (and it is made on the CPU, so a model moved "
@@ -136,12 +145,14 @@ def built_lazily(functions, imports: ImportTable, bound: set[str]) -> list[tuple
     its name)."""
     found = []
     for func, receiver, where in functions:
+        flags = _flags(func, receiver)
         for node, tested in _stores(func.body, ()):
             target = node.targets[0]
             attr = target.attr
             if attr in bound:
                 continue
-            made = _construction(node.value, _STORED)
+            element = _element(node.value)  # [nn.Parameter(...) for _ in range(n)]: a plain list of them
+            made = _construction(element if element is not None else node.value, _STORED)
             if made is None:
                 continue
             call, chain = made
@@ -155,15 +166,45 @@ def built_lazily(functions, imports: ImportTable, bound: set[str]) -> list[tuple
                 continue
             if name == "Parameter" and _frozen(call):
                 continue  # nn.Parameter(kernel, requires_grad=False): nothing to train; a constant remade on the input's device
-            once = any(_mentions(test, attr) for test in tested)
+            once = any(_mentions(test, attr) or any(_mentions(test, flag) for flag in flags) for test in tested)
             if tested and not once:
                 continue  # rebuilt when the input's shape changes (a cache keyed by another attribute)
-            consequence = (_LAZY if once else _REBUILT).format(attr=attr) + (
-                _LAZY_OFF_DEVICE if once and not chain & {"to", "cuda"} and name != "Parameter" else "")
-            fields = {"method": where, "line": str(call.lineno), "consequence": consequence, "alternative": ""}
+            if element is not None:
+                consequence = _PLAIN_LIST.format(attr=attr)
+            else:
+                consequence = (_LAZY if once else _REBUILT).format(attr=attr) + (
+                    _LAZY_OFF_DEVICE if once and not chain & {"to", "cuda"} and name != "Parameter" else "")
+            holder = ", held in an nn.ParameterList" if name == "Parameter" else ", held in an nn.ModuleList"
+            fields = {"method": where, "line": str(call.lineno), "consequence": consequence,
+                      "alternative": holder if element is not None else ""}
             evidence = f"is built in {where} (line {call.lineno}) and stored on self.{attr}: {consequence}"
             found.append((call, ast.unparse(call.func), Decision("MPR009", evidence, fields, None, call.lineno, NO_FIX)))
     return found
+
+
+def _element(value: ast.AST) -> ast.AST | None:
+    """The element of ``[make(...) for _ in range(n)]`` or ``[a(...), b(...)]`` (all alike), through one wrapping
+    call that is given it first (``self.init_fn(nn.Parameter(...))``, an initializer handing it back); None
+    for anything else."""
+    if isinstance(value, ast.ListComp):
+        element = value.elt
+    elif isinstance(value, (ast.List, ast.Tuple)) and value.elts:
+        element = value.elts[0]
+    else:
+        return None
+    if _construction(element, _STORED) is None and isinstance(element, ast.Call) and element.args:
+        element = element.args[0]
+    return element
+
+
+def _flags(func, receiver: str) -> set[str]:
+    """``self.built = True``: attributes the function sets to a constant, the flags of a build-once test
+    (``if not self.built: ... self.built = True``)."""
+    return {
+        t.attr for node in ast.walk(func) if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+        and node.value.value is True for t in node.targets
+        if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == receiver
+    }
 
 
 def _stores(body: list[ast.stmt], tested: tuple[ast.expr, ...]):
@@ -214,11 +255,15 @@ def _decide(node: ast.Call, chain: set[str], where: str, imports: ImportTable) -
     qualified = imports.qualify(node.func) or ""
     if not qualified.startswith("torch.nn.") or qualified.count(".") != 2:
         return None
-    kind = _kind(qualified.rsplit(".", 1)[1])
-    if kind is None or (kind != "weights" and chain & {"eval", "train"}):
+    name = qualified.rsplit(".", 1)[1]
+    kind = _kind(name)
+    if kind is None or (kind in ("mode", "batch_norm") and chain & {"eval", "train"}):
         return None  # nn.Dropout(p).eval()(x): made inert on purpose
+    if kind == "affine" and (_affine_off(node, tables.AFFINE_MODULES[name]) or chain & {"to", "cuda", "type"}):
+        return None  # nn.LayerNorm(d, elementwise_affine=False)(x) holds nothing; moved, its identity weights work
     consequence = {
         "weights": _WEIGHTS + ("" if chain & {"to", "cuda"} else _OFF_DEVICE),
+        "affine": _AFFINE,
         "mode": _DROPOUT,
         "batch_norm": _BATCH_NORM,
     }[kind]
@@ -235,4 +280,13 @@ def _kind(name: str) -> str | None:
         return "mode"
     if name in tables.RANDOM_WEIGHT_MODULES:
         return "weights"
+    if name in tables.AFFINE_MODULES:
+        return "affine"
     return None
+
+
+def _affine_off(node: ast.Call, keyword: str) -> bool:
+    """``elementwise_affine=False`` (or ``affine=False``) given as a literal: no weights to lose."""
+    return bool(keyword) and any(
+        k.arg == keyword and isinstance(k.value, ast.Constant) and k.value.value is False for k in node.keywords
+    )

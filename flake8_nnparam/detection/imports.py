@@ -44,12 +44,18 @@ class ImportTable:
                         self.refs.setdefault(head, (head, 0, None))
             elif isinstance(node, ast.ImportFrom):
                 module = node.module or ""
+                # ``from mlgb.torch.configs import torch, nn``: a project module re-exporting torch. A name
+                # ``torch`` imported from anywhere is the torch package; ``nn`` and ``F`` are torch's when the
+                # same statement brings ``torch`` (not ``from dgl import nn`` alone).
+                reexports = module.split(".", 1)[0] not in _TORCH_ROOTS and any(a.name == "torch" for a in node.names)
                 for alias in node.names:
                     if alias.name == "*":
                         self.star.append((module, node.level))
                         continue
                     self.refs[alias.asname or alias.name] = (module, node.level, alias.name)
-                    if module and not node.level:
+                    if reexports and alias.name in self.CONVENTIONAL:
+                        self.names[alias.asname or alias.name] = self.CONVENTIONAL[alias.name]
+                    elif module and not node.level:
                         self.names[alias.asname or alias.name] = f"{module}.{alias.name}"
         if assume_conventional and not self.mentions_torch():
             for name, qualified in self.CONVENTIONAL.items():

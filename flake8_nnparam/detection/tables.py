@@ -446,6 +446,9 @@ RANDOM_WEIGHT_MODULES = frozenset(
     """.split()
 )
 BATCH_NORM_MODULES = frozenset("BatchNorm1d BatchNorm2d BatchNorm3d SyncBatchNorm".split())
+# Layers whose weights start at fixed values (ones, zeros, 0.25) and are meant to be learned: LayerNorm's affine
+# weights, PReLU's slope. With the keyword that turns them off (elementwise_affine=False), they hold nothing.
+AFFINE_MODULES = {"LayerNorm": "elementwise_affine", "GroupNorm": "affine", "RMSNorm": "elementwise_affine", "PReLU": ""}
 # Module methods that return the module itself: nn.Linear(a, b).to(device) is still a module.
 MODULE_SELF_METHODS = frozenset("to cuda cpu eval train float double half bfloat16 requires_grad_ type share_memory".split())
 # Registrations of a forward or backward hook on a module: the hook receives the module first.
