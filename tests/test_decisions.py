@@ -395,6 +395,25 @@ CASES = {
         """,
         "freqs_cis", "MPR002", "is combined with tensors that follow the module", "return xc * self.freqs_cis",
     ),
+    # set ZD's mlgb: a list of in-file flatten layers that keep only their torch.device
+    "a list of modules that keep only a device and a dtype holds nothing": (
+        """
+        class Flatten(nn.Module):
+            def __init__(self, device="cpu"):
+                super().__init__()
+                self.device = torch.device(device)
+                self.dtype = torch.float32
+            def forward(self, x):
+                return x.reshape(x.shape[0], -1)
+        class Towers(nn.Module):
+            def __init__(self, n=2):
+                super().__init__()
+                self.flatten_fn_list = [Flatten() for _ in range(n)]
+            def forward(self, x):
+                return [f(x) for f in self.flatten_fn_list]
+        """,
+        "flatten_fn_list", "MPR907", "parameter-free modules", None,
+    ),
     "used only as an index into the input": (
         """
         class M(nn.Module):

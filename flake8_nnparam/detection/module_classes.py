@@ -365,6 +365,11 @@ def _method_state(func, imports: ImportTable, arguments: set[str] | None = None,
     return state
 
 
+# Values that describe where or how a module computes, and hold no tensor: kept on self, they are no state.
+_DESCRIPTIONS = frozenset({"torch.device", "torch.Size", "torch.finfo", "torch.iinfo", "torch.get_default_dtype"})
+_DTYPE_NAMES = tables.INTEGRAL_DTYPES | tables.FLOAT_DTYPES | tables.COMPLEX_DTYPES
+
+
 def _kept_state(value: ast.AST, simple: set[str], imports: ImportTable, resolve=None) -> str:
     """What a value kept on ``self`` adds: a number, string, flag or simple argument adds nothing; a torch
     activation adds nothing, a dropout a mode; an in-file class what it holds itself; anything else may be a
@@ -378,6 +383,10 @@ def _kept_state(value: ast.AST, simple: set[str], imports: ImportTable, resolve=
     ):
         return "stateless"
     qualified = imports.qualify(value.func) if isinstance(value, ast.Call) else None
+    if qualified in _DESCRIPTIONS or (
+        isinstance(value, ast.Attribute) and (imports.qualify(value) or "").removeprefix("torch.") in _DTYPE_NAMES
+    ):
+        return "stateless"  # self.device = torch.device(device), self.dtype = torch.float32: a description
     if qualified and qualified.startswith("torch.nn."):
         return torch_module_state(qualified.rsplit(".", 1)[-1], value)
     if resolve is not None and isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
