@@ -414,6 +414,22 @@ CASES = {
         """,
         "flatten_fn_list", "MPR907", "parameter-free modules", None,
     ),
+    # set P's terratorch: what a sub-module's own method gives back follows the module
+    "combined with what a sub-module's method returns": (
+        """
+        from torchmetrics import Metric
+        from torchmetrics.wrappers.abstract import WrapperMetric
+        class Weighted(WrapperMetric):
+            def __init__(self, wrapped: Metric, num_var: int):
+                super().__init__()
+                self.wrapped_metric = wrapped
+                self.weights = torch.ones(num_var)
+            def compute(self):
+                values = self.wrapped_metric.compute()
+                return (values * self.weights).sum() / self.weights.sum()
+        """,
+        "weights", "MPR002", "is combined with tensors that follow the module", "return (values * self.weights)",
+    ),
     "used only as an index into the input": (
         """
         class M(nn.Module):

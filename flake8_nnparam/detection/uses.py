@@ -1153,7 +1153,9 @@ class _MethodEval:
         if method in _SHAPE_ARGUMENT_METHODS:  # of a tensor (torch.unsqueeze(x, 2) is a function, above)
             return receiver
         if method not in tables.TENSOR_METHODS and not self._attrs(receiver):
-            return self._function_call(node, line)  # calculator.forward(self.t): a callable, not a tensor operand
+            # calculator.forward(self.t): a callable, not a tensor operand; what a sub-module's method gives back
+            # (self.metric.compute()) still follows the module
+            return self._function_call(node, line) | (_DEVICE if DEVICE in receiver else _EMPTY)
         what = f"is passed to .{method}() of a tensor that follows the module"
         if DEVICE in receiver:
             self._note(self._attrs(joined), "breaks", line, what, FIXED_DTYPE in receiver)
