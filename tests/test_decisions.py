@@ -430,6 +430,20 @@ CASES = {
         """,
         "weights", "MPR002", "is combined with tensors that follow the module", "return (values * self.weights)",
     ),
+    # set X's actorch: a shape cache rebuilt through torch.Size of a sub-module's answer
+    "handed to torch.Size with what a sub-module answers: metadata": (
+        """
+        class Head(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.flow = nn.Linear(3, 3)
+                self.shapes = torch.zeros(3)
+            def forward(self, x):
+                shape = torch.Size(self.flow.forward_shape(self.shapes))
+                return x.reshape(x.shape[0], *shape[1:])
+        """,
+        "shapes", "MPR907", "read only as an index", None,
+    ),
     "used only as an index into the input": (
         """
         class M(nn.Module):

@@ -365,8 +365,6 @@ def _method_state(func, imports: ImportTable, arguments: set[str] | None = None,
     return state
 
 
-# Values that describe where or how a module computes, and hold no tensor: kept on self, they are no state.
-_DESCRIPTIONS = frozenset({"torch.device", "torch.Size", "torch.finfo", "torch.iinfo", "torch.get_default_dtype"})
 _DTYPE_NAMES = tables.INTEGRAL_DTYPES | tables.FLOAT_DTYPES | tables.COMPLEX_DTYPES
 
 
@@ -383,7 +381,7 @@ def _kept_state(value: ast.AST, simple: set[str], imports: ImportTable, resolve=
     ):
         return "stateless"
     qualified = imports.qualify(value.func) if isinstance(value, ast.Call) else None
-    if qualified in _DESCRIPTIONS or (
+    if qualified in tables.DESCRIPTION_CALLS or (
         isinstance(value, ast.Attribute) and (imports.qualify(value) or "").removeprefix("torch.") in _DTYPE_NAMES
     ):
         return "stateless"  # self.device = torch.device(device), self.dtype = torch.float32: a description

@@ -43,6 +43,9 @@ TENSOR_OPS = frozenset(
 TENSOR_OP_NAMESPACES = ("torch.fft.", "torch.linalg.", "torch.special.", "torch.nn.functional.")
 
 # Functions of those namespaces that return something other than a tensor.
+# Calls that describe where or how tensors live and hold no tensor (``torch.Size(flow.forward_shape(s))``):
+# kept on self they are no state, and their arguments meet nothing.
+DESCRIPTION_CALLS = frozenset({"torch.device", "torch.Size", "torch.finfo", "torch.iinfo", "torch.get_default_dtype"})
 NON_TENSOR_NAMESPACE_FUNCTIONS = frozenset(
     {"torch.nn.functional.dropout_", "torch.linalg.matrix_rank_info"}
 )

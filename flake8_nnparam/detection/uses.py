@@ -983,6 +983,8 @@ class _MethodEval:
     def _function_call(self, node: ast.Call, line: int, held: frozenset[str] = _EMPTY) -> frozenset[str]:
         qualified = self.imports.qualify(node.func) or ""
         args = self._args(node, sizes=tables.SIZE_ARGUMENTS.get(qualified, ()))
+        if qualified in tables.DESCRIPTION_CALLS:
+            return _EMPTY  # torch.Size(flow.forward_shape(shape)): metadata, no tensor operation
         if isinstance(node.func, ast.Name):
             held = self._attrs(self.env.get(node.func.id, _EMPTY))
         if held:  # loss = nn.CrossEntropyLoss(weight=self.w); loss(logits, y): the callable holds the tensor
