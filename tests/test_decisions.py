@@ -444,6 +444,26 @@ CASES = {
         """,
         "shapes", "MPR907", "read only as an index", None,
     ),
+    # set ZE's torchflows mixture: the plain branch of a Parameter option, read through properties
+    "read through a property where it breaks: not a sentinel": (
+        """
+        class Mixture(nn.Module):
+            def __init__(self, flows, weights, trainable_weights=False):
+                super().__init__()
+                self.flows = nn.ModuleList(flows)
+                if trainable_weights:
+                    self.logit_weights = nn.Parameter(torch.log(torch.tensor(weights)))
+                else:
+                    self.logit_weights = torch.log(torch.tensor(weights))
+            @property
+            def log_weights(self):
+                return torch.log_softmax(self.logit_weights, dim=0)
+            def log_prob(self, x: torch.Tensor):
+                return self.flows[0](x) + self.log_weights[None]
+        """,
+        "logit_weights", "MPR002", "is combined with tensors that follow the module",
+        "return self.flows[0](x) + self.log_weights[None]",
+    ),
     "used only as an index into the input": (
         """
         class M(nn.Module):

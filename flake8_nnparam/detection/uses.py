@@ -772,6 +772,9 @@ class _MethodEval:
 
     def _ev_Attribute(self, node: ast.Attribute) -> frozenset[str]:
         if isinstance(node.value, ast.Name) and node.value.id == self.self_name:
+            prop = self._property(node.attr)
+            if prop is not None:  # self.weights of a @property: its body runs where it is read
+                return self._call_into(prop, ast.Call(func=node, args=[], keywords=[]), [], _EMPTY, bound=True)
             return self._self_attr_sources(node.attr, node.lineno)
         if node.attr in _METADATA_ATTRIBUTES:
             self.quiet += 1  # self.buf.shape: no value is read
@@ -965,6 +968,17 @@ class _MethodEval:
             elif k.arg in tables.NUMBER_KEYWORDS:
                 self.ev(k.value)  # n_fft=self.n_fft: read, as a number
         return sources
+
+    def _property(self, name: str):
+        """The class's ``@property`` (or ``cached_property``) method ``name``, when it is not a candidate."""
+        if self.view.find_method is None or name not in self.view.methods or name in self.view.candidates:
+            return None
+        method = self.view.find_method(name)
+        decorators = getattr(method, "decorator_list", ())
+        if any((d.id if isinstance(d, ast.Name) else d.attr if isinstance(d, ast.Attribute) else "")
+               in ("property", "cached_property") for d in decorators):
+            return method
+        return None
 
     def _run_callbacks(self, node: ast.Call) -> None:
         """``self._eval_cached("key", self._compute)``: a method of the class handed to a call as a callback is
