@@ -5011,3 +5011,31 @@ def test_torch_re_exported_by_a_project_module_is_torch(imports, found):
         source = source.replace("nn.Embedding", "torch.nn.Embedding")
     codes = [f.code for f in analyze(ast.parse(source), source=source)]
     assert codes == (["MPR004"] if found else []), codes
+
+
+def test_a_method_dispatching_on_isinstance_runs_its_number_branch_for_a_number():
+    """Set ZE's cusrl bijectors: ``self.inverse(min_value)`` with ``min_value: float`` takes the
+    ``math.log`` branch, so the bound is a Python float; given a tensor, the same method gives a tensor."""
+    source = HEADER + textwrap.dedent(
+        """
+        import math
+        from torch import Tensor
+
+
+        class Bijector(nn.Module):
+            def __init__(self, min_value: float = 0.01, n: int = 3):
+                super().__init__()
+                self.min_input = self.inverse(min_value)
+                self.low = self.inverse(torch.full((n,), 0.01))
+
+            def forward(self, x):
+                return x.clamp(self.min_input) + x.clamp(min=self.low)
+
+            def inverse(self, y):
+                if isinstance(y, Tensor):
+                    return torch.log(y)
+                return math.log(y)
+        """
+    )
+    found = {f.attr: f.code for f in analyze(ast.parse(source), source=source)}
+    assert found == {"low": "MPR002"}, found

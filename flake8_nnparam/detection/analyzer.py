@@ -1282,13 +1282,14 @@ class _ClassWalker:
             self._returns[func] = result
         return result
 
-    def _number_seeds(self, func, call: ast.Call, env, self_name) -> dict[str, Value] | None:
+    def _number_seeds(self, func, call: ast.Call, env, self_name, bound: bool = False) -> dict[str, Value] | None:
         """The parameters ``func`` dispatches on with ``isinstance`` that this call gives a number:
-        ``to_tensor(data_min)`` with ``data_min: float`` runs the helper's number branch only."""
+        ``to_tensor(data_min)`` with ``data_min: float`` runs the helper's number branch only; ``bound``: a
+        method called on ``self`` (``self.inverse(min_value)``), whose first parameter is the receiver."""
         polymorphic = isinstance_tested(func)
         if not polymorphic:
             return None
-        params = [a.arg for a in func.args.posonlyargs + func.args.args]
+        params = [a.arg for a in func.args.posonlyargs + func.args.args][1 if bound else 0:]
         given = dict(zip(params, call.args))
         given.update({k.arg: k.value for k in call.keywords if k.arg})
         seeds = {}
@@ -1402,7 +1403,8 @@ class _ClassWalker:
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == self_name:
             method = self.info.find_method(func.attr)
             if method is not None:
-                result = self._run_function(method, _first_param(method))
+                seeds = self._number_seeds(method, call, env, self_name, bound=True) if call.args or call.keywords else None
+                result = self._run_function(method, _first_param(method), seeds)
                 bound = _first_param(method) is not None
                 return result if result is not None else self._passed_through(method, call, env, self_name, bound)
             module = self.attrs.get(func.attr)
