@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, replace
 
 from . import tables
-from .imports import ImportTable, all_nodes, dotted_name, function_statements, iter_statements, mentions_self_attr, registration
+from .imports import ImportTable, all_nodes, dotted_name, function_statements, is_property, iter_statements, mentions_self_attr, registration
 from .imports import first_param as _first_param
 from .imports import self_attr as _self_attr
 from .call_rules import LAYER_NAMES, built_at_call, built_lazily
@@ -1928,14 +1928,7 @@ class Candidate:
 
 def _is_property(info: ClassInfo, attr: str) -> bool:
     """``@property`` / ``@x.setter`` named ``attr`` in the class or an in-file base."""
-    for cls in info.mro():
-        method = cls.methods.get(attr)
-        for deco in getattr(method, "decorator_list", ()):
-            if (isinstance(deco, ast.Name) and deco.id in ("property", "cached_property")) or (
-                isinstance(deco, ast.Attribute) and deco.attr in ("setter", "getter", "cached_property")
-            ):
-                return True
-    return False
+    return any(is_property(cls.methods.get(attr)) for cls in info.mro())
 
 
 def _class_view(info: ClassInfo, walker: "_ClassWalker", evidence: _Evidence, candidates: set[str]) -> ClassView:

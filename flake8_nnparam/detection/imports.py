@@ -157,6 +157,16 @@ def registration(call: ast.AST, self_name: str | None) -> tuple[str, str | None]
     return call.func.attr, name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else None
 
 
+def is_property(func) -> bool:
+    """``@property``, ``@cached_property`` (also ``functools.``), ``@x.setter`` / ``@x.getter``: read or
+    assigned as an attribute, not called."""
+    return any(
+        (isinstance(deco, ast.Name) and deco.id in ("property", "cached_property"))
+        or (isinstance(deco, ast.Attribute) and deco.attr in ("setter", "getter", "cached_property"))
+        for deco in getattr(func, "decorator_list", ())
+    )
+
+
 def dotted_name(node: ast.AST) -> str | None:
     """``a.b.C`` for a Name/Attribute chain (``Base[T]`` reads as ``Base``), else None."""
     if isinstance(node, ast.Subscript):

@@ -32,7 +32,6 @@ _CONSEQUENCE_METHODS = frozenset(
 )
 # DataParallel(model): the file replicates a module (torch.save and optimizers: see moves_a_module)
 _CONSEQUENCE_CALLEES = frozenset({"DataParallel", "DistributedDataParallel"})
-_DTYPE_NAMES = tables.INTEGRAL_DTYPES | tables.FLOAT_DTYPES | tables.COMPLEX_DTYPES
 
 
 def is_test_path(filename: str | None) -> bool:
@@ -63,7 +62,7 @@ def _dtype_only(call: ast.Call) -> bool:
         return False
     for arg in call.args:
         root = arg.value if isinstance(arg, ast.Subscript) else arg  # self.dtype[i]
-        if isinstance(root, ast.Attribute) and (root.attr in _DTYPE_NAMES or "dtype" in root.attr.lower()):
+        if isinstance(root, ast.Attribute) and (root.attr in tables.DTYPE_NAMES or "dtype" in root.attr.lower()):
             continue
         if isinstance(root, ast.Name) and "dtype" in root.id.lower():
             continue

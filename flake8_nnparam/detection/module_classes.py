@@ -365,9 +365,6 @@ def _method_state(func, imports: ImportTable, arguments: set[str] | None = None,
     return state
 
 
-_DTYPE_NAMES = tables.INTEGRAL_DTYPES | tables.FLOAT_DTYPES | tables.COMPLEX_DTYPES
-
-
 def _kept_state(value: ast.AST, simple: set[str], imports: ImportTable, resolve=None) -> str:
     """What a value kept on ``self`` adds: a number, string, flag or simple argument adds nothing; a torch
     activation adds nothing, a dropout a mode; an in-file class what it holds itself; anything else may be a
@@ -382,7 +379,7 @@ def _kept_state(value: ast.AST, simple: set[str], imports: ImportTable, resolve=
         return "stateless"
     qualified = imports.qualify(value.func) if isinstance(value, ast.Call) else None
     if qualified in tables.DESCRIPTION_CALLS or (
-        isinstance(value, ast.Attribute) and (imports.qualify(value) or "").removeprefix("torch.") in _DTYPE_NAMES
+        isinstance(value, ast.Attribute) and (imports.qualify(value) or "").removeprefix("torch.") in tables.DTYPE_NAMES
     ):
         return "stateless"  # self.device = torch.device(device), self.dtype = torch.float32: a description
     if qualified and qualified.startswith("torch.nn."):

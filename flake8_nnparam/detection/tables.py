@@ -101,6 +101,7 @@ INTEGRAL_DTYPES = frozenset(
 )
 FLOAT_DTYPES = frozenset("float float16 float32 float64 bfloat16 half double".split())
 COMPLEX_DTYPES = frozenset("complex32 complex64 complex128 cfloat cdouble chalf".split())
+DTYPE_NAMES = INTEGRAL_DTYPES | FLOAT_DTYPES | COMPLEX_DTYPES
 
 # Methods that compare, hash, print or pickle the module: they are not part of what it computes, and a
 # comparison with another instance (self._mask == other._mask) meets that instance's plain state, not the

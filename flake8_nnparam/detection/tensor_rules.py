@@ -402,7 +402,8 @@ def _decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
     if value.complex:
         # .to(device) moves a complex buffer and .double()/.half() leave it alone (they cast floating-point
         # tensors only): a use that breaks after a device move is a finding like any other; only
-        # Module.to(<a real dtype>) would drop its imaginary part, which the message says
+        # Module.to(<a real dtype>) would drop its imaginary part, which the message says. Decided as a real
+        # tensor that .double() does not cast (integral), so only the device half of a break is claimed.
         real = _decide_tensor(replace(binding, value=value.but(complex=False, integral=True)), evidence, uses)
         if real.code == "MPR002" and real.fields.get("consequence") in _DEVICE_CONSEQUENCES:
             return replace(real, fields={**real.fields, "alternative": real.fields.get("alternative", "") + _COMPLEX_NOTE})

@@ -22,7 +22,7 @@ from . import tables
 from .arguments import (
     call_names_device, device_type, grad_test, is_device_helper_name, is_device_name, isinstance_test, moved_parameters,
 )
-from .imports import ImportTable, all_nodes, cached_on_node, dotted_name, function_statements, iter_statements, mentions_self_attr
+from .imports import ImportTable, all_nodes, cached_on_node, dotted_name, function_statements, is_property, iter_statements, mentions_self_attr
 from .imports import first_param as _first_param
 from .imports import self_attr as _self_attr
 
@@ -640,7 +640,6 @@ class _MethodEval:
         self.told: set[str] = set()  # attributes this method set from its parameters (self.device = device)
         self.env: dict[str, frozenset[str]] = {}
         self.rebound_here: dict[str, frozenset[str]] = {}  # attrs replaced earlier in this method
-        self.branch_end: dict[str, frozenset[str]] | None = None  # rebound_here as the last branch left it
         self.overwritten_here: set[str] = set()  # attrs overwritten in place earlier in this method (not in a branch)
         self.overwriting: str | None = None  # the attr whose overwrite is being evaluated: self.buf[:n].copy_(x)
         self.carried_here: set[str] = set()  # re-bound to a move of itself (self.c = self.c.to(x)): same content
@@ -974,11 +973,7 @@ class _MethodEval:
         if self.view.find_method is None or name not in self.view.methods or name in self.view.candidates:
             return None
         method = self.view.find_method(name)
-        decorators = getattr(method, "decorator_list", ())
-        if any((d.id if isinstance(d, ast.Name) else d.attr if isinstance(d, ast.Attribute) else "")
-               in ("property", "cached_property") for d in decorators):
-            return method
-        return None
+        return method if is_property(method) and _takes_no_arguments(method) else None  # a getter, not a setter
 
     def _run_callbacks(self, node: ast.Call) -> None:
         """``self._eval_cached("key", self._compute)``: a method of the class handed to a call as a callback is
@@ -1395,11 +1390,13 @@ class _MethodEval:
         self.run(body)
         self.overwritten_here, self.carried_here, self.written_slices = overwritten, carried, slices
 
-    def _branch(self, body, guard: str, refreshed: set[str]) -> dict:
+    def _branch(self, body, guard: str, refreshed: set[str]) -> tuple[dict, dict | None]:
         """Run one branch; its re-bindings last beyond it only when the test refreshes that attribute.
 
         A local assigned in the branch may or may not hold the new value afterwards: it keeps both. Returns
-        the locals as the branch left them."""
+        the locals as the branch left them, and what it left re-bound on ``self`` (None when it ends in
+        ``raise``/``continue``/``break`` and never reaches what follows): an if/else that re-binds an
+        attribute on both paths replaces it (``_rebound_on_both``)."""
         before = dict(self.rebound_here)
         overwritten_before = set(self.overwritten_here)
         carried_before = set(self.carried_here)
@@ -1412,9 +1409,7 @@ class _MethodEval:
         self.carried_here = carried_before
         self.written_slices = slices_before
         ran = dict(self.env)
-        self.branch_end = (  # what the branch left re-bound, for an if/else that re-binds on both paths
-            None if body and isinstance(body[-1], (ast.Raise, ast.Continue, ast.Break)) else dict(self.rebound_here)
-        )
+        end = None if body and isinstance(body[-1], (ast.Raise, ast.Continue, ast.Break)) else dict(self.rebound_here)
         for name, value in list(self.env.items()):
             if env_before.get(name) is not value and _LOCAL + name not in refreshed:
                 self.env[name] = env_before.get(name, _EMPTY) | value  # a refreshed cache keeps only the new value
@@ -1425,7 +1420,7 @@ class _MethodEval:
                 self.rebound_here[attr] = before[attr]
             else:
                 del self.rebound_here[attr]
-        return ran
+        return ran, end
 
     def _rebound_on_both(self, before: dict, body_end: dict | None, else_end: dict | None) -> None:
         """``if cached: m = self._cached() else: m = self._compute()``, each re-binding ``self.D``: after the
@@ -1565,7 +1560,7 @@ class _MethodEval:
             if cpu == "body":
                 self.on_cpu = stmt.lineno
             with self._hidden(probe if positive else None):  # if bias.requires_grad: a plain bias never gets here
-                in_body = self._branch(stmt.body, guard, refreshed)
+                in_body, body_end = self._branch(stmt.body, guard, refreshed)
             self.on_cpu = stmt.lineno if cpu == "else" else outer_cpu
             for attr, before in saved.items():
                 if self.rebound_here.get(attr) is marker:
@@ -1576,11 +1571,10 @@ class _MethodEval:
             after_body = self.env
             if stmt.orelse and isinstance(stmt, ast.If):
                 self.env = dict(start)  # the else branch starts where the test was, not after the body
-            body_end = self.branch_end
             with self._hidden(None if positive else probe):
-                in_else = self._branch(stmt.orelse, "not " + guard, refreshed)
+                in_else, else_end = self._branch(stmt.orelse, "not " + guard, refreshed)
             if stmt.orelse and isinstance(stmt, ast.If):
-                self._rebound_on_both(before_if, body_end, self.branch_end)
+                self._rebound_on_both(before_if, body_end, else_end)
             self.on_cpu = outer_cpu
             if stmt.orelse and isinstance(stmt, ast.If):
                 self.env = _join_branches(start, after_body, in_body, self.env, in_else)
