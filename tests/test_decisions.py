@@ -2537,6 +2537,114 @@ def test_a_list_joined_into_a_registering_container_is_registered(wrap):
     assert (got["items"][0], got["more"][0]) == (None, None), got
 
 
+@pytest.mark.parametrize("register", [
+    "self.register_modules(self.convs, 'conv')",
+    "register_all(self, self.convs, 'conv')",
+    "register_all(module=self, mods=self.convs, name='conv')",
+])
+def test_a_list_a_helper_registers_element_by_element_is_registered(register):
+    body = f"""
+    def register_all(module, mods, name):
+        for i, m in enumerate(mods):
+            setattr(module, f"{{name}}{{i}}", m)
+    class M(nn.Module):
+        def __init__(self, n=2):
+            super().__init__()
+            self.convs = [nn.Conv2d(3, 3, 1) for _ in range(n)]
+            {register}
+            self.kept = [nn.Conv2d(3, 3, 1) for _ in range(n)]
+            self.count(self.kept)
+        def count(self, mods):
+            self.n = len(mods)
+        def register_modules(self, module_list, name):
+            for i, module in enumerate(module_list):
+                self.add_module(f"{{name}}_{{i}}", module)
+        def forward(self, x):
+            for conv, other in zip(self.convs, self.kept):
+                x = other(conv(x))
+            return x
+    """
+    got = decisions(body)
+    assert got["convs"][0] is None and "registered one by one" in got["convs"][1], got
+    assert got["kept"][0] == "MPR003", got  # a helper that only reads the list registers nothing
+
+
+def test_a_list_of_dropouts_wrapped_in_a_module_list_is_a_safe_fix():
+    source = HEADER + textwrap.dedent("""
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.drops = [nn.Dropout(0.1), nn.Dropout(0.2)]
+            self.convs = [nn.Conv2d(3, 3, 1), nn.Dropout(0.1)]
+        def forward(self, x):
+            for d, c in zip(self.drops, self.convs):
+                x = c(d(x))
+            return x
+    """)
+    found = {f.attr: f for f in analyze(ast.parse(source), source)}
+    assert found["drops"].code == "MPR003" and found["drops"].fix.safe, found["drops"]
+    assert "[safe fix]" in found["drops"].message
+    assert found["convs"].code == "MPR003" and not found["convs"].fix.safe  # adds convs.0.weight, convs.0.bias
+
+
+@pytest.mark.parametrize("order, code", [
+    ("move, then call", "MPR901"),
+    ("call, then move", "MPR002"),
+])
+def test_a_function_defined_in_a_method_runs_where_it_is_called(order, code):
+    """ptls' histogram loss (set ZF): the closure reads self.t when it is called, after forward moved it."""
+    move = "self.t = self.t.to(x.device)"
+    call = "out = hist(x)"
+    steps = [move, call] if order == "move, then call" else [call, move]
+    body = f"""
+    class HistogramLoss(nn.Module):
+        def __init__(self, steps=10):
+            super().__init__()
+            self.t = torch.linspace(-1, 1, steps).view(-1, 1)
+        def forward(self, x):
+            def hist(v):
+                return (v - self.t).sum()
+            {steps[0]}
+            {steps[1]}
+            return out
+    """
+    assert decisions(body)["t"][0] == code
+
+
+@pytest.mark.parametrize("bound, code", [
+    ("self.device = x.device", "MPR901"),
+    ("self.device = self.configured", "MPR002"),
+])
+def test_a_saved_device_re_bound_to_the_inputs_follows_it(bound, code):
+    body = f"""
+    class Loss(nn.Module):
+        def __init__(self, steps=10, device="cpu"):
+            super().__init__()
+            self.t = torch.linspace(-1, 1, steps).view(-1, 1)
+            self.device = None
+            self.configured = device
+        def forward(self, x):
+            {bound}
+            self.t = self.t.to(self.device)
+            return (x - self.t).sum()
+    """
+    assert decisions(body)["t"][0] == code
+
+
+@pytest.mark.parametrize("name", ["conf_thresh", "network_stride", "threshold"])
+def test_a_tensor_of_a_threshold_or_stride_argument_is_0_dim(name):
+    """lightnet's box decoders (set ZF): torch.tensor(conf_thresh) holds one number and mixes with any device."""
+    body = f"""
+    class Decode(nn.Module):
+        def __init__(self, {name}):
+            super().__init__()
+            self.value = torch.tensor({name})
+        def forward(self, x):
+            return x[x > self.value] * self.value
+    """
+    assert decisions(body)["value"][0] == "MPR902"
+
+
 @pytest.mark.parametrize("orelse, code", [
     ("w = w.to(x.device)", "MPR901"),
     ("w = w * 2", "MPR002"),

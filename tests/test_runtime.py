@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from flake8_nnparam.detection import Finding, analyze
+from flake8_nnparam.detection.analyzer import analyze_candidates
 
 from .conftest import expectations, fixture_files
 
@@ -461,3 +462,57 @@ def test_a_complex_table_that_breaks_after_a_device_move_is_reported_and_a_buffe
     cast = build(fixed_source).double()
     assert cast.freqs_cis.dtype == torch.complex64  # .double() leaves complex buffers alone
     assert "freqs_cis" not in cast.state_dict()  # persistent=False: checkpoints keep their keys
+
+
+_TIED = '''
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class TiedOutput(nn.Module):
+    def __init__(self, weight: torch.Tensor, bias: torch.Tensor):
+        super().__init__()
+        self.weight = weight
+        self.bias = bias
+
+    def forward(self, h):
+        return F.linear(h, self.weight) + self.bias
+
+
+class TiedLanguageModel(nn.Module):
+    def __init__(self, vocab=10, d=4):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, d)
+        self.out = TiedOutput(self.embed.weight, torch.zeros(vocab))
+
+    def forward(self, tokens):
+        return self.out(self.embed(tokens))
+'''
+
+
+@needs_torch
+def test_a_weight_handed_to_the_constructor_is_a_tied_parameter_and_a_buffer_would_freeze_it():
+    """trajdl's sampled softmax, i6-models' NCE loss, rau's tied linear (sets Z, ZE): the weight handed in is
+    another module's Parameter, which assigning registers. The engine stays silent with that reason; the
+    bias handed in is combined with the input, a plain tensor here, and stays reported."""
+    candidates = {c.attr: c.decision for c in analyze_candidates(ast.parse(_TIED)) if c.attr in ("weight", "bias")}
+    assert candidates["weight"].code == "MPR907" and "a caller's weight" in candidates["weight"].evidence
+    assert candidates["bias"].code == "MPR002", candidates["bias"]
+
+    namespace: dict = {}
+    exec(compile(_TIED, "<tied>", "exec"), namespace)
+    model = namespace["TiedLanguageModel"]()
+    assert model.out._parameters["weight"] is model.embed.weight  # registered by the assignment, and shared
+    optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+    before = model.embed.weight.detach().clone()
+    model(torch.tensor([1, 2])).sum().backward()
+    optimizer.step()
+    assert not torch.equal(before, model.embed.weight)  # trained through both uses
+
+    frozen = namespace["TiedLanguageModel"]()
+    weight = frozen.out.weight.detach()
+    del frozen.out.weight
+    frozen.out.register_buffer("weight", weight)  # what a buffer fix would make of it: no longer trained there
+    assert "weight" not in dict(frozen.out.named_parameters())
+    assert frozen.out.weight.requires_grad is False

@@ -28,7 +28,7 @@ from .tensor_rules import decide_lazy_state, decide_tensor
 from .tensors import ExpressionInference, is_number, known_type, zero_dim_literal
 from .arguments import (
     compared_with_numbers, is_device_call, is_device_helper_call, is_device_name, isinstance_tested, moved_operands,
-    moved_parameters, none_test, placed_per_device, type_branch,
+    moved_parameters, none_test, placed_per_device, registered_elements, type_branch,
 )
 from .imports import cached_on_node as _cached
 from .imports import walk_once as _walk
@@ -371,6 +371,21 @@ class _Evidence:
                         if attr:
                             self.device_aware.add(attr)
 
+    def _registering_helper(self, call: ast.Call, helper, self_name: str, bound: bool) -> None:
+        """``self.register_modules(self.conv_list, "Conv2d")``: a helper of the class or file that registers
+        each element of what it is given on this module (``arguments.registered_elements``)."""
+        registers = registered_elements(helper) if helper is not None else {}
+        if not registers:
+            return
+        names = [a.arg for a in helper.args.posonlyargs + helper.args.args]
+        given = [ast.Name(id=self_name)] * bound + list(call.args)
+        passed = {n: v for n, v in zip(names, given)} | {k.arg: k.value for k in call.keywords if k.arg}
+        for param, receiver in registers.items():
+            holder, value = passed.get(receiver), passed.get(param)
+            attr = _self_attr(value, self_name) if value is not None else None
+            if attr and isinstance(holder, ast.Name) and holder.id == self_name:
+                self.elements_registered.add(attr)
+
     def read_outside(self, attr: str, method_name: str) -> bool:
         """Does a method that runs after construction, other than ``method_name``, read ``self.<attr>``?"""
         return any(
@@ -487,6 +502,8 @@ class _Evidence:
 
     def _scan_call(self, call: ast.Call, self_name: str, in_construction: bool, imports: ImportTable) -> None:
         func = call.func
+        if isinstance(func, ast.Name) and func.id in self._module_functions:  # register_all(self, self.blocks)
+            self._registering_helper(call, self._module_functions[func.id], self_name, bound=False)
         if isinstance(func, ast.Attribute):
             receiver_attr = _self_attr(func.value, self_name)
             if isinstance(func.value, ast.Name) and func.value.id == self_name:
@@ -496,6 +513,7 @@ class _Evidence:
                     if method is not None:  # self.register_state_dict_pre_hook(self._pre_state_dict_hook)
                         self._hooks.setdefault(hook, method)
                     return
+                self._registering_helper(call, self._info.find_method(func.attr), self_name, bound=True)
                 registered = registration(call, self_name)
                 if registered is not None:
                     name = registered[1]

@@ -302,6 +302,43 @@ def parameter_fates(func) -> dict[str, str]:
 _GRAD_METADATA = frozenset({"requires_grad", "shape", "dtype", "ndim"})
 
 
+def registered_elements(func) -> dict[str, str]:
+    """``{parameter: receiver}``: parameters whose elements the function registers one by one on the
+    receiver parameter, a Module (``for i, m in enumerate(mods): self.add_module(f"{name}_{i}", m)``,
+    ``register_module``, ``setattr(self, n, m)``). A list handed to such a helper is registered: wrapping it
+    in ``nn.ModuleList`` as well would save every weight under a second key."""
+
+    def compute(f):
+        params = {a.arg for a in f.args.posonlyargs + f.args.args + f.args.kwonlyargs}
+        found: dict[str, str] = {}
+        for loop in walk_once(f):
+            if not isinstance(loop, (ast.For, ast.comprehension)):
+                continue
+            source = loop.iter
+            if isinstance(source, ast.Call) and isinstance(source.func, ast.Name) and source.func.id in ("enumerate", "zip", "reversed"):
+                sources = [a.id for a in source.args if isinstance(a, ast.Name)]
+            else:
+                sources = [source.id] if isinstance(source, ast.Name) else []
+            sources = [s for s in sources if s in params]
+            targets = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+            if not sources or not targets:
+                continue
+            body = loop.body if isinstance(loop, ast.For) else []
+            for call in (n for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Call)):
+                func = call.func
+                if isinstance(func, ast.Attribute) and func.attr in tables.REGISTRATION_METHODS and isinstance(func.value, ast.Name):
+                    receiver, given = func.value.id, call.args[1:2]
+                elif isinstance(func, ast.Name) and func.id == "setattr" and len(call.args) == 3 and isinstance(call.args[0], ast.Name):
+                    receiver, given = call.args[0].id, call.args[2:]
+                else:
+                    continue
+                if receiver in params and any(isinstance(g, ast.Name) and g.id in targets for g in given):
+                    found.update({s: receiver for s in sources})
+        return found
+
+    return cached_on_node(func, "_nnparam_registered_elements", compute)
+
+
 def names_device(node: ast.AST) -> bool:
     """``x.device``, ``device``, ``self.device``, ``dtype``: an argument that says where (or as what), not
     what, to move."""

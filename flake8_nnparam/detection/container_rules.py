@@ -33,7 +33,10 @@ RULES = (
         "weights or buffers, or modules that `train()`/`eval()` switch (Dropout). A list of parameter-free "
         "modules (activations, a loss without `weight=`) loses nothing and is not reported, nor is a list with one "
         "element per device or rank (`device=f\"cuda:{i}\"`, `range(torch.cuda.device_count())`), placed on purpose, "
-        "nor one holding only modules the class also appends to a registered `nn.ModuleList` (an index by name).",
+        "nor one holding only modules the class also appends to a registered `nn.ModuleList` (an index by name), "
+        "nor one whose elements are registered one by one (`add_module` / `setattr` in a loop, also inside a helper "
+        "of the class or file the list is handed to: `self.register_modules(self.convs, \"conv\")`), where "
+        "`nn.ModuleList` would save every weight under a second key.",
         why="Modules are registered only when assigned directly or held by `nn.ModuleList`/`nn.Sequential`. "
         "Their weights are not optimised or saved, `.to()` does not move them, and `model.eval()` never reaches "
         "a Dropout or BatchNorm inside the list.",
@@ -207,10 +210,10 @@ def decide_container(binding, evidence, uses: AttrUses | None) -> Decision:
         if is_dict:
             keys = f"; state_dict gains keys {attr}.<key>.*" if stateful else ""
             return Decision("MPR004", consequence, {"consequence": consequence, "keys": keys, **mixed},
-                            None if mixed else Fix("container", container="ModuleDict"))
+                            None if mixed else Fix("container", persistent=stateful, container="ModuleDict"))
         keys = f" (state_dict gains keys {attr}.0.*)" if stateful else ""
         return Decision("MPR003", consequence, {"container": shown, "consequence": consequence, "keys": keys, **mixed},
-                        None if mixed else Fix("container", container="ModuleList"))
+                        None if mixed else Fix("container", persistent=stateful, container="ModuleList"))
     if PARAM in value.elements or (TENSOR in value.elements and value.requires_grad):
         if attr in evidence.self_trained:
             reason = "the class trains them itself (its own torch.optim optimizer or torch.autograd.grad); state_dict() still omits them"

@@ -525,7 +525,9 @@ class FixBuilder:
             if fix.container not in _NN_HOMES:
                 raise NoFix(f"no rewrite to {fix.container}")
             wrapper, imports = self.spelling.spell(fix.container)
-            safe, description, keys = False, f"self.{attr} = {wrapper}(...)", (f"{attr}.*",)
+            # persistent=False: modules with no Parameters or buffers (Dropout), which add no state_dict() key
+            safe, description = not fix.persistent, f"self.{attr} = {wrapper}(...)"
+            keys = (f"{attr}.*",) if fix.persistent else ()
         else:
             raise NoFix(f"no rewrite for a {kind} fix")
         checkpoint = "" if safe else _checkpoint_note(kind, attr, persistent, fix.container, randomish)

@@ -69,7 +69,7 @@ class Fix:
     """
 
     kind: str
-    persistent: bool = True
+    persistent: bool = True  # a buffer in state_dict(); a container whose modules hold Parameters or buffers
     container: str = ""  # ModuleList, ModuleDict, ParameterList, ParameterDict
     edits: tuple[Edit, ...] = ()
     safe: bool = False

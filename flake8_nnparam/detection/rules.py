@@ -58,9 +58,11 @@ def render_rule_reference() -> str:
         out += ["### Fix", "", rule.fix or "No automatic fix: the right change needs a human decision.", ""]
         if rule.fix:
             out += [
-                "Fix safety: the fix adds `state_dict()` keys (an old checkpoint loaded with `strict=True` "
-                "will report them missing; load with `strict=False` once or re-save), and a new Parameter "
-                "joins `parameters()`, so an optimizer built afterwards updates it.",
+                "Fix safety: unsafe when the fix adds `state_dict()` keys (an old checkpoint loaded with "
+                "`strict=True` will report them missing; load with `strict=False` once or re-save) or a new "
+                "Parameter (it joins `parameters()`, so an optimizer built afterwards updates it); safe when it "
+                "adds neither (a `persistent=False` buffer, an `nn.ModuleList` of Dropouts). Each finding says "
+                "which (`[safe fix]` / `[unsafe fix: ...]`).",
                 "",
             ]
     return "\n".join(out).rstrip() + "\n"

@@ -293,7 +293,10 @@ RULES = (
         "only as an index into other tensors, only through metadata (`.shape`, `.dtype`, `len()`), only in "
         "Python control flow or messages, only on the CPU side, only element by element when it is 1-D (`for f "
         "in self.freq_bands`: each `f` is 0-dim and mixes with any device), a cache re-bound before its "
-        "construction value is used, a list of parameter-free modules, a one-element list around a module built or "
+        "construction value is used, a list of parameter-free modules, a tensor handed to the constructor and used "
+        "as the weight of a layer function (`self.w = weight`, then `F.embedding(idx, self.w)`: a shared or tied "
+        "weight, which, as the `nn.Parameter` it is, registers itself when assigned), a one-element list around a "
+        "module built or "
         "given before (`self.backbone = [backbone]`: the known way to keep a frozen backbone or a teacher out of "
         "`parameters()`, `state_dict()` and DDP on purpose), or read by no method the file shows. Also "
         "any finding in a module of test code (`test_*.py`, `*_test.py`, `conftest.py`, a `tests/`, `testing/` or "
@@ -412,6 +415,15 @@ def _decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
         # if r_w_bias is None: self.r_w_bias = nn.Parameter(...) else: self.r_w_bias = r_w_bias: the slot holds a
         # Parameter, and a caller that passes one shares (ties) its own, which registers itself here too
         reason = "a caller's Parameter: another binding makes it an nn.Parameter (a shared or tied weight)"
+        return silence(reason, "MPR907", evidence=reason)
+    if value.from_argument and not value.buffer_alias and uses.layer_weight is not None and uses.updated is None and (
+        isinstance(getattr(binding.stmt, "value", None), ast.Name)
+    ):
+        # self.w = weight, then F.embedding(idx, self.w): a weight handed in is another module's (a tied
+        # softmax or embedding), an nn.Parameter, which registers itself when assigned; register_buffer
+        # would stop its training (trajdl, i6-models, archai, rau)
+        reason = (f"a caller's weight, handed to the constructor: it {uses.layer_weight.where()}, like a shared or tied "
+                  "weight (an nn.Parameter registers itself when assigned)")
         return silence(reason, "MPR907", evidence=reason)
     trained = evidence.self_trained.get(attr)
     if trained is not None and uses.rebound is None and uses.reset is None and evidence.read_outside(attr, trained[1]):

@@ -126,7 +126,8 @@ _NUMBER_METHODS = frozenset({"size", "dim", "numel", "nelement", "ndimension", "
 
 _SCALAR_NAMES = frozenset(
     "n d k dim d_k d_model d_head head_dim size scale temperature temp tau eps epsilon margin "
-    "step steps num count value init_value stride padding dilation groups factor ratio rate dropout p".split()
+    "step steps num count value init_value stride padding dilation groups factor ratio rate dropout p "
+    "thresh threshold".split()
 )
 
 
@@ -136,7 +137,7 @@ def _scalar_name(name: str) -> bool:
     return (
         lowered in _SCALAR_NAMES
         or lowered.startswith(("n_", "num_"))
-        or lowered.endswith(("_dim", "_size", "_scale", "_temperature", "_eps"))
+        or lowered.endswith(("_dim", "_size", "_scale", "_temperature", "_eps", "_stride", "_thresh", "_threshold"))
     )
 
 

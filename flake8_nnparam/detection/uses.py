@@ -127,6 +127,7 @@ class AttrUses:
     reset: Use | None = None  # re-created after construction from scratch (not from itself): transient state
     device_rebinds: list = field(default_factory=list)  # re-bindings to a value on the module's device
     weight: Use | None = None  # used as a weight: F.linear(x, self.w), x @ self.w
+    layer_weight: Use | None = None  # the weight of a layer function (F.linear, F.embedding, F.conv2d), not of @
     projection: Use | None = None  # a fixed projection: torch.sin(x @ self.B) (random Fourier features)
     read: bool = False
     first_read: Use | None = None
@@ -638,6 +639,11 @@ class _MethodEval:
             a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
         ) if not isinstance(func, ast.Lambda) else frozenset()
         self.told: set[str] = set()  # attributes this method set from its parameters (self.device = device)
+        self.slots: dict[int | str, frozenset[str]] = {}  # the sources of the last call's operands (see _args)
+        # saved devices this method re-bound to where the input is (self.device = x.device): .to(self.device) follows
+        self.followed_devices: set[str] = set()
+        # functions defined in this body, run where they are first called (or at its end): def hist(): ... self.t
+        self.local_defs: dict[str, ast.AST] = {}
         self.env: dict[str, frozenset[str]] = {}
         self.rebound_here: dict[str, frozenset[str]] = {}  # attrs replaced earlier in this method
         self.overwritten_here: set[str] = set()  # attrs overwritten in place earlier in this method (not in a branch)
@@ -892,7 +898,7 @@ class _MethodEval:
             return "follows"
         if isinstance(node, ast.Attribute):
             if isinstance(node.value, ast.Name) and node.value.id == self.self_name:
-                if node.attr in self.view.saved_devices:
+                if node.attr in self.view.saved_devices and node.attr not in self.followed_devices:
                     return "saved"
                 if "dtype" in node.attr.lower():
                     return "dtype"
@@ -920,6 +926,8 @@ class _MethodEval:
             # self._make_fn()(self.params): Python computes the callee first (it may re-bind state);
             # nn.CrossEntropyLoss(weight=self.w)(logits, y): the callable it makes holds the tensor
             held = self._attrs(self.ev(func))
+        if isinstance(func, ast.Name) and func.id in self.local_defs:
+            self._run_local_def(func.id)  # then evaluated as a call of an unknown function, as before
         if isinstance(func, ast.Name) and func.id == "getattr" and len(node.args) >= 2:
             owner, name = node.args[0], node.args[1]
             if isinstance(owner, ast.Name) and owner.id == self.self_name:
@@ -957,11 +965,15 @@ class _MethodEval:
         """The sources of each operand; a size argument (``tables.SIZE_ARGUMENTS``) is read, not an operand."""
         positions = {position for position, _ in sizes}
         keywords = {keyword for _, keyword in sizes}
-        sources = [s for i, s in enumerate([self.ev(a) for a in node.args]) if i not in positions]
+        evaluated = [self.ev(a) for a in node.args]
+        self.slots: dict[int | str, frozenset[str]] = dict(enumerate(evaluated))  # each operand's sources, by slot
+        sources = [s for i, s in enumerate(evaluated) if i not in positions]
         self._run_callbacks(node)
         for k in node.keywords:
             if k.arg not in skip:
                 value = self.ev(k.value)
+                if k.arg:
+                    self.slots[k.arg] = value
                 if k.arg not in keywords:
                     sources.append(value)
             elif k.arg in tables.NUMBER_KEYWORDS:
@@ -1039,6 +1051,11 @@ class _MethodEval:
             for arg in node.args[1:] + [k.value for k in node.keywords if k.arg in ("weight", "bias")]:
                 if isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Name) and arg.value.id == self.self_name:
                     self._note({arg.attr}, "weight", line, f"is used as a weight of {ast.unparse(node.func)}()")
+            if qualified.startswith("torch.nn.functional."):  # F.embedding(idx, self.w[:n]), or a helper's weight
+                slots = self.slots
+                held = [v for k, v in slots.items() if (isinstance(k, int) and k >= 1) or k in ("weight", "bias")]
+                self._note(self._attrs(frozenset().union(*held)), "layer_weight", line,
+                           f"is used as a weight of {ast.unparse(node.func)}()")
         if device_kw is not None:
             self.ev(device_kw)
             target = self._device_target(device_kw)
@@ -1290,11 +1307,12 @@ class _MethodEval:
             inner.rebound_here = dict(self.rebound_here)  # what the caller re-bound before the call
             inner.overwritten_here = set(self.overwritten_here)
             inner.carried_here = set(self.carried_here)
+            inner.followed_devices = set(self.followed_devices)
         for slot, source in zip(_argument_slots(node), args):
             name = params[slot] if isinstance(slot, int) and slot < len(params) else slot
             if isinstance(name, str):
                 inner.env[name] = source
-        inner.run(callee.body)
+        inner.run_function(callee.body)
         # a re-binding after an early return may not have happened: the caller still reads the old value
         rebound = {attr: v for attr, v in inner.rebound_here.items() if attr not in inner.after_return}
         self.view.memo[key] = (inner.returns, rebound, frozenset(inner.overwritten_here),
@@ -1309,6 +1327,24 @@ class _MethodEval:
     def run(self, body) -> None:
         for stmt in body:
             self.stmt(stmt)
+
+    def run_function(self, body) -> None:
+        """A whole function body, then the functions it defined but never called (returned, or handed on as a
+        hook): they run after it."""
+        self.run(body)
+        while self.local_defs:
+            self._run_local_def(next(iter(self.local_defs)))
+
+    def _run_local_def(self, name: str) -> None:
+        """A function defined in this body, run with what the body has bound and re-bound so far: its reads
+        happen when it is called, not where it is defined (ptls' histogram reads self.t after the move)."""
+        func = self.local_defs.pop(name)
+        inner = _MethodEval(self.view, self.uses, self.imports, func, self.self_name, hook=True)
+        inner.env = {**self.env, **inner.env}
+        inner.rebound_here = dict(self.rebound_here)
+        inner.carried_here = set(self.carried_here)
+        inner.followed_devices = set(self.followed_devices)
+        inner.run_function(func.body)
 
     def _bind_names(self, target: ast.AST, sources: frozenset[str]) -> None:
         for node in ast.walk(target):
@@ -1348,6 +1384,12 @@ class _MethodEval:
                     self.after_return.add(attr)
             elif DEVICE in sources and attr not in self.view.following:
                 self.view.stored_inputs.add(attr)  # self.input = x.reshape(...): other methods read the input
+            if attr in self.view.saved_devices:
+                value = getattr(stmt, "value", None)
+                if isinstance(value, ast.Attribute) and value.attr == "device" and self._device_target(value) == "follows":
+                    self.followed_devices.add(attr)  # self.device = embeddings.device
+                else:
+                    self.followed_devices.discard(attr)
             return
         if isinstance(target, ast.Subscript):
             base = _root_self_attr(target, self.self_name)
@@ -1642,9 +1684,7 @@ class _MethodEval:
                 self._maybe(case.body)
             self.conditional_reads.pop()
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            inner = _MethodEval(self.view, self.uses, self.imports, stmt, self.self_name, hook=True)
-            inner.env = {**self.env, **inner.env}
-            inner.run(stmt.body)
+            self.local_defs[stmt.name] = stmt
 
 
 def _takes_no_arguments(func) -> bool:
@@ -1684,7 +1724,7 @@ def collect_uses(view: ClassView, runtime_functions, imports: ImportTable, modul
             if isinstance(func, ast.Lambda):
                 evaluator.ev(func.body)
             else:
-                evaluator.run(func.body)
+                evaluator.run_function(func.body)
         if not view.stored_inputs & view.unknown_reads:
             break
         view.unknown_reads = set()
