@@ -2645,6 +2645,37 @@ def test_a_tensor_of_a_threshold_or_stride_argument_is_0_dim(name):
     assert decisions(body)["value"][0] == "MPR902"
 
 
+_ADAPTER = """
+class Adapter(nn.Module):
+    def __init__(self, inner, cond: torch.Tensor):
+        super().__init__()
+        self.inner = inner
+        self.cond = cond
+    def forward(self, x):
+        return self.inner(x + self.cond)
+"""
+_USER = "class Model(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.lin = nn.Linear(4, 4)\n"
+
+
+@pytest.mark.parametrize("user, code", [
+    # made, used and dropped within forward (fastvideo's DiT adapter, set U): only this call's values meet it
+    (_USER + "    def forward(self, x):\n        adapter = Adapter(self.lin, x * 2)\n        return adapter(x)", "MPR907"),
+    (_USER + "    def forward(self, x):\n        return [Adapter(self.lin, x * 2)]", "MPR907"),
+    # kept on the model, moved, returned by a factory, or handed to a trainer: it may be moved or saved
+    (_USER + "        self.adapter = Adapter(self.lin, torch.ones(4))", "MPR002"),
+    (_USER + "    def forward(self, x):\n        return Adapter(self.lin, x * 2).to(x.device)(x)", "MPR002"),
+    ("def build(lin):\n    return Adapter(lin, torch.ones(4))", "MPR002"),
+    ("def main(trainer):\n    adapter = Adapter(nn.Linear(4, 4), torch.ones(4))\n    trainer.fit(adapter)", "MPR002"),
+    # a research file's test(): it stands for what users do with the model, who move it
+    ("def test():\n    adapter = Adapter(nn.Linear(4, 4), torch.ones(4))\n    print(adapter(torch.ones(4)).shape)", "MPR002"),
+])
+def test_a_class_made_per_call_holds_only_that_calls_values(user, code):
+    source = HEADER + _ADAPTER + user + "\n"
+    got = next(c.decision for c in analyze_candidates(ast.parse(source)) if c.attr == "cond")
+    assert got.code == code, got
+    assert ("made per call" in got.evidence) == (code == "MPR907")
+
+
 @pytest.mark.parametrize("orelse, code", [
     ("w = w.to(x.device)", "MPR901"),
     ("w = w * 2", "MPR002"),

@@ -24,6 +24,7 @@ from flake8_nnparam.detection import Finding, analyze
 from flake8_nnparam.detection.analyzer import analyze_candidates
 
 from .conftest import expectations, fixture_files
+from .test_decisions import _ADAPTER, _USER, HEADER
 
 try:
     import torch
@@ -516,3 +517,22 @@ def test_a_weight_handed_to_the_constructor_is_a_tied_parameter_and_a_buffer_wou
     frozen.out.register_buffer("weight", weight)  # what a buffer fix would make of it: no longer trained there
     assert "weight" not in dict(frozen.out.named_parameters())
     assert frozen.out.weight.requires_grad is False
+
+
+# The adapter of test_decisions' per-call cases, made in forward from the call's input and dropped.
+_PER_CALL = HEADER + _ADAPTER + _USER + "    def forward(self, x):\n        adapter = Adapter(self.lin, x * 2)\n        return adapter(x)\n"
+
+
+@needs_torch
+def test_a_module_made_per_call_from_the_calls_values_never_mismatches():
+    """fastvideo's DiT adapter (set U): built in forward from that call's tensors and dropped, so a moved or
+    cast model hands it tensors that are already where the model is. The engine stays silent, with that reason."""
+    decision = next(c.decision for c in analyze_candidates(ast.parse(_PER_CALL)) if c.attr == "cond")
+    assert decision.code == "MPR907" and "made per call" in decision.evidence
+
+    namespace: dict = {}
+    exec(compile(_PER_CALL, "<per_call>", "exec"), namespace)
+    model = namespace["Model"]().to("meta")
+    assert model(torch.randn(2, 4, device="meta")).device.type == "meta"
+    cast = namespace["Model"]().double()
+    assert cast(torch.randn(2, 4, dtype=torch.float64)).dtype == torch.float64

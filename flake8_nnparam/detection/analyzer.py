@@ -36,6 +36,8 @@ from .uses import AttrUses, ClassView, Use, collect_uses, first_use_draw, guard_
 from .values import CONTAINER, DEVICE as DEVICE_KIND, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge
 
 _FunctionNode = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Tensors the instance holds that break after a move or are lost on save: nothing when no instance is kept.
+_HELD_STATE_CODES = frozenset({"MPR002", "MPR007", "MPR008"})
 _MAX_CALL_DEPTH = 8
 _STDLIB = frozenset(sys.stdlib_module_names) - {"__future__"}
 BUFFER_ALIAS = "buffer"  # _InFileCallers: a caller passes a buffer it registers itself
@@ -2125,6 +2127,11 @@ def _class_candidates(
         d.reported_by_default for _, d in decided) else None
     if unmoved:
         decided = [(b, silence(unmoved, "MPR907", evidence=unmoved) if d.reported_by_default else d)
+                   for b, d in decided]
+    per_call = instances.built_per_call(info.node) if instances is not None and any(
+        d.code in _HELD_STATE_CODES for _, d in decided) else None
+    if per_call:  # a Parameter or module list it builds is still never trained (MPR001, MPR003..006)
+        decided = [(b, silence(per_call, "MPR907", evidence=per_call) if d.code in _HELD_STATE_CODES else d)
                    for b, d in decided]
     numbers = {b.attr: b.stmt.lineno for b in walker.bindings if b.value is not None and b.value.kind == NUMBER}
     decided = [  # self.qmin = 0 on another path: register_buffer's attribute then refuses that int (TypeError)

@@ -167,8 +167,13 @@ def _optimizer(func: ast.Attribute) -> bool:
     )
 
 
+# Calls on an instance, or on a name bound to one, that move, cast, save or train it.
+_KEEPING_METHODS = _CONSEQUENCE_METHODS | _PLACING_METHODS | {"load_state_dict", "train", "register_module", "add_module"}
+_PER_CALL_FUNCTIONS = frozenset({"forward", "__call__", "training_step", "validation_step", "test_step", "predict_step"})
+
+
 class InstanceFacts:
-    """Whether one file's classes are test fixtures nothing moves (asked once per file, lazily)."""
+    """Whether one file's classes are test fixtures nothing moves, or made per call (asked once per file, lazily)."""
 
     def __init__(self, tree: ast.AST, filename: str | None) -> None:
         self.tree = tree
@@ -176,6 +181,74 @@ class InstanceFacts:
         self._test: bool | None = None
         self._mover: str | None | bool = False  # not looked for yet
         self._scope_of: dict[int, ast.AST] | None = None
+        self._sites: dict[str, list[tuple[ast.AST | None, ast.Call]]] | None = None
+        self._parents: dict[int, ast.AST] = {}
+
+    def built_per_call(self, class_node: ast.ClassDef) -> str | None:
+        """Why every instance of a class lives within one call, or None: the file constructs it, and only inside
+        methods of its classes other than ``__init__`` that use the instance there and drop it
+        (``_DiTAdapter(self.dit, cond)`` in a forward, a distribution a forward returns): nothing keeps it on a
+        module, returns it from a factory, or moves, casts, saves or trains it, so what it holds meets only that
+        call's values. A construction in ``__init__``, at module level, in a module-level function (a research
+        file's ``test()`` or ``main()`` building the model stands for what its users do), kept on an attribute
+        or returned by another function (a factory) may become a sub-module that ``.to()`` moves."""
+        sites = self._constructions().get(class_node.name)
+        if not sites:
+            return None
+        for func, call in sites:
+            method = func is not None and isinstance(self._parents.get(id(func)), ast.ClassDef)
+            if not method or func.name == "__init__" or not self._dropped(func, call):
+                return None  # a module-level test() or main() building a model stands for its users
+        func, call = sites[0]
+        return (f"made per call: each construction in this file (first in {func.name}, line {call.lineno}) is used "
+                "within that call and dropped, so nothing moves, casts or saves an instance")
+
+    def _constructions(self) -> dict[str, list[tuple[ast.AST | None, ast.Call]]]:
+        """Class name -> (innermost enclosing function or None, call) for every call of a bare name."""
+        if self._sites is None:
+            self._sites = {}
+            stack: list[tuple[ast.AST, ast.AST | None]] = [(self.tree, None)]
+            while stack:
+                node, func = stack.pop()
+                for child in ast.iter_child_nodes(node):
+                    self._parents[id(child)] = node
+                    inner = child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else func
+                    if isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and child.func.id.lstrip("_")[:1].isupper():
+                        self._sites.setdefault(child.func.id, []).append((func, child))
+                    stack.append((child, inner))
+        return self._sites
+
+    def _dropped(self, func: ast.AST, call: ast.Call) -> bool:
+        """Is the instance ``call`` makes in ``func`` used there and dropped (see ``built_per_call``)? Handed to
+        another call outside a forward (``trainer.fit(model)``, ``train(model, loader)``), it may be moved there."""
+        per_call = func.name in _PER_CALL_FUNCTIONS
+        node, parent = call, self._parents.get(id(call))
+        while isinstance(parent, ast.Attribute) or (isinstance(parent, ast.Call) and parent.func is node):
+            if isinstance(parent, ast.Attribute) and parent.attr in _KEEPING_METHODS:
+                return False  # Model(...).to(device)
+            node, parent = parent, self._parents.get(id(parent))
+        if isinstance(parent, ast.Expr):
+            return True
+        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            if not all(isinstance(t, ast.Name) for t in targets):
+                return False  # kept on an attribute or in a container
+            names = {t.id for t in targets}
+            return all(self._used_and_dropped(use, per_call) for use in ast.walk(func)
+                       if isinstance(use, ast.Name) and use.id in names and isinstance(use.ctx, ast.Load))
+        return per_call and not isinstance(parent, (ast.Yield, ast.YieldFrom))
+
+    def _used_and_dropped(self, use: ast.Name, per_call: bool) -> bool:
+        parent = self._parents.get(id(use))
+        if isinstance(parent, ast.Call) and parent.func is use:
+            return True  # adapter(x)
+        if isinstance(parent, ast.Attribute):
+            return parent.attr not in _KEEPING_METHODS  # dist.log_prob(x), bounds.volume
+        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and any(
+            not isinstance(t, ast.Name) for t in (parent.targets if isinstance(parent, ast.Assign) else [parent.target])
+        ):
+            return False  # self.head = head
+        return per_call  # returned or collected by a forward: the caller's value for this call
 
     def never_moved(self, class_node: ast.ClassDef | None = None) -> str | None:
         """Why a class of test code is one that nothing moves, casts, saves or trains (``NEVER_MOVED``: no code
