@@ -2676,6 +2676,32 @@ def test_a_class_made_per_call_holds_only_that_calls_values(user, code):
     assert ("made per call" in got.evidence) == (code == "MPR907")
 
 
+@pytest.mark.parametrize("handed, code", [
+    ("[nn.Linear(d, d), nn.Linear(d, d)]", "MPR003"),
+    ("nn.ModuleList([nn.Linear(d, d), nn.Linear(d, d)])", None),
+    ("[d, d]", None),
+    # mistify's neurons (set ZE): the base turns a tuple of modules into one module first
+    ("(nn.Linear(d, d), nn.Linear(d, d)), pair=True", None),
+])
+def test_a_list_a_subclass_hands_to_its_base_is_what_the_base_keeps(handed, code):
+    """torchflows' Mixture (set ZE): the base keeps ``components`` as given; its subclasses give Gaussians."""
+    body = f"""
+    import typing
+    class Mixture(nn.Module):
+        def __init__(self, components, pair=False):
+            super().__init__()
+            if isinstance(components, typing.Tuple):
+                components = nn.Sequential(*components)
+            self.components = components
+        def forward(self, x):
+            return sum(c(x) for c in self.components)
+    class Pair(Mixture):
+        def __init__(self, d=4):
+            super().__init__({handed})
+    """
+    assert decisions(body).get("components", (None,))[0] == code
+
+
 @pytest.mark.parametrize("orelse, code", [
     ("w = w.to(x.device)", "MPR901"),
     ("w = w * 2", "MPR002"),

@@ -1074,3 +1074,30 @@ def test_few_pending_entries_make_a_small_pack_until_the_packs_pile_up(tmp_path)
     newest = {f"m{i}.py": max(r for r in range(cache_module._MAX_PACKS + 1) if r % 3 == i) for i in range(3)}
     for path, run in newest.items():
         assert reader.read("summary", path)["payload"] == {"run": run}
+
+
+def test_a_project_whose_package_name_starts_with_torch_is_the_project_not_torch(tmp_path):
+    """torchflows (set ZE): a package named ``torch...`` is not torch. Its Module classes and helpers in other
+    files resolve like any project's (before, ``torchflows.x.Gauss(...)`` was read as a torch call and held
+    nothing), so a base that keeps the list of Gaussians a subclass hands it is reported."""
+    pkg = tmp_path / "torchfoo"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "gauss.py").write_text(
+        "import torch\nfrom torch import nn\n\n\nclass Gauss(nn.Module):\n    def __init__(self, loc):\n"
+        "        super().__init__()\n        self.loc = nn.Parameter(loc)\n\n    def forward(self, x):\n"
+        "        return x - self.loc\n"
+    )
+    (pkg / "mixture.py").write_text(
+        "import torch\nfrom torch import nn\n\nfrom torchfoo.gauss import Gauss\n\n\nclass Mixture(nn.Module):\n"
+        "    def __init__(self, components):\n        super().__init__()\n        self.components = components\n\n"
+        "    def forward(self, x):\n        return sum(c(x) for c in self.components)\n\n\n"
+        "class GaussMixture(Mixture):\n    def __init__(self, locs):\n        components = []\n"
+        "        for loc in locs:\n            components.append(Gauss(loc))\n        super().__init__(components)\n"
+    )
+    ProjectIndex.forget_all()
+    try:
+        command, flake8 = codes_by_line_in_both_faces(tmp_path, "--select", "MPR0", "torchfoo")
+    finally:
+        ProjectIndex.forget_all()
+    assert command == flake8 == [("MPR003", 10)]

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, replace
 
 from . import tables
-from .imports import ImportTable, all_nodes, dotted_name, function_statements, is_property, iter_statements, mentions_self_attr, registration
+from .imports import ImportTable, all_nodes, dotted_name, function_statements, is_property, is_torch_name, iter_statements, mentions_self_attr, registration
 from .imports import first_param as _first_param
 from .imports import self_attr as _self_attr
 from .call_rules import LAYER_NAMES, built_at_call, built_lazily
@@ -300,7 +300,7 @@ class _Evidence:
                 for cls in self._info.mro():
                     for base in cls.bases:
                         dotted = dotted_name(base)
-                        if dotted and not (self._imports.qualify(base) or "").startswith("torch"):
+                        if dotted and not is_torch_name(self._imports.qualify(base)):
                             for name, touched in project.overrides(dotted).items():
                                 cached.setdefault(name, touched)
             self.__dict__["_overrides"] = cached
@@ -1302,6 +1302,21 @@ class _ClassWalker:
             self._returns[func] = result
         return result
 
+    def _held_seeds(self, func, call: ast.Call, env, self_name) -> dict[str, Value] | None:
+        """The lists and dicts of modules or Parameters a subclass hands to its in-file base's ``__init__``
+        (``super().__init__([DiagonalGaussian(...) for ...])``): the base that keeps the argument plainly keeps
+        them (torchflows' ``Mixture.components``, set ZE)."""
+        params = [a.arg for a in func.args.posonlyargs + func.args.args][1:]
+        given = list(zip(params, call.args)) + [(k.arg, k.value) for k in call.keywords if k.arg]
+        seeds = {}
+        for name, arg in given:
+            if isinstance(arg, ast.Starred):
+                break
+            value = self._infer(arg, env, self_name)
+            if value is not None and value.kind == CONTAINER and value.elements & {MODULE, PARAM}:
+                seeds[name] = value
+        return seeds or None
+
     def _number_seeds(self, func, call: ast.Call, env, self_name, bound: bool = False) -> dict[str, Value] | None:
         """The parameters ``func`` dispatches on with ``isinstance`` that this call gives a number:
         ``to_tensor(data_min)`` with ``data_min: float`` runs the helper's number branch only; ``bound``: a
@@ -1416,7 +1431,7 @@ class _ClassWalker:
             method = self._super_method(func.attr)  # super().__init__(n) runs the in-file base's __init__
             if method is not None and _first_param(method) is not None:
                 params = [a.arg for a in method.args.posonlyargs + method.args.args]
-                return self._run_function(method, params[0])
+                return self._run_function(method, params[0], self._held_seeds(method, call, env, self_name))
             if method is None and func.attr == "__init__":
                 self._run_project_init_hooks()
             return None
@@ -1487,7 +1502,7 @@ class _ClassWalker:
         if head is None or (head not in imports.refs and not imports.star):  # only imported names live elsewhere
             return None
         qualified = imports.qualify(func) or ""
-        if qualified.startswith("torch") or qualified.split(".", 1)[0] in _STDLIB:
+        if is_torch_name(qualified) or qualified.split(".", 1)[0] in _STDLIB:
             return None  # functools.partial, warnings.warn, pathlib.Path: never a project helper
         kind = project.return_kind(dotted)
         if kind == "tensor" and call is not None and env is not None:  # a number may take another branch

@@ -134,15 +134,22 @@ def _isinstance_names(func) -> frozenset[str]:
 
 def type_branch(test: ast.AST, kind_of) -> bool | None:
     """``isinstance(x, float)`` or ``isinstance(x, torch.Tensor)`` (or ``not ...``) where ``kind_of(x)`` is
-    "number" or "tensor": whether the body runs (None when the test is another one, or the type of ``x`` is
-    not known). A plain tensor is no ``nn.Parameter`` and may or may not be a ``torch.FloatTensor``."""
+    "number", "tensor", "list", "tuple" or "dict": whether the body runs (None when the test is another one,
+    or the type of ``x`` is not known). A plain tensor is no ``nn.Parameter`` and may or may not be a
+    ``torch.FloatTensor``."""
     tested = isinstance_test(test)
     if tested is None or not isinstance(tested[0], ast.Name):
         return None
     kind = kind_of(tested[0].id)
+    _, names, negated = tested
+    if kind in tables.CONTAINER_TYPES:  # isinstance(f, typing.Tuple) of the tuple a subclass hands its base
+        if names & tables.CONTAINER_TYPES[kind]:
+            return not negated
+        if all(n in tables.NUMBER_TYPES | tables.TENSOR_TYPES | {"str", "bytes", "nn.Module", "torch.nn.Module"} for n in names):
+            return negated
+        return None
     if kind not in ("number", "tensor"):
         return None
-    _, names, negated = tested
     if kind == "number" and names & tables.NUMBER_TYPES or kind == "tensor" and names & tables.PLAIN_TENSOR_TYPES:
         taken = True
     elif kind == "number" and all(n in tables.TENSOR_TYPES | tables.OTHER_TYPES for n in names):

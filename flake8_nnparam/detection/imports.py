@@ -190,6 +190,12 @@ def cached_on_node(node: ast.AST, key: str, compute):
     return value
 
 
+def is_torch_name(qualified: str | None) -> bool:
+    """``torch`` or a name inside it (``torch.nn.Linear``); not ``torchvision``, ``torchflows`` or ``torchpme``,
+    which are other packages (a project named so is still the project)."""
+    return bool(qualified) and (qualified == "torch" or qualified.startswith("torch."))
+
+
 def all_nodes(node: ast.AST) -> list[ast.AST]:
     """``list(ast.walk(node))`` (``node`` first, breadth first), built in one loop over the list itself:
     about half the cost of ``ast.walk``'s generators, for the scans that visit every node anyway."""

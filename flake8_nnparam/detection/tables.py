@@ -402,6 +402,15 @@ OTHER_TYPES = frozenset(
     abc.Sequence abc.Mapping collections.abc.Sequence collections.abc.Mapping
     """.split()
 )
+# The type names an isinstance test of a list, tuple or dict value is true for (typing's aliases included).
+_SEQUENCE_TYPES = frozenset(
+    "Sequence abc.Sequence collections.abc.Sequence typing.Sequence Iterable typing.Iterable collections.abc.Iterable".split()
+)
+CONTAINER_TYPES = {
+    "list": frozenset({"list", "List", "typing.List"}) | _SEQUENCE_TYPES,
+    "tuple": frozenset({"tuple", "Tuple", "typing.Tuple"}) | _SEQUENCE_TYPES,
+    "dict": frozenset("dict Dict typing.Dict Mapping typing.Mapping abc.Mapping collections.abc.Mapping".split()),
+}
 # Keywords that take a number in every torch API (a size, a count, a dimension): never a tensor operand.
 NUMBER_KEYWORDS = ("n_fft", "hop_length", "win_length", "dim", "kernel_size", "stride", "dilation", "groups", "num_classes")
 

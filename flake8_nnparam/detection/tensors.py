@@ -7,7 +7,7 @@ from typing import Callable
 
 from . import tables
 from .arguments import device_type, is_device_name, placed_per_device, type_branch
-from .imports import ImportTable
+from .imports import ImportTable, is_torch_name
 from .module_classes import ModuleClassIndex, combined_state, is_torch_module_name, torch_module_state
 from .values import CONTAINER, DEVICE, MODULE, NUMBER, PARAM, REGISTERED, TENSOR, Value, merge, tensor
 
@@ -94,10 +94,12 @@ def _looks_scalar(node: ast.AST) -> bool:
 
 
 def known_type(value: Value | None) -> str | None:
-    """"number" or "tensor" when an ``isinstance`` test of this value has a known answer (see
-    ``arguments.type_branch``)."""
+    """"number", "tensor", "list", "tuple" or "dict" when an ``isinstance`` test of this value has a known
+    answer (see ``arguments.type_branch``)."""
     if value is None:
         return None
+    if value.kind == CONTAINER:
+        return value.container if value.container in tables.CONTAINER_TYPES else None
     return "number" if value.kind == NUMBER else "tensor" if value.kind == TENSOR else None
 
 
@@ -523,7 +525,7 @@ class ExpressionInference:
         qualified = self.imports.qualify(func)
         if qualified is not None and qualified.startswith(tables.DISTRIBUTION_NAMESPACES) and qualified.rsplit(".", 1)[-1][:1].isupper():
             return self._distribution(qualified, call, env, self_name, attrs)
-        if qualified is not None and qualified.startswith("torch"):
+        if is_torch_name(qualified):
             return self._torch_call(qualified, call, env, self_name, attrs)
         if qualified is not None and is_torch_module_name(qualified):  # a library's: GCNConv, Rearrange, a Metric
             return Value(MODULE, module_state=torch_module_state(qualified.rsplit(".", 1)[-1], call))
