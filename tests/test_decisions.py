@@ -2702,6 +2702,26 @@ def test_a_list_a_subclass_hands_to_its_base_is_what_the_base_keeps(handed, code
     assert decisions(body).get("components", (None,))[0] == code
 
 
+@pytest.mark.parametrize("made, code", [
+    ("nn.Parameter(torch.zeros(n), requires_grad=False).to(device)", "MPR002"),
+    ("torch.zeros(n, device=device)", "MPR908"),
+])
+def test_a_frozen_parameter_moved_at_construction_is_no_chosen_placement(made, code):
+    """harl's ValueNorm (set ZF): the author registered the statistics; on a GPU the move returns a plain
+    copy, so the state updated in place is lost on save. A tensor made on the configured device is a choice."""
+    body = f"""
+    class ValueNorm(nn.Module):
+        def __init__(self, n, beta=0.99, device=torch.device("cpu")):
+            super().__init__()
+            self.beta = beta
+            self.running_mean = {made}
+        @torch.no_grad()
+        def update(self, x):
+            self.running_mean.mul_(self.beta).add_(x.mean(0) * (1 - self.beta))
+    """
+    assert decisions(body)["running_mean"][0] == code
+
+
 @pytest.mark.parametrize("orelse, code", [
     ("w = w.to(x.device)", "MPR901"),
     ("w = w * 2", "MPR002"),

@@ -456,7 +456,10 @@ def _decide_tensor(binding, evidence, uses: AttrUses) -> Decision:
                                                 "computed": True}, None, line)
         return Decision("MPR001", learned, {"evidence": learned, "remedy": WRAP_IT},
                         Fix("parameter"), line)
-    if value.pinned and (uses.updated is not None or uses.breaks is not None):
+    # nn.Parameter(zeros, requires_grad=False).to(device): the author registered it, so its placement is no
+    # choice of a plain tensor; on a GPU the move returns a copy and the state it keeps is lost on save (harl's
+    # ValueNorm statistics, set ZF)
+    if value.pinned and not value.dropped_registration and (uses.updated is not None or uses.breaks is not None):
         return silence(f"placed on {CONFIGURED_DEVICE}", "MPR908", placement=CONFIGURED_DEVICE, held=PLAIN_TENSOR)
     if value.on_cpu and (uses.updated is not None or uses.breaks is not None):
         return silence(f"placed on {_EXPLICIT_CPU}", "MPR908", placement=_EXPLICIT_CPU, held=PLAIN_TENSOR)

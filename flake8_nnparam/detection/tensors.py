@@ -848,7 +848,7 @@ class ExpressionInference:
             # nn.Parameter(t).cuda() is a plain tensor that requires grad: the intended Parameter is lost
             # (of a Parameter without grad, a plain tensor: state forward uses).
             if receiver.frozen:
-                return base.but(requires_grad=False)
+                return base.but(requires_grad=False, dropped_registration=True)
             return base.but(requires_grad=True, moved_parameter=method)
         if receiver.kind == PARAM and not receiver.alias and method == "requires_grad_":
             return receiver.but(frozen=not _grad_flag(call))  # the Parameter itself, with or without grad

@@ -53,6 +53,8 @@ class Value:
     buffer_alias: bool = False  # passed in by an in-file caller as a buffer it registers (its owner saves it)
     lazy: bool = False  # None at construction; a later method makes it a tensor (running state made lazily)
     moved_parameter: str = ""  # nn.Parameter(t).cuda(): the method that turned the Parameter into a plain copy
+    # nn.Parameter(t, requires_grad=False).to(device): a registration the author wrote and the move dropped
+    dropped_registration: bool = False
     computed_parameter: bool = False  # nn.Parameter(t) * 0.01, nn.Parameter(g).sigmoid(): computed from a new one
     float_width: str = ""  # a float dtype other than float32 it was made with (float64, float16, bfloat16)
     function: object = None
