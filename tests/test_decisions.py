@@ -2722,6 +2722,27 @@ def test_a_frozen_parameter_moved_at_construction_is_no_chosen_placement(made, c
     assert decisions(body)["running_mean"][0] == code
 
 
+@pytest.mark.parametrize("test, code", [
+    ("isinstance(wavelength, (int, float))", "MPR902"),  # a number in the branch: the tensor made of it is 0-dim
+    ("isinstance(wavelength, (list, tuple))", "MPR002"),
+])
+def test_an_isinstance_test_of_a_number_makes_the_name_a_number_in_its_branch(test, code):
+    """torchlensmaker's light sources (set ZG, after its frozen run): a tensor made of ``wavelength`` in the
+    branch where it is a float is 0-dim, which mixes with any device."""
+    body = f"""
+    class Source(nn.Module):
+        def __init__(self, wavelength):
+            super().__init__()
+            if {test}:
+                self.lower = torch.as_tensor(wavelength, dtype=torch.float32)
+            else:
+                raise TypeError(wavelength)
+        def forward(self, x):
+            return x * self.lower
+    """
+    assert decisions(body)["lower"][0] == code
+
+
 @pytest.mark.parametrize("orelse, code", [
     ("w = w.to(x.device)", "MPR901"),
     ("w = w * 2", "MPR002"),

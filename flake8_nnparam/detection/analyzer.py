@@ -27,8 +27,8 @@ from .rules import RULES_BY_CODE
 from .tensor_rules import decide_lazy_state, decide_tensor
 from .tensors import ExpressionInference, is_number, known_type, zero_dim_literal
 from .arguments import (
-    compared_with_numbers, is_device_call, is_device_helper_call, is_device_name, isinstance_tested, moved_operands,
-    moved_parameters, none_test, placed_per_device, registered_elements, type_branch,
+    compared_with_numbers, is_device_call, is_device_helper_call, is_device_name, isinstance_test, isinstance_tested,
+    moved_operands, moved_parameters, none_test, placed_per_device, registered_elements, type_branch,
 )
 from .imports import cached_on_node as _cached
 from .imports import walk_once as _walk
@@ -709,6 +709,16 @@ def _type_branch(test: ast.AST, env) -> bool | None:
     """``isinstance(x, float)`` (or ``not ...``) where ``x`` is known to be a number or a tensor: whether the
     body runs."""
     return type_branch(test, lambda name: known_type(env.get(name)))
+
+
+def _numbers_tested(test: ast.AST, env) -> dict[str, Value]:
+    """``isinstance(w, (int, float))`` of a name whose type is not known: a number where the test holds
+    (torchlensmaker's ``to_tensor(wavelength)`` in that branch is 0-dim)."""
+    tested = isinstance_test(test)
+    if tested is None or tested[2] or not isinstance(tested[0], ast.Name) or env.get(tested[0].id) is not None:
+        return {}
+    names = tested[1]
+    return {tested[0].id: Value(NUMBER)} if names and all(n in tables.NUMBER_TYPES for n in names) else {}
 
 
 def _leaves_by_type(stmt: ast.stmt, env) -> bool:
@@ -1538,11 +1548,21 @@ class _ClassWalker:
         finally:
             self._blocks.pop()
 
-    def _branches(self, branches, env, bound, self_name, returns) -> None:
+    def _branches(self, branches, env, bound, self_name, returns, narrowed=None) -> None:
+        """Each body from the same state, then their merge; ``narrowed``, per body, what its test tells of a
+        name (``if isinstance(w, float):``: a number in the body), which does not outlive the body."""
         envs, bounds = [], []
-        for body in branches:
+        for i, body in enumerate(branches):
             e, b = dict(env), set(bound)
+            told = narrowed[i] if narrowed else {}
+            e.update(told)
             self._block(body, e, b, self_name, returns)
+            for name, value in told.items():
+                if e.get(name) is value:  # not re-bound in the body: back to what the test did not know
+                    if name in env:
+                        e[name] = env[name]
+                    else:
+                        del e[name]
             envs.append(e)
             bounds.append(b)
         merged: dict = {}
@@ -1598,7 +1618,7 @@ class _ClassWalker:
             defaulted = _none_test_name(stmt.test) if not stmt.orelse else None
             given = env.get(defaulted) if defaulted else None
             start = len(self.bindings)
-            self._branches([stmt.body, stmt.orelse], env, bound, self_name, returns)
+            self._branches([stmt.body, stmt.orelse], env, bound, self_name, returns, [_numbers_tested(stmt.test, env), {}])
             if stmt.orelse:
                 self._registered_in_every_branch(stmt, self.bindings[start:])
             after = env.get(defaulted) if given is not None else None
