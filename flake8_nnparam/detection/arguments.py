@@ -319,7 +319,7 @@ def registered_elements(func) -> dict[str, str]:
         params = {a.arg for a in f.args.posonlyargs + f.args.args + f.args.kwonlyargs}
         found: dict[str, str] = {}
         for loop in walk_once(f):
-            if not isinstance(loop, (ast.For, ast.comprehension)):
+            if not isinstance(loop, ast.For):
                 continue
             source = loop.iter
             if isinstance(source, ast.Call) and isinstance(source.func, ast.Name) and source.func.id in ("enumerate", "zip", "reversed"):
@@ -330,8 +330,7 @@ def registered_elements(func) -> dict[str, str]:
             targets = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
             if not sources or not targets:
                 continue
-            body = loop.body if isinstance(loop, ast.For) else []
-            for call in (n for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Call)):
+            for call in (n for stmt in loop.body for n in ast.walk(stmt) if isinstance(n, ast.Call)):
                 func = call.func
                 if isinstance(func, ast.Attribute) and func.attr in tables.REGISTRATION_METHODS and isinstance(func.value, ast.Name):
                     receiver, given = func.value.id, call.args[1:2]

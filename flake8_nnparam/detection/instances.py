@@ -169,7 +169,6 @@ def _optimizer(func: ast.Attribute) -> bool:
 
 # Calls on an instance, or on a name bound to one, that move, cast, save or train it.
 _KEEPING_METHODS = _CONSEQUENCE_METHODS | _PLACING_METHODS | {"load_state_dict", "train", "register_module", "add_module"}
-_PER_CALL_FUNCTIONS = frozenset({"forward", "__call__", "training_step", "validation_step", "test_step", "predict_step"})
 
 
 class InstanceFacts:
@@ -221,7 +220,7 @@ class InstanceFacts:
     def _dropped(self, func: ast.AST, call: ast.Call) -> bool:
         """Is the instance ``call`` makes in ``func`` used there and dropped (see ``built_per_call``)? Handed to
         another call outside a forward (``trainer.fit(model)``, ``train(model, loader)``), it may be moved there."""
-        per_call = func.name in _PER_CALL_FUNCTIONS
+        per_call = func.name in tables.FORWARD_METHODS
         node, parent = call, self._parents.get(id(call))
         while isinstance(parent, ast.Attribute) or (isinstance(parent, ast.Call) and parent.func is node):
             if isinstance(parent, ast.Attribute) and parent.attr in _KEEPING_METHODS:

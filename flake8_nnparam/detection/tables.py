@@ -411,6 +411,8 @@ CONTAINER_TYPES = {
     "tuple": frozenset({"tuple", "Tuple", "typing.Tuple"}) | _SEQUENCE_TYPES,
     "dict": frozenset("dict Dict typing.Dict Mapping typing.Mapping abc.Mapping collections.abc.Mapping".split()),
 }
+# Methods a trainer or caller runs per batch or call with the inputs (what forward's arguments are).
+FORWARD_METHODS = frozenset({"forward", "__call__", "training_step", "validation_step", "test_step", "predict_step"})
 # Keywords that take a number in every torch API (a size, a count, a dimension): never a tensor operand.
 NUMBER_KEYWORDS = ("n_fft", "hop_length", "win_length", "dim", "kernel_size", "stride", "dilation", "groups", "num_classes")
 

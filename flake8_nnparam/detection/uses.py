@@ -98,7 +98,6 @@ _BUILTIN_PASSTHROUGH = frozenset(
 )
 _MAX_DEPTH = 3
 _PERIODIC = frozenset({"torch.sin", "torch.cos", "torch.exp", "torch.sinc"})
-_FORWARD_METHODS = frozenset({"forward", "__call__", "training_step", "validation_step", "test_step", "predict_step"})
 
 
 @dataclass(frozen=True)
@@ -634,12 +633,11 @@ class _MethodEval:
         self.imports = imports
         self.self_name = self_name
         self.method = func.name if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) else "a hook"
-        self.forward_like = self.method in _FORWARD_METHODS
+        self.forward_like = self.method in tables.FORWARD_METHODS
         self.params = frozenset(
             a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
         ) if not isinstance(func, ast.Lambda) else frozenset()
         self.told: set[str] = set()  # attributes this method set from its parameters (self.device = device)
-        self.slots: dict[int | str, frozenset[str]] = {}  # the sources of the last call's operands (see _args)
         # saved devices this method re-bound to where the input is (self.device = x.device): .to(self.device) follows
         self.followed_devices: set[str] = set()
         # functions defined in this body, run where they are first called (or at its end): def hist(): ... self.t
@@ -965,15 +963,11 @@ class _MethodEval:
         """The sources of each operand; a size argument (``tables.SIZE_ARGUMENTS``) is read, not an operand."""
         positions = {position for position, _ in sizes}
         keywords = {keyword for _, keyword in sizes}
-        evaluated = [self.ev(a) for a in node.args]
-        self.slots: dict[int | str, frozenset[str]] = dict(enumerate(evaluated))  # each operand's sources, by slot
-        sources = [s for i, s in enumerate(evaluated) if i not in positions]
+        sources = [s for i, s in enumerate([self.ev(a) for a in node.args]) if i not in positions]
         self._run_callbacks(node)
         for k in node.keywords:
             if k.arg not in skip:
                 value = self.ev(k.value)
-                if k.arg:
-                    self.slots[k.arg] = value
                 if k.arg not in keywords:
                     sources.append(value)
             elif k.arg in tables.NUMBER_KEYWORDS:
@@ -1052,8 +1046,9 @@ class _MethodEval:
                 if isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Name) and arg.value.id == self.self_name:
                     self._note({arg.attr}, "weight", line, f"is used as a weight of {ast.unparse(node.func)}()")
             if qualified.startswith("torch.nn.functional."):  # F.embedding(idx, self.w[:n]), or a helper's weight
-                slots = self.slots
-                held = [v for k, v in slots.items() if (isinstance(k, int) and k >= 1) or k in ("weight", "bias")]
+                # (no layer function has a size argument: the operands line up with their slots)
+                held = [v for k, v in zip(_argument_slots(node), args)
+                        if (isinstance(k, int) and k >= 1) or k in ("weight", "bias")]
                 self._note(self._attrs(frozenset().union(*held)), "layer_weight", line,
                            f"is used as a weight of {ast.unparse(node.func)}()")
         if device_kw is not None:
@@ -1718,7 +1713,7 @@ def collect_uses(view: ClassView, runtime_functions, imports: ImportTable, modul
             if not self_name:
                 continue
             name = getattr(func, "name", None)
-            if not hook and name in called and name not in _FORWARD_METHODS:
+            if not hook and name in called and name not in tables.FORWARD_METHODS:
                 continue
             evaluator = _MethodEval(view, uses, imports, func, self_name, hook=hook)
             if isinstance(func, ast.Lambda):
